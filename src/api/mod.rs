@@ -1,0 +1,1 @@
+//! The HTTP API (the only axum user). Not built yet.

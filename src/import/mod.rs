@@ -1,0 +1,1 @@
+//! Importers: file formats to model, with row-level reports. Not built yet.

@@ -1,0 +1,1 @@
+//! Matching buyer needs to suppliers: pure ranking and explanations. Not built yet.

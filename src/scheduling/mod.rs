@@ -1,0 +1,1 @@
+//! Meeting scheduling for purchasing events: a pure, deterministic solver. Not built yet.

@@ -1,0 +1,1 @@
+//! Synthetic data generators (suppliers, needs, SIRENE files). Not built yet.

@@ -1,0 +1,1 @@
+//! The web pages (French UI). Not built yet.
