@@ -1,1 +1,2 @@
-//! Search indexes derived from the store: text (tantivy) and geography (rstar). Not built yet.
+//! Search indexes derived from the store: text (tantivy) and geography (rstar).
+pub mod analysis;
