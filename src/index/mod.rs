@@ -1251,6 +1251,9 @@ struct Inner {
     current: RwLock<Arc<Snapshot>>,
     slot: Mutex<WriterSlot>,
     geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentGeo>>>>>,
+    /// Sequence of the last published snapshot, with a condition variable for waiters.
+    published: Mutex<Seq>,
+    published_cv: parking_lot::Condvar,
 }
 
 /// The search index of a data directory. Cheap to clone; all clones share one index.
@@ -1324,6 +1327,8 @@ impl SearchIndex {
             current: RwLock::new(Arc::new(snap)),
             slot: Mutex::new(WriterSlot { generation, text, writer: None }),
             geo_cache: Mutex::new(HashMap::new()),
+            published: Mutex::new(seq),
+            published_cv: parking_lot::Condvar::new(),
         });
         let index = SearchIndex { inner };
         {
@@ -1377,7 +1382,22 @@ impl SearchIndex {
             snap.warm();
         }
         *self.inner.current.write() = snap;
+        *self.inner.published.lock() = seq;
+        self.inner.published_cv.notify_all();
         Ok(())
+    }
+
+    /// Block until searches reflect store sequence `seq` (e.g. a write just made), or the
+    /// timeout passes; says whether they do. Needs someone syncing (a [`Refresher`]).
+    pub fn wait_for_seq(&self, seq: Seq, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut published = self.inner.published.lock();
+        while *published < seq {
+            if self.inner.published_cv.wait_until(&mut published, deadline).timed_out() {
+                return *published >= seq;
+            }
+        }
+        true
     }
 
     /// Catch up with the store: apply supplier changes after the recorded sequence, commit,

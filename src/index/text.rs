@@ -1183,9 +1183,14 @@ impl SegMatcher<'_> {
         Some(total * self.ct.concepts[c].alts[a].weight)
     }
 
+    /// The typed words when they match, else the best thesaurus expression: a synonym never
+    /// outranks the words actually typed.
     fn concept_score(&mut self, c: usize, doc: u32) -> Option<(f32, usize)> {
+        if let Some(s) = self.alt_score(c, 0, doc) {
+            return Some((s, 0));
+        }
         let mut best: Option<(f32, usize)> = None;
-        for a in 0..self.ct.concepts[c].alts.len() {
+        for a in 1..self.ct.concepts[c].alts.len() {
             if let Some(s) = self.alt_score(c, a, doc)
                 && best.is_none_or(|(b, _)| s > b)
             {

@@ -1,0 +1,449 @@
+//! The search core end to end: French analysis, filters, the serves rule, planner agreement,
+//! geography against brute force, consistency with the store (sync, rebuild, crash), and the
+//! `essor search` / `essor reindex` commands.
+
+use std::collections::BTreeSet;
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use essor::index::{
+    BBox, Filters, GeoClause, GeoMatch, PerimeterSpec, PlaceRef, PlanHint, SearchIndex, SearchQuery, SearchResults, Sort,
+    parse_cpv,
+};
+use essor::model::area::Area;
+use essor::model::geo::GeoPoint;
+use essor::model::ids::complete_siret;
+use essor::model::need::Reserved;
+use essor::model::supplier::{Activity, Address, Kind, Mode, Offer, Supplier, Zone};
+use essor::model::validate_supplier;
+use essor::referential::Referential;
+use essor::store::Store;
+use essor::util::Rng;
+use proptest::prelude::*;
+
+fn siret(i: u64) -> String {
+    complete_siret(&format!("{:013}", 1_000_000_000_000u64 + i))
+}
+
+fn supplier(i: u64, name: &str, description: &str, commune: &str) -> Supplier {
+    Supplier {
+        siret: siret(i),
+        name: name.into(),
+        description: description.into(),
+        address: Address { commune: commune.into(), ..Address::default() },
+        ..Supplier::default()
+    }
+}
+
+fn put(store: &Store, mut s: Supplier) -> Supplier {
+    validate_supplier(&mut s).unwrap_or_else(|e| panic!("invalid test supplier {}: {e}", s.name));
+    store.put_supplier(&s, "test", "put").unwrap();
+    s
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    index: SearchIndex,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        Fixture { _dir: dir, store, index }
+    }
+
+    fn path(&self) -> &Path {
+        self._dir.path()
+    }
+
+    fn put(&self, s: Supplier) -> Supplier {
+        put(&self.store, s)
+    }
+
+    fn sync(&self) {
+        self.index.sync(&self.store).unwrap();
+    }
+
+    fn search(&self, q: &SearchQuery) -> SearchResults {
+        self.index.search(q).unwrap()
+    }
+
+    fn names(&self, text: &str) -> Vec<String> {
+        let q = SearchQuery { text: text.into(), per_page: 100, ..SearchQuery::default() };
+        self.search(&q).hits.into_iter().map(|h| h.name).collect()
+    }
+}
+
+fn text(t: &str) -> SearchQuery {
+    SearchQuery { text: t.into(), per_page: 1000, ..SearchQuery::default() }
+}
+
+fn french_fixture() -> Fixture {
+    let f = Fixture::new();
+    f.put(supplier(1, "Les Jardins de Cocagne", "Entretien d'espace vert et tonte de pelouses pour les communes.", "81004"));
+    f.put(supplier(2, "Arbres et Cie", "Taille et elagage des arbres, abattage.", "31555"));
+    f.put(supplier(3, "Propreté Service", "Nettoyage de bureaux et de locaux administratifs.", "34172"));
+    f.put(supplier(4, "Atelier Fil", "Couture, retouches et confection de rideaux.", "69123"));
+    let mut s = supplier(5, "Eau Claire", "Prestations sur les réseaux d'eau.", "13055");
+    s.activities = vec![Activity { label: Some("Assainissement".into()), cpv: vec!["90911200-8".into()], ..Activity::default() }];
+    f.put(s);
+    f.put(supplier(6, "Bureau d'études", "Conseil en organisation pour l'entretien du patrimoine.", "75056"));
+    f.sync();
+    f
+}
+
+#[test]
+fn plural_and_singular_match_each_other() {
+    let f = french_fixture();
+    assert_eq!(f.names("espaces verts"), ["Les Jardins de Cocagne"]);
+}
+
+#[test]
+fn accents_and_case_are_ignored() {
+    let f = french_fixture();
+    assert_eq!(f.names("Élagage"), ["Arbres et Cie"]);
+    assert_eq!(f.names("ÉLAGAGE des ARBRES"), ["Arbres et Cie"]);
+}
+
+#[test]
+fn elided_articles_are_ignored() {
+    let f = french_fixture();
+    let hits = f.names("l'entretien");
+    assert!(hits.contains(&"Les Jardins de Cocagne".to_string()), "{hits:?}");
+    assert!(hits.contains(&"Bureau d'études".to_string()), "{hits:?}");
+    assert_eq!(f.names("l’entretien"), hits);
+}
+
+#[test]
+fn a_one_letter_typo_in_a_seven_letter_word_still_finds_it() {
+    let f = french_fixture();
+    assert_eq!(f.names("coutire"), ["Atelier Fil"]);
+    assert_eq!(f.names("cuoture"), ["Atelier Fil"], "a transposition is one edit");
+    // Four letters: no typo tolerance.
+    assert!(f.names("taile").contains(&"Arbres et Cie".to_string()));
+    assert!(f.names("eauz").is_empty());
+}
+
+#[test]
+fn cpv_prefix_in_the_text_matches_every_level() {
+    let f = french_fixture();
+    for code in ["9091", "90", "909112", "90911200", "90911200-8"] {
+        assert_eq!(f.names(code), ["Eau Claire"], "{code}");
+    }
+    assert!(f.names("9092").is_empty());
+}
+
+#[test]
+fn thesaurus_expands_trades() {
+    let f = french_fixture();
+    assert_eq!(f.names("ménage"), ["Propreté Service"]);
+    assert_eq!(f.names("paysagiste"), ["Les Jardins de Cocagne"]);
+    // The typed word ranks above its synonyms.
+    f.put(supplier(7, "Ménage Plus", "Ménage à domicile.", "81004"));
+    f.sync();
+    assert_eq!(f.names("ménage"), ["Ménage Plus", "Propreté Service"]);
+}
+
+#[test]
+fn the_last_word_is_a_prefix_while_typing() {
+    let f = french_fixture();
+    assert_eq!(f.names("nettoy"), ["Propreté Service"]);
+    // Not once a space follows.
+    assert!(f.names("nettoy ").is_empty());
+}
+
+#[test]
+fn every_word_must_match() {
+    let f = french_fixture();
+    assert_eq!(f.names("tonte pelouses"), ["Les Jardins de Cocagne"]);
+    assert!(f.names("tonte rideaux").is_empty());
+}
+
+#[test]
+fn hits_explain_matched_words_and_highlight_them() {
+    let f = french_fixture();
+    let q = SearchQuery { snippets: true, ..text("élagage arbres") };
+    let res = f.search(&q);
+    let h = &res.hits[0];
+    assert_eq!(h.reasons[0], "mots : élagage, arbres");
+    assert!(h.snippets.iter().any(|s| s.to_html().contains("<mark>elagage</mark>")), "{:?}", h.snippets);
+    assert_eq!(h.supplier.siret, h.siret);
+}
+
+#[test]
+fn closed_suppliers_never_appear() {
+    let f = french_fixture();
+    let mut s = supplier(8, "Fermé Couture", "Couture.", "81004");
+    s.closed = true;
+    f.put(s);
+    f.sync();
+    assert_eq!(f.names("couture"), ["Atelier Fil"]);
+    assert!(f.index.supplier(&siret(8)).unwrap().is_none());
+    let all = f.search(&SearchQuery::default());
+    assert_eq!(all.total, 6);
+}
+
+#[test]
+fn no_text_and_no_filter_lists_every_supplier_and_total_counts_all() {
+    let f = french_fixture();
+    let res = f.search(&SearchQuery { per_page: 2, ..SearchQuery::default() });
+    assert_eq!(res.total, 6);
+    assert_eq!(res.hits.len(), 2);
+    let page3 = f.search(&SearchQuery { per_page: 2, page: 3, ..SearchQuery::default() });
+    assert_eq!(page3.hits.len(), 2);
+    assert!(page3.hits.iter().all(|h| !res.hits.iter().any(|g| g.siret == h.siret)));
+}
+
+#[test]
+fn deletes_and_updates_are_applied_by_sync() {
+    let f = french_fixture();
+    f.store.delete_supplier(&siret(4), "test").unwrap();
+    let mut s = supplier(3, "Propreté Service", "Blanchisserie industrielle.", "34172");
+    s.kinds = vec![Kind::ESAT];
+    f.put(s);
+    let report = f.index.sync(&f.store).unwrap();
+    assert_eq!(report.applied, 2);
+    assert_eq!(report.seq, f.store.last_seq().unwrap());
+    assert!(f.names("couture").is_empty());
+    assert!(f.names("administratifs").is_empty());
+    assert_eq!(f.names("pressing"), ["Propreté Service"]);
+}
+
+// ---- filters ----
+
+fn filters_fixture() -> Fixture {
+    let f = Fixture::new();
+    let mut a = supplier(10, "ESAT du Tarn", "Conditionnement et blanchisserie.", "81004");
+    a.kinds = vec![Kind::ESAT];
+    a.legal_form = Some("9220".into());
+    a.labels = vec!["Qualiopi".into()];
+    a.naf = Some("88.10C".into());
+    a.activities = vec![Activity { cpv: vec!["98311000".into()], modes: vec![Mode::Services], ..Activity::default() }];
+    f.put(a);
+    let mut b = supplier(11, "Chantier Vert", "Espaces verts.", "31555");
+    b.kinds = vec![Kind::ACI];
+    b.ess = true;
+    b.activities = vec![Activity { cpv: vec!["77310000".into()], modes: vec![Mode::Services], ..Activity::default() }];
+    f.put(b);
+    let mut c = supplier(12, "Coop Bois", "Menuiserie.", "75107");
+    c.ess = true;
+    c.esus = true;
+    c.legal_form = Some("5458".into());
+    c.labels = vec!["Écolabel".into()];
+    c.activities = vec![Activity { cpv: vec!["45000000".into()], modes: vec![Mode::Goods], ..Activity::default() }];
+    f.put(c);
+    f.sync();
+    f
+}
+
+fn filtered(f: &Fixture, filters: Filters) -> Vec<String> {
+    let q = SearchQuery { filters, per_page: 100, ..SearchQuery::default() };
+    let mut v: Vec<String> = f.search(&q).hits.into_iter().map(|h| h.name).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn filters_select_and_combine() {
+    let f = filters_fixture();
+    assert_eq!(filtered(&f, Filters { kinds: vec![Kind::ESAT, Kind::ACI], ..Filters::default() }), ["Chantier Vert", "ESAT du Tarn"]);
+    assert_eq!(filtered(&f, Filters { reserved: Some(Reserved::L2113_12), ..Filters::default() }), ["ESAT du Tarn"]);
+    assert_eq!(filtered(&f, Filters { reserved: Some(Reserved::L2113_15), ..Filters::default() }), ["Chantier Vert", "Coop Bois"]);
+    assert_eq!(filtered(&f, Filters { ess: Some(true), esus: Some(true), ..Filters::default() }), ["Coop Bois"]);
+    assert_eq!(filtered(&f, Filters { labels: vec!["ecolabel".into()], ..Filters::default() }), ["Coop Bois"]);
+    assert_eq!(filtered(&f, Filters { naf: vec!["881".into()], ..Filters::default() }), ["ESAT du Tarn"]);
+    assert_eq!(filtered(&f, Filters { modes: vec![Mode::Goods], ..Filters::default() }), ["Coop Bois"]);
+    assert_eq!(
+        filtered(&f, Filters { legal_families: vec![essor::referential::LegalFamily::Cooperative], ..Filters::default() }),
+        ["Coop Bois"]
+    );
+    assert_eq!(filtered(&f, Filters { regions: vec!["76".into()], ..Filters::default() }), ["Chantier Vert", "ESAT du Tarn"]);
+    assert_eq!(filtered(&f, Filters { departements: vec!["81".into()], ..Filters::default() }), ["ESAT du Tarn"]);
+    // A city code covers its arrondissements.
+    assert_eq!(filtered(&f, Filters { communes: vec!["75056".into()], ..Filters::default() }), ["Coop Bois"]);
+    assert_eq!(
+        filtered(&f, Filters { kinds: vec![Kind::ESAT], regions: vec!["11".into()], ..Filters::default() }),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn cpv_filter_matches_below_and_weakly_above() {
+    let f = filters_fixture();
+    let q = |c: &str| Filters { cpv: vec![parse_cpv(c).unwrap()], ..Filters::default() };
+    assert_eq!(filtered(&f, q("773")), ["Chantier Vert"]);
+    // The supplier's 45000000 is above 45442100: a weaker match, explained.
+    let res = f.search(&SearchQuery { filters: q("45442100"), ..SearchQuery::default() });
+    assert_eq!(res.hits[0].name, "Coop Bois");
+    assert!(res.hits[0].reasons.contains(&"CPV 45000000 (code plus général)".to_string()), "{:?}", res.hits[0].reasons);
+    assert!(parse_cpv("90911200-3").is_err());
+    assert!(parse_cpv("99").is_err());
+    assert!(parse_cpv("4").is_err());
+}
+
+#[test]
+fn facets_count_every_match() {
+    let f = filters_fixture();
+    let res = f.search(&SearchQuery { facets: true, per_page: 1, ..SearchQuery::default() });
+    let facets = res.facets.unwrap();
+    assert_eq!(res.total, 3);
+    let count = |v: &[essor::index::FacetCount], k: &str| v.iter().find(|c| c.value == k).map_or(0, |c| c.count);
+    assert_eq!(count(&facets.kinds, "ESAT"), 1);
+    assert_eq!(count(&facets.regions, "76"), 2);
+    assert_eq!(count(&facets.departements, "75"), 1);
+    assert_eq!(count(&facets.labels, "Qualiopi"), 1);
+    assert_eq!(count(&facets.modes, "services"), 2);
+    assert_eq!(count(&facets.legal_families, "association"), 1);
+}
+
+// ---- geography ----
+
+fn zoned(i: u64, name: &str, commune: &str, zone: Option<Zone>, cpv: &[&str], label: Option<&str>) -> Supplier {
+    let mut s = supplier(i, name, "Prestations.", commune);
+    s.activities = vec![Activity {
+        label: label.map(String::from),
+        cpv: cpv.iter().map(|c| c.to_string()).collect(),
+        zone,
+        ..Activity::default()
+    }];
+    s
+}
+
+fn serves(f: &Fixture, place: PlaceRef, filters: Filters, text: &str) -> Vec<String> {
+    let q = SearchQuery {
+        text: text.into(),
+        filters,
+        geo: Some(GeoClause::Serves { place, perimeter: None }),
+        per_page: 100,
+        ..SearchQuery::default()
+    };
+    let mut v: Vec<String> = f.search(&q).hits.into_iter().map(|h| h.name).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn serves_follows_the_contract_rule() {
+    let f = Fixture::new();
+    // Albi (81004), in the Tarn, Occitanie.
+    f.put(zoned(20, "National", "75107", Some(Zone { national: Some(true), ..Zone::default() }), &[], None));
+    f.put(zoned(21, "Tarn", "31555", Some(Zone { areas: Some(vec!["dept:81".into()]), ..Zone::default() }), &[], None));
+    f.put(zoned(22, "Rayon", "81065", Some(Zone { radius_km: Some(50.0), ..Zone::default() }), &[], None));
+    f.put(zoned(23, "Rayon court", "31555", Some(Zone { radius_km: Some(5.0), ..Zone::default() }), &[], None));
+    f.put(supplier(24, "Sans activité Tarn", "", "81065"));
+    f.put(zoned(25, "Sans zone Gard", "30189", None, &[], None));
+    f.put(zoned(26, "Paris", "75056", Some(Zone { areas: Some(vec!["commune:75056".into()]), ..Zone::default() }), &[], None));
+    f.sync();
+    let albi = PlaceRef::Commune("81004".into());
+    assert_eq!(serves(&f, albi.clone(), Filters::default(), ""), ["National", "Rayon", "Sans activité Tarn", "Tarn"]);
+    // An arrondissement is covered by its city.
+    assert_eq!(serves(&f, PlaceRef::Commune("75107".into()), Filters::default(), ""), ["National", "Paris"]);
+    // A point belongs to the commune whose centre is nearest (the Eiffel tower: Paris 7e).
+    assert_eq!(serves(&f, PlaceRef::Point(GeoPoint::new(48.8584, 2.2945).unwrap()), Filters::default(), ""), ["National", "Paris"]);
+    let res = f.search(&SearchQuery {
+        geo: Some(GeoClause::Serves { place: albi, perimeter: None }),
+        filters: Filters { kinds: vec![], ..Filters::default() },
+        text: "".into(),
+        per_page: 100,
+        ..SearchQuery::default()
+    });
+    let tarn = res.hits.iter().find(|h| h.name == "Tarn").unwrap();
+    assert!(tarn.reasons.contains(&"intervient dans le Tarn (81)".to_string()), "{:?}", tarn.reasons);
+    let rayon = res.hits.iter().find(|h| h.name == "Rayon").unwrap();
+    assert!(matches!(rayon.geo, Some(GeoMatch::Serves(ref m)) if m.activity == Some(0)));
+    assert!(rayon.reasons[0].starts_with("intervient dans un rayon de 50 km (à "), "{:?}", rayon.reasons);
+}
+
+#[test]
+fn the_relevant_activitys_zone_is_the_one_that_counts() {
+    let f = Fixture::new();
+    let mut s = supplier(30, "Deux métiers", "Prestations.", "31555");
+    s.activities = vec![
+        Activity {
+            label: Some("Nettoyage de locaux".into()),
+            cpv: vec!["90910000".into()],
+            zone: Some(Zone { areas: Some(vec!["dept:31".into()]), ..Zone::default() }),
+            ..Activity::default()
+        },
+        Activity {
+            label: Some("Espaces verts".into()),
+            cpv: vec!["77310000".into()],
+            zone: Some(Zone { areas: Some(vec!["region:76".into()]), ..Zone::default() }),
+            ..Activity::default()
+        },
+    ];
+    f.put(s);
+    f.sync();
+    let albi = || PlaceRef::Commune("81004".into());
+    let cpv = |c: &str| Filters { cpv: vec![parse_cpv(c).unwrap()], ..Filters::default() };
+    // Cleaning is only done in Haute-Garonne: not in Albi.
+    assert!(serves(&f, albi(), cpv("9091"), "").is_empty());
+    // Green spaces cover the whole region.
+    assert_eq!(serves(&f, albi(), cpv("7731"), ""), ["Deux métiers"]);
+    // Relevance by label words too.
+    assert!(serves(&f, albi(), Filters::default(), "nettoyage").is_empty());
+    assert_eq!(serves(&f, albi(), Filters::default(), "espaces verts"), ["Deux métiers"]);
+    // Nothing relevant: any zone counts.
+    assert_eq!(serves(&f, albi(), Filters::default(), ""), ["Deux métiers"]);
+}
+
+#[test]
+fn a_perimeter_admits_suppliers_located_inside_it() {
+    let f = Fixture::new();
+    f.put(zoned(40, "Toulouse local", "31555", Some(Zone { radius_km: Some(1.0), ..Zone::default() }), &[], None));
+    f.sync();
+    let q = |perimeter| SearchQuery {
+        geo: Some(GeoClause::Serves { place: PlaceRef::Commune("81004".into()), perimeter }),
+        ..SearchQuery::default()
+    };
+    assert_eq!(f.search(&q(None)).total, 0);
+    let res = f.search(&q(Some(PerimeterSpec::RadiusKm(100.0))));
+    assert_eq!(res.total, 1);
+    assert!(res.hits[0].reasons[0].starts_with("situé à "), "{:?}", res.hits[0].reasons);
+    assert_eq!(f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Region("76".into())])))).total, 1);
+    assert_eq!(f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Dept("81".into())])))).total, 0);
+}
+
+#[test]
+fn near_sorts_by_distance_and_explains_it() {
+    let f = french_fixture();
+    let toulouse = GeoPoint::new(43.6045, 1.4440).unwrap();
+    let q = SearchQuery {
+        geo: Some(GeoClause::Near { point: toulouse, radius_km: 250.0 }),
+        sort: Sort::Distance,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let res = f.search(&q);
+    let names: Vec<&str> = res.hits.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["Arbres et Cie", "Les Jardins de Cocagne", "Propreté Service"]);
+    assert!(res.hits[1].reasons[0].starts_with("à "), "{:?}", res.hits[1].reasons);
+    let d = res.hits[1].distance_km.unwrap();
+    assert!((d - 62.0).abs() < 8.0, "{d}");
+}
+
+#[test]
+fn in_view_handles_boxes_across_the_antimeridian() {
+    let f = Fixture::new();
+    // Nouméa (98818) and Papeete (98735) lie on either side of 180°? Both east; use a
+    // box around Nouvelle-Calédonie crossing it.
+    let mut a = supplier(50, "Nouméa", "Services.", "98818");
+    a.location = Some(GeoPoint::new(-22.27, 166.45).unwrap());
+    f.put(a);
+    let mut b = supplier(51, "Wallis", "Services.", "98613");
+    b.location = Some(GeoPoint::new(-13.28, -176.17).unwrap());
+    f.put(b);
+    f.put(supplier(52, "Albi", "Services.", "81004"));
+    f.sync();
+    let q = |bbox| SearchQuery { geo: Some(GeoClause::InView { bbox }), per_page: 10, ..SearchQuery::default() };
+    let mut names: Vec<String> =
+        f.search(&q(BBox { south: -30.0, west: 160.0, north: -10.0, east: -170.0 })).hits.into_iter().map(|h| h.name).collect();
+    names.sort();
+    assert_eq!(names, ["Nouméa", "Wallis"]);
+    assert_eq!(f.search(&q(BBox { south: 40.0, west: -5.0, north: 52.0, east: 10.0 })).total, 1);
+}
