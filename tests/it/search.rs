@@ -447,3 +447,367 @@ fn in_view_handles_boxes_across_the_antimeridian() {
     assert_eq!(names, ["Nouméa", "Wallis"]);
     assert_eq!(f.search(&q(BBox { south: 40.0, west: -5.0, north: 52.0, east: 10.0 })).total, 1);
 }
+
+// ---- random data, oracles and property tests ----
+
+const TRADES: &[&str] = &[
+    "nettoyage de locaux",
+    "entretien des espaces verts",
+    "tonte et élagage",
+    "blanchisserie industrielle",
+    "traiteur et restauration",
+    "menuiserie bois",
+    "imprimerie et reprographie",
+    "déménagement de bureaux",
+    "couture et retouches",
+    "recyclage de palettes",
+    "peinture en bâtiment",
+    "logistique et conditionnement",
+    "maraîchage biologique",
+    "maintenance informatique",
+];
+const CPVS: &[&str] = &["90910000", "90911200", "77310000", "77211400", "98311000", "55520000", "45442100", "79810000", "45000000", "98300000"];
+const LABELS: &[&str] = &["RGE", "Qualiopi", "Ecocert", "Écolabel"];
+const FORMS: &[&str] = &["9220", "5458", "5710", "9300", "9221"];
+const NAFS: &[&str] = &["81.30Z", "88.10C", "81.21Z", "96.01A", "18.12Z"];
+const DEPTS: &[&str] = &["81", "31", "34", "75", "13", "2A", "971"];
+
+fn test_communes() -> Vec<&'static essor::referential::Commune> {
+    Referential::get()
+        .communes
+        .all()
+        .iter()
+        .filter(|c| DEPTS.contains(&c.dept.as_str()) && c.center.is_some())
+        .collect()
+}
+
+fn random_zone(rng: &mut Rng, communes: &[&essor::referential::Commune]) -> Option<Zone> {
+    let r = Referential::get();
+    match rng.below(8) {
+        0 | 1 => None,
+        2 => Some(Zone { national: Some(true), ..Zone::default() }),
+        3 | 4 => Some(Zone { radius_km: Some(rng.range_f64(1.0, 150.0)), ..Zone::default() }),
+        _ => {
+            let mut areas = Vec::new();
+            for _ in 0..rng.range_i64(1, 3) {
+                let c = communes[rng.index(communes.len())];
+                areas.push(match rng.below(5) {
+                    0 => format!("commune:{}", r.communes.city_of(c).code),
+                    1 => format!("dept:{}", c.dept),
+                    2 => format!("region:{}", c.region),
+                    3 => match &c.epci {
+                        Some(e) => format!("epci:{e}"),
+                        None => format!("dept:{}", c.dept),
+                    },
+                    _ => format!("commune:{}", c.code),
+                });
+            }
+            let radius = rng.chance(0.2).then(|| rng.range_f64(1.0, 60.0));
+            Some(Zone { areas: Some(areas), radius_km: radius, ..Zone::default() })
+        }
+    }
+}
+
+fn random_supplier(rng: &mut Rng, i: u64, communes: &[&essor::referential::Commune]) -> Supplier {
+    let c = communes[rng.index(communes.len())];
+    let trade = TRADES[rng.index(TRADES.len())];
+    let other = TRADES[rng.index(TRADES.len())];
+    let mut s = supplier(i, &format!("Structure {i} {}", trade.split(' ').next().unwrap()), "", &c.code);
+    s.description = format!("Nous proposons {trade} et aussi {other} pour les collectivités du territoire.");
+    s.offers = vec![Offer { title: trade.to_string(), description: format!("Prestations de {other}.") }];
+    if rng.chance(0.5) {
+        let centre = c.center.unwrap();
+        let lat = (centre.lat + rng.range_f64(-0.2, 0.2)).clamp(-90.0, 90.0);
+        let lon = (centre.lon + rng.range_f64(-0.2, 0.2)).clamp(-180.0, 180.0);
+        s.location = Some(GeoPoint::new(lat, lon).unwrap());
+    }
+    for k in Kind::ALL {
+        if rng.chance(0.12) {
+            s.kinds.push(k);
+        }
+    }
+    s.ess = rng.chance(0.4);
+    s.esus = rng.chance(0.15);
+    if rng.chance(0.7) {
+        s.legal_form = Some(FORMS[rng.index(FORMS.len())].into());
+    }
+    if rng.chance(0.6) {
+        s.naf = Some(NAFS[rng.index(NAFS.len())].into());
+    }
+    for l in LABELS {
+        if rng.chance(0.2) {
+            s.labels.push(l.to_string());
+        }
+    }
+    for _ in 0..rng.below(4) {
+        let mut cpv = Vec::new();
+        for _ in 0..rng.range_i64(0, 2) {
+            cpv.push(CPVS[rng.index(CPVS.len())].to_string());
+        }
+        let mut modes = Vec::new();
+        for m in Mode::ALL {
+            if rng.chance(0.4) {
+                modes.push(m);
+            }
+        }
+        s.activities.push(Activity {
+            label: rng.chance(0.7).then(|| TRADES[rng.index(TRADES.len())].to_string()),
+            cpv,
+            modes,
+            zone: random_zone(rng, communes),
+        });
+    }
+    s.closed = rng.chance(0.04);
+    s
+}
+
+/// A store and index of random suppliers, written in several batches with updates and
+/// deletes so that the index has several segments and deleted documents.
+fn random_fixture(seed: u64, n: u64) -> (Fixture, Vec<Supplier>) {
+    let f = Fixture::new();
+    let communes = test_communes();
+    let mut rng = Rng::new(seed);
+    let mut live: std::collections::BTreeMap<String, Supplier> = Default::default();
+    for batch in 0..4 {
+        for i in 0..n / 4 {
+            let s = random_supplier(&mut rng, batch * n + i, &communes);
+            let mut v = s.clone();
+            validate_supplier(&mut v).unwrap();
+            f.store.put_suppliers(std::slice::from_ref(&v), "test").unwrap();
+            live.insert(v.siret.clone(), v);
+        }
+        // Update and delete a few.
+        let keys: Vec<String> = live.keys().cloned().collect();
+        for _ in 0..n / 40 {
+            let k = &keys[rng.index(keys.len())];
+            if rng.chance(0.5) {
+                if live.remove(k).is_some() {
+                    f.store.delete_supplier(k, "test").unwrap();
+                }
+            } else if let Some(old) = live.get(k) {
+                let idx: u64 = old.name.split(' ').nth(1).unwrap().parse().unwrap();
+                let mut s = random_supplier(&mut rng, idx, &communes);
+                validate_supplier(&mut s).unwrap();
+                f.store.put_supplier(&s, "test", "put").unwrap();
+                live.insert(k.clone(), s);
+            }
+        }
+        f.sync();
+    }
+    (f, live.into_values().collect())
+}
+
+fn random_world_fixture() -> &'static (Fixture, Vec<Supplier>) {
+    static F: std::sync::OnceLock<(Fixture, Vec<Supplier>)> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        let f = Fixture::new();
+        let mut rng = Rng::new(99);
+        let mut all = Vec::new();
+        for i in 0..3000u64 {
+            let (lat, lon) = match i % 4 {
+                0 => (rng.range_f64(-90.0, 90.0), rng.range_f64(-180.0, 180.0)),
+                1 => (rng.range_f64(-60.0, 60.0), if rng.chance(0.5) { rng.range_f64(175.0, 180.0) } else { rng.range_f64(-180.0, -175.0) }),
+                2 => (if rng.chance(0.5) { rng.range_f64(85.0, 90.0) } else { rng.range_f64(-90.0, -85.0) }, rng.range_f64(-180.0, 180.0)),
+                _ => (rng.range_f64(42.0, 50.0), rng.range_f64(-4.0, 8.0)),
+            };
+            let mut s = supplier(5000 + i, &format!("Point {i}"), "Services.", "81004");
+            s.location = Some(GeoPoint::new(lat, lon).unwrap());
+            let s = put(&f.store, s);
+            all.push(s);
+            if i % 1000 == 999 {
+                f.sync();
+            }
+        }
+        f.sync();
+        (f, all)
+    })
+}
+
+fn arb_point() -> impl Strategy<Value = GeoPoint> {
+    prop_oneof![
+        (-90.0..=90.0f64, -180.0..=180.0f64),
+        (-60.0..60.0f64, prop_oneof![175.0..=180.0f64, -180.0..-175.0f64]),
+        (prop_oneof![85.0..=90.0f64, -90.0..-85.0f64], -180.0..=180.0f64),
+        (42.0..50.0f64, -4.0..8.0f64),
+    ]
+    .prop_map(|(lat, lon)| GeoPoint::new(lat, lon).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn near_equals_a_brute_force_haversine_scan(p in arb_point(), radius in prop_oneof![0.5..50.0f64, 50.0..800.0f64, 800.0..6000.0f64]) {
+        let (f, all) = random_world_fixture();
+        let mut expected: Vec<(String, f64)> = all
+            .iter()
+            .filter_map(|s| { let d = s.location.unwrap().distance_km(&p); (d <= radius).then(|| (s.siret.clone(), d)) })
+            .collect();
+        expected.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        for plan in [PlanHint::Auto, PlanHint::GeoFirst, PlanHint::Scan] {
+            let q = SearchQuery {
+                geo: Some(GeoClause::Near { point: p, radius_km: radius }),
+                sort: Sort::Distance,
+                per_page: 10_000,
+                plan,
+                ..SearchQuery::default()
+            };
+            let res = f.search(&q);
+            prop_assert_eq!(res.total as usize, expected.len());
+            let got: Vec<(String, f64)> = res.hits.iter().map(|h| (h.siret.clone(), h.distance_km.unwrap())).collect();
+            prop_assert_eq!(got.iter().map(|g| &g.0).collect::<Vec<_>>(), expected.iter().map(|e| &e.0).collect::<Vec<_>>());
+            for (g, e) in got.iter().zip(&expected) {
+                prop_assert!((g.1 - e.1).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn in_view_equals_a_brute_force_box_test(
+        south in -90.0..90.0f64, height in 0.0..60.0f64, west in -180.0..180.0f64, width in 0.0..120.0f64,
+    ) {
+        let (f, all) = random_world_fixture();
+        let north = (south + height).min(90.0);
+        let mut east = west + width;
+        if east > 180.0 { east -= 360.0; }
+        let bbox = BBox { south, west, north, east };
+        let expected: BTreeSet<String> = all.iter().filter(|s| bbox.contains(s.location.unwrap())).map(|s| s.siret.clone()).collect();
+        for plan in [PlanHint::GeoFirst, PlanHint::Scan] {
+            let q = SearchQuery { geo: Some(GeoClause::InView { bbox }), per_page: 10_000, plan, ..SearchQuery::default() };
+            let got: BTreeSet<String> = f.search(&q).hits.into_iter().map(|h| h.siret).collect();
+            prop_assert_eq!(&got, &expected);
+        }
+    }
+}
+
+/// The contract's serves rule, applied naively to a profile.
+fn oracle_serves(s: &Supplier, place: &essor::referential::Commune, point: GeoPoint, cpv: &[String]) -> bool {
+    let r = Referential::get();
+    let own = r.commune(&s.address.commune).unwrap();
+    if s.activities.is_empty() {
+        return own.dept == place.dept;
+    }
+    let loc = s.location.or_else(|| r.communes.centre(own)).unwrap();
+    let sig = |c: &str| essor::referential::codes::significant_prefix(&c[..8]).to_string();
+    let relevant = |a: &Activity| a.cpv.iter().any(|c| cpv.iter().any(|q| c[..8].starts_with(q.as_str()) || (q.starts_with(&sig(c)) && sig(c).len() < q.len())));
+    let acts: Vec<&Activity> = if s.activities.iter().any(relevant) { s.activities.iter().filter(|a| relevant(a)).collect() } else { s.activities.iter().collect() };
+    acts.iter().any(|a| match &a.zone {
+        None => own.dept == place.dept,
+        Some(z) => {
+            z.is_national()
+                || z.areas.iter().flatten().any(|x| r.area_contains(&Area::parse(x).unwrap(), place))
+                || z.radius_km.is_some_and(|rad| loc.distance_km(&point) <= (rad * 1e6).round() / 1e6)
+        }
+    })
+}
+
+fn serving_fixture() -> &'static (Fixture, Vec<Supplier>) {
+    static F: std::sync::OnceLock<(Fixture, Vec<Supplier>)> = std::sync::OnceLock::new();
+    F.get_or_init(|| random_fixture(7, 2400))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn serves_equals_a_brute_force_application_of_the_rule(
+        pick in 0usize..100_000, as_point in any::<bool>(), jitter in (-0.05..0.05f64, -0.05..0.05f64), cpv_pick in 0usize..20,
+    ) {
+        let (f, live) = serving_fixture();
+        let r = Referential::get();
+        let communes = test_communes();
+        let c = communes[pick % communes.len()];
+        let (place_ref, place, point) = if as_point {
+            let centre = c.center.unwrap();
+            let p = GeoPoint::new(centre.lat + jitter.0, centre.lon + jitter.1).unwrap();
+            let near = r.commune_at(p).unwrap();
+            (PlaceRef::Point(p), near, p)
+        } else {
+            (PlaceRef::Commune(c.code.clone()), c, r.communes.centre(c).unwrap())
+        };
+        let cpv: Vec<String> = if cpv_pick < CPVS.len() { vec![essor::referential::codes::significant_prefix(CPVS[cpv_pick]).to_string()] } else { vec![] };
+        let filters = Filters { cpv: cpv.iter().map(|c| parse_cpv(c).unwrap()).collect(), ..Filters::default() };
+        let has_cpv = |s: &Supplier| cpv.is_empty() || s.all_cpv().any(|code| {
+            let sig = essor::referential::codes::significant_prefix(&code[..8]).to_string();
+            cpv.iter().any(|q| code.starts_with(q.as_str()) || (q.starts_with(&sig) && sig.len() < q.len()))
+        });
+        let expected: BTreeSet<String> = live
+            .iter()
+            .filter(|s| !s.closed && has_cpv(s) && oracle_serves(s, place, point, &cpv))
+            .map(|s| s.siret.clone())
+            .collect();
+        for plan in [PlanHint::Auto, PlanHint::GeoFirst, PlanHint::Scan] {
+            let q = SearchQuery {
+                filters: filters.clone(),
+                geo: Some(GeoClause::Serves { place: place_ref.clone(), perimeter: None }),
+                per_page: 10_000,
+                plan,
+                ..SearchQuery::default()
+            };
+            let got: BTreeSet<String> = f.search(&q).hits.into_iter().map(|h| h.siret).collect();
+            prop_assert_eq!(&got, &expected, "plan {:?}", plan);
+        }
+    }
+}
+
+fn arb_query() -> impl Strategy<Value = SearchQuery> {
+    let words = prop::sample::subsequence(
+        vec!["nettoyage", "espaces", "verts", "tonte", "élagage", "blanchisserie", "menuiserie", "imprim", "couture", "ménage", "logistique", "peintre", "90", "7731", "collectivités", "paysagiste"],
+        0..3,
+    );
+    let kinds = prop::sample::subsequence(Kind::ALL.to_vec(), 0..2);
+    let geo = prop_oneof![
+        Just(None),
+        (0usize..1000, 1.0..120.0f64).prop_map(|(i, r)| {
+            let cs = test_communes();
+            Some(GeoClause::Near { point: cs[i % cs.len()].center.unwrap(), radius_km: r })
+        }),
+        (0usize..1000).prop_map(|i| {
+            let cs = test_communes();
+            Some(GeoClause::Serves { place: PlaceRef::Commune(cs[i % cs.len()].code.clone()), perimeter: None })
+        }),
+        Just(Some(GeoClause::InView { bbox: BBox { south: 43.0, west: 1.0, north: 44.5, east: 4.0 } })),
+    ];
+    let extra = (0u8..8, 0usize..10, any::<bool>(), any::<bool>());
+    (words, kinds, geo, extra).prop_map(|(words, kinds, geo, (which, pick, facets, by_distance))| {
+        let mut filters = Filters { kinds, ..Filters::default() };
+        match which {
+            0 => filters.reserved = Some(Reserved::ALL[pick % Reserved::ALL.len()]),
+            1 => filters.cpv = vec![parse_cpv(CPVS[pick % CPVS.len()]).unwrap()],
+            2 => filters.labels = vec![LABELS[pick % LABELS.len()].to_string()],
+            3 => filters.departements = vec![DEPTS[pick % DEPTS.len()].to_string()],
+            4 => filters.ess = Some(true),
+            5 => filters.naf = vec![NAFS[pick % NAFS.len()].replace('.', "")[..3].to_string()],
+            _ => {}
+        }
+        let sort = if by_distance && matches!(geo, Some(GeoClause::Near { .. } | GeoClause::Serves { .. })) { Sort::Distance } else { Sort::Relevance };
+        SearchQuery { text: words.join(" "), filters, geo, sort, per_page: 10_000, facets, ..SearchQuery::default() }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_plan_returns_the_same_results(q in arb_query()) {
+        let (f, _) = serving_fixture();
+        let reference = f.search(&SearchQuery { plan: PlanHint::Scan, ..q.clone() });
+        let key = |r: &SearchResults| r.hits.iter().map(|h| (h.siret.clone(), h.score, h.distance_km, h.reasons.clone())).collect::<Vec<_>>();
+        for plan in [PlanHint::Auto, PlanHint::GeoFirst, PlanHint::IndexFirst] {
+            let res = f.search(&SearchQuery { plan, ..q.clone() });
+            prop_assert_eq!(res.total, reference.total, "plan {:?} driver {:?}", plan, res.plan.driver);
+            prop_assert_eq!(key(&res), key(&reference), "plan {:?} driver {:?}", plan, res.plan.driver);
+            prop_assert_eq!(&res.facets, &reference.facets);
+        }
+    }
+}
+
+#[test]
+fn planner_picks_geography_for_small_areas_and_text_when_selective() {
+    let (f, _) = serving_fixture();
+    let albi = GeoPoint::new(43.9259, 2.14756).unwrap();
+    let small = SearchQuery { text: "nettoyage".into(), geo: Some(GeoClause::Near { point: albi, radius_km: 3.0 }), ..SearchQuery::default() };
+    assert_eq!(f.search(&small).plan.driver, essor::index::Driver::Geo);
+    let big = SearchQuery { text: "couture".into(), geo: Some(GeoClause::Near { point: albi, radius_km: 2000.0 }), ..SearchQuery::default() };
+    assert_eq!(f.search(&big).plan.driver, essor::index::Driver::Text);
+}
