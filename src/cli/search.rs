@@ -200,9 +200,18 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let q = query_of(&args)?;
     let store = Store::open(data).with_context(|| format!("opening the store in {}", data.display()))?;
     let index = SearchIndex::open(data).context("opening the search index")?;
-    let report = index.sync(&store).context("catching the search index up with the store")?;
-    if report.lagging {
-        tracing::warn!("another process is updating the search index; results may miss the latest writes");
+    let mut report = index.sync(&store).context("catching the search index up with the store")?;
+    // Another process (a server) holds the index writer: give it a moment to catch up.
+    let target = store.last_seq()?;
+    for _ in 0..30 {
+        if !report.lagging || report.seq >= target {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        report = index.sync(&store)?;
+    }
+    if report.lagging && report.seq < target {
+        tracing::warn!("another process holds the search index writer; results may miss the latest writes");
     }
     let res = index.search(&q)?;
     if args.json {

@@ -811,3 +811,245 @@ fn planner_picks_geography_for_small_areas_and_text_when_selective() {
     let big = SearchQuery { text: "couture".into(), geo: Some(GeoClause::Near { point: albi, radius_km: 2000.0 }), ..SearchQuery::default() };
     assert_eq!(f.search(&big).plan.driver, essor::index::Driver::Text);
 }
+
+// ---- consistency with the store ----
+
+#[test]
+fn the_refresher_makes_writes_searchable_while_searches_run() {
+    let f = french_fixture();
+    let refresher = f.index.start_refresher(f.store.clone(), Duration::from_millis(20));
+    let index = f.index.clone();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let searcher = scope.spawn(|| {
+            let mut n = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let res = index.search(&text("couture")).unwrap();
+                assert!(res.total >= 1);
+                n += 1;
+            }
+            n
+        });
+        for i in 0..20u64 {
+            let s = f.put(supplier(100 + i, &format!("Couture {i}"), "Couture.", "81004"));
+            let seq = f.store.get_supplier(&s.siret).unwrap().unwrap().seq;
+            assert!(f.index.wait_for_seq(seq, Duration::from_secs(30)), "write {i} not visible");
+            assert!(f.index.supplier(&s.siret).unwrap().is_some());
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(searcher.join().unwrap() > 0);
+    });
+    drop(refresher);
+    assert_eq!(f.names("couture").len(), 21);
+}
+
+#[test]
+fn rebuild_swaps_a_fresh_generation_and_another_handle_follows() {
+    let f = french_fixture();
+    let other = SearchIndex::open(f.path()).unwrap();
+    let before = f.index.snapshot().generation().to_string();
+    let report = f.index.rebuild(&f.store).unwrap();
+    assert_eq!(report.seq, f.store.last_seq().unwrap());
+    assert_ne!(f.index.snapshot().generation(), before);
+    assert_eq!(f.names("couture"), ["Atelier Fil"]);
+    // A second handle (another process, say) follows the pointer on its next sync.
+    other.sync(&f.store).unwrap();
+    assert_eq!(other.snapshot().generation(), f.index.snapshot().generation());
+    let gens: Vec<String> = std::fs::read_dir(f.path().join("search"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gen-"))
+        .collect();
+    assert_eq!(gens.len(), 1, "{gens:?}");
+}
+
+/// The queries compared before and after a crash.
+fn probe_queries() -> Vec<SearchQuery> {
+    let albi = GeoPoint::new(43.9259, 2.14756).unwrap();
+    vec![
+        SearchQuery { per_page: 10_000, facets: true, ..SearchQuery::default() },
+        SearchQuery { text: "nettoyage".into(), per_page: 10_000, facets: true, ..SearchQuery::default() },
+        SearchQuery { text: "espaces verts".into(), per_page: 10_000, ..SearchQuery::default() },
+        SearchQuery { geo: Some(GeoClause::Near { point: albi, radius_km: 60.0 }), per_page: 10_000, ..SearchQuery::default() },
+        SearchQuery {
+            geo: Some(GeoClause::Serves { place: PlaceRef::Commune("31555".into()), perimeter: None }),
+            filters: Filters { kinds: vec![Kind::ESAT, Kind::ACI, Kind::EI], ..Filters::default() },
+            per_page: 10_000,
+            ..SearchQuery::default()
+        },
+    ]
+}
+
+/// What must not depend on how the index got there: the matches, their distances and
+/// geographic reasons, totals and facets (BM25 statistics do count deleted documents until
+/// merges, so scores may differ slightly).
+fn fingerprint(index: &SearchIndex) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in probe_queries() {
+        let res = index.search(&q).unwrap();
+        out.push(format!("total {}", res.total));
+        out.push(format!("facets {:?}", res.facets));
+        let mut hits: Vec<String> = res
+            .hits
+            .iter()
+            .map(|h| {
+                let geo: Vec<&String> = h.reasons.iter().filter(|r| !r.starts_with("mots")).collect();
+                format!("{} {:?} {:?}", h.siret, h.distance_km.map(|d| (d * 1e6).round()), geo)
+            })
+            .collect();
+        hits.sort();
+        out.extend(hits);
+    }
+    out
+}
+
+#[test]
+fn crash_writer_child() {
+    // Runs only as the child process of `a_sigkill_during_writes_loses_nothing`.
+    let Ok(dir) = std::env::var("ESSOR_CRASH_CHILD_DIR") else { return };
+    let seed: u64 = std::env::var("ESSOR_CRASH_SEED").unwrap().parse().unwrap();
+    let store = Store::open(Path::new(&dir)).unwrap();
+    let index = SearchIndex::open(Path::new(&dir)).unwrap();
+    let communes = test_communes();
+    let mut rng = Rng::new(seed);
+    let mut out = std::io::stdout();
+    for op in 0..100_000u64 {
+        let i = rng.below(400);
+        if rng.chance(0.15) {
+            let _ = store.delete_supplier(&siret(i), "child");
+        } else {
+            let mut batch = Vec::new();
+            for k in 0..rng.range_i64(1, 20) as u64 {
+                let mut s = random_supplier(&mut rng, (i + k * 37) % 400, &communes);
+                validate_supplier(&mut s).unwrap();
+                batch.push(s);
+            }
+            store.put_suppliers(&batch, "child").unwrap();
+        }
+        if op % 40 == 39 {
+            index.rebuild(&store).unwrap();
+        } else if rng.chance(0.8) {
+            index.sync(&store).unwrap();
+        }
+        use std::io::Write;
+        writeln!(out, "op {op}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+#[test]
+fn a_sigkill_during_writes_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(2024);
+    for round in 0..5u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["search::crash_writer_child", "--exact", "--nocapture", "--test-threads=1"])
+            .env("ESSOR_CRASH_CHILD_DIR", dir.path())
+            .env("ESSOR_CRASH_SEED", (round + 1).to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let kill_after = rng.range_i64(3, 60) as usize;
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = 0;
+        while seen < kill_after {
+            match lines.next() {
+                Some(Ok(l)) if l.starts_with("op ") => seen += 1,
+                Some(Ok(_)) => {}
+                _ => panic!("the writer child stopped early"),
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let report = index.sync(&store).unwrap();
+        assert!(!report.lagging, "the killed writer's lock must be gone");
+        assert_eq!(index.applied_seq(), store.last_seq().unwrap());
+        let recovered = fingerprint(&index);
+        index.rebuild(&store).unwrap();
+        let fresh = fingerprint(&index);
+        assert_eq!(recovered, fresh, "round {round}: recovered index differs from a fresh reindex");
+        assert!(index.snapshot().num_suppliers() > 0);
+    }
+}
+
+// ---- command line ----
+
+fn essor(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_essor")).arg("--data").arg(data).args(args).env("ESSOR_LOG", "warn").output().unwrap()
+}
+
+#[test]
+fn essor_search_prints_the_contract_json() {
+    let f = french_fixture();
+    let out = essor(f.path(), &["search", "couture", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["results"][0]["name"], "Atelier Fil");
+    assert_eq!(v["results"][0]["siret"], siret(4));
+    assert!(v["results"][0]["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["results"][0]["reasons"][0], "mots : couture");
+    assert!(v["results"][0].get("distance_km").is_none());
+
+    let out = essor(f.path(), &["search", "--json", "--limit", "2"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 6, "no text and no filter lists every supplier");
+    assert_eq!(v["results"].as_array().unwrap().len(), 2);
+
+    let out = essor(f.path(), &["search", "--near", "43.6045,1.4440", "--radius-km", "100", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 2, "a geographic clause alone lists what it selects");
+    assert!(v["results"][0]["distance_km"].as_f64().is_some());
+
+    let out = essor(f.path(), &["search", "--serves", "commune:81004", "--json"]);
+    assert!(out.status.success());
+    let out = essor(f.path(), &["search", "couture"]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("1 fournisseur trouvé.") && human.contains("Atelier Fil"), "{human}");
+}
+
+#[test]
+fn essor_search_rejects_bad_arguments_with_exit_2() {
+    let f = french_fixture();
+    for args in [
+        &["search", "--near", "43.6,1.44"][..],
+        &["search", "--kinds", "XYZ"],
+        &["search", "--cpv", "99999999"],
+        &["search", "--cpv", "90911200-3"],
+        &["search", "--reserved", "L9999"],
+        &["search", "--serves", "commune:99999"],
+        &["search", "--near", "95,1", "--radius-km", "3"],
+        &["search", "--limit", "0"],
+    ] {
+        let out = essor(f.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn essor_reindex_rebuilds_and_search_catches_up_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    put(&store, supplier(60, "Atelier Fil", "Couture.", "81004"));
+    // The first search builds the index from the store.
+    let out = essor(dir.path(), &["search", "couture", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+    // A write the index has not seen: the next search catches up before searching.
+    put(&store, supplier(61, "Nouvelle Couture", "Couture.", "81004"));
+    let out = essor(dir.path(), &["search", "couture", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 2);
+    let out = essor(dir.path(), &["reindex"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    store.delete_supplier(&siret(60), "test").unwrap();
+    let out = essor(dir.path(), &["search", "couture", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["results"][0]["name"], "Nouvelle Couture");
+}
