@@ -30,14 +30,15 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Err
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
-            let field = (path != "." && !path.is_empty()).then_some(path);
-            let message = match inner.classify() {
+            match inner.classify() {
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    format!("invalid JSON: {inner}")
+                    Err(Error::Malformed { message: format!("invalid JSON: {}", strip_position(&inner.to_string())), field: None })
                 }
-                _ => strip_position(&inner.to_string()),
-            };
-            Err(Error::Malformed { message, field })
+                _ => {
+                    let message = strip_position(&inner.to_string());
+                    Err(Error::Malformed { field: error_field(&path, &message), message })
+                }
+            }
         }
     }
 }
@@ -48,9 +49,22 @@ pub fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Resul
         Ok(v) => Ok(v),
         Err(err) => {
             let path = err.path().to_string();
-            let field = (path != "." && !path.is_empty()).then_some(path);
-            Err(Error::Malformed { message: err.into_inner().to_string(), field })
+            let message = err.into_inner().to_string();
+            Err(Error::Malformed { field: error_field(&path, &message), message })
         }
+    }
+}
+
+/// The field an error is about: serde's path, completed with the name of a missing field
+/// (serde reports "missing field `name`" at the path of the enclosing object).
+fn error_field(path: &str, message: &str) -> Option<String> {
+    let base = if path == "." { "" } else { path };
+    let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+    match (base.is_empty(), missing) {
+        (true, Some(m)) => Some(m.to_string()),
+        (false, Some(m)) => Some(format!("{base}.{m}")),
+        (false, None) => Some(base.to_string()),
+        (true, None) => None,
     }
 }
 
@@ -94,5 +108,10 @@ mod tests {
         assert_eq!(err.field(), Some("capacity.employees"));
         let err = parse_json::<Supplier>(b"{not json").unwrap_err();
         assert!(err.to_string().contains("invalid JSON"), "{err}");
+        assert_eq!(err.field(), None);
+        let err = parse_json::<Supplier>(br#"{"siret":"1","address":{"commune":"81004"}}"#).unwrap_err();
+        assert_eq!(err.field(), Some("name"));
+        let err = parse_json::<Supplier>(br#"{"siret":"1","name":"x","address":{}}"#).unwrap_err();
+        assert_eq!(err.field(), Some("address.commune"));
     }
 }
