@@ -1,1 +1,6 @@
-//! The single integration-test binary.
+//! The single integration-test binary: one module per area.
+
+mod common;
+mod import;
+mod model;
+mod tidy;
