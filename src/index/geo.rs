@@ -320,6 +320,7 @@ mod tests {
             for _ in 0..5 {
                 let p = pt(rng.range_f64(south, north), rng.range_f64(west, east));
                 let v = p.to_unit_vector();
+                use rstar::Envelope;
                 assert!(env.contains_point(&v), "{p:?} in {south},{west},{north},{east}");
             }
         }

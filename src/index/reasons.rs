@@ -60,7 +60,7 @@ fn dept_phrase(code: &str, name: &str) -> String {
     ];
     const PLURAL: &[&str] = &["04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92", "986"];
     const BARE: &[&str] = &["75", "974", "975", "976", "977", "978", "984", "989"];
-    let starts_vowel = name.chars().next().is_some_and(|c| "AEIOUYÉÈÊÎÔaeiouy".contains(c));
+    let starts_vowel = code == "34" || name.chars().next().is_some_and(|c| "AEIOUYÉÈÊÎÔaeiouy".contains(c));
     if BARE.contains(&code) {
         format!("à {name} ({code})")
     } else if PLURAL.contains(&code) {
