@@ -770,7 +770,14 @@ impl TextSnapshot {
                 reader.inverted_index(field).ok()?.read_postings(&term, IndexRecordOption::Basic).ok()?
             })
             .collect();
-        Ok(SegMatcher { ct, postings, norm_of, lead: DocUnion::new(lead), cache: vec![None; ct.pairs.len()], cache_doc: TERMINATED })
+        Ok(SegMatcher {
+            ct,
+            postings,
+            norm_of,
+            lead: DocUnion::new(lead),
+            cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
+            scores: vec![0.0; ct.concepts.len()],
+        })
     }
 
     fn field_of(&self, f: TextField) -> Field {
@@ -1106,8 +1113,9 @@ pub struct SegMatcher<'a> {
     postings: Vec<Option<SegmentPostings>>,
     norm_of: Vec<Option<FieldNormReader>>,
     lead: DocUnion,
-    cache: Vec<Option<f32>>,
-    cache_doc: u32,
+    /// Per pair: the document last evaluated and its contribution (negative when absent).
+    cache: Vec<(u32, f32)>,
+    scores: Vec<f32>,
 }
 
 impl SegMatcher<'_> {
@@ -1119,12 +1127,9 @@ impl SegMatcher<'_> {
     /// The contribution of a term pair to `doc`, `None` when absent. Documents must be asked
     /// in ascending order.
     fn pair_score(&mut self, p: usize, doc: u32) -> Option<f32> {
-        if self.cache_doc != doc {
-            self.cache_doc = doc;
-            self.cache.iter_mut().for_each(|c| *c = None);
-        }
-        if let Some(s) = self.cache[p] {
-            return (s >= 0.0).then_some(s);
+        let (cached_doc, cached) = self.cache[p];
+        if cached_doc == doc {
+            return (cached >= 0.0).then_some(cached);
         }
         let score = match &mut self.postings[p] {
             None => None,
@@ -1146,7 +1151,7 @@ impl SegMatcher<'_> {
                 }
             }
         };
-        self.cache[p] = Some(score.unwrap_or(-1.0));
+        self.cache[p] = (doc, score.unwrap_or(-1.0));
         score
     }
 
@@ -1203,7 +1208,8 @@ impl SegMatcher<'_> {
     /// The text score of `doc`, or `None` when it does not match. Documents must be asked in
     /// ascending order.
     pub fn score(&mut self, doc: u32) -> Option<f32> {
-        let mut scores = vec![0.0f32; self.ct.concepts.len()];
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.iter_mut().for_each(|s| *s = 0.0);
         let mut any = false;
         for k in 0..self.ct.order.len() {
             let c = self.ct.order[k];
@@ -1212,12 +1218,17 @@ impl SegMatcher<'_> {
                     scores[c] = s;
                     any = true;
                 }
-                None if self.ct.mode == TextMode::All => return None,
+                None if self.ct.mode == TextMode::All => {
+                    self.scores = scores;
+                    return None;
+                }
                 None => {}
             }
         }
         // Sum in query order so that the result never depends on evaluation order.
-        any.then(|| scores.iter().sum())
+        let total = any.then(|| scores.iter().sum());
+        self.scores = scores;
+        total
     }
 
     /// What matched in `doc`, concept by concept (ascending order as for [`Self::score`]).
