@@ -80,6 +80,46 @@ pub struct SegmentGeo {
     /// Address areas, by area key.
     address_areas: HashMap<AreaKey, Vec<u32>>,
     num_docs: usize,
+    /// Point counts per latitude/longitude cell, fine and coarse, for plan estimates.
+    grids: [DensityGrid; 2],
+}
+
+/// Point counts per cell of `size` degrees.
+#[derive(Default)]
+struct DensityGrid {
+    size: f64,
+    cells: HashMap<(i32, i32), u32>,
+}
+
+impl DensityGrid {
+    fn new(size: f64) -> DensityGrid {
+        DensityGrid { size, cells: HashMap::new() }
+    }
+
+    fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
+        (((lat + 90.0) / self.size).floor() as i32, ((lon + 180.0) / self.size).floor() as i32)
+    }
+
+    fn add(&mut self, p: GeoPoint) {
+        *self.cells.entry(self.cell(p.lat, p.lon)).or_default() += 1;
+    }
+
+    fn num_cells(&self, south: f64, north: f64, west: f64, east: f64) -> f64 {
+        ((north - south) / self.size + 2.0) * ((east - west) / self.size + 2.0)
+    }
+
+    /// Points in the cells covering the box (`west <= east`).
+    fn count(&self, south: f64, north: f64, west: f64, east: f64) -> u64 {
+        let (a, w) = self.cell(south, west);
+        let (b, e) = self.cell(north, east);
+        let mut n = 0u64;
+        for i in a..=b {
+            for j in w..=e {
+                n += u64::from(self.cells.get(&(i, j)).copied().unwrap_or(0));
+            }
+        }
+        n
+    }
 }
 
 /// Why a candidate search stopped.
@@ -157,6 +197,13 @@ impl SegmentGeo {
         for v in zone_areas.values_mut() {
             v.dedup();
         }
+        let mut grids = [DensityGrid::new(0.25), DensityGrid::new(4.0)];
+        for e in &points {
+            let [x, y, z] = e.xyz;
+            let p = GeoPoint { lat: z.clamp(-1.0, 1.0).asin().to_degrees(), lon: y.atan2(x).to_degrees() };
+            grids[0].add(p);
+            grids[1].add(p);
+        }
         SegmentGeo {
             points: RTree::bulk_load(points),
             caps: RTree::bulk_load(caps),
@@ -164,6 +211,48 @@ impl SegmentGeo {
             national,
             address_areas,
             num_docs,
+            grids,
+        }
+    }
+
+    /// An upper bound (up to cell granularity) of the points in a latitude/longitude box
+    /// with `west <= east`, for plan estimates only.
+    fn estimate_box(&self, south: f64, north: f64, west: f64, east: f64) -> u64 {
+        let g = if self.grids[0].num_cells(south, north, west, east) <= 400.0 { &self.grids[0] } else { &self.grids[1] };
+        if g.num_cells(south, north, west, east) > 4000.0 {
+            return self.points.size() as u64;
+        }
+        g.count(south, north, west, east)
+    }
+
+    /// About how many points lie within `radius_km` of `p` (an overestimate).
+    pub fn estimate_near(&self, p: GeoPoint, radius_km: f64) -> u64 {
+        let dlat = radius_km / 111.0 + 0.01;
+        let (south, north) = (p.lat - dlat, p.lat + dlat);
+        if south <= -89.0 || north >= 89.0 || radius_km > 3000.0 {
+            return self.points.size() as u64;
+        }
+        let dlon = dlat / south.abs().max(north.abs()).to_radians().cos();
+        if dlon >= 180.0 {
+            return self.points.size() as u64;
+        }
+        let (west, east) = (p.lon - dlon, p.lon + dlon);
+        let mut n = self.estimate_box(south, north, west.max(-180.0), east.min(180.0));
+        if west < -180.0 {
+            n += self.estimate_box(south, north, west + 360.0, 180.0);
+        }
+        if east > 180.0 {
+            n += self.estimate_box(south, north, -180.0, east - 360.0);
+        }
+        n
+    }
+
+    /// About how many points lie in the box (an overestimate).
+    pub fn estimate_in_view(&self, b: &BBox) -> u64 {
+        if b.west <= b.east {
+            self.estimate_box(b.south, b.north, b.west, b.east)
+        } else {
+            self.estimate_box(b.south, b.north, b.west, 180.0) + self.estimate_box(b.south, b.north, -180.0, b.east)
         }
     }
 

@@ -501,10 +501,16 @@ struct FacetCounter {
     seg_labels: HashMap<u64, u64>,
 }
 
-enum Source {
-    Geo(Vec<Vec<u32>>),
+/// An index clause that can produce candidates.
+enum IndexClause {
     Text,
     Filter(String, Vec<DriverTerm>),
+}
+
+enum Source {
+    Geo(Vec<Vec<u32>>),
+    /// The intersection of these clauses, the first (smallest) leading.
+    Index(Vec<IndexClause>),
     Scan,
 }
 
@@ -736,28 +742,48 @@ impl Snapshot {
 
     fn choose(&self, q: &SearchQuery, p: &Prepared) -> Result<Source> {
         let total_docs: u64 = self.text.segments().iter().map(|s| u64::from(s.max_doc())).sum();
-        let mut best: (u64, Source) = (total_docs, Source::Scan);
+        let mut clauses: Vec<(u64, IndexClause)> = Vec::new();
         if q.plan != PlanHint::Scan {
-            if let Some(ct) = &p.text
-                && ct.estimate() < best.0
-            {
-                best = (ct.estimate(), Source::Text);
+            if let Some(ct) = &p.text {
+                clauses.push((ct.estimate(), IndexClause::Text));
             }
             for (name, terms) in self.filter_sources(q, p) {
                 let e = self.text.estimate(&terms)?;
-                if e < best.0 {
-                    best = (e, Source::Filter(name, terms));
-                }
+                clauses.push((e, IndexClause::Filter(name, terms)));
             }
         }
+        clauses.sort_by_key(|(e, _)| *e);
+        // The intersection costs about its smallest clause.
+        let index_cost = clauses.first().map_or(total_docs, |(e, _)| *e);
+        let index_source = || if clauses.is_empty() { Source::Scan } else { Source::Index(clauses.into_iter().map(|(_, c)| c).collect()) };
         match (&p.geo, q.plan) {
             (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(self.geo_candidates(g, u64::MAX).unwrap_or_default())),
-            (Some(g), PlanHint::Auto) => match self.geo_candidates(g, best.0) {
-                Some(c) => Ok(Source::Geo(c)),
-                None => Ok(best.1),
-            },
-            _ => Ok(best.1),
+            (Some(g), PlanHint::Auto) => {
+                if self.geo_estimate(g) > index_cost {
+                    return Ok(index_source());
+                }
+                match self.geo_candidates(g, index_cost) {
+                    Some(c) => Ok(Source::Geo(c)),
+                    None => Ok(index_source()),
+                }
+            }
+            _ => Ok(index_source()),
         }
+    }
+
+    /// A cheap upper bound of the geographic candidates (from density grids), when one is
+    /// known.
+    fn geo_estimate(&self, g: &GeoPrepared) -> u64 {
+        let mut n = 0u64;
+        for seg in 0..self.geo.len() {
+            let sg = self.segment_geo(seg);
+            n += match g {
+                GeoPrepared::Near(p, r) => sg.estimate_near(*p, *r),
+                GeoPrepared::InView(b) => sg.estimate_in_view(b),
+                GeoPrepared::Serves(..) => 0,
+            };
+        }
+        n
     }
 
     /// Verify one live document against every clause but the text, giving its distance,
@@ -902,8 +928,10 @@ impl Snapshot {
         let source = self.choose(q, &p)?;
         let driver = match &source {
             Source::Geo(_) => Driver::Geo,
-            Source::Text => Driver::Text,
-            Source::Filter(name, _) => Driver::Filter(name.clone()),
+            Source::Index(c) => match &c[0] {
+                IndexClause::Text => Driver::Text,
+                IndexClause::Filter(name, _) => Driver::Filter(name.clone()),
+            },
             Source::Scan => Driver::Scan,
         };
         let keep = q.page.saturating_mul(q.per_page).min(MAX_PER_PAGE * 10);
@@ -916,6 +944,11 @@ impl Snapshot {
         let mut label_buf = Vec::new();
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
+            if let Source::Geo(lists) = &source
+                && lists.get(si).is_none_or(Vec::is_empty)
+            {
+                continue;
+            }
             let mut matcher = match &p.text {
                 Some(ct) => Some(self.text.matcher(ct, si32)?),
                 None => None,
@@ -924,8 +957,20 @@ impl Snapshot {
             if !p.labels.is_empty() && label_ords.is_empty() {
                 continue;
             }
-            let mut driver_union = match &source {
-                Source::Filter(_, terms) => Some(self.text.driver_docs(si32, terms)?),
+            let mut intersection = match &source {
+                Source::Index(clauses) => {
+                    let mut unions = Vec::with_capacity(clauses.len());
+                    for c in clauses {
+                        unions.push(match c {
+                            IndexClause::Text => match &p.text {
+                                Some(ct) => self.text.lead_docs(ct, si32)?,
+                                None => continue,
+                            },
+                            IndexClause::Filter(_, terms) => self.text.driver_docs(si32, terms)?,
+                        });
+                    }
+                    Some(text::DocIntersection::new(unions))
+                }
                 _ => None,
             };
             let mut scan_next = 0u32;
@@ -937,11 +982,7 @@ impl Snapshot {
                         geo_pos += 1;
                         d
                     }
-                    Source::Text => match matcher.as_mut().and_then(|m| m.next_lead()) {
-                        Some(d) => d,
-                        None => break,
-                    },
-                    Source::Filter(..) => match driver_union.as_mut().and_then(|u| u.next_doc()) {
+                    Source::Index(_) => match intersection.as_mut().and_then(|u| u.next_doc()) {
                         Some(d) => d,
                         None => break,
                     },

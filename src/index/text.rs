@@ -761,23 +761,27 @@ impl TextSnapshot {
             }
             norm_of.push(if p.field == TextField::Code { None } else { norms.get(&field).cloned() });
         }
-        let lead = ct
-            .lead
-            .iter()
-            .filter_map(|&p| {
-                let field = self.field_of(ct.pairs[p].field);
-                let term = Term::from_field_text(field, &ct.pairs[p].term);
-                reader.inverted_index(field).ok()?.read_postings(&term, IndexRecordOption::Basic).ok()?
-            })
-            .collect();
         Ok(SegMatcher {
             ct,
             postings,
             norm_of,
-            lead: DocUnion::new(lead),
             cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
             scores: vec![0.0; ct.concepts.len()],
         })
+    }
+
+    /// The documents of a segment that may match the text (its lead concept), ascending.
+    pub fn lead_docs(&self, ct: &CompiledText, seg: u32) -> Result<DocUnion> {
+        let reader = &self.segments[seg as usize].reader;
+        let mut postings = Vec::new();
+        for &p in &ct.lead {
+            let field = self.field_of(ct.pairs[p].field);
+            let term = Term::from_field_text(field, &ct.pairs[p].term);
+            if let Some(post) = reader.inverted_index(field).map_err(ierr)?.read_postings(&term, IndexRecordOption::Basic).map_err(ierr)? {
+                postings.push(post);
+            }
+        }
+        Ok(DocUnion::new(postings))
     }
 
     fn field_of(&self, f: TextField) -> Field {
@@ -793,25 +797,87 @@ impl TextSnapshot {
 /// The ascending union of several posting lists.
 pub struct DocUnion {
     postings: Vec<SegmentPostings>,
+    started: bool,
 }
 
 impl DocUnion {
     fn new(postings: Vec<SegmentPostings>) -> DocUnion {
-        DocUnion { postings }
+        DocUnion { postings, started: false }
+    }
+
+    /// The current document (`TERMINATED` at the end).
+    fn current(&self) -> u32 {
+        self.postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED)
+    }
+
+    /// Move past the current document; returns the new current one.
+    fn advance(&mut self) -> u32 {
+        let d = self.current();
+        if d != TERMINATED {
+            for p in &mut self.postings {
+                if p.doc() == d {
+                    p.advance();
+                }
+            }
+        }
+        self.current()
+    }
+
+    /// Move to the first document at or after `target`; returns it.
+    pub fn seek(&mut self, target: u32) -> u32 {
+        self.started = true;
+        for p in &mut self.postings {
+            if p.doc() < target {
+                p.seek(target);
+            }
+        }
+        self.current()
     }
 
     /// The next document of the union (`None` at the end).
     pub fn next_doc(&mut self) -> Option<u32> {
-        let d = self.postings.iter().map(|p| p.doc()).min()?;
-        if d == TERMINATED {
-            return None;
-        }
-        for p in &mut self.postings {
-            if p.doc() == d {
-                p.advance();
+        let d = if self.started { self.advance() } else { self.current() };
+        self.started = true;
+        (d != TERMINATED).then_some(d)
+    }
+}
+
+/// The ascending intersection of unions: documents present in every one.
+pub struct DocIntersection {
+    unions: Vec<DocUnion>,
+}
+
+impl DocIntersection {
+    /// `unions` should come smallest first: the first one leads.
+    pub fn new(unions: Vec<DocUnion>) -> DocIntersection {
+        DocIntersection { unions }
+    }
+
+    pub fn next_doc(&mut self) -> Option<u32> {
+        let (lead, others) = self.unions.split_first_mut()?;
+        let mut cand = lead.next_doc()?;
+        loop {
+            let mut max = cand;
+            for u in others.iter_mut() {
+                let d = u.seek(cand);
+                if d > max {
+                    max = d;
+                }
+                if d != cand {
+                    break;
+                }
+            }
+            if max == cand {
+                return Some(cand);
+            }
+            if max == TERMINATED {
+                return None;
+            }
+            cand = lead.seek(max);
+            if cand == TERMINATED {
+                return None;
             }
         }
-        Some(d)
     }
 }
 
@@ -1112,18 +1178,12 @@ pub struct SegMatcher<'a> {
     ct: &'a CompiledText,
     postings: Vec<Option<SegmentPostings>>,
     norm_of: Vec<Option<FieldNormReader>>,
-    lead: DocUnion,
     /// Per pair: the document last evaluated and its contribution (negative when absent).
     cache: Vec<(u32, f32)>,
     scores: Vec<f32>,
 }
 
 impl SegMatcher<'_> {
-    /// The next candidate of the text itself (ascending), for text-driven plans.
-    pub fn next_lead(&mut self) -> Option<u32> {
-        self.lead.next_doc()
-    }
-
     /// The contribution of a term pair to `doc`, `None` when absent. Documents must be asked
     /// in ascending order.
     fn pair_score(&mut self, p: usize, doc: u32) -> Option<f32> {
