@@ -64,7 +64,7 @@ const W_TYPO2: f32 = 0.5;
 /// Weight of a thesaurus expansion relative to the typed words.
 const W_SYNONYM: f32 = 0.6;
 /// Most vocabulary words a typo or prefix expansion may bring per query word.
-const MAX_EXPANSIONS: usize = 24;
+const MAX_EXPANSIONS: usize = 10;
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
@@ -624,32 +624,35 @@ impl TextSnapshot {
                 postings.push(p);
             }
         }
-        Ok(DocUnion::new(postings))
+        Ok(DocUnion::new(postings, reader.max_doc()))
     }
 
     /// Surface words of the vocabulary within `distance` edits of `word`, or starting with it
     /// when `prefix` (at most `MAX_EXPANSIONS`, shortest and lexicographically first).
     fn expand(&self, word: &str, distance: u8, prefix: bool) -> Result<Vec<String>> {
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
+        let automaton = if distance > 0 {
+            Some(FuzzyTermQuery::new(Term::from_field_text(self.fields.words, word), distance, true).automaton().map_err(ierr)?)
+        } else {
+            None
+        };
+        let mut upper = word.as_bytes().to_vec();
+        upper.push(0xff);
         for seg in &self.segments {
             let inv = seg.reader.inverted_index(self.fields.words).map_err(ierr)?;
             let dict = inv.terms();
             if prefix {
-                let mut upper = word.as_bytes().to_vec();
-                upper.push(0xff);
                 let mut s = dict.range().ge(word.as_bytes()).lt(&upper).into_stream().map_err(ierr)?;
                 let mut n = 0;
-                while s.advance() && n < 4 * MAX_EXPANSIONS {
+                while n < 4 * MAX_EXPANSIONS && s.advance() {
                     if let Ok(k) = std::str::from_utf8(s.key()) {
                         found.insert((k.len(), k.to_string()));
                     }
                     n += 1;
                 }
             }
-            if distance > 0 {
-                let q = FuzzyTermQuery::new(Term::from_field_text(self.fields.words, word), distance, true);
-                let automaton = q.automaton().map_err(ierr)?;
-                let mut s = dict.search(automaton).into_stream().map_err(ierr)?;
+            if let Some(a) = &automaton {
+                let mut s = dict.search(a).into_stream().map_err(ierr)?;
                 while s.advance() {
                     if let Ok(k) = std::str::from_utf8(s.key()) {
                         found.insert((k.len(), k.to_string()));
@@ -743,28 +746,16 @@ impl TextSnapshot {
         Ok(CompiledText { concepts, order, pairs: b.pairs, mode, lead, estimate, relevance_stems })
     }
 
-    /// The evaluator of a compiled query on one segment.
+    /// The evaluator of a compiled query on one segment. Posting lists are opened on first
+    /// use, so a matcher asked about few documents stays cheap.
     pub fn matcher<'a>(&self, ct: &'a CompiledText, seg: u32) -> Result<SegMatcher<'a>> {
-        let reader = &self.segments[seg as usize].reader;
-        let mut postings = Vec::with_capacity(ct.pairs.len());
-        let mut norms: HashMap<Field, FieldNormReader> = HashMap::new();
-        let mut norm_of = Vec::with_capacity(ct.pairs.len());
-        for p in &ct.pairs {
-            let field = self.field_of(p.field);
-            let term = Term::from_field_text(field, &p.term);
-            let inv = reader.inverted_index(field).map_err(ierr)?;
-            let opt = if p.field == TextField::Code { IndexRecordOption::Basic } else { IndexRecordOption::WithFreqs };
-            postings.push(inv.read_postings(&term, opt).map_err(ierr)?);
-            if p.field != TextField::Code && !norms.contains_key(&field) {
-                let n = reader.get_fieldnorms_reader(field).map_err(ierr)?;
-                norms.insert(field, n);
-            }
-            norm_of.push(if p.field == TextField::Code { None } else { norms.get(&field).cloned() });
-        }
+        let reader = self.segments[seg as usize].reader.clone();
         Ok(SegMatcher {
             ct,
-            postings,
-            norm_of,
+            reader,
+            fields: self.fields,
+            postings: (0..ct.pairs.len()).map(|_| None).collect(),
+            norm_of: vec![None; ct.pairs.len()],
             cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
             scores: vec![0.0; ct.concepts.len()],
         })
@@ -781,7 +772,7 @@ impl TextSnapshot {
                 postings.push(post);
             }
         }
-        Ok(DocUnion::new(postings))
+        Ok(DocUnion::new(postings, reader.max_doc()))
     }
 
     fn field_of(&self, f: TextField) -> Field {
@@ -794,24 +785,67 @@ impl TextSnapshot {
     }
 }
 
-/// The ascending union of several posting lists.
+/// The ascending union of several posting lists: merged on the fly when they are few,
+/// materialised as a bit set when they are many.
 pub struct DocUnion {
     postings: Vec<SegmentPostings>,
+    bits: Option<Vec<u64>>,
+    cur: u32,
     started: bool,
 }
 
+/// First set bit at or after `from`, or `TERMINATED`.
+fn next_set(words: &[u64], from: u32) -> u32 {
+    let mut w = (from / 64) as usize;
+    if w >= words.len() {
+        return TERMINATED;
+    }
+    let mut bits = words[w] & (u64::MAX << (from % 64));
+    loop {
+        if bits != 0 {
+            return (w as u32) * 64 + bits.trailing_zeros();
+        }
+        w += 1;
+        if w >= words.len() {
+            return TERMINATED;
+        }
+        bits = words[w];
+    }
+}
+
 impl DocUnion {
-    fn new(postings: Vec<SegmentPostings>) -> DocUnion {
-        DocUnion { postings, started: false }
+    fn new(mut postings: Vec<SegmentPostings>, max_doc: u32) -> DocUnion {
+        if postings.len() <= 4 {
+            return DocUnion { postings, bits: None, cur: 0, started: false };
+        }
+        let mut words = vec![0u64; (max_doc as usize).div_ceil(64).max(1)];
+        for p in &mut postings {
+            let mut d = p.doc();
+            while d != TERMINATED {
+                words[(d / 64) as usize] |= 1 << (d % 64);
+                d = p.advance();
+            }
+        }
+        let cur = next_set(&words, 0);
+        DocUnion { postings: Vec::new(), bits: Some(words), cur, started: false }
     }
 
     /// The current document (`TERMINATED` at the end).
     fn current(&self) -> u32 {
-        self.postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED)
+        match &self.bits {
+            Some(_) => self.cur,
+            None => self.postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED),
+        }
     }
 
     /// Move past the current document; returns the new current one.
     fn advance(&mut self) -> u32 {
+        if let Some(words) = &self.bits {
+            if self.cur != TERMINATED {
+                self.cur = next_set(words, self.cur + 1);
+            }
+            return self.cur;
+        }
         let d = self.current();
         if d != TERMINATED {
             for p in &mut self.postings {
@@ -826,6 +860,12 @@ impl DocUnion {
     /// Move to the first document at or after `target`; returns it.
     pub fn seek(&mut self, target: u32) -> u32 {
         self.started = true;
+        if let Some(words) = &self.bits {
+            if self.cur < target {
+                self.cur = next_set(words, target);
+            }
+            return self.cur;
+        }
         for p in &mut self.postings {
             if p.doc() < target {
                 p.seek(target);
@@ -1176,7 +1216,10 @@ pub struct MatchedTerm {
 /// Evaluates a compiled query on the documents of one segment, in ascending order.
 pub struct SegMatcher<'a> {
     ct: &'a CompiledText,
-    postings: Vec<Option<SegmentPostings>>,
+    reader: SegmentReader,
+    fields: Fields,
+    /// Per pair: not opened yet (`None`), absent from the segment, or its postings.
+    postings: Vec<Option<Option<SegmentPostings>>>,
     norm_of: Vec<Option<FieldNormReader>>,
     /// Per pair: the document last evaluated and its contribution (negative when absent).
     cache: Vec<(u32, f32)>,
@@ -1184,6 +1227,23 @@ pub struct SegMatcher<'a> {
 }
 
 impl SegMatcher<'_> {
+    fn open(&mut self, p: usize) -> Option<SegmentPostings> {
+        let pair = &self.ct.pairs[p];
+        let field = match pair.field {
+            TextField::Name => self.fields.name,
+            TextField::Trade => self.fields.trade,
+            TextField::Body => self.fields.body,
+            TextField::Code => self.fields.codes,
+        };
+        let term = Term::from_field_text(field, &pair.term);
+        let opt = if pair.field == TextField::Code { IndexRecordOption::Basic } else { IndexRecordOption::WithFreqs };
+        let post = self.reader.inverted_index(field).ok()?.read_postings(&term, opt).ok()??;
+        if pair.field != TextField::Code {
+            self.norm_of[p] = self.reader.get_fieldnorms_reader(field).ok();
+        }
+        Some(post)
+    }
+
     /// The contribution of a term pair to `doc`, `None` when absent. Documents must be asked
     /// in ascending order.
     fn pair_score(&mut self, p: usize, doc: u32) -> Option<f32> {
@@ -1191,7 +1251,11 @@ impl SegMatcher<'_> {
         if cached_doc == doc {
             return (cached >= 0.0).then_some(cached);
         }
-        let score = match &mut self.postings[p] {
+        if self.postings[p].is_none() {
+            let opened = self.open(p);
+            self.postings[p] = Some(opened);
+        }
+        let score = match self.postings[p].as_mut().and_then(Option::as_mut) {
             None => None,
             Some(post) => {
                 if post.doc() < doc {
