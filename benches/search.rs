@@ -42,25 +42,213 @@ mod temp_synth {
     }
 
     pub const TRADES: &[Trade] = &[
-        Trade { name: "Jardins", words: &["entretien des espaces verts", "tonte de pelouses", "taille de haies", "élagage et abattage", "débroussaillage", "création de massifs"], cpv: &["77310000", "77314000", "77211400"], naf: "81.30Z", mode: Mode::Services },
-        Trade { name: "Propreté", words: &["nettoyage de locaux", "entretien de bureaux", "lavage de vitres", "nettoyage industriel", "remise en état après travaux"], cpv: &["90910000", "90911200", "90919200"], naf: "81.21Z", mode: Mode::Services },
-        Trade { name: "Blanchisserie", words: &["blanchisserie", "lavage et repassage du linge", "pressing", "location de linge plat", "traitement des tenues professionnelles"], cpv: &["98311000", "98310000"], naf: "96.01A", mode: Mode::Services },
-        Trade { name: "Traiteur", words: &["traiteur", "restauration collective", "plateaux repas", "portage de repas", "buffets et cocktails"], cpv: &["55520000", "55523100", "15000000"], naf: "56.21Z", mode: Mode::Services },
-        Trade { name: "Imprimerie", words: &["imprimerie", "reprographie", "impression numérique", "façonnage", "routage et mise sous pli"], cpv: &["79810000", "79820000", "79521000"], naf: "18.12Z", mode: Mode::Goods },
-        Trade { name: "Déménagement", words: &["déménagement de bureaux", "manutention", "transfert de mobilier", "stockage et archivage", "logistique"], cpv: &["98392000", "63120000", "60130000"], naf: "49.42Z", mode: Mode::Services },
-        Trade { name: "Menuiserie", words: &["menuiserie bois", "fabrication de mobilier", "agencement", "palettes et caisses", "ébénisterie"], cpv: &["45421000", "39100000"], naf: "16.23Z", mode: Mode::Goods },
-        Trade { name: "Bâtiment", words: &["peinture en bâtiment", "second œuvre", "petits travaux de rénovation", "plâtrerie", "revêtements de sols"], cpv: &["45442100", "45262500"], naf: "43.34Z", mode: Mode::Services },
-        Trade { name: "Recyclerie", words: &["collecte et recyclage", "déchets d'équipements électriques", "ressourcerie", "réemploi de mobilier", "tri des déchets"], cpv: &["90510000", "90514000"], naf: "38.32Z", mode: Mode::Services },
-        Trade { name: "Couture", words: &["couture", "retouches", "confection textile", "fabrication de sacs", "broderie"], cpv: &["18000000", "98393000"], naf: "14.13Z", mode: Mode::Goods },
-        Trade { name: "Numérique", words: &["reconditionnement informatique", "ordinateurs reconditionnés", "maintenance informatique", "saisie de données", "numérisation de documents"], cpv: &["30213000", "50312000", "79999000"], naf: "95.11Z", mode: Mode::Goods },
-        Trade { name: "Conditionnement", words: &["conditionnement", "mise sous film", "assemblage", "sous-traitance industrielle", "étiquetage"], cpv: &["79992000"], naf: "82.92Z", mode: Mode::Services },
-        Trade { name: "Maraîchage", words: &["maraîchage biologique", "paniers de légumes", "légumerie", "production de fruits"], cpv: &["03221000", "15000000"], naf: "01.13Z", mode: Mode::Goods },
-        Trade { name: "Intérim", words: &["mise à disposition de personnel", "intérim d'insertion", "travail temporaire", "remplacement de personnel"], cpv: &["79620000"], naf: "78.20Z", mode: Mode::Staffing },
-        Trade { name: "Accueil", words: &["accueil et standard", "centre d'appels", "secrétariat", "gestion administrative"], cpv: &["79512000"], naf: "82.20Z", mode: Mode::Services },
+        Trade {
+            name: "Jardins",
+            words: &[
+                "entretien des espaces verts",
+                "tonte de pelouses",
+                "taille de haies",
+                "élagage et abattage",
+                "débroussaillage",
+                "création de massifs",
+            ],
+            cpv: &["77310000", "77314000", "77211400"],
+            naf: "81.30Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Propreté",
+            words: &[
+                "nettoyage de locaux",
+                "entretien de bureaux",
+                "lavage de vitres",
+                "nettoyage industriel",
+                "remise en état après travaux",
+            ],
+            cpv: &["90910000", "90911200", "90919200"],
+            naf: "81.21Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Blanchisserie",
+            words: &[
+                "blanchisserie",
+                "lavage et repassage du linge",
+                "pressing",
+                "location de linge plat",
+                "traitement des tenues professionnelles",
+            ],
+            cpv: &["98311000", "98310000"],
+            naf: "96.01A",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Traiteur",
+            words: &[
+                "traiteur",
+                "restauration collective",
+                "plateaux repas",
+                "portage de repas",
+                "buffets et cocktails",
+            ],
+            cpv: &["55520000", "55523100", "15000000"],
+            naf: "56.21Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Imprimerie",
+            words: &[
+                "imprimerie",
+                "reprographie",
+                "impression numérique",
+                "façonnage",
+                "routage et mise sous pli",
+            ],
+            cpv: &["79810000", "79820000", "79521000"],
+            naf: "18.12Z",
+            mode: Mode::Goods,
+        },
+        Trade {
+            name: "Déménagement",
+            words: &[
+                "déménagement de bureaux",
+                "manutention",
+                "transfert de mobilier",
+                "stockage et archivage",
+                "logistique",
+            ],
+            cpv: &["98392000", "63120000", "60130000"],
+            naf: "49.42Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Menuiserie",
+            words: &[
+                "menuiserie bois",
+                "fabrication de mobilier",
+                "agencement",
+                "palettes et caisses",
+                "ébénisterie",
+            ],
+            cpv: &["45421000", "39100000"],
+            naf: "16.23Z",
+            mode: Mode::Goods,
+        },
+        Trade {
+            name: "Bâtiment",
+            words: &[
+                "peinture en bâtiment",
+                "second œuvre",
+                "petits travaux de rénovation",
+                "plâtrerie",
+                "revêtements de sols",
+            ],
+            cpv: &["45442100", "45262500"],
+            naf: "43.34Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Recyclerie",
+            words: &[
+                "collecte et recyclage",
+                "déchets d'équipements électriques",
+                "ressourcerie",
+                "réemploi de mobilier",
+                "tri des déchets",
+            ],
+            cpv: &["90510000", "90514000"],
+            naf: "38.32Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Couture",
+            words: &[
+                "couture",
+                "retouches",
+                "confection textile",
+                "fabrication de sacs",
+                "broderie",
+            ],
+            cpv: &["18000000", "98393000"],
+            naf: "14.13Z",
+            mode: Mode::Goods,
+        },
+        Trade {
+            name: "Numérique",
+            words: &[
+                "reconditionnement informatique",
+                "ordinateurs reconditionnés",
+                "maintenance informatique",
+                "saisie de données",
+                "numérisation de documents",
+            ],
+            cpv: &["30213000", "50312000", "79999000"],
+            naf: "95.11Z",
+            mode: Mode::Goods,
+        },
+        Trade {
+            name: "Conditionnement",
+            words: &[
+                "conditionnement",
+                "mise sous film",
+                "assemblage",
+                "sous-traitance industrielle",
+                "étiquetage",
+            ],
+            cpv: &["79992000"],
+            naf: "82.92Z",
+            mode: Mode::Services,
+        },
+        Trade {
+            name: "Maraîchage",
+            words: &[
+                "maraîchage biologique",
+                "paniers de légumes",
+                "légumerie",
+                "production de fruits",
+            ],
+            cpv: &["03221000", "15000000"],
+            naf: "01.13Z",
+            mode: Mode::Goods,
+        },
+        Trade {
+            name: "Intérim",
+            words: &[
+                "mise à disposition de personnel",
+                "intérim d'insertion",
+                "travail temporaire",
+                "remplacement de personnel",
+            ],
+            cpv: &["79620000"],
+            naf: "78.20Z",
+            mode: Mode::Staffing,
+        },
+        Trade {
+            name: "Accueil",
+            words: &[
+                "accueil et standard",
+                "centre d'appels",
+                "secrétariat",
+                "gestion administrative",
+            ],
+            cpv: &["79512000"],
+            naf: "82.20Z",
+            mode: Mode::Services,
+        },
     ];
 
-    const FORMS: &[&str] = &["9220", "9220", "9220", "9221", "9222", "5458", "5710", "5499", "9300"];
-    const LABELS: &[&str] = &["Qualiopi", "RGE", "Ecocert", "Écolabel", "Imprim'Vert", "ISO 14001", "Lucie"];
+    const FORMS: &[&str] = &[
+        "9220", "9220", "9220", "9221", "9222", "5458", "5710", "5499", "9300",
+    ];
+    const LABELS: &[&str] = &[
+        "Qualiopi",
+        "RGE",
+        "Ecocert",
+        "Écolabel",
+        "Imprim'Vert",
+        "ISO 14001",
+        "Lucie",
+    ];
 
     /// Communes with a centre, and their cumulative population for weighted picks.
     pub struct Places {
@@ -71,19 +259,30 @@ mod temp_synth {
     impl Places {
         pub fn new() -> Places {
             let r = Referential::get();
-            let communes: Vec<&Commune> = r.communes.all().iter().filter(|c| c.center.is_some()).collect();
+            let communes: Vec<&Commune> = r
+                .communes
+                .all()
+                .iter()
+                .filter(|c| c.center.is_some())
+                .collect();
             let mut cumulative = Vec::with_capacity(communes.len());
             let mut acc = 0.0;
             for c in &communes {
                 acc += f64::from(c.population.max(50));
                 cumulative.push(acc);
             }
-            Places { communes, cumulative }
+            Places {
+                communes,
+                cumulative,
+            }
         }
 
         pub fn pick(&self, rng: &mut Rng) -> &'static Commune {
             let x = rng.f64() * self.cumulative.last().copied().unwrap_or(1.0);
-            let i = self.cumulative.partition_point(|c| *c < x).min(self.communes.len() - 1);
+            let i = self
+                .cumulative
+                .partition_point(|c| *c < x)
+                .min(self.communes.len() - 1);
             self.communes[i]
         }
     }
@@ -126,14 +325,27 @@ mod temp_synth {
             legal_form: Some(FORMS[rng.index(FORMS.len())].to_string()),
             naf: Some(t.naf.to_string()),
             description,
-            address: Address { commune: c.code.clone(), city: Some(c.name.clone()), ..Address::default() },
+            address: Address {
+                commune: c.code.clone(),
+                city: Some(c.name.clone()),
+                ..Address::default()
+            },
             ..Supplier::default()
         };
         if rng.chance(0.6) {
-            s.offers = (0..rng.range_i64(1, 3)).map(|_| Offer { title: w(rng).to_string(), description: format!("Prestation de {} sur devis.", w(rng)) }).collect();
+            s.offers = (0..rng.range_i64(1, 3))
+                .map(|_| Offer {
+                    title: w(rng).to_string(),
+                    description: format!("Prestation de {} sur devis.", w(rng)),
+                })
+                .collect();
         }
         if rng.chance(0.4) {
-            s.references = vec![Reference { client: format!("Mairie de {}", c.name), description: w(rng).to_string(), year: Some(2023) }];
+            s.references = vec![Reference {
+                client: format!("Mairie de {}", c.name),
+                description: w(rng).to_string(),
+                year: Some(2023),
+            }];
         }
         for l in LABELS {
             if rng.chance(0.06) {
@@ -141,17 +353,40 @@ mod temp_synth {
             }
         }
         if rng.chance(0.5) {
-            let p = r.communes.centre(c).unwrap_or(GeoPoint { lat: 46.0, lon: 2.0 });
-            s.location = GeoPoint::new((p.lat + rng.range_f64(-0.02, 0.02)).clamp(-90.0, 90.0), (p.lon + rng.range_f64(-0.02, 0.02)).clamp(-180.0, 180.0)).ok();
+            let p = r.communes.centre(c).unwrap_or(GeoPoint {
+                lat: 46.0,
+                lon: 2.0,
+            });
+            s.location = GeoPoint::new(
+                (p.lat + rng.range_f64(-0.02, 0.02)).clamp(-90.0, 90.0),
+                (p.lon + rng.range_f64(-0.02, 0.02)).clamp(-180.0, 180.0),
+            )
+            .ok();
         }
         let n_acts = rng.below(3);
         for k in 0..n_acts {
-            let tt = if k == 0 { t } else { &TRADES[rng.index(TRADES.len())] };
+            let tt = if k == 0 {
+                t
+            } else {
+                &TRADES[rng.index(TRADES.len())]
+            };
             let zone = match rng.below(10) {
-                0..=3 => Some(Zone { areas: Some(vec![format!("dept:{}", c.dept)]), ..Zone::default() }),
-                4..=6 => Some(Zone { radius_km: Some(rng.range_f64(15.0, 80.0).round()), ..Zone::default() }),
-                7 => Some(Zone { areas: Some(vec![format!("region:{}", c.region)]), ..Zone::default() }),
-                8 => Some(Zone { national: Some(true), ..Zone::default() }),
+                0..=3 => Some(Zone {
+                    areas: Some(vec![format!("dept:{}", c.dept)]),
+                    ..Zone::default()
+                }),
+                4..=6 => Some(Zone {
+                    radius_km: Some(rng.range_f64(15.0, 80.0).round()),
+                    ..Zone::default()
+                }),
+                7 => Some(Zone {
+                    areas: Some(vec![format!("region:{}", c.region)]),
+                    ..Zone::default()
+                }),
+                8 => Some(Zone {
+                    national: Some(true),
+                    ..Zone::default()
+                }),
                 _ => None,
             };
             s.activities.push(Activity {
@@ -162,10 +397,19 @@ mod temp_synth {
             });
         }
         if rng.chance(0.5) {
-            s.capacity = Capacity { employees: Some(rng.range_i64(3, 200)), insertion_employees: None, turnover_eur: rng.chance(0.5).then(|| rng.range_f64(1e5, 5e6).round()), founded: None };
+            s.capacity = Capacity {
+                employees: Some(rng.range_i64(3, 200)),
+                insertion_employees: None,
+                turnover_eur: rng.chance(0.5).then(|| rng.range_f64(1e5, 5e6).round()),
+                founded: None,
+            };
         }
         if rng.chance(0.7) {
-            s.contact = Contact { email: Some(format!("contact{i}@example.org")), phone: None, website: rng.chance(0.4).then(|| format!("https://example.org/{i}")) };
+            s.contact = Contact {
+                email: Some(format!("contact{i}@example.org")),
+                phone: None,
+                website: rng.chance(0.4).then(|| format!("https://example.org/{i}")),
+            };
         }
         s
     }
@@ -193,7 +437,9 @@ struct Dataset {
 }
 
 fn data_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-search")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-search")
 }
 
 fn dataset(n: u64) -> Dataset {
@@ -204,8 +450,17 @@ fn dataset(n: u64) -> Dataset {
         let index = SearchIndex::open(&dir).unwrap();
         index.sync(&store).unwrap();
         let build_secs = text.trim().parse().unwrap_or(f64::NAN);
-        eprintln!("[{n}] cached data set in {} (build took {build_secs:.1} s)", dir.display());
-        return Dataset { dir, store, index, build_secs, n };
+        eprintln!(
+            "[{n}] cached data set in {} (build took {build_secs:.1} s)",
+            dir.display()
+        );
+        return Dataset {
+            dir,
+            store,
+            index,
+            build_secs,
+            n,
+        };
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -216,7 +471,8 @@ fn dataset(n: u64) -> Dataset {
     let mut batch = Vec::with_capacity(5000);
     for i in 0..n {
         let mut s = temp_synth::supplier(&mut rng, i, &places);
-        essor::model::validate_supplier(&mut s).unwrap_or_else(|e| panic!("generated supplier invalid: {e}"));
+        essor::model::validate_supplier(&mut s)
+            .unwrap_or_else(|e| panic!("generated supplier invalid: {e}"));
         batch.push(s);
         if batch.len() == 5000 {
             store.put_suppliers(&batch, "bench").unwrap();
@@ -231,14 +487,46 @@ fn dataset(n: u64) -> Dataset {
     let build_secs = t1.elapsed().as_secs_f64();
     eprintln!("[{n}] index built from the store in {build_secs:.1} s");
     std::fs::write(&ready, format!("{build_secs}\n")).unwrap();
-    Dataset { dir, store, index, build_secs, n }
+    Dataset {
+        dir,
+        store,
+        index,
+        build_secs,
+        n,
+    }
 }
 
 const TEXTS: &[&str] = &[
-    "nettoyage", "espaces verts", "élagage", "traiteur", "blanchisserie", "imprimerie", "déménagement", "menuiserie bois",
-    "nettoyage de locaux", "ménage", "reprographie", "couture retouches", "nettoyaje", "recyclage", "peinture", "entretien",
-    "conditionnement", "maraîchage", "informatique reconditionnée", "mise à disposition de personnel", "paysagiste", "90910000",
-    "tonte", "restauration collective", "logistique", "secrétariat", "imprim", "plateaux repas", "pressing", "débroussaillage",
+    "nettoyage",
+    "espaces verts",
+    "élagage",
+    "traiteur",
+    "blanchisserie",
+    "imprimerie",
+    "déménagement",
+    "menuiserie bois",
+    "nettoyage de locaux",
+    "ménage",
+    "reprographie",
+    "couture retouches",
+    "nettoyaje",
+    "recyclage",
+    "peinture",
+    "entretien",
+    "conditionnement",
+    "maraîchage",
+    "informatique reconditionnée",
+    "mise à disposition de personnel",
+    "paysagiste",
+    "90910000",
+    "tonte",
+    "restauration collective",
+    "logistique",
+    "secrétariat",
+    "imprim",
+    "plateaux repas",
+    "pressing",
+    "débroussaillage",
 ];
 
 #[derive(Clone, Copy, Debug)]
@@ -257,31 +545,74 @@ fn workload(class: Class, count: usize, seed: u64) -> Vec<SearchQuery> {
         .map(|_| {
             let text = TEXTS[rng.index(TEXTS.len())].to_string();
             let c = places.pick(&mut rng);
-            let point = r.communes.centre(c).unwrap_or(GeoPoint { lat: 46.0, lon: 2.0 });
+            let point = r.communes.centre(c).unwrap_or(GeoPoint {
+                lat: 46.0,
+                lon: 2.0,
+            });
             match class {
-                Class::Text => SearchQuery { text, per_page: 10, ..SearchQuery::default() },
+                Class::Text => SearchQuery {
+                    text,
+                    per_page: 10,
+                    ..SearchQuery::default()
+                },
                 Class::Geo => {
                     let geo = if rng.chance(0.5) {
-                        GeoClause::Near { point, radius_km: rng.range_f64(5.0, 40.0) }
+                        GeoClause::Near {
+                            point,
+                            radius_km: rng.range_f64(5.0, 40.0),
+                        }
                     } else {
-                        GeoClause::Serves { place: PlaceRef::Commune(c.code.clone()), perimeter: None }
+                        GeoClause::Serves {
+                            place: PlaceRef::Commune(c.code.clone()),
+                            perimeter: None,
+                        }
                     };
-                    SearchQuery { geo: Some(geo), per_page: 10, ..SearchQuery::default() }
+                    SearchQuery {
+                        geo: Some(geo),
+                        per_page: 10,
+                        ..SearchQuery::default()
+                    }
                 }
                 Class::TextGeoFilters => {
                     let geo = if rng.chance(0.6) {
-                        GeoClause::Near { point, radius_km: rng.range_f64(10.0, 50.0) }
+                        GeoClause::Near {
+                            point,
+                            radius_km: rng.range_f64(10.0, 50.0),
+                        }
                     } else {
-                        GeoClause::Serves { place: PlaceRef::Commune(c.code.clone()), perimeter: None }
+                        GeoClause::Serves {
+                            place: PlaceRef::Commune(c.code.clone()),
+                            perimeter: None,
+                        }
                     };
                     let filters = match rng.below(3) {
-                        0 => Filters { kinds: vec![Kind::ESAT, Kind::EA], ..Filters::default() },
-                        1 => Filters { reserved: Some(essor::model::need::Reserved::L2113_13), ..Filters::default() },
-                        _ => Filters { ess: Some(true), ..Filters::default() },
+                        0 => Filters {
+                            kinds: vec![Kind::ESAT, Kind::EA],
+                            ..Filters::default()
+                        },
+                        1 => Filters {
+                            reserved: Some(essor::model::need::Reserved::L2113_13),
+                            ..Filters::default()
+                        },
+                        _ => Filters {
+                            ess: Some(true),
+                            ..Filters::default()
+                        },
                     };
-                    SearchQuery { text, geo: Some(geo), filters, per_page: 10, ..SearchQuery::default() }
+                    SearchQuery {
+                        text,
+                        geo: Some(geo),
+                        filters,
+                        per_page: 10,
+                        ..SearchQuery::default()
+                    }
                 }
-                Class::Facets => SearchQuery { text, per_page: 10, facets: true, ..SearchQuery::default() },
+                Class::Facets => SearchQuery {
+                    text,
+                    per_page: 10,
+                    facets: true,
+                    ..SearchQuery::default()
+                },
             }
         })
         .collect()
@@ -325,7 +656,9 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) -> (Duration, Duration) {
 
 /// Write through the store while searches run; time until each write is searchable.
 fn freshness(ds: &Dataset, writes: u64) {
-    let refresher = ds.index.start_refresher(ds.store.clone(), Duration::from_millis(100));
+    let refresher = ds
+        .index
+        .start_refresher(ds.store.clone(), Duration::from_millis(100));
     let places = temp_synth::Places::new();
     let mut rng = Rng::new(4242);
     let stop = std::sync::atomic::AtomicBool::new(false);
@@ -387,9 +720,19 @@ fn bench(c: &mut Criterion) {
         let ds = dataset(n);
         ds.index.snapshot().warm();
         let (rss, hwm) = rss_mb();
-        println!("[{n}] build from store {:.1} s; {} searchable; RSS {rss:.0} MB (peak {hwm:.0} MB); data in {}", ds.build_secs, ds.index.snapshot().num_suppliers(), ds.dir.display());
+        println!(
+            "[{n}] build from store {:.1} s; {} searchable; RSS {rss:.0} MB (peak {hwm:.0} MB); data in {}",
+            ds.build_secs,
+            ds.index.snapshot().num_suppliers(),
+            ds.dir.display()
+        );
         let rounds = if n >= 1_000_000 { 1000 } else { 3000 };
-        for class in [Class::Text, Class::Geo, Class::TextGeoFilters, Class::Facets] {
+        for class in [
+            Class::Text,
+            Class::Geo,
+            Class::TextGeoFilters,
+            Class::Facets,
+        ] {
             measure(&ds, class, rounds);
         }
         let (rss, hwm) = rss_mb();
@@ -398,8 +741,16 @@ fn bench(c: &mut Criterion) {
             freshness(&ds, 60);
         }
         let mut group = c.benchmark_group(format!("search_{n}"));
-        group.sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-        for class in [Class::Text, Class::Geo, Class::TextGeoFilters, Class::Facets] {
+        group
+            .sample_size(30)
+            .measurement_time(Duration::from_secs(4))
+            .warm_up_time(Duration::from_secs(1));
+        for class in [
+            Class::Text,
+            Class::Geo,
+            Class::TextGeoFilters,
+            Class::Facets,
+        ] {
             let queries = workload(class, 256, 11 + class as u64);
             let snap = ds.index.snapshot();
             let mut i = 0usize;

@@ -16,9 +16,12 @@ pub struct Args {}
 
 pub fn run(data: &Path, _args: Args) -> anyhow::Result<Outcome> {
     let started = std::time::Instant::now();
-    let store = Store::open(data).with_context(|| format!("opening the store in {}", data.display()))?;
+    let store =
+        Store::open(data).with_context(|| format!("opening the store in {}", data.display()))?;
     let index = SearchIndex::open(data).context("opening the search index")?;
-    let report = index.rebuild(&store).context("rebuilding the search index")?;
+    let report = index
+        .rebuild(&store)
+        .context("rebuilding the search index")?;
     let snap = index.snapshot();
     eprintln!(
         "reindexed {} searchable suppliers up to store sequence {} in {:.1} s",

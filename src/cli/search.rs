@@ -89,9 +89,17 @@ pub struct Args {
 }
 
 fn point(s: &str, what: &str) -> anyhow::Result<GeoPoint> {
-    let (lat, lon) = s.split_once(',').ok_or_else(|| anyhow!("--{what} must be LAT,LON"))?;
-    let lat: f64 = lat.trim().parse().map_err(|_| anyhow!("--{what}: latitude is not a number"))?;
-    let lon: f64 = lon.trim().parse().map_err(|_| anyhow!("--{what}: longitude is not a number"))?;
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or_else(|| anyhow!("--{what} must be LAT,LON"))?;
+    let lat: f64 = lat
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("--{what}: latitude is not a number"))?;
+    let lon: f64 = lon
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("--{what}: longitude is not a number"))?;
     GeoPoint::new(lat, lon).map_err(|(_, why)| anyhow!("--{what}: {why}"))
 }
 
@@ -107,17 +115,29 @@ pub fn query_of(args: &Args) -> anyhow::Result<SearchQuery> {
         })?);
     }
     for c in &args.cpv {
-        f.cpv.push(index::parse_cpv(c).map_err(|e| anyhow!("--cpv: {e}"))?);
+        f.cpv
+            .push(index::parse_cpv(c).map_err(|e| anyhow!("--cpv: {e}"))?);
     }
     for n in &args.naf {
-        f.naf.push(index::parse_naf(n).map_err(|e| anyhow!("--naf: {e}"))?);
+        f.naf
+            .push(index::parse_naf(n).map_err(|e| anyhow!("--naf: {e}"))?);
     }
-    f.labels = args.labels.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    f.labels = args
+        .labels
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     for lf in &args.legal_family {
-        f.legal_families.push(LegalFamily::parse(lf).ok_or_else(|| anyhow!("--legal-family: unknown family {lf:?}"))?);
+        f.legal_families.push(
+            LegalFamily::parse(lf)
+                .ok_or_else(|| anyhow!("--legal-family: unknown family {lf:?}"))?,
+        );
     }
     for m in &args.modes {
-        f.modes.push(Mode::parse(m).ok_or_else(|| anyhow!("--modes: unknown mode {m:?} (expected goods, services or staffing)"))?);
+        f.modes.push(Mode::parse(m).ok_or_else(|| {
+            anyhow!("--modes: unknown mode {m:?} (expected goods, services or staffing)")
+        })?);
     }
     if args.ess {
         f.ess = Some(true);
@@ -129,21 +149,34 @@ pub fn query_of(args: &Args) -> anyhow::Result<SearchQuery> {
     f.regions = args.region.clone();
     f.communes = args.commune.clone();
 
-    let num_geo = [args.near.is_some(), args.serves.is_some(), args.in_view.is_some()].iter().filter(|b| **b).count();
+    let num_geo = [
+        args.near.is_some(),
+        args.serves.is_some(),
+        args.in_view.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if num_geo > 1 {
         bail!("--near, --serves and --in-view cannot be combined");
     }
     let geo = match (&args.near, args.radius_km, &args.serves, &args.in_view) {
         (Some(_), None, _, _) => bail!("--near needs --radius-km"),
         (None, Some(_), _, _) => bail!("--radius-km needs --near"),
-        (Some(p), Some(r), _, _) => Some(GeoClause::Near { point: point(p, "near")?, radius_km: r }),
+        (Some(p), Some(r), _, _) => Some(GeoClause::Near {
+            point: point(p, "near")?,
+            radius_km: r,
+        }),
         (None, None, Some(s), _) => {
             let place = match s.strip_prefix("commune:") {
                 Some(code) => PlaceRef::Commune(code.trim().to_string()),
                 None if s.contains(',') => PlaceRef::Point(point(s, "serves")?),
                 None => bail!("--serves must be commune:CODE or LAT,LON"),
             };
-            Some(GeoClause::Serves { place, perimeter: None })
+            Some(GeoClause::Serves {
+                place,
+                perimeter: None,
+            })
         }
         (None, None, None, Some(b)) => {
             let v: Vec<f64> = b
@@ -151,8 +184,17 @@ pub fn query_of(args: &Args) -> anyhow::Result<SearchQuery> {
                 .map(|x| x.trim().parse::<f64>())
                 .collect::<Result<_, _>>()
                 .map_err(|_| anyhow!("--in-view must be four numbers SOUTH,WEST,NORTH,EAST"))?;
-            let [south, west, north, east] = v[..] else { bail!("--in-view must be four numbers SOUTH,WEST,NORTH,EAST") };
-            Some(GeoClause::InView { bbox: BBox { south, west, north, east } })
+            let [south, west, north, east] = v[..] else {
+                bail!("--in-view must be four numbers SOUTH,WEST,NORTH,EAST")
+            };
+            Some(GeoClause::InView {
+                bbox: BBox {
+                    south,
+                    west,
+                    north,
+                    east,
+                },
+            })
         }
         (None, None, None, None) => None,
     };
@@ -198,9 +240,12 @@ struct JsonOut<'a> {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let q = query_of(&args)?;
-    let store = Store::open(data).with_context(|| format!("opening the store in {}", data.display()))?;
+    let store =
+        Store::open(data).with_context(|| format!("opening the store in {}", data.display()))?;
     let index = SearchIndex::open(data).context("opening the search index")?;
-    let mut report = index.sync(&store).context("catching the search index up with the store")?;
+    let mut report = index
+        .sync(&store)
+        .context("catching the search index up with the store")?;
     // Another process (a server) holds the index writer: give it a moment to catch up.
     let target = store.last_seq()?;
     for _ in 0..30 {
@@ -211,7 +256,9 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         report = index.sync(&store)?;
     }
     if report.lagging && report.seq < target {
-        tracing::warn!("another process holds the search index writer; results may miss the latest writes");
+        tracing::warn!(
+            "another process holds the search index writer; results may miss the latest writes"
+        );
     }
     let res = index.search(&q)?;
     if args.json {
@@ -240,8 +287,17 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         }
         let first = (q.page - 1) * q.per_page;
         for (i, h) in res.hits.iter().enumerate() {
-            let dist = h.distance_km.map(|d| format!(" — {}", index::reasons::distance(d))).unwrap_or_default();
-            println!("{:>3}. {} ({}) — score {:.3}{dist}", first + i + 1, h.name, h.siret, h.score);
+            let dist = h
+                .distance_km
+                .map(|d| format!(" — {}", index::reasons::distance(d)))
+                .unwrap_or_default();
+            println!(
+                "{:>3}. {} ({}) — score {:.3}{dist}",
+                first + i + 1,
+                h.name,
+                h.siret,
+                h.score
+            );
             if !h.reasons.is_empty() {
                 println!("     {}", h.reasons.join(" ; "));
             }

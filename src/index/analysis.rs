@@ -29,8 +29,9 @@ pub struct Token {
     pub end: usize,
 }
 
-const ELISIONS: &[&str] =
-    &["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"];
+const ELISIONS: &[&str] = &[
+    "l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+];
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | '´')
@@ -41,22 +42,24 @@ fn is_apostrophe(c: char) -> bool {
 const STOP_WORDS: &[&str] = &[
     "a", "ai", "aie", "aient", "aies", "ait", "as", "au", "aura", "aurai", "auraient", "aurais",
     "aurait", "auras", "aurez", "auriez", "aurions", "aurons", "auront", "aux", "avaient", "avais",
-    "avait", "avec", "avez", "aviez", "avions", "avons", "ayant", "ayez", "ayons", "c", "ce", "ceci",
-    "cela", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles", "en", "es", "est",
-    "et", "etaient", "etais", "etait", "etant", "ete", "etee", "etees", "etes", "etiez", "etions",
-    "etre", "eu", "eue", "eues", "eurent", "eus", "eut", "eux", "fut", "il", "ils", "j", "je", "l",
-    "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "memes", "mes", "moi",
-    "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "pour", "qu",
-    "que", "quel", "quelle", "quelles", "quels", "qui", "s", "sa", "se", "sera", "serai", "seraient",
-    "serais", "serait", "seras", "serez", "seriez", "serions", "serons", "seront", "ses", "soi",
-    "soient", "sois", "soit", "sommes", "son", "sont", "soyez", "soyons", "suis", "sur", "t", "ta",
-    "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
+    "avait", "avec", "avez", "aviez", "avions", "avons", "ayant", "ayez", "ayons", "c", "ce",
+    "ceci", "cela", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles", "en",
+    "es", "est", "et", "etaient", "etais", "etait", "etant", "ete", "etee", "etees", "etes",
+    "etiez", "etions", "etre", "eu", "eue", "eues", "eurent", "eus", "eut", "eux", "fut", "il",
+    "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me",
+    "meme", "memes", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont",
+    "ou", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "s",
+    "sa", "se", "sera", "serai", "seraient", "serais", "serait", "seras", "serez", "seriez",
+    "serions", "serons", "seront", "ses", "soi", "soient", "sois", "soit", "sommes", "son", "sont",
+    "soyez", "soyons", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une",
+    "vos", "votre", "vous", "y",
 ];
 
 /// Whether a folded word is a French stop word.
 pub fn is_stop_word(folded: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.iter().copied().collect()).contains(folded)
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(folded)
 }
 
 /// The French stem of a folded word.
@@ -78,7 +81,8 @@ fn raw_words(text: &str) -> Vec<(usize, usize)> {
     let mut start: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let wordy = c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c));
+        let wordy = c.is_alphanumeric()
+            || (start.is_some() && unicode_normalization::char::is_combining_mark(c));
         if wordy {
             if start.is_none() {
                 start = Some(i);
@@ -113,7 +117,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
             continue;
         }
         let stem = stem(&surface);
-        out.push(Token { surface, stem, start, end });
+        out.push(Token {
+            surface,
+            stem,
+            start,
+            end,
+        });
     }
     out
 }
@@ -145,26 +154,45 @@ pub fn code_token(word: &str) -> Option<CodeToken> {
         && c.len() == 1
         && c.bytes().all(|b| b.is_ascii_digit())
     {
-        return Some(CodeToken::Digits { digits: crate::referential::codes::significant_prefix(d).to_string(), written });
+        return Some(CodeToken::Digits {
+            digits: crate::referential::codes::significant_prefix(d).to_string(),
+            written,
+        });
     }
     if (2..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()) {
-        let digits = if w.len() == 8 { crate::referential::codes::significant_prefix(w).to_string() } else { w.to_string() };
+        let digits = if w.len() == 8 {
+            crate::referential::codes::significant_prefix(w).to_string()
+        } else {
+            w.to_string()
+        };
         return Some(CodeToken::Digits { digits, written });
     }
     // NAF: 2 digits, optional dot, up to 2 digits, optional letter.
-    let compact: String = w.chars().filter(|c| *c != '.').collect::<String>().to_ascii_uppercase();
+    let compact: String = w
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_ascii_uppercase();
     let b = compact.as_bytes();
     let naf_shape = b.len() >= 3
         && b.len() <= 5
         && b[..2].iter().all(u8::is_ascii_digit)
         && (w.contains('.') || b.last().is_some_and(u8::is_ascii_alphabetic))
         && {
-            let digits_end = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
-            digits_end <= 4 && b[digits_end..].iter().all(u8::is_ascii_alphabetic) && b.len() - digits_end <= 1
+            let digits_end = b
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .unwrap_or(b.len());
+            digits_end <= 4
+                && b[digits_end..].iter().all(u8::is_ascii_alphabetic)
+                && b.len() - digits_end <= 1
                 && (digits_end == 4 || b.len() == digits_end)
         };
     if naf_shape && w.chars().filter(|c| *c == '.').count() <= 1 {
-        return Some(CodeToken::Naf { code: compact, written });
+        return Some(CodeToken::Naf {
+            code: compact,
+            written,
+        });
     }
     None
 }
@@ -180,7 +208,11 @@ pub fn cpv_code_terms(code8: &str, out: &mut Vec<String>) {
 /// The terms of the `codes` field for a NAF sous-classe (`81.30Z`): `81`, `813`, `8130`,
 /// `8130Z`.
 pub fn naf_code_terms(naf: &str, out: &mut Vec<String>) {
-    let compact: String = naf.chars().filter(|c| *c != '.').collect::<String>().to_ascii_uppercase();
+    let compact: String = naf
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_ascii_uppercase();
     for len in 2..=compact.len() {
         out.push(format!("n{}", &compact[..len]));
     }
@@ -242,7 +274,11 @@ impl Thesaurus {
                 }
                 let id = t.entries.len();
                 t.by_first.entry(stems[0].clone()).or_default().push(id);
-                t.entries.push(ThesaurusEntry { display, stems, group });
+                t.entries.push(ThesaurusEntry {
+                    display,
+                    stems,
+                    group,
+                });
                 members.push(id);
             }
             t.groups.push(members);
@@ -282,17 +318,24 @@ impl Thesaurus {
             match best {
                 Some((len, ids)) => {
                     let mut alternatives: Vec<ThesaurusEntry> = Vec::new();
-                    let matched: Vec<&Vec<String>> = ids.iter().map(|&e| &self.entries[e].stems).collect();
+                    let matched: Vec<&Vec<String>> =
+                        ids.iter().map(|&e| &self.entries[e].stems).collect();
                     for &e in &ids {
                         for &m in &self.groups[self.entries[e].group] {
                             let entry = &self.entries[m];
-                            if matched.contains(&&entry.stems) || alternatives.iter().any(|a| a.stems == entry.stems) {
+                            if matched.contains(&&entry.stems)
+                                || alternatives.iter().any(|a| a.stems == entry.stems)
+                            {
                                 continue;
                             }
                             alternatives.push(entry.clone());
                         }
                     }
-                    out.push(ThesaurusMatch { start: i, len, alternatives });
+                    out.push(ThesaurusMatch {
+                        start: i,
+                        len,
+                        alternatives,
+                    });
                     i += len;
                 }
                 None => i += 1,
@@ -334,7 +377,10 @@ impl Snippet {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -347,8 +393,16 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 
 /// The best window of about `max_bytes` of `text` around words whose stem is in `stems`
 /// (the window with the most distinct matched stems), or `None` when no word matches.
-pub fn snippet(field: &str, text: &str, stems: &HashSet<String>, max_bytes: usize) -> Option<Snippet> {
-    let toks: Vec<Token> = tokens(text).into_iter().filter(|t| stems.contains(&t.stem)).collect();
+pub fn snippet(
+    field: &str,
+    text: &str,
+    stems: &HashSet<String>,
+    max_bytes: usize,
+) -> Option<Snippet> {
+    let toks: Vec<Token> = tokens(text)
+        .into_iter()
+        .filter(|t| stems.contains(&t.stem))
+        .collect();
     if toks.is_empty() {
         return None;
     }
@@ -397,7 +451,11 @@ pub fn snippet(field: &str, text: &str, stems: &HashSet<String>, max_bytes: usiz
         .filter(|t| t.start >= start && t.end <= end)
         .map(|t| (t.start - start + shift, t.end - start + shift))
         .collect();
-    Some(Snippet { field: field.to_string(), fragment, highlights })
+    Some(Snippet {
+        field: field.to_string(),
+        fragment,
+        highlights,
+    })
 }
 
 #[cfg(test)]
@@ -419,14 +477,20 @@ mod tests {
     fn elision_is_removed_with_both_apostrophes() {
         assert_eq!(stems_of("l'entretien"), stems_of("entretien"));
         assert_eq!(stems_of("l’entretien"), stems_of("entretien"));
-        assert_eq!(stems_of("qu'entretien d'espaces"), stems_of("entretien espaces"));
+        assert_eq!(
+            stems_of("qu'entretien d'espaces"),
+            stems_of("entretien espaces")
+        );
         // Not an elision: both halves stay.
         assert_eq!(stems_of("aujourd'hui").len(), 2);
     }
 
     #[test]
     fn stop_words_are_dropped() {
-        assert_eq!(stems_of("le nettoyage des locaux et de la voirie"), stems_of("nettoyage locaux voirie"));
+        assert_eq!(
+            stems_of("le nettoyage des locaux et de la voirie"),
+            stems_of("nettoyage locaux voirie")
+        );
     }
 
     #[test]
@@ -441,11 +505,20 @@ mod tests {
     fn codes_are_recognised_in_query_words() {
         assert_eq!(
             code_token("90911200-8"),
-            Some(CodeToken::Digits { digits: "909112".into(), written: "90911200-8".into() })
+            Some(CodeToken::Digits {
+                digits: "909112".into(),
+                written: "90911200-8".into()
+            })
         );
-        assert!(matches!(code_token("9091"), Some(CodeToken::Digits { digits, .. }) if digits == "9091"));
-        assert!(matches!(code_token("81.30Z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z"));
-        assert!(matches!(code_token("8130z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z"));
+        assert!(
+            matches!(code_token("9091"), Some(CodeToken::Digits { digits, .. }) if digits == "9091")
+        );
+        assert!(
+            matches!(code_token("81.30Z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z")
+        );
+        assert!(
+            matches!(code_token("8130z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z")
+        );
         assert!(matches!(code_token("81.3"), Some(CodeToken::Naf { code, .. }) if code == "813"));
         assert_eq!(code_token("nettoyage"), None);
         assert_eq!(code_token("3"), None);
@@ -456,7 +529,11 @@ mod tests {
     fn code_terms_cover_every_level() {
         let mut v = Vec::new();
         cpv_code_terms("45442100", &mut v);
-        assert!(v.contains(&"c45".to_string()) && v.contains(&"c4544".to_string()) && v.contains(&"c45442100".to_string()));
+        assert!(
+            v.contains(&"c45".to_string())
+                && v.contains(&"c4544".to_string())
+                && v.contains(&"c45442100".to_string())
+        );
         v.clear();
         naf_code_terms("81.30Z", &mut v);
         assert_eq!(v, ["n81", "n813", "n8130", "n8130Z"]);
@@ -470,7 +547,11 @@ mod tests {
         assert_eq!((m[0].start, m[0].len), (1, 2));
         assert_eq!(m[0].alternatives[0].display, "paysagiste");
         let m = t.find(&stems_of("ménage"));
-        let alts: Vec<&str> = m[0].alternatives.iter().map(|a| a.display.as_str()).collect();
+        let alts: Vec<&str> = m[0]
+            .alternatives
+            .iter()
+            .map(|a| a.display.as_str())
+            .collect();
         assert_eq!(alts, ["nettoyage", "propreté"]);
     }
 
@@ -484,10 +565,15 @@ mod tests {
 
     #[test]
     fn snippet_marks_matched_words() {
-        let text = "Nous assurons la tonte, l'élagage et la taille des haies pour les collectivités.";
+        let text =
+            "Nous assurons la tonte, l'élagage et la taille des haies pour les collectivités.";
         let wanted: HashSet<String> = stems_of("élagage tonte").into_iter().collect();
         let s = snippet("description", text, &wanted, 60).unwrap();
-        let marked: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.fragment[a..b]).collect();
+        let marked: Vec<&str> = s
+            .highlights
+            .iter()
+            .map(|&(a, b)| &s.fragment[a..b])
+            .collect();
         assert_eq!(marked, ["tonte", "élagage"]);
         assert!(s.to_html().contains("<mark>élagage</mark>"));
     }

@@ -33,7 +33,9 @@ const AREA_EPCI: u64 = 3;
 
 /// Pack up to 6 ASCII bytes into a number (big-endian), so that it can be unpacked.
 pub fn pack_ascii(s: &str) -> u64 {
-    s.bytes().take(6).fold(0u64, |acc, b| (acc << 8) | u64::from(b))
+    s.bytes()
+        .take(6)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(b))
 }
 
 /// Inverse of [`pack_ascii`].
@@ -183,16 +185,26 @@ impl Facts {
     /// The facts of a validated supplier.
     pub fn of(s: &Supplier, r: &Referential) -> Facts {
         let commune = r.commune(&s.address.commune);
-        let location = s.location.or_else(|| commune.and_then(|c| r.communes.centre(c)));
+        let location = s
+            .location
+            .or_else(|| commune.and_then(|c| r.communes.centre(c)));
         let (commune_k, city_k, epci_k, dept_k, region_k) = match commune {
             Some(c) => (
                 commune_key(&c.code),
                 commune_key(&r.communes.city_of(c).code),
-                c.epci.as_deref().map(|e| area_key(&Area::Epci(e.to_string()))),
+                c.epci
+                    .as_deref()
+                    .map(|e| area_key(&Area::Epci(e.to_string()))),
                 dept_key(&c.dept),
                 region_key(&c.region),
             ),
-            None => (commune_key(&s.address.commune), commune_key(&s.address.commune), None, 0, 0),
+            None => (
+                commune_key(&s.address.commune),
+                commune_key(&s.address.commune),
+                None,
+                0,
+                0,
+            ),
         };
         let mut kinds = 0u64;
         for k in &s.kinds {
@@ -207,7 +219,10 @@ impl Facts {
         }
         if let Some(lf) = &s.legal_form {
             let fam = r.legal_family(lf);
-            let idx = crate::referential::LegalFamily::ALL.iter().position(|f| *f == fam).unwrap_or(0);
+            let idx = crate::referential::LegalFamily::ALL
+                .iter()
+                .position(|f| *f == fam)
+                .unwrap_or(0);
             flags |= ((idx as u64) + 1) << 8;
         }
         let mut acts = Vec::new();
@@ -284,14 +299,26 @@ impl PlaceCtx {
     /// A commune given by INSEE code.
     pub fn commune(r: &Referential, code: &str) -> Option<PlaceCtx> {
         let c = r.commune(code)?;
-        Some(PlaceCtx { point: r.communes.centre(c), commune: c.code.clone(), keys: keys_containing(r, c) })
+        Some(PlaceCtx {
+            point: r.communes.centre(c),
+            commune: c.code.clone(),
+            keys: keys_containing(r, c),
+        })
     }
 
     /// A point: it belongs to the commune whose centre is nearest (contract rule).
     pub fn point(r: &Referential, p: GeoPoint) -> PlaceCtx {
         match r.commune_at(p) {
-            Some(c) => PlaceCtx { point: Some(p), commune: c.code.clone(), keys: keys_containing(r, c) },
-            None => PlaceCtx { point: Some(p), commune: String::new(), keys: Vec::new() },
+            Some(c) => PlaceCtx {
+                point: Some(p),
+                commune: c.code.clone(),
+                keys: keys_containing(r, c),
+            },
+            None => PlaceCtx {
+                point: Some(p),
+                commune: String::new(),
+                keys: Vec::new(),
+            },
         }
     }
 
@@ -350,7 +377,8 @@ impl CpvPrefix {
             sig /= 10;
             sig_len -= 1;
         }
-        (sig_len < len && self.value / 10u64.pow(len - sig_len) == sig).then_some(CpvRelation::Above)
+        (sig_len < len && self.value / 10u64.pow(len - sig_len) == sig)
+            .then_some(CpvRelation::Above)
     }
 }
 
@@ -446,11 +474,25 @@ impl ServesHit {
     pub fn to_match(&self) -> ServesMatch {
         let rule = match self.rule {
             RuleHit::National => ServesRule::National,
-            RuleHit::Area(k) => ServesRule::Area { area: area_of_key(k) },
-            RuleHit::Radius { radius_km, distance_km } => ServesRule::Radius { radius_km, distance_km },
-            RuleHit::OwnDepartement(k) => ServesRule::OwnDepartement { area: area_of_key(k) },
+            RuleHit::Area(k) => ServesRule::Area {
+                area: area_of_key(k),
+            },
+            RuleHit::Radius {
+                radius_km,
+                distance_km,
+            } => ServesRule::Radius {
+                radius_km,
+                distance_km,
+            },
+            RuleHit::OwnDepartement(k) => ServesRule::OwnDepartement {
+                area: area_of_key(k),
+            },
         };
-        ServesMatch { activity: self.activity, relevant: self.relevant, rule }
+        ServesMatch {
+            activity: self.activity,
+            relevant: self.relevant,
+            rule,
+        }
     }
 }
 
@@ -472,7 +514,13 @@ fn rule_rank(r: &RuleHit) -> u8 {
 /// relevant to the query, only relevant activities' zones count; otherwise any zone. An
 /// activity without zone, or a supplier without activities, serves its own département.
 /// Returns the most specific reason (commune, radius, EPCI, département, region, national).
-pub fn serves(location: Option<GeoPoint>, own_dept: AreaKey, acts: &[u64], place: &PlaceCtx, rel: &Relevance) -> Option<ServesHit> {
+pub fn serves(
+    location: Option<GeoPoint>,
+    own_dept: AreaKey,
+    acts: &[u64],
+    place: &PlaceCtx,
+    rel: &Relevance,
+) -> Option<ServesHit> {
     let mut num_acts = 0usize;
     for &w in acts {
         if word_tag(w) == TAG_ACT {
@@ -492,7 +540,10 @@ pub fn serves(location: Option<GeoPoint>, own_dept: AreaKey, acts: &[u64], place
     if !rel.is_empty() {
         for &w in acts {
             let hit = match word_tag(w) {
-                TAG_CPV => rel.cpv.iter().any(|q| q.relation(word_payload(w)).is_some()),
+                TAG_CPV => rel
+                    .cpv
+                    .iter()
+                    .any(|q| q.relation(word_payload(w)).is_some()),
                 TAG_STEM => rel.stems.contains(&word_payload(w)),
                 _ => false,
             };
@@ -512,21 +563,32 @@ pub fn serves(location: Option<GeoPoint>, own_dept: AreaKey, acts: &[u64], place
             continue;
         }
         let rule = match word_tag(w) {
-            TAG_ACT if w & ACT_HAS_ZONE == 0 => place.contains_key(own_dept).then_some(RuleHit::OwnDepartement(own_dept)),
+            TAG_ACT if w & ACT_HAS_ZONE == 0 => place
+                .contains_key(own_dept)
+                .then_some(RuleHit::OwnDepartement(own_dept)),
             TAG_NATIONAL => Some(RuleHit::National),
-            TAG_AREA => place.contains_key(word_payload(w)).then(|| RuleHit::Area(word_payload(w))),
+            TAG_AREA => place
+                .contains_key(word_payload(w))
+                .then(|| RuleHit::Area(word_payload(w))),
             TAG_RADIUS => match (location, place.point) {
                 (Some(l), Some(p)) => {
                     let d = *distance.get_or_insert_with(|| l.distance_km(&p));
                     let r = radius_km_of_mm(word_payload(w));
-                    (d <= r).then_some(RuleHit::Radius { radius_km: r, distance_km: d })
+                    (d <= r).then_some(RuleHit::Radius {
+                        radius_km: r,
+                        distance_km: d,
+                    })
                 }
                 _ => None,
             },
             _ => None,
         };
         if let Some(rule) = rule {
-            let m = ServesHit { activity: Some(a), relevant: any_relevant, rule };
+            let m = ServesHit {
+                activity: Some(a),
+                relevant: any_relevant,
+                rule,
+            };
             let better = match &best {
                 None => true,
                 Some(b) => (rule_rank(&m.rule), m.activity) < (rule_rank(&b.rule), b.activity),
@@ -553,7 +615,9 @@ pub enum PerimeterCtx {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 #[serde(tag = "located", rename_all = "snake_case")]
 pub enum LocatedMatch {
-    Within { distance_km: f64 },
+    Within {
+        distance_km: f64,
+    },
     InArea {
         #[schema(value_type = String)]
         #[serde(serialize_with = "ser_area")]
@@ -563,7 +627,13 @@ pub enum LocatedMatch {
 }
 
 /// The supplier's address areas, as keys (commune, city, EPCI, département, region).
-pub fn address_keys(commune: AreaKey, city: AreaKey, epci: Option<AreaKey>, dept: AreaKey, region: AreaKey) -> [AreaKey; 5] {
+pub fn address_keys(
+    commune: AreaKey,
+    city: AreaKey,
+    epci: Option<AreaKey>,
+    dept: AreaKey,
+    region: AreaKey,
+) -> [AreaKey; 5] {
     [commune, city, epci.unwrap_or(u64::MAX), dept, region]
 }
 
@@ -579,21 +649,31 @@ impl LocatedHit {
     pub fn to_match(&self) -> LocatedMatch {
         match *self {
             LocatedHit::Within(d) => LocatedMatch::Within { distance_km: d },
-            LocatedHit::InArea(k) => LocatedMatch::InArea { area: area_of_key(k) },
+            LocatedHit::InArea(k) => LocatedMatch::InArea {
+                area: area_of_key(k),
+            },
             LocatedHit::National => LocatedMatch::National,
         }
     }
 }
 
 /// Whether a supplier at `location` with these address areas lies in the perimeter.
-pub fn located_in(location: Option<GeoPoint>, addr: &[AreaKey; 5], place: &PlaceCtx, perimeter: &PerimeterCtx) -> Option<LocatedHit> {
+pub fn located_in(
+    location: Option<GeoPoint>,
+    addr: &[AreaKey; 5],
+    place: &PlaceCtx,
+    perimeter: &PerimeterCtx,
+) -> Option<LocatedHit> {
     match perimeter {
         PerimeterCtx::National => Some(LocatedHit::National),
         PerimeterCtx::Radius(r) => {
             let d = location?.distance_km(&place.point?);
             (d <= *r).then_some(LocatedHit::Within(d))
         }
-        PerimeterCtx::Areas(keys) => addr.iter().find(|k| keys.contains(k)).map(|k| LocatedHit::InArea(*k)),
+        PerimeterCtx::Areas(keys) => addr
+            .iter()
+            .find(|k| keys.contains(k))
+            .map(|k| LocatedHit::InArea(*k)),
     }
 }
 
@@ -614,7 +694,11 @@ impl BBox {
         if p.lat < self.south || p.lat > self.north {
             return false;
         }
-        if self.west <= self.east { p.lon >= self.west && p.lon <= self.east } else { p.lon >= self.west || p.lon <= self.east }
+        if self.west <= self.east {
+            p.lon >= self.west && p.lon <= self.east
+        } else {
+            p.lon >= self.west || p.lon <= self.east
+        }
     }
 
     /// Why the box is invalid, if it is.
@@ -642,7 +726,15 @@ mod tests {
 
     #[test]
     fn area_keys_round_trip() {
-        for a in ["commune:2A004", "commune:75056", "dept:971", "dept:2B", "region:76", "region:01", "epci:243100518"] {
+        for a in [
+            "commune:2A004",
+            "commune:75056",
+            "dept:971",
+            "dept:2B",
+            "region:76",
+            "region:01",
+            "epci:243100518",
+        ] {
             let area = Area::parse(a).unwrap();
             assert_eq!(area_of_key(area_key(&area)), area, "{a}");
             assert!(area_key(&area) < 1 << 50);
@@ -665,7 +757,12 @@ mod tests {
 
     #[test]
     fn bbox_across_the_antimeridian() {
-        let b = BBox { south: -20.0, west: 170.0, north: -10.0, east: -170.0 };
+        let b = BBox {
+            south: -20.0,
+            west: 170.0,
+            north: -10.0,
+            east: -170.0,
+        };
         assert!(b.contains(GeoPoint::new(-15.0, 179.0).unwrap()));
         assert!(b.contains(GeoPoint::new(-15.0, -175.0).unwrap()));
         assert!(!b.contains(GeoPoint::new(-15.0, 0.0).unwrap()));

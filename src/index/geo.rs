@@ -93,11 +93,17 @@ struct DensityGrid {
 
 impl DensityGrid {
     fn new(size: f64) -> DensityGrid {
-        DensityGrid { size, cells: HashMap::new() }
+        DensityGrid {
+            size,
+            cells: HashMap::new(),
+        }
     }
 
     fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
-        (((lat + 90.0) / self.size).floor() as i32, ((lon + 180.0) / self.size).floor() as i32)
+        (
+            ((lat + 90.0) / self.size).floor() as i32,
+            ((lon + 180.0) / self.size).floor() as i32,
+        )
     }
 
     fn add(&mut self, p: GeoPoint) {
@@ -200,7 +206,10 @@ impl SegmentGeo {
         let mut grids = [DensityGrid::new(0.25), DensityGrid::new(4.0)];
         for e in &points {
             let [x, y, z] = e.xyz;
-            let p = GeoPoint { lat: z.clamp(-1.0, 1.0).asin().to_degrees(), lon: y.atan2(x).to_degrees() };
+            let p = GeoPoint {
+                lat: z.clamp(-1.0, 1.0).asin().to_degrees(),
+                lon: y.atan2(x).to_degrees(),
+            };
             grids[0].add(p);
             grids[1].add(p);
         }
@@ -218,7 +227,11 @@ impl SegmentGeo {
     /// An upper bound (up to cell granularity) of the points in a latitude/longitude box
     /// with `west <= east`, for plan estimates only.
     fn estimate_box(&self, south: f64, north: f64, west: f64, east: f64) -> u64 {
-        let g = if self.grids[0].num_cells(south, north, west, east) <= 400.0 { &self.grids[0] } else { &self.grids[1] };
+        let g = if self.grids[0].num_cells(south, north, west, east) <= 400.0 {
+            &self.grids[0]
+        } else {
+            &self.grids[1]
+        };
         if g.num_cells(south, north, west, east) > 4000.0 {
             return self.points.size() as u64;
         }
@@ -252,7 +265,8 @@ impl SegmentGeo {
         if b.west <= b.east {
             self.estimate_box(b.south, b.north, b.west, b.east)
         } else {
-            self.estimate_box(b.south, b.north, b.west, 180.0) + self.estimate_box(b.south, b.north, -180.0, b.east)
+            self.estimate_box(b.south, b.north, b.west, 180.0)
+                + self.estimate_box(b.south, b.north, -180.0, b.east)
         }
     }
 
@@ -265,7 +279,10 @@ impl SegmentGeo {
     pub fn near(&self, p: GeoPoint, radius_km: f64, cap: usize, out: &mut Vec<u32>) -> Candidates {
         let c = chord_for_km(radius_km) + CHORD_SLACK;
         let start = out.len();
-        for e in self.points.locate_within_distance(p.to_unit_vector(), c * c) {
+        for e in self
+            .points
+            .locate_within_distance(p.to_unit_vector(), c * c)
+        {
             if out.len() - start >= cap {
                 return Candidates::OverCap;
             }
@@ -293,7 +310,10 @@ impl SegmentGeo {
         }
         if let Some(p) = place.point {
             let v = p.to_unit_vector();
-            for e in self.caps.locate_in_envelope_intersecting(AABB::from_point(v)) {
+            for e in self
+                .caps
+                .locate_in_envelope_intersecting(AABB::from_point(v))
+            {
                 if out.len() - start >= cap {
                     return Candidates::OverCap;
                 }
@@ -306,7 +326,10 @@ impl SegmentGeo {
     /// Documents located in one of the areas (address commune, city, EPCI, département or
     /// region).
     pub fn located_in_areas(&self, keys: &[AreaKey], cap: usize, out: &mut Vec<u32>) -> Candidates {
-        let total: usize = keys.iter().map(|k| self.address_areas.get(k).map_or(0, Vec::len)).sum();
+        let total: usize = keys
+            .iter()
+            .map(|k| self.address_areas.get(k).map_or(0, Vec::len))
+            .sum();
         if total > cap {
             return Candidates::OverCap;
         }
@@ -322,8 +345,11 @@ impl SegmentGeo {
     /// [`BBox::contains`]).
     pub fn in_view(&self, bbox: &BBox, cap: usize, out: &mut Vec<u32>) -> Candidates {
         let start = out.len();
-        let ranges: Vec<(f64, f64)> =
-            if bbox.west <= bbox.east { vec![(bbox.west, bbox.east)] } else { vec![(bbox.west, 180.0), (-180.0, bbox.east)] };
+        let ranges: Vec<(f64, f64)> = if bbox.west <= bbox.east {
+            vec![(bbox.west, bbox.east)]
+        } else {
+            vec![(bbox.west, 180.0), (-180.0, bbox.east)]
+        };
         for (w, e) in ranges {
             let env = box_envelope(bbox.south, bbox.north, w, e);
             for p in self.points.locate_in_envelope_intersecting(env) {
@@ -361,7 +387,10 @@ fn box_envelope(south: f64, north: f64, west: f64, east: f64) -> AABB<[f64; 3]> 
     let (sl_lo, sl_hi) = trig_range(west, east, f64::sin, &[90.0], &[-90.0]);
     let prod = |a: (f64, f64), b: (f64, f64)| {
         let v = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
-        (v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
     };
     let x = prod((cos_lat_lo, cos_lat_hi), (cl_lo, cl_hi));
     let y = prod((cos_lat_lo, cos_lat_hi), (sl_lo, sl_hi));
@@ -390,11 +419,17 @@ mod tests {
             acts: &acts,
         }));
         let mut out = Vec::new();
-        assert_eq!(geo.near(pt(-17.0, 180.0), 50.0, 100, &mut out), Candidates::Complete);
+        assert_eq!(
+            geo.near(pt(-17.0, 180.0), 50.0, 100, &mut out),
+            Candidates::Complete
+        );
         out.sort();
         assert_eq!(out, [0, 1]);
         let mut out = Vec::new();
-        assert_eq!(geo.near(pt(-17.0, 180.0), 50.0, 1, &mut out), Candidates::OverCap);
+        assert_eq!(
+            geo.near(pt(-17.0, 180.0), 50.0, 1, &mut out),
+            Candidates::OverCap
+        );
     }
 
     #[test]
@@ -410,7 +445,10 @@ mod tests {
                 let p = pt(rng.range_f64(south, north), rng.range_f64(west, east));
                 let v = p.to_unit_vector();
                 use rstar::Envelope;
-                assert!(env.contains_point(&v), "{p:?} in {south},{west},{north},{east}");
+                assert!(
+                    env.contains_point(&v),
+                    "{p:?} in {south},{west},{north},{east}"
+                );
             }
         }
     }

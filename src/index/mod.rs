@@ -132,12 +132,17 @@ pub enum GeoClause {
     Near { point: GeoPoint, radius_km: f64 },
     /// Suppliers whose activity zone covers the place (contract section 2), or located in the
     /// optional perimeter.
-    Serves { place: PlaceRef, perimeter: Option<PerimeterSpec> },
+    Serves {
+        place: PlaceRef,
+        perimeter: Option<PerimeterSpec>,
+    },
     /// Suppliers located in a map box.
     InView { bbox: BBox },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -202,11 +207,14 @@ pub fn parse_cpv(s: &str) -> std::result::Result<CpvPrefix, String> {
     let r = Referential::get();
     let digits = t.split_once('-').map_or(t, |(d, _)| d);
     if digits.len() == 8 {
-        r.cpv.resolve(t).map_err(|e| format!("{} ({t})", e.reason()))?;
+        r.cpv
+            .resolve(t)
+            .map_err(|e| format!("{} ({t})", e.reason()))?;
     } else if t.contains('-') {
         return Err(format!("a check digit needs the full 8-digit code ({t})"));
     }
-    let p = CpvPrefix::parse(t).ok_or_else(|| format!("must be 2 to 8 digits, optionally followed by -D ({t})"))?;
+    let p = CpvPrefix::parse(t)
+        .ok_or_else(|| format!("must be 2 to 8 digits, optionally followed by -D ({t})"))?;
     if !r.cpv.all().iter().any(|c| c.code8.starts_with(&p.digits)) {
         return Err(format!("no CPV code starts with {t}"));
     }
@@ -218,7 +226,9 @@ pub fn parse_cpv(s: &str) -> std::result::Result<CpvPrefix, String> {
 pub fn parse_naf(s: &str) -> std::result::Result<String, String> {
     let r = Referential::get();
     match r.naf.get(s) {
-        Some(c) if c.code.as_bytes().first().is_some_and(u8::is_ascii_digit) => Ok(c.code.replace('.', "")),
+        Some(c) if c.code.as_bytes().first().is_some_and(u8::is_ascii_digit) => {
+            Ok(c.code.replace('.', ""))
+        }
         _ => Err(format!("unknown NAF rév. 2 code ({})", s.trim())),
     }
 }
@@ -232,19 +242,28 @@ impl SearchQuery {
             errors.push(FieldError::new("page", "must be at least 1"));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
-            errors.push(FieldError::new("per_page", format!("must be between 1 and {MAX_PER_PAGE}")));
+            errors.push(FieldError::new(
+                "per_page",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            ));
         }
         if self.text.chars().count() > 100_000 {
             errors.push(FieldError::new("q", "must have at most 100000 characters"));
         }
         for c in &self.filters.communes {
             if r.commune(c).is_none() {
-                errors.push(FieldError::new("commune", format!("unknown INSEE commune code ({c})")));
+                errors.push(FieldError::new(
+                    "commune",
+                    format!("unknown INSEE commune code ({c})"),
+                ));
             }
         }
         for d in &self.filters.departements {
             if r.departement(d).is_none() {
-                errors.push(FieldError::new("departement", format!("unknown département ({d})")));
+                errors.push(FieldError::new(
+                    "departement",
+                    format!("unknown département ({d})"),
+                ));
             }
         }
         for g in &self.filters.regions {
@@ -257,15 +276,22 @@ impl SearchQuery {
                 if let Err((f, why)) = point.check() {
                     errors.push(FieldError::new(format!("near.{f}"), why));
                 }
-                if !radius_km.is_finite() || *radius_km <= 0.0 || *radius_km > crate::model::validate::MAX_RADIUS_KM {
-                    errors.push(FieldError::new("radius_km", "must be a positive number of kilometres up to 20040"));
+                if !radius_km.is_finite()
+                    || *radius_km <= 0.0
+                    || *radius_km > crate::model::validate::MAX_RADIUS_KM
+                {
+                    errors.push(FieldError::new(
+                        "radius_km",
+                        "must be a positive number of kilometres up to 20040",
+                    ));
                 }
             }
             Some(GeoClause::Serves { place, perimeter }) => {
                 match place {
-                    PlaceRef::Commune(c) if r.commune(c).is_none() => {
-                        errors.push(FieldError::new("serves", format!("unknown INSEE commune code ({c})")))
-                    }
+                    PlaceRef::Commune(c) if r.commune(c).is_none() => errors.push(FieldError::new(
+                        "serves",
+                        format!("unknown INSEE commune code ({c})"),
+                    )),
                     PlaceRef::Point(p) => {
                         if let Err((f, why)) = p.check() {
                             errors.push(FieldError::new(format!("serves.{f}"), why));
@@ -275,12 +301,18 @@ impl SearchQuery {
                 }
                 match perimeter {
                     Some(PerimeterSpec::RadiusKm(k)) if !k.is_finite() || *k < 0.0 => {
-                        errors.push(FieldError::new("perimeter.radius_km", "must be a non-negative number of kilometres"))
+                        errors.push(FieldError::new(
+                            "perimeter.radius_km",
+                            "must be a non-negative number of kilometres",
+                        ))
                     }
                     Some(PerimeterSpec::Areas(areas)) => {
                         for a in areas {
                             if !r.area_exists(a) {
-                                errors.push(FieldError::new("perimeter.areas", format!("unknown area ({a})")));
+                                errors.push(FieldError::new(
+                                    "perimeter.areas",
+                                    format!("unknown area ({a})"),
+                                ));
                             }
                         }
                     }
@@ -294,10 +326,22 @@ impl SearchQuery {
             }
             None => {}
         }
-        if self.sort == Sort::Distance && !matches!(self.geo, Some(GeoClause::Near { .. } | GeoClause::Serves { .. })) {
-            errors.push(FieldError::new("sort", "sorting by distance needs near or serves"));
+        if self.sort == Sort::Distance
+            && !matches!(
+                self.geo,
+                Some(GeoClause::Near { .. } | GeoClause::Serves { .. })
+            )
+        {
+            errors.push(FieldError::new(
+                "sort",
+                "sorting by distance needs near or serves",
+            ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(Error::Invalid { errors }) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid { errors })
+        }
     }
 }
 
@@ -467,8 +511,15 @@ struct Ranked {
 impl Ranked {
     fn key_cmp(&self, other: &Ranked) -> std::cmp::Ordering {
         // "Better" sorts first.
-        let by_score = other.score.total_cmp(&self.score).then(self.sid.cmp(&other.sid));
-        if self.by_distance { self.distance.total_cmp(&other.distance).then(by_score) } else { by_score }
+        let by_score = other
+            .score
+            .total_cmp(&self.score)
+            .then(self.sid.cmp(&other.sid));
+        if self.by_distance {
+            self.distance.total_cmp(&other.distance).then(by_score)
+        } else {
+            by_score
+        }
     }
 }
 
@@ -552,9 +603,15 @@ impl Snapshot {
                 acts_store.push(d.acts.to_vec());
                 docs.push((d.doc, d.location, d.own_dept, d.address));
             });
-            Arc::new(SegmentGeo::build(docs.iter().zip(acts_store.iter()).map(|((doc, location, own_dept, address), acts)| {
-                geo::GeoDoc { doc: *doc, location: *location, own_dept: *own_dept, address: *address, acts }
-            })))
+            Arc::new(SegmentGeo::build(docs.iter().zip(acts_store.iter()).map(
+                |((doc, location, own_dept, address), acts)| geo::GeoDoc {
+                    doc: *doc,
+                    location: *location,
+                    own_dept: *own_dept,
+                    address: *address,
+                    acts,
+                },
+            )))
         })
     }
 
@@ -576,47 +633,74 @@ impl Snapshot {
             (!ct.is_empty()).then_some(ct)
         };
         let reserved = f.reserved.map(|route| {
-            let kinds: Vec<Kind> =
-                Kind::ALL.into_iter().filter(|k| crate::model::eligibility(route, &[*k], false, false).is_some()).collect();
+            let kinds: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|k| crate::model::eligibility(route, &[*k], false, false).is_some())
+                .collect();
             let ess = crate::model::eligibility(route, &[], true, false).is_some();
             let esus = crate::model::eligibility(route, &[], false, true).is_some();
             (facts::kinds_mask(&kinds), ess, esus)
         });
-        let mut relevance = Relevance { cpv: f.cpv.clone(), stems: Default::default() };
+        let mut relevance = Relevance {
+            cpv: f.cpv.clone(),
+            stems: Default::default(),
+        };
         if let Some(ct) = &text {
-            relevance.stems = ct.relevance_stems().iter().map(|s| facts::stem_hash(s)).collect();
+            relevance.stems = ct
+                .relevance_stems()
+                .iter()
+                .map(|s| facts::stem_hash(s))
+                .collect();
         }
         let geo = match &q.geo {
             None => None,
-            Some(GeoClause::Near { point, radius_km }) => Some(GeoPrepared::Near(*point, *radius_km)),
+            Some(GeoClause::Near { point, radius_km }) => {
+                Some(GeoPrepared::Near(*point, *radius_km))
+            }
             Some(GeoClause::InView { bbox }) => Some(GeoPrepared::InView(*bbox)),
             Some(GeoClause::Serves { place, perimeter }) => {
                 let ctx = match place {
-                    PlaceRef::Commune(c) => PlaceCtx::commune(r, c)
-                        .ok_or_else(|| Error::invalid("serves", format!("unknown INSEE commune code ({c})")))?,
+                    PlaceRef::Commune(c) => PlaceCtx::commune(r, c).ok_or_else(|| {
+                        Error::invalid("serves", format!("unknown INSEE commune code ({c})"))
+                    })?,
                     PlaceRef::Point(p) => PlaceCtx::point(r, *p),
                 };
                 let per = perimeter.as_ref().map(|p| match p {
                     PerimeterSpec::RadiusKm(k) => PerimeterCtx::Radius(*k),
-                    PerimeterSpec::Areas(a) => PerimeterCtx::Areas(a.iter().map(facts::area_key).collect()),
+                    PerimeterSpec::Areas(a) => {
+                        PerimeterCtx::Areas(a.iter().map(facts::area_key).collect())
+                    }
                     PerimeterSpec::National => PerimeterCtx::National,
                 });
                 Some(GeoPrepared::Serves(ctx, per))
             }
         };
-        let keys = |v: &[String], k: fn(&str) -> AreaKey| (!v.is_empty()).then(|| v.iter().map(|c| k(c)).collect::<Vec<_>>());
+        let keys = |v: &[String], k: fn(&str) -> AreaKey| {
+            (!v.is_empty()).then(|| v.iter().map(|c| k(c)).collect::<Vec<_>>())
+        };
         let communes = (!f.communes.is_empty()).then(|| {
-            f.communes.iter().filter_map(|c| r.commune(c)).map(|c| facts::commune_key(&c.code)).collect::<Vec<_>>()
+            f.communes
+                .iter()
+                .filter_map(|c| r.commune(c))
+                .map(|c| facts::commune_key(&c.code))
+                .collect::<Vec<_>>()
         });
         let departements = (!f.departements.is_empty()).then(|| {
-            f.departements.iter().map(|d| facts::dept_key(&r.departement(d).map_or(d.clone(), |x| x.code.clone()))).collect()
+            f.departements
+                .iter()
+                .map(|d| facts::dept_key(&r.departement(d).map_or(d.clone(), |x| x.code.clone())))
+                .collect()
         });
         Ok(Prepared {
             text,
             kinds: (!f.kinds.is_empty()).then(|| facts::kinds_mask(&f.kinds)),
             reserved,
             cpv: f.cpv.clone(),
-            naf: f.naf.iter().map(|n| n.replace('.', "").to_ascii_uppercase()).collect(),
+            naf: f
+                .naf
+                .iter()
+                .map(|n| n.replace('.', "").to_ascii_uppercase())
+                .collect(),
             labels: f.labels.iter().map(|l| crate::normalize::fold(l)).collect(),
             families: (!f.legal_families.is_empty()).then(|| {
                 f.legal_families
@@ -624,7 +708,12 @@ impl Snapshot {
                     .map(|fam| 1u64 << LegalFamily::ALL.iter().position(|x| x == fam).unwrap_or(0))
                     .fold(0, |a, b| a | b)
             }),
-            modes: (!f.modes.is_empty()).then(|| f.modes.iter().map(|m| facts::mode_bit(*m)).fold(0, |a, b| a | b)),
+            modes: (!f.modes.is_empty()).then(|| {
+                f.modes
+                    .iter()
+                    .map(|m| facts::mode_bit(*m))
+                    .fold(0, |a, b| a | b)
+            }),
             ess: f.ess,
             esus: f.esus,
             communes,
@@ -641,11 +730,22 @@ impl Snapshot {
         let mut out = Vec::new();
         let filter = |v: Vec<String>| v.into_iter().map(DriverTerm::Filter).collect::<Vec<_>>();
         if !f.kinds.is_empty() {
-            out.push(("kinds".into(), filter(f.kinds.iter().map(|k| text::kind_term(k.as_str())).collect())));
+            out.push((
+                "kinds".into(),
+                filter(
+                    f.kinds
+                        .iter()
+                        .map(|k| text::kind_term(k.as_str()))
+                        .collect(),
+                ),
+            ));
         }
         if let Some((mask, ess, esus)) = p.reserved {
-            let mut v: Vec<String> =
-                Kind::ALL.into_iter().filter(|k| mask & (1 << (*k as u64)) != 0).map(|k| text::kind_term(k.as_str())).collect();
+            let mut v: Vec<String> = Kind::ALL
+                .into_iter()
+                .filter(|k| mask & (1 << (*k as u64)) != 0)
+                .map(|k| text::kind_term(k.as_str()))
+                .collect();
             if ess {
                 v.push("ess".into());
             }
@@ -667,10 +767,19 @@ impl Snapshot {
             out.push(("cpv".into(), terms));
         }
         if !p.naf.is_empty() {
-            out.push(("naf".into(), p.naf.iter().map(|n| DriverTerm::Code(format!("n{n}"))).collect()));
+            out.push((
+                "naf".into(),
+                p.naf
+                    .iter()
+                    .map(|n| DriverTerm::Code(format!("n{n}")))
+                    .collect(),
+            ));
         }
         if !f.labels.is_empty() {
-            out.push(("labels".into(), filter(f.labels.iter().map(|l| text::label_term(l)).collect())));
+            out.push((
+                "labels".into(),
+                filter(f.labels.iter().map(|l| text::label_term(l)).collect()),
+            ));
         }
         if !f.legal_families.is_empty() {
             out.push((
@@ -678,13 +787,25 @@ impl Snapshot {
                 filter(
                     f.legal_families
                         .iter()
-                        .map(|fam| text::family_term(LegalFamily::ALL.iter().position(|x| x == fam).unwrap_or(0)))
+                        .map(|fam| {
+                            text::family_term(
+                                LegalFamily::ALL.iter().position(|x| x == fam).unwrap_or(0),
+                            )
+                        })
                         .collect(),
                 ),
             ));
         }
         if !f.modes.is_empty() {
-            out.push(("modes".into(), filter(f.modes.iter().map(|m| text::mode_term(m.as_str())).collect())));
+            out.push((
+                "modes".into(),
+                filter(
+                    f.modes
+                        .iter()
+                        .map(|m| text::mode_term(m.as_str()))
+                        .collect(),
+                ),
+            ));
         }
         if f.ess == Some(true) {
             out.push(("ess".into(), filter(vec!["ess".into()])));
@@ -692,9 +813,16 @@ impl Snapshot {
         if f.esus == Some(true) {
             out.push(("esus".into(), filter(vec!["esus".into()])));
         }
-        for (name, keys) in [("communes", &p.communes), ("departements", &p.departements), ("regions", &p.regions)] {
+        for (name, keys) in [
+            ("communes", &p.communes),
+            ("departements", &p.departements),
+            ("regions", &p.regions),
+        ] {
             if let Some(keys) = keys {
-                out.push((name.into(), filter(keys.iter().map(|k| text::area_term(*k)).collect())));
+                out.push((
+                    name.into(),
+                    filter(keys.iter().map(|k| text::area_term(*k)).collect()),
+                ));
             }
         }
         out
@@ -723,7 +851,9 @@ impl Snapshot {
                                 Some(p) => sg.near(p, *r, left, &mut out),
                                 None => Candidates::Complete,
                             },
-                            Some(PerimeterCtx::Areas(keys)) => sg.located_in_areas(keys, left, &mut out),
+                            Some(PerimeterCtx::Areas(keys)) => {
+                                sg.located_in_areas(keys, left, &mut out)
+                            }
                         };
                     }
                     s
@@ -741,7 +871,12 @@ impl Snapshot {
     }
 
     fn choose(&self, q: &SearchQuery, p: &Prepared) -> Result<Source> {
-        let total_docs: u64 = self.text.segments().iter().map(|s| u64::from(s.max_doc())).sum();
+        let total_docs: u64 = self
+            .text
+            .segments()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
         let mut clauses: Vec<(u64, IndexClause)> = Vec::new();
         if q.plan != PlanHint::Scan {
             if let Some(ct) = &p.text {
@@ -755,9 +890,17 @@ impl Snapshot {
         clauses.sort_by_key(|(e, _)| *e);
         // The intersection costs about its smallest clause.
         let index_cost = clauses.first().map_or(total_docs, |(e, _)| *e);
-        let index_source = || if clauses.is_empty() { Source::Scan } else { Source::Index(clauses.into_iter().map(|(_, c)| c).collect()) };
+        let index_source = || {
+            if clauses.is_empty() {
+                Source::Scan
+            } else {
+                Source::Index(clauses.into_iter().map(|(_, c)| c).collect())
+            }
+        };
         match (&p.geo, q.plan) {
-            (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(self.geo_candidates(g, u64::MAX).unwrap_or_default())),
+            (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(
+                self.geo_candidates(g, u64::MAX).unwrap_or_default(),
+            )),
             (Some(g), PlanHint::Auto) => {
                 if self.geo_estimate(g) > index_cost {
                     return Ok(index_source());
@@ -788,7 +931,14 @@ impl Snapshot {
 
     /// Verify one live document against every clause but the text, giving its distance,
     /// geographic reason and CPV relation.
-    fn verify(&self, p: &Prepared, seg: &text::SegmentData, doc: u32, acts: &mut Vec<u64>, ords: &[u64]) -> Option<(Option<f64>, Option<GeoHit>, Option<(CpvRelation, u64)>)> {
+    fn verify(
+        &self,
+        p: &Prepared,
+        seg: &text::SegmentData,
+        doc: u32,
+        acts: &mut Vec<u64>,
+        ords: &[u64],
+    ) -> Option<(Option<f64>, Option<GeoHit>, Option<(CpvRelation, u64)>)> {
         let mut acts_loaded = false;
         let mut distance = None;
         let mut geo_hit = None;
@@ -836,7 +986,9 @@ impl Snapshot {
             }
             if let Some((m, ess_ok, esus_ok)) = p.reserved {
                 let flags = seg.flags(doc);
-                let ok = kinds & m != 0 || (ess_ok && flags & facts::FLAG_ESS != 0) || (esus_ok && flags & facts::FLAG_ESUS != 0);
+                let ok = kinds & m != 0
+                    || (ess_ok && flags & facts::FLAG_ESS != 0)
+                    || (esus_ok && flags & facts::FLAG_ESUS != 0);
                 if !ok {
                     return None;
                 }
@@ -907,7 +1059,13 @@ impl Snapshot {
         Some((distance, geo_hit, cpv))
     }
 
-    fn rank(p: &Prepared, text_score: Option<f32>, completeness: f64, distance: Option<f64>, cpv: Option<(CpvRelation, u64)>) -> f64 {
+    fn rank(
+        p: &Prepared,
+        text_score: Option<f32>,
+        completeness: f64,
+        distance: Option<f64>,
+        cpv: Option<(CpvRelation, u64)>,
+    ) -> f64 {
         let t = text_score.map_or(1.0, f64::from);
         let d = match (distance, p.geo.as_ref().and_then(GeoPrepared::point)) {
             (Some(d), Some(_)) => 0.5 + 0.5 * (-d / DECAY_KM).exp(),
@@ -953,7 +1111,11 @@ impl Snapshot {
                 Some(ct) => Some(self.text.matcher(ct, si32)?),
                 None => None,
             };
-            let label_ords = if p.labels.is_empty() { Vec::new() } else { seg.label_ords_matching(&p.labels) };
+            let label_ords = if p.labels.is_empty() {
+                Vec::new()
+            } else {
+                seg.label_ords_matching(&p.labels)
+            };
             if !p.labels.is_empty() && label_ords.is_empty() {
                 continue;
             }
@@ -978,7 +1140,9 @@ impl Snapshot {
             loop {
                 let doc = match &source {
                     Source::Geo(lists) => {
-                        let Some(&d) = lists.get(si).and_then(|l| l.get(geo_pos)) else { break };
+                        let Some(&d) = lists.get(si).and_then(|l| l.get(geo_pos)) else {
+                            break;
+                        };
                         geo_pos += 1;
                         d
                     }
@@ -998,7 +1162,10 @@ impl Snapshot {
                 if !seg.is_alive(doc) {
                     continue;
                 }
-                let Some((distance, _geo, cpv)) = self.verify(&p, seg, doc, &mut acts, &label_ords) else { continue };
+                let Some((distance, _geo, cpv)) = self.verify(&p, seg, doc, &mut acts, &label_ords)
+                else {
+                    continue;
+                };
                 let text_score = match matcher.as_mut() {
                     Some(m) => match m.score(doc) {
                         Some(s) => Some(s),
@@ -1065,7 +1232,10 @@ impl Snapshot {
             total,
             hits,
             facets: facets.map(|fc| self.facets(fc)),
-            plan: PlanInfo { driver, candidates: examined },
+            plan: PlanInfo {
+                driver,
+                candidates: examined,
+            },
             seq: self.seq,
         })
     }
@@ -1076,21 +1246,33 @@ impl Snapshot {
             kinds: sorted_desc(
                 Kind::ALL
                     .iter()
-                    .map(|k| FacetCount { value: k.as_str().into(), label: k.label_fr().into(), count: fc.kinds[*k as usize] })
+                    .map(|k| FacetCount {
+                        value: k.as_str().into(),
+                        label: k.label_fr().into(),
+                        count: fc.kinds[*k as usize],
+                    })
                     .collect(),
             ),
             legal_families: sorted_desc(
                 LegalFamily::ALL
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| FacetCount { value: f.as_str().into(), label: f.label_fr().into(), count: fc.families[i] })
+                    .map(|(i, f)| FacetCount {
+                        value: f.as_str().into(),
+                        label: f.label_fr().into(),
+                        count: fc.families[i],
+                    })
                     .collect(),
             ),
             modes: sorted_desc(
                 Mode::ALL
                     .iter()
                     .enumerate()
-                    .map(|(i, m)| FacetCount { value: m.as_str().into(), label: m.label_fr().into(), count: fc.modes[i] })
+                    .map(|(i, m)| FacetCount {
+                        value: m.as_str().into(),
+                        label: m.label_fr().into(),
+                        count: fc.modes[i],
+                    })
                     .collect(),
             ),
             departements: sorted_desc(
@@ -1099,8 +1281,14 @@ impl Snapshot {
                     .map(|(k, n)| {
                         let area = facts::area_of_key(*k);
                         let code = area.code().to_string();
-                        let label = r.departement(&code).map_or(code.clone(), |d| d.name.clone());
-                        FacetCount { value: code, label, count: *n }
+                        let label = r
+                            .departement(&code)
+                            .map_or(code.clone(), |d| d.name.clone());
+                        FacetCount {
+                            value: code,
+                            label,
+                            count: *n,
+                        }
                     })
                     .collect(),
             ),
@@ -1111,11 +1299,24 @@ impl Snapshot {
                         let area = facts::area_of_key(*k);
                         let code = area.code().to_string();
                         let label = r.region(&code).map_or(code.clone(), |d| d.name.clone());
-                        FacetCount { value: code, label, count: *n }
+                        FacetCount {
+                            value: code,
+                            label,
+                            count: *n,
+                        }
                     })
                     .collect(),
             ),
-            labels: sorted_desc(fc.labels.into_iter().map(|(l, n)| FacetCount { value: l.clone(), label: l, count: n }).collect()),
+            labels: sorted_desc(
+                fc.labels
+                    .into_iter()
+                    .map(|(l, n)| FacetCount {
+                        value: l.clone(),
+                        label: l,
+                        count: n,
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -1142,7 +1343,11 @@ impl Snapshot {
         let mut out = Vec::with_capacity(page.len());
         for (i, h) in page.iter().enumerate() {
             let seg = &self.text.segments()[h.seg as usize];
-            let label_ords = if p.labels.is_empty() { Vec::new() } else { seg.label_ords_matching(&p.labels) };
+            let label_ords = if p.labels.is_empty() {
+                Vec::new()
+            } else {
+                seg.label_ords_matching(&p.labels)
+            };
             let (distance, geo_hit, cpv) = self
                 .verify(p, seg, h.doc, &mut acts, &label_ords)
                 .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
@@ -1169,7 +1374,12 @@ impl Snapshot {
                 reasons.push(basis.explain(route));
             }
             if !q.filters.kinds.is_empty() {
-                let ks: Vec<&str> = supplier.kinds.iter().filter(|k| q.filters.kinds.contains(k)).map(|k| k.as_str()).collect();
+                let ks: Vec<&str> = supplier
+                    .kinds
+                    .iter()
+                    .filter(|k| q.filters.kinds.contains(k))
+                    .map(|k| k.as_str())
+                    .collect();
                 if !ks.is_empty() {
                     reasons.push(ks.join(", "));
                 }
@@ -1188,10 +1398,14 @@ impl Snapshot {
                 GeoHit::InView => GeoMatch::InView,
             });
             match &geo {
-                Some(GeoMatch::Near { distance_km }) => reasons.push(reasons::distance(*distance_km)),
+                Some(GeoMatch::Near { distance_km }) => {
+                    reasons.push(reasons::distance(*distance_km))
+                }
                 Some(GeoMatch::Serves(m)) => {
-                    let label =
-                        m.activity.and_then(|a| supplier.activities.get(a as usize)).and_then(|a| a.label.as_deref());
+                    let label = m
+                        .activity
+                        .and_then(|a| supplier.activities.get(a as usize))
+                        .and_then(|a| a.label.as_deref());
                     reasons.push(reasons::serves(r, m, label));
                     if let Some(d) = distance
                         && !matches!(m.rule, ServesRule::Radius { .. })
@@ -1202,7 +1416,11 @@ impl Snapshot {
                 Some(GeoMatch::Located(m)) => reasons.push(reasons::located(r, m)),
                 _ => {}
             }
-            let snippets = if q.snippets { snippets_of(&supplier, &matched) } else { Vec::new() };
+            let snippets = if q.snippets {
+                snippets_of(&supplier, &matched)
+            } else {
+                Vec::new()
+            };
             out.push(SearchHit {
                 siret: supplier.siret.clone(),
                 name: supplier.name.clone(),
@@ -1228,7 +1446,10 @@ impl Snapshot {
 
 /// Highlighted extracts of a profile for the matched stems.
 fn snippets_of(s: &Supplier, matched: &[MatchedTerm]) -> Vec<Snippet> {
-    let stems: std::collections::HashSet<String> = matched.iter().flat_map(|m| m.stems.iter().cloned()).collect();
+    let stems: std::collections::HashSet<String> = matched
+        .iter()
+        .flat_map(|m| m.stems.iter().cloned())
+        .collect();
     if stems.is_empty() {
         return Vec::new();
     }
@@ -1237,9 +1458,21 @@ fn snippets_of(s: &Supplier, matched: &[MatchedTerm]) -> Vec<Snippet> {
         Some(b) => format!("{} ({b})", s.name),
         None => s.name.clone(),
     };
-    let offers: Vec<String> = s.offers.iter().map(|o| format!("{} : {}", o.title, o.description)).collect();
-    let activities: Vec<String> = s.activities.iter().filter_map(|a| a.label.clone()).collect();
-    let refs: Vec<String> = s.references.iter().map(|r| format!("{} : {}", r.client, r.description)).collect();
+    let offers: Vec<String> = s
+        .offers
+        .iter()
+        .map(|o| format!("{} : {}", o.title, o.description))
+        .collect();
+    let activities: Vec<String> = s
+        .activities
+        .iter()
+        .filter_map(|a| a.label.clone())
+        .collect();
+    let refs: Vec<String> = s
+        .references
+        .iter()
+        .map(|r| format!("{} : {}", r.client, r.description))
+        .collect();
     for (field, text) in [
         ("name", name),
         ("activities", activities.join(" · ")),
@@ -1304,7 +1537,9 @@ pub struct SearchIndex {
 }
 
 fn new_generation_name() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     format!("gen-{nanos:024}-{}", std::process::id())
 }
 
@@ -1333,7 +1568,9 @@ fn write_pointer(root: &Path, generation: &str) -> Result<()> {
 
 /// Remove generations older than `keep` (newer ones may be a rebuild in progress).
 fn remove_old_generations(root: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with("gen-") && name.as_str() < keep {
@@ -1362,11 +1599,20 @@ impl SearchIndex {
         remove_old_generations(&root, &generation);
         let text = Arc::new(TextIndex::open_or_create(&root.join(&generation))?);
         let seq = text.committed_seq()?;
-        let snap = Snapshot { generation: generation.clone(), seq, text: text.snapshot()?, geo: Vec::new() };
+        let snap = Snapshot {
+            generation: generation.clone(),
+            seq,
+            text: text.snapshot()?,
+            geo: Vec::new(),
+        };
         let inner = Arc::new(Inner {
             root,
             current: RwLock::new(Arc::new(snap)),
-            slot: Mutex::new(WriterSlot { generation, text, writer: None }),
+            slot: Mutex::new(WriterSlot {
+                generation,
+                text,
+                writer: None,
+            }),
             geo_cache: Mutex::new(HashMap::new()),
             published: Mutex::new(seq),
             published_cv: parking_lot::Condvar::new(),
@@ -1418,7 +1664,12 @@ impl SearchIndex {
         }
         *cache = keep;
         drop(cache);
-        let snap = Arc::new(Snapshot { generation: slot.generation.clone(), seq, text, geo });
+        let snap = Arc::new(Snapshot {
+            generation: slot.generation.clone(),
+            seq,
+            text,
+            geo,
+        });
         if warm {
             snap.warm();
         }
@@ -1434,7 +1685,12 @@ impl SearchIndex {
         let deadline = std::time::Instant::now() + timeout;
         let mut published = self.inner.published.lock();
         while *published < seq {
-            if self.inner.published_cv.wait_until(&mut published, deadline).timed_out() {
+            if self
+                .inner
+                .published_cv
+                .wait_until(&mut published, deadline)
+                .timed_out()
+            {
                 return *published >= seq;
             }
         }
@@ -1502,7 +1758,11 @@ impl SearchIndex {
             let seq = slot.text.committed_seq()?;
             self.publish(&slot, seq, warm)?;
         }
-        Ok(SyncReport { applied, seq: self.applied_seq(), lagging })
+        Ok(SyncReport {
+            applied,
+            seq: self.applied_seq(),
+            lagging,
+        })
     }
 
     /// Rebuild the index from the store into a fresh generation, swap it in atomically, and
@@ -1514,7 +1774,9 @@ impl SearchIndex {
         let text = TextIndex::open_or_create(&dir)?;
         let mut w = match text.writer(2, BUILD_WRITER_BYTES) {
             Ok(w) => w,
-            Err(WriterError::Locked) => return Err(Error::Index("new generation is locked".into())),
+            Err(WriterError::Locked) => {
+                return Err(Error::Index("new generation is locked".into()));
+            }
             Err(WriterError::Other(e)) => return Err(e),
         };
         let mut n = 0usize;
@@ -1534,7 +1796,11 @@ impl SearchIndex {
         }
         let report = self.sync(store)?;
         remove_old_generations(&self.inner.root, &generation);
-        Ok(SyncReport { applied: n + report.applied, seq: report.seq, lagging: report.lagging })
+        Ok(SyncReport {
+            applied: n + report.applied,
+            seq: report.seq,
+            lagging: report.lagging,
+        })
     }
 
     /// Start a thread that syncs with the store every `every` (about 100 ms is right). It
@@ -1556,7 +1822,10 @@ impl SearchIndex {
                 }
             })
             .expect("spawning the index refresher thread");
-        Refresher { stop: Some(tx), handle: Some(handle) }
+        Refresher {
+            stop: Some(tx),
+            handle: Some(handle),
+        }
     }
 }
 

@@ -12,7 +12,11 @@ use super::text::{MatchKind, MatchedTerm};
 
 /// A distance the French way: `3,4 km` under 10 km, `12 km` above.
 pub fn km(d: f64) -> String {
-    if d < 10.0 { format!("{:.1} km", d).replace('.', ",") } else { format!("{:.0} km", d) }
+    if d < 10.0 {
+        format!("{:.1} km", d).replace('.', ",")
+    } else {
+        format!("{:.0} km", d)
+    }
 }
 
 /// « à 12 km ».
@@ -38,7 +42,11 @@ pub fn words(terms: &[MatchedTerm]) -> Option<String> {
 
 /// « code 9091 » for codes typed in the text.
 pub fn codes(terms: &[MatchedTerm]) -> Option<String> {
-    let codes: Vec<&str> = terms.iter().filter(|t| t.kind == MatchKind::Code).map(|t| t.query.as_str()).collect();
+    let codes: Vec<&str> = terms
+        .iter()
+        .filter(|t| t.kind == MatchKind::Code)
+        .map(|t| t.query.as_str())
+        .collect();
     (!codes.is_empty()).then(|| format!("code {}", codes.join(", ")))
 }
 
@@ -54,13 +62,19 @@ pub fn cpv(code8: u64, rel: CpvRelation) -> String {
 /// also said but « dans la Haute-Garonne » is always right.
 fn dept_phrase(code: &str, name: &str) -> String {
     const FEMININE: &[&str] = &[
-        "16", "17", "19", "2A", "2B", "21", "23", "24", "26", "31", "33", "42", "43", "44", "48", "50", "51", "52", "53",
-        "54", "55", "57", "58", "70", "71", "72", "73", "74", "76", "77", "80", "85", "86", "87", "93", "971", "972", "973",
-        "987", "988",
+        "16", "17", "19", "2A", "2B", "21", "23", "24", "26", "31", "33", "42", "43", "44", "48",
+        "50", "51", "52", "53", "54", "55", "57", "58", "70", "71", "72", "73", "74", "76", "77",
+        "80", "85", "86", "87", "93", "971", "972", "973", "987", "988",
     ];
-    const PLURAL: &[&str] = &["04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92", "986"];
+    const PLURAL: &[&str] = &[
+        "04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92", "986",
+    ];
     const BARE: &[&str] = &["75", "974", "975", "976", "977", "978", "984", "989"];
-    let starts_vowel = code == "34" || name.chars().next().is_some_and(|c| "AEIOUYÉÈÊÎÔaeiouy".contains(c));
+    let starts_vowel = code == "34"
+        || name
+            .chars()
+            .next()
+            .is_some_and(|c| "AEIOUYÉÈÊÎÔaeiouy".contains(c));
     if BARE.contains(&code) {
         format!("à {name} ({code})")
     } else if PLURAL.contains(&code) {
@@ -105,10 +119,20 @@ pub fn serves(r: &Referential, m: &ServesMatch, activity_label: Option<&str>) ->
     let base = match &m.rule {
         ServesRule::National => "intervient dans toute la France".to_string(),
         ServesRule::Area { area } => format!("intervient {}", in_area(r, area)),
-        ServesRule::Radius { radius_km, distance_km } => {
-            format!("intervient dans un rayon de {} ({})", km(*radius_km), distance(*distance_km))
+        ServesRule::Radius {
+            radius_km,
+            distance_km,
+        } => {
+            format!(
+                "intervient dans un rayon de {} ({})",
+                km(*radius_km),
+                distance(*distance_km)
+            )
         }
-        ServesRule::OwnDepartement { area } => format!("intervient dans son département, {}", in_area(r, area).replacen("dans ", "", 1)),
+        ServesRule::OwnDepartement { area } => format!(
+            "intervient dans son département, {}",
+            in_area(r, area).replacen("dans ", "", 1)
+        ),
     };
     match activity_label {
         Some(l) if m.relevant => format!("{base} pour « {l} »"),
@@ -139,9 +163,15 @@ mod tests {
     fn departements_take_their_article() {
         let r = Referential::get();
         assert_eq!(in_area(r, &Area::Dept("81".into())), "dans le Tarn (81)");
-        assert_eq!(in_area(r, &Area::Dept("31".into())), "dans la Haute-Garonne (31)");
+        assert_eq!(
+            in_area(r, &Area::Dept("31".into())),
+            "dans la Haute-Garonne (31)"
+        );
         assert_eq!(in_area(r, &Area::Dept("34".into())), "dans l'Hérault (34)");
-        assert_eq!(in_area(r, &Area::Dept("13".into())), "dans les Bouches-du-Rhône (13)");
+        assert_eq!(
+            in_area(r, &Area::Dept("13".into())),
+            "dans les Bouches-du-Rhône (13)"
+        );
         assert_eq!(in_area(r, &Area::Region("76".into())), "en Occitanie (76)");
         assert_eq!(in_area(r, &Area::Commune("81004".into())), "à Albi (81004)");
     }
@@ -149,9 +179,24 @@ mod tests {
     #[test]
     fn serves_reason_names_the_area() {
         let r = Referential::get();
-        let m = ServesMatch { activity: Some(0), relevant: false, rule: ServesRule::Area { area: Area::Dept("81".into()) } };
+        let m = ServesMatch {
+            activity: Some(0),
+            relevant: false,
+            rule: ServesRule::Area {
+                area: Area::Dept("81".into()),
+            },
+        };
         assert_eq!(serves(r, &m, None), "intervient dans le Tarn (81)");
-        let m = ServesMatch { activity: None, relevant: false, rule: ServesRule::OwnDepartement { area: Area::Dept("81".into()) } };
-        assert_eq!(serves(r, &m, None), "intervient dans son département, le Tarn (81)");
+        let m = ServesMatch {
+            activity: None,
+            relevant: false,
+            rule: ServesRule::OwnDepartement {
+                area: Area::Dept("81".into()),
+            },
+        };
+        assert_eq!(
+            serves(r, &m, None),
+            "intervient dans son département, le Tarn (81)"
+        );
     }
 }

@@ -30,11 +30,12 @@ use tantivy::postings::SegmentPostings;
 use tantivy::query::{Bm25Weight, FuzzyTermQuery};
 use tantivy::schema::document::Value;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, SegmentReader,
-    TERMINATED, TantivyDocument, TantivyError, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
 use super::analysis::{self, CodeToken, Thesaurus};
@@ -95,7 +96,9 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let scored = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let bare = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -159,26 +162,55 @@ impl TextIndex {
                 docstore_blocksize: 8192,
                 ..IndexSettings::default()
             };
-            Index::builder().schema(schema.clone()).settings(settings).create_in_dir(dir).map_err(ierr)?
+            Index::builder()
+                .schema(schema.clone())
+                .settings(settings)
+                .create_in_dir(dir)
+                .map_err(ierr)?
         };
         if index.schema() != schema {
-            return Err(Error::Index("index schema differs from this program's; run `essor reindex`".into()));
+            return Err(Error::Index(
+                "index schema differs from this program's; run `essor reindex`".into(),
+            ));
         }
-        let reader =
-            index.reader_builder().reload_policy(ReloadPolicy::Manual).doc_store_cache_num_blocks(64).try_into().map_err(ierr)?;
-        Ok(TextIndex { index, reader, fields })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(64)
+            .try_into()
+            .map_err(ierr)?;
+        Ok(TextIndex {
+            index,
+            reader,
+            fields,
+        })
     }
 
     /// The store sequence recorded by the last commit (0 for a new index).
     pub fn committed_seq(&self) -> Result<Seq> {
         let metas = self.index.load_metas().map_err(ierr)?;
-        Ok(metas.payload.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(0))
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(0))
     }
 
     /// A writer with `num_threads` indexing threads sharing `memory_bytes`.
-    pub fn writer(&self, num_threads: usize, memory_bytes: usize) -> std::result::Result<TextWriter, WriterError> {
-        match self.index.writer_with_num_threads::<TantivyDocument>(num_threads, memory_bytes) {
-            Ok(w) => Ok(TextWriter { w, fields: self.fields, pending: 0 }),
+    pub fn writer(
+        &self,
+        num_threads: usize,
+        memory_bytes: usize,
+    ) -> std::result::Result<TextWriter, WriterError> {
+        match self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(num_threads, memory_bytes)
+        {
+            Ok(w) => Ok(TextWriter {
+                w,
+                fields: self.fields,
+                pending: 0,
+            }),
             Err(TantivyError::LockFailure(..)) => Err(WriterError::Locked),
             Err(e) => Err(WriterError::Other(ierr(e))),
         }
@@ -210,7 +242,8 @@ impl TextWriter {
     }
 
     pub fn delete(&mut self, siret: &str) {
-        self.w.delete_term(Term::from_field_text(self.fields.siret, siret));
+        self.w
+            .delete_term(Term::from_field_text(self.fields.siret, siret));
         self.pending += 1;
     }
 
@@ -315,7 +348,13 @@ fn document(f: &Fields, s: &Supplier, r: &Referential) -> Result<TantivyDocument
             filters.push(mode_term(m.as_str()));
         }
     }
-    for k in facts::address_keys(facts.commune, facts.city, facts.epci, facts.dept, facts.region) {
+    for k in facts::address_keys(
+        facts.commune,
+        facts.city,
+        facts.epci,
+        facts.dept,
+        facts.region,
+    ) {
         if k != u64::MAX {
             filters.push(area_term(k));
         }
@@ -331,7 +370,10 @@ fn document(f: &Fields, s: &Supplier, r: &Referential) -> Result<TantivyDocument
     d.add_text(f.codes, codes.join(" "));
     d.add_text(f.words, words.into_iter().collect::<Vec<_>>().join(" "));
     d.add_text(f.filters, filters.join(" "));
-    d.add_bytes(f.doc, &serde_json::to_vec(s).map_err(|e| Error::Internal(format!("encode supplier: {e}")))?);
+    d.add_bytes(
+        f.doc,
+        &serde_json::to_vec(s).map_err(|e| Error::Internal(format!("encode supplier: {e}")))?,
+    );
     d.add_u64(f.sid, facts.sid);
     d.add_u64(f.kinds, facts.kinds);
     d.add_u64(f.flags, facts.flags);
@@ -423,10 +465,16 @@ impl SegmentData {
     fn new(reader: &SegmentReader) -> Result<SegmentData> {
         let ff = reader.fast_fields();
         let u = |n: &str| -> Result<Column<u64>> {
-            Ok(ff.column_opt::<u64>(n).map_err(ierr)?.unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
+            Ok(ff
+                .column_opt::<u64>(n)
+                .map_err(ierr)?
+                .unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
         };
         let f = |n: &str| -> Result<Column<f64>> {
-            Ok(ff.column_opt::<f64>(n).map_err(ierr)?.unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
+            Ok(ff
+                .column_opt::<f64>(n)
+                .map_err(ierr)?
+                .unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
         };
         Ok(SegmentData {
             reader: reader.clone(),
@@ -535,7 +583,9 @@ impl SegmentData {
 
     /// Segment-local ordinals of labels whose folded form is one of `folded`.
     pub fn label_ords_matching(&self, folded: &[String]) -> Vec<u64> {
-        let Some(l) = &self.labels else { return Vec::new() };
+        let Some(l) = &self.labels else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for ord in 0..l.num_terms() as u64 {
             if let Some(s) = self.label_str(ord)
@@ -552,15 +602,29 @@ impl SegmentData {
         let mut acts = Vec::new();
         for doc in 0..self.max_doc() {
             self.acts(doc, &mut acts);
-            f(GeoDoc { doc, location: self.location(doc), own_dept: self.dept(doc), address: self.address(doc), acts: &acts });
+            f(GeoDoc {
+                doc,
+                location: self.location(doc),
+                own_dept: self.dept(doc),
+                address: self.address(doc),
+                acts: &acts,
+            });
         }
     }
 }
 
 impl TextSnapshot {
     fn new(searcher: Searcher, fields: Fields) -> Result<TextSnapshot> {
-        let segments = searcher.segment_readers().iter().map(SegmentData::new).collect::<Result<Vec<_>>>()?;
-        Ok(TextSnapshot { searcher, fields, segments })
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentData::new)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TextSnapshot {
+            searcher,
+            fields,
+            segments,
+        })
     }
 
     pub fn segments(&self) -> &[SegmentData] {
@@ -575,7 +639,10 @@ impl TextSnapshot {
     /// The stored supplier of a document.
     pub fn supplier(&self, seg: u32, doc: u32) -> Result<Supplier> {
         let d: TantivyDocument = self.searcher.doc(DocAddress::new(seg, doc)).map_err(ierr)?;
-        let bytes = d.get_first(self.fields.doc).and_then(|v| v.as_bytes()).ok_or_else(|| ierr("stored document without body"))?;
+        let bytes = d
+            .get_first(self.fields.doc)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| ierr("stored document without body"))?;
         serde_json::from_slice(bytes).map_err(|e| ierr(format!("corrupt stored supplier: {e}")))
     }
 
@@ -584,7 +651,10 @@ impl TextSnapshot {
         let term = Term::from_field_text(self.fields.siret, siret);
         for (ord, seg) in self.segments.iter().enumerate() {
             let inv = seg.reader.inverted_index(self.fields.siret).map_err(ierr)?;
-            if let Some(mut p) = inv.read_postings(&term, IndexRecordOption::Basic).map_err(ierr)? {
+            if let Some(mut p) = inv
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
                 let mut doc = p.doc();
                 while doc != TERMINATED {
                     if seg.is_alive(doc) {
@@ -620,7 +690,10 @@ impl TextSnapshot {
         for t in terms {
             let term = self.driver_term(t);
             let inv = reader.inverted_index(term.field()).map_err(ierr)?;
-            if let Some(p) = inv.read_postings(&term, IndexRecordOption::Basic).map_err(ierr)? {
+            if let Some(p) = inv
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
                 postings.push(p);
             }
         }
@@ -632,7 +705,15 @@ impl TextSnapshot {
     fn expand(&self, word: &str, distance: u8, prefix: bool) -> Result<Vec<String>> {
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
         let automaton = if distance > 0 {
-            Some(FuzzyTermQuery::new(Term::from_field_text(self.fields.words, word), distance, true).automaton().map_err(ierr)?)
+            Some(
+                FuzzyTermQuery::new(
+                    Term::from_field_text(self.fields.words, word),
+                    distance,
+                    true,
+                )
+                .automaton()
+                .map_err(ierr)?,
+            )
         } else {
             None
         };
@@ -642,7 +723,12 @@ impl TextSnapshot {
             let inv = seg.reader.inverted_index(self.fields.words).map_err(ierr)?;
             let dict = inv.terms();
             if prefix {
-                let mut s = dict.range().ge(word.as_bytes()).lt(&upper).into_stream().map_err(ierr)?;
+                let mut s = dict
+                    .range()
+                    .ge(word.as_bytes())
+                    .lt(&upper)
+                    .into_stream()
+                    .map_err(ierr)?;
                 let mut n = 0;
                 while n < 4 * MAX_EXPANSIONS && s.advance() {
                     if let Ok(k) = std::str::from_utf8(s.key()) {
@@ -660,12 +746,21 @@ impl TextSnapshot {
                 }
             }
         }
-        Ok(found.into_iter().take(MAX_EXPANSIONS).map(|(_, w)| w).collect())
+        Ok(found
+            .into_iter()
+            .take(MAX_EXPANSIONS)
+            .map(|(_, w)| w)
+            .collect())
     }
 
     /// Compile free text into concepts, expansions and per-field terms with BM25 weights.
     pub fn compile(&self, text: &str, mode: TextMode) -> Result<CompiledText> {
-        let mut b = Builder { snap: self, pairs: Vec::new(), pair_ids: HashMap::new(), stats: HashMap::new() };
+        let mut b = Builder {
+            snap: self,
+            pairs: Vec::new(),
+            pair_ids: HashMap::new(),
+            stats: HashMap::new(),
+        };
         let ends_open = !text.ends_with(char::is_whitespace);
         // Split codes from words, keeping order.
         enum Item {
@@ -699,12 +794,21 @@ impl TextSnapshot {
                     let mut i = 0;
                     let mut mi = 0;
                     while i < toks.len() {
-                        let is_last_tok = ii + 1 == n_items && last_is_words && ends_open && i + 1 == toks.len();
+                        let is_last_tok =
+                            ii + 1 == n_items && last_is_words && ends_open && i + 1 == toks.len();
                         if mi < matches.len() && matches[mi].start == i {
                             let m = &matches[mi];
                             let span = &toks[i..i + m.len];
-                            let span_last = ii + 1 == n_items && last_is_words && ends_open && i + m.len == toks.len();
-                            concepts.push(b.word_concept(&run, span, span_last, &m.alternatives)?);
+                            let span_last = ii + 1 == n_items
+                                && last_is_words
+                                && ends_open
+                                && i + m.len == toks.len();
+                            concepts.push(b.word_concept(
+                                &run,
+                                span,
+                                span_last,
+                                &m.alternatives,
+                            )?);
                             for alt in &m.alternatives {
                                 relevance_stems.extend(alt.stems.iter().cloned());
                             }
@@ -712,7 +816,12 @@ impl TextSnapshot {
                             i += m.len;
                             mi += 1;
                         } else {
-                            concepts.push(b.word_concept(&run, &toks[i..i + 1], is_last_tok, &[])?);
+                            concepts.push(b.word_concept(
+                                &run,
+                                &toks[i..i + 1],
+                                is_last_tok,
+                                &[],
+                            )?);
                             relevance_stems.push(toks[i].stem.clone());
                             i += 1;
                         }
@@ -726,7 +835,12 @@ impl TextSnapshot {
         // Evaluate the most selective concepts first: fewer postings read when they miss.
         let mut order: Vec<usize> = (0..concepts.len()).collect();
         order.sort_by_key(|&i| (concepts[i].estimate, i));
-        let total_docs = self.searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum::<u64>();
+        let total_docs = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>();
         let lead: Vec<usize> = match mode {
             TextMode::All => concepts
                 .iter()
@@ -740,10 +854,22 @@ impl TextSnapshot {
                 .unwrap_or_default(),
             TextMode::Any => (0..b.pairs.len()).collect(),
         };
-        let estimate = lead.iter().map(|&p| b.pairs[p].df).sum::<u64>().min(total_docs);
+        let estimate = lead
+            .iter()
+            .map(|&p| b.pairs[p].df)
+            .sum::<u64>()
+            .min(total_docs);
         relevance_stems.sort();
         relevance_stems.dedup();
-        Ok(CompiledText { concepts, order, pairs: b.pairs, mode, lead, estimate, relevance_stems })
+        Ok(CompiledText {
+            concepts,
+            order,
+            pairs: b.pairs,
+            mode,
+            lead,
+            estimate,
+            relevance_stems,
+        })
     }
 
     /// The evaluator of a compiled query on one segment. Posting lists are opened on first
@@ -768,7 +894,12 @@ impl TextSnapshot {
         for &p in &ct.lead {
             let field = self.field_of(ct.pairs[p].field);
             let term = Term::from_field_text(field, &ct.pairs[p].term);
-            if let Some(post) = reader.inverted_index(field).map_err(ierr)?.read_postings(&term, IndexRecordOption::Basic).map_err(ierr)? {
+            if let Some(post) = reader
+                .inverted_index(field)
+                .map_err(ierr)?
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
                 postings.push(post);
             }
         }
@@ -816,7 +947,12 @@ fn next_set(words: &[u64], from: u32) -> u32 {
 impl DocUnion {
     fn new(mut postings: Vec<SegmentPostings>, max_doc: u32) -> DocUnion {
         if postings.len() <= 4 {
-            return DocUnion { postings, bits: None, cur: 0, started: false };
+            return DocUnion {
+                postings,
+                bits: None,
+                cur: 0,
+                started: false,
+            };
         }
         let mut words = vec![0u64; (max_doc as usize).div_ceil(64).max(1)];
         for p in &mut postings {
@@ -827,14 +963,24 @@ impl DocUnion {
             }
         }
         let cur = next_set(&words, 0);
-        DocUnion { postings: Vec::new(), bits: Some(words), cur, started: false }
+        DocUnion {
+            postings: Vec::new(),
+            bits: Some(words),
+            cur,
+            started: false,
+        }
     }
 
     /// The current document (`TERMINATED` at the end).
     fn current(&self) -> u32 {
         match &self.bits {
             Some(_) => self.cur,
-            None => self.postings.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED),
+            None => self
+                .postings
+                .iter()
+                .map(|p| p.doc())
+                .min()
+                .unwrap_or(TERMINATED),
         }
     }
 
@@ -876,7 +1022,11 @@ impl DocUnion {
 
     /// The next document of the union (`None` at the end).
     pub fn next_doc(&mut self) -> Option<u32> {
-        let d = if self.started { self.advance() } else { self.current() };
+        let d = if self.started {
+            self.advance()
+        } else {
+            self.current()
+        };
         self.started = true;
         (d != TERMINATED).then_some(d)
     }
@@ -924,7 +1074,17 @@ impl DocIntersection {
 // ---- compiled queries ----
 
 /// How several query words combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TextMode {
     /// Every word (or one of its expansions) must match: search.
@@ -935,7 +1095,9 @@ pub enum TextMode {
 }
 
 /// Which part of the profile a term was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TextField {
     Name,
@@ -945,7 +1107,9 @@ pub enum TextField {
 }
 
 /// How a query word reached a document term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     Exact,
@@ -992,7 +1156,11 @@ struct Concept {
 
 impl Concept {
     fn pair_ids(&self) -> impl Iterator<Item = usize> + '_ {
-        self.alts.iter().flat_map(|a| a.parts.iter().flat_map(|p| p.variants.iter().flat_map(|v| v.pairs.iter().copied())))
+        self.alts.iter().flat_map(|a| {
+            a.parts
+                .iter()
+                .flat_map(|p| p.variants.iter().flat_map(|v| v.pairs.iter().copied()))
+        })
     }
 }
 
@@ -1038,7 +1206,11 @@ impl Builder<'_> {
             return Ok(Some(id));
         }
         let f = self.snap.field_of(field);
-        let df = self.snap.searcher.doc_freq(&Term::from_field_text(f, term)).map_err(ierr)?;
+        let df = self
+            .snap
+            .searcher
+            .doc_freq(&Term::from_field_text(f, term))
+            .map_err(ierr)?;
         if df == 0 {
             return Ok(None);
         }
@@ -1048,12 +1220,22 @@ impl Builder<'_> {
                 let (n, avg) = match self.stats.get(&f) {
                     Some(s) => *s,
                     None => {
-                        let n: u64 = self.snap.searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+                        let n: u64 = self
+                            .snap
+                            .searcher
+                            .segment_readers()
+                            .iter()
+                            .map(|s| u64::from(s.max_doc()))
+                            .sum();
                         let mut tokens = 0u64;
                         for s in self.snap.searcher.segment_readers() {
                             tokens += s.inverted_index(f).map_err(ierr)?.total_num_tokens();
                         }
-                        let avg = if n == 0 { 1.0 } else { (tokens as f32 / n as f32).max(1.0) };
+                        let avg = if n == 0 {
+                            1.0
+                        } else {
+                            (tokens as f32 / n as f32).max(1.0)
+                        };
                         self.stats.insert(f, (n, avg));
                         (n, avg)
                     }
@@ -1063,11 +1245,24 @@ impl Builder<'_> {
                     TextField::Trade => BOOST_TRADE,
                     _ => BOOST_BODY,
                 };
-                (Some(Bm25Weight::for_one_term_without_explain(df.min(n), n.max(df), avg)), boost)
+                (
+                    Some(Bm25Weight::for_one_term_without_explain(
+                        df.min(n),
+                        n.max(df),
+                        avg,
+                    )),
+                    boost,
+                )
             }
         };
         let id = self.pairs.len();
-        self.pairs.push(Pair { field, term: term.to_string(), df, bm25, boost });
+        self.pairs.push(Pair {
+            field,
+            term: term.to_string(),
+            df,
+            bm25,
+            boost,
+        });
         self.pair_ids.insert((field, term.to_string()), id);
         Ok(Some(id))
     }
@@ -1096,14 +1291,33 @@ impl Builder<'_> {
         let mut variants = Vec::new();
         for t in terms {
             let pairs = self.pair(TextField::Code, &t)?.into_iter().collect();
-            variants.push(Variant { stem: t, surface: written.clone(), kind: MatchKind::Code, weight: 1.0, pairs });
+            variants.push(Variant {
+                stem: t,
+                surface: written.clone(),
+                kind: MatchKind::Code,
+                weight: 1.0,
+                pairs,
+            });
         }
-        Ok(Concept { display: written, alts: vec![Alt { weight: 1.0, synonym: None, parts: vec![Part { variants }] }], estimate: 0 })
+        Ok(Concept {
+            display: written,
+            alts: vec![Alt {
+                weight: 1.0,
+                synonym: None,
+                parts: vec![Part { variants }],
+            }],
+            estimate: 0,
+        })
     }
 
     fn word_part(&mut self, tok: &analysis::Token, is_last: bool) -> Result<Part> {
         let mut by_stem: HashMap<String, Variant> = HashMap::new();
-        let mut add = |b: &mut Self, stem: String, surface: String, kind: MatchKind, weight: f32| -> Result<()> {
+        let mut add = |b: &mut Self,
+                       stem: String,
+                       surface: String,
+                       kind: MatchKind,
+                       weight: f32|
+         -> Result<()> {
             if let Some(v) = by_stem.get_mut(&stem) {
                 if weight > v.weight {
                     v.weight = weight;
@@ -1113,10 +1327,25 @@ impl Builder<'_> {
                 return Ok(());
             }
             let pairs = b.text_pairs(&stem)?;
-            by_stem.insert(stem.clone(), Variant { stem, surface, kind, weight, pairs });
+            by_stem.insert(
+                stem.clone(),
+                Variant {
+                    stem,
+                    surface,
+                    kind,
+                    weight,
+                    pairs,
+                },
+            );
             Ok(())
         };
-        add(self, tok.stem.clone(), tok.surface.clone(), MatchKind::Exact, W_EXACT)?;
+        add(
+            self,
+            tok.stem.clone(),
+            tok.surface.clone(),
+            MatchKind::Exact,
+            W_EXACT,
+        )?;
         let len = tok.surface.chars().count();
         let distance = if len >= 9 {
             2
@@ -1129,23 +1358,51 @@ impl Builder<'_> {
         if !is_digits && (distance > 0 || (is_last && len >= 3)) {
             let prefix = is_last && len >= 3;
             for w in self.snap.expand(&tok.surface, distance, false)? {
-                let d = if w == tok.surface { 0 } else { edit_distance(&w, &tok.surface) };
+                let d = if w == tok.surface {
+                    0
+                } else {
+                    edit_distance(&w, &tok.surface)
+                };
                 let weight = match d {
                     0 => W_EXACT,
                     1 => W_TYPO1,
                     _ => W_TYPO2,
                 };
-                add(self, analysis::stem(&w), w, if d == 0 { MatchKind::Exact } else { MatchKind::Typo }, weight)?;
+                add(
+                    self,
+                    analysis::stem(&w),
+                    w,
+                    if d == 0 {
+                        MatchKind::Exact
+                    } else {
+                        MatchKind::Typo
+                    },
+                    weight,
+                )?;
             }
             if prefix {
                 for w in self.snap.expand(&tok.surface, 0, true)? {
                     let exact = w == tok.surface;
-                    add(self, analysis::stem(&w), w, if exact { MatchKind::Exact } else { MatchKind::Prefix }, if exact { W_EXACT } else { W_PREFIX })?;
+                    add(
+                        self,
+                        analysis::stem(&w),
+                        w,
+                        if exact {
+                            MatchKind::Exact
+                        } else {
+                            MatchKind::Prefix
+                        },
+                        if exact { W_EXACT } else { W_PREFIX },
+                    )?;
                 }
             }
         }
         let mut variants: Vec<Variant> = by_stem.into_values().collect();
-        variants.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.stem.cmp(&b.stem)));
+        variants.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| a.stem.cmp(&b.stem))
+        });
         Ok(Part { variants })
     }
 
@@ -1161,18 +1418,36 @@ impl Builder<'_> {
             parts.push(self.word_part(t, last_open && i + 1 == toks.len())?);
         }
         let display = run[toks[0].start..toks[toks.len() - 1].end].to_string();
-        let mut alts = vec![Alt { weight: 1.0, synonym: None, parts }];
+        let mut alts = vec![Alt {
+            weight: 1.0,
+            synonym: None,
+            parts,
+        }];
         for s in synonyms {
             let mut parts = Vec::new();
             for st in &s.stems {
                 let pairs = self.text_pairs(st)?;
                 parts.push(Part {
-                    variants: vec![Variant { stem: st.clone(), surface: st.clone(), kind: MatchKind::Synonym, weight: 1.0, pairs }],
+                    variants: vec![Variant {
+                        stem: st.clone(),
+                        surface: st.clone(),
+                        kind: MatchKind::Synonym,
+                        weight: 1.0,
+                        pairs,
+                    }],
                 });
             }
-            alts.push(Alt { weight: W_SYNONYM, synonym: Some(s.display.clone()), parts });
+            alts.push(Alt {
+                weight: W_SYNONYM,
+                synonym: Some(s.display.clone()),
+                parts,
+            });
         }
-        Ok(Concept { display, alts, estimate: 0 })
+        Ok(Concept {
+            display,
+            alts,
+            estimate: 0,
+        })
     }
 }
 
@@ -1236,8 +1511,17 @@ impl SegMatcher<'_> {
             TextField::Code => self.fields.codes,
         };
         let term = Term::from_field_text(field, &pair.term);
-        let opt = if pair.field == TextField::Code { IndexRecordOption::Basic } else { IndexRecordOption::WithFreqs };
-        let post = self.reader.inverted_index(field).ok()?.read_postings(&term, opt).ok()??;
+        let opt = if pair.field == TextField::Code {
+            IndexRecordOption::Basic
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        let post = self
+            .reader
+            .inverted_index(field)
+            .ok()?
+            .read_postings(&term, opt)
+            .ok()??;
         if pair.field != TextField::Code {
             self.norm_of[p] = self.reader.get_fieldnorms_reader(field).ok();
         }
@@ -1280,7 +1564,9 @@ impl SegMatcher<'_> {
     }
 
     fn variant_score(&mut self, c: usize, a: usize, pi: usize, vi: usize, doc: u32) -> Option<f32> {
-        let n = self.ct.concepts[c].alts[a].parts[pi].variants[vi].pairs.len();
+        let n = self.ct.concepts[c].alts[a].parts[pi].variants[vi]
+            .pairs
+            .len();
         let mut total: Option<f32> = None;
         for k in 0..n {
             let p = self.ct.concepts[c].alts[a].parts[pi].variants[vi].pairs[k];
@@ -1359,7 +1645,9 @@ impl SegMatcher<'_> {
     pub fn explain(&mut self, doc: u32) -> Vec<MatchedTerm> {
         let mut out = Vec::new();
         for c in 0..self.ct.concepts.len() {
-            let Some((_, a)) = self.concept_score(c, doc) else { continue };
+            let Some((_, a)) = self.concept_score(c, doc) else {
+                continue;
+            };
             let concept = &self.ct.concepts[c];
             let alt = &concept.alts[a];
             let mut fields = BTreeSet::new();
@@ -1387,7 +1675,13 @@ impl SegMatcher<'_> {
             if alt.synonym.is_some() {
                 kind = MatchKind::Synonym;
             }
-            out.push(MatchedTerm { query: concept.display.clone(), matched, kind, fields: fields.into_iter().collect(), stems });
+            out.push(MatchedTerm {
+                query: concept.display.clone(),
+                matched,
+                kind,
+                fields: fields.into_iter().collect(),
+                stems,
+            });
         }
         out
     }

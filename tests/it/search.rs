@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use essor::index::{
-    BBox, Filters, GeoClause, GeoMatch, PerimeterSpec, PlaceRef, PlanHint, SearchIndex, SearchQuery, SearchResults, Sort,
-    parse_cpv,
+    BBox, Filters, GeoClause, GeoMatch, PerimeterSpec, PlaceRef, PlanHint, SearchIndex,
+    SearchQuery, SearchResults, Sort, parse_cpv,
 };
 use essor::model::area::Area;
 use essor::model::geo::GeoPoint;
@@ -32,7 +32,10 @@ fn supplier(i: u64, name: &str, description: &str, commune: &str) -> Supplier {
         siret: siret(i),
         name: name.into(),
         description: description.into(),
-        address: Address { commune: commune.into(), ..Address::default() },
+        address: Address {
+            commune: commune.into(),
+            ..Address::default()
+        },
         ..Supplier::default()
     }
 }
@@ -54,7 +57,11 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
-        Fixture { _dir: dir, store, index }
+        Fixture {
+            _dir: dir,
+            store,
+            index,
+        }
     }
 
     fn path(&self) -> &Path {
@@ -74,25 +81,67 @@ impl Fixture {
     }
 
     fn names(&self, text: &str) -> Vec<String> {
-        let q = SearchQuery { text: text.into(), per_page: 100, ..SearchQuery::default() };
+        let q = SearchQuery {
+            text: text.into(),
+            per_page: 100,
+            ..SearchQuery::default()
+        };
         self.search(&q).hits.into_iter().map(|h| h.name).collect()
     }
 }
 
 fn text(t: &str) -> SearchQuery {
-    SearchQuery { text: t.into(), per_page: 1000, ..SearchQuery::default() }
+    SearchQuery {
+        text: t.into(),
+        per_page: 1000,
+        ..SearchQuery::default()
+    }
 }
 
 fn french_fixture() -> Fixture {
     let f = Fixture::new();
-    f.put(supplier(1, "Les Jardins de Cocagne", "Entretien d'espace vert et tonte de pelouses pour les communes.", "81004"));
-    f.put(supplier(2, "Arbres et Cie", "Taille et elagage des arbres, abattage.", "31555"));
-    f.put(supplier(3, "Propreté Service", "Nettoyage de bureaux et de locaux administratifs.", "34172"));
-    f.put(supplier(4, "Atelier Fil", "Couture, retouches et confection de rideaux.", "69123"));
-    let mut s = supplier(5, "Eau Claire", "Prestations sur les réseaux d'eau.", "13055");
-    s.activities = vec![Activity { label: Some("Assainissement".into()), cpv: vec!["90911200-8".into()], ..Activity::default() }];
+    f.put(supplier(
+        1,
+        "Les Jardins de Cocagne",
+        "Entretien d'espace vert et tonte de pelouses pour les communes.",
+        "81004",
+    ));
+    f.put(supplier(
+        2,
+        "Arbres et Cie",
+        "Taille et elagage des arbres, abattage.",
+        "31555",
+    ));
+    f.put(supplier(
+        3,
+        "Propreté Service",
+        "Nettoyage de bureaux et de locaux administratifs.",
+        "34172",
+    ));
+    f.put(supplier(
+        4,
+        "Atelier Fil",
+        "Couture, retouches et confection de rideaux.",
+        "69123",
+    ));
+    let mut s = supplier(
+        5,
+        "Eau Claire",
+        "Prestations sur les réseaux d'eau.",
+        "13055",
+    );
+    s.activities = vec![Activity {
+        label: Some("Assainissement".into()),
+        cpv: vec!["90911200-8".into()],
+        ..Activity::default()
+    }];
     f.put(s);
-    f.put(supplier(6, "Bureau d'études", "Conseil en organisation pour l'entretien du patrimoine.", "75056"));
+    f.put(supplier(
+        6,
+        "Bureau d'études",
+        "Conseil en organisation pour l'entretien du patrimoine.",
+        "75056",
+    ));
     f.sync();
     f
 }
@@ -114,7 +163,10 @@ fn accents_and_case_are_ignored() {
 fn elided_articles_are_ignored() {
     let f = french_fixture();
     let hits = f.names("l'entretien");
-    assert!(hits.contains(&"Les Jardins de Cocagne".to_string()), "{hits:?}");
+    assert!(
+        hits.contains(&"Les Jardins de Cocagne".to_string()),
+        "{hits:?}"
+    );
     assert!(hits.contains(&"Bureau d'études".to_string()), "{hits:?}");
     assert_eq!(f.names("l’entretien"), hits);
 }
@@ -123,7 +175,11 @@ fn elided_articles_are_ignored() {
 fn a_one_letter_typo_in_a_seven_letter_word_still_finds_it() {
     let f = french_fixture();
     assert_eq!(f.names("coutire"), ["Atelier Fil"]);
-    assert_eq!(f.names("cuoture"), ["Atelier Fil"], "a transposition is one edit");
+    assert_eq!(
+        f.names("cuoture"),
+        ["Atelier Fil"],
+        "a transposition is one edit"
+    );
     // Four letters: no typo tolerance.
     assert!(f.names("taile").contains(&"Arbres et Cie".to_string()));
     assert!(f.names("eauz").is_empty());
@@ -167,11 +223,20 @@ fn every_word_must_match() {
 #[test]
 fn hits_explain_matched_words_and_highlight_them() {
     let f = french_fixture();
-    let q = SearchQuery { snippets: true, ..text("élagage arbres") };
+    let q = SearchQuery {
+        snippets: true,
+        ..text("élagage arbres")
+    };
     let res = f.search(&q);
     let h = &res.hits[0];
     assert_eq!(h.reasons[0], "mots : élagage, arbres");
-    assert!(h.snippets.iter().any(|s| s.to_html().contains("<mark>elagage</mark>")), "{:?}", h.snippets);
+    assert!(
+        h.snippets
+            .iter()
+            .any(|s| s.to_html().contains("<mark>elagage</mark>")),
+        "{:?}",
+        h.snippets
+    );
     assert_eq!(h.supplier.siret, h.siret);
 }
 
@@ -191,19 +256,36 @@ fn closed_suppliers_never_appear() {
 #[test]
 fn no_text_and_no_filter_lists_every_supplier_and_total_counts_all() {
     let f = french_fixture();
-    let res = f.search(&SearchQuery { per_page: 2, ..SearchQuery::default() });
+    let res = f.search(&SearchQuery {
+        per_page: 2,
+        ..SearchQuery::default()
+    });
     assert_eq!(res.total, 6);
     assert_eq!(res.hits.len(), 2);
-    let page3 = f.search(&SearchQuery { per_page: 2, page: 3, ..SearchQuery::default() });
+    let page3 = f.search(&SearchQuery {
+        per_page: 2,
+        page: 3,
+        ..SearchQuery::default()
+    });
     assert_eq!(page3.hits.len(), 2);
-    assert!(page3.hits.iter().all(|h| !res.hits.iter().any(|g| g.siret == h.siret)));
+    assert!(
+        page3
+            .hits
+            .iter()
+            .all(|h| !res.hits.iter().any(|g| g.siret == h.siret))
+    );
 }
 
 #[test]
 fn deletes_and_updates_are_applied_by_sync() {
     let f = french_fixture();
     f.store.delete_supplier(&siret(4), "test").unwrap();
-    let mut s = supplier(3, "Propreté Service", "Blanchisserie industrielle.", "34172");
+    let mut s = supplier(
+        3,
+        "Propreté Service",
+        "Blanchisserie industrielle.",
+        "34172",
+    );
     s.kinds = vec![Kind::ESAT];
     f.put(s);
     let report = f.index.sync(&f.store).unwrap();
@@ -218,31 +300,52 @@ fn deletes_and_updates_are_applied_by_sync() {
 
 fn filters_fixture() -> Fixture {
     let f = Fixture::new();
-    let mut a = supplier(10, "ESAT du Tarn", "Conditionnement et blanchisserie.", "81004");
+    let mut a = supplier(
+        10,
+        "ESAT du Tarn",
+        "Conditionnement et blanchisserie.",
+        "81004",
+    );
     a.kinds = vec![Kind::ESAT];
     a.legal_form = Some("9220".into());
     a.labels = vec!["Qualiopi".into()];
     a.naf = Some("88.10C".into());
-    a.activities = vec![Activity { cpv: vec!["98311000".into()], modes: vec![Mode::Services], ..Activity::default() }];
+    a.activities = vec![Activity {
+        cpv: vec!["98311000".into()],
+        modes: vec![Mode::Services],
+        ..Activity::default()
+    }];
     f.put(a);
     let mut b = supplier(11, "Chantier Vert", "Espaces verts.", "31555");
     b.kinds = vec![Kind::ACI];
     b.ess = true;
-    b.activities = vec![Activity { cpv: vec!["77310000".into()], modes: vec![Mode::Services], ..Activity::default() }];
+    b.activities = vec![Activity {
+        cpv: vec!["77310000".into()],
+        modes: vec![Mode::Services],
+        ..Activity::default()
+    }];
     f.put(b);
     let mut c = supplier(12, "Coop Bois", "Menuiserie.", "75107");
     c.ess = true;
     c.esus = true;
     c.legal_form = Some("5458".into());
     c.labels = vec!["Écolabel".into()];
-    c.activities = vec![Activity { cpv: vec!["45000000".into()], modes: vec![Mode::Goods], ..Activity::default() }];
+    c.activities = vec![Activity {
+        cpv: vec!["45000000".into()],
+        modes: vec![Mode::Goods],
+        ..Activity::default()
+    }];
     f.put(c);
     f.sync();
     f
 }
 
 fn filtered(f: &Fixture, filters: Filters) -> Vec<String> {
-    let q = SearchQuery { filters, per_page: 100, ..SearchQuery::default() };
+    let q = SearchQuery {
+        filters,
+        per_page: 100,
+        ..SearchQuery::default()
+    };
     let mut v: Vec<String> = f.search(&q).hits.into_iter().map(|h| h.name).collect();
     v.sort();
     v
@@ -251,23 +354,127 @@ fn filtered(f: &Fixture, filters: Filters) -> Vec<String> {
 #[test]
 fn filters_select_and_combine() {
     let f = filters_fixture();
-    assert_eq!(filtered(&f, Filters { kinds: vec![Kind::ESAT, Kind::ACI], ..Filters::default() }), ["Chantier Vert", "ESAT du Tarn"]);
-    assert_eq!(filtered(&f, Filters { reserved: Some(Reserved::L2113_12), ..Filters::default() }), ["ESAT du Tarn"]);
-    assert_eq!(filtered(&f, Filters { reserved: Some(Reserved::L2113_15), ..Filters::default() }), ["Chantier Vert", "Coop Bois"]);
-    assert_eq!(filtered(&f, Filters { ess: Some(true), esus: Some(true), ..Filters::default() }), ["Coop Bois"]);
-    assert_eq!(filtered(&f, Filters { labels: vec!["ecolabel".into()], ..Filters::default() }), ["Coop Bois"]);
-    assert_eq!(filtered(&f, Filters { naf: vec!["881".into()], ..Filters::default() }), ["ESAT du Tarn"]);
-    assert_eq!(filtered(&f, Filters { modes: vec![Mode::Goods], ..Filters::default() }), ["Coop Bois"]);
     assert_eq!(
-        filtered(&f, Filters { legal_families: vec![essor::referential::LegalFamily::Cooperative], ..Filters::default() }),
+        filtered(
+            &f,
+            Filters {
+                kinds: vec![Kind::ESAT, Kind::ACI],
+                ..Filters::default()
+            }
+        ),
+        ["Chantier Vert", "ESAT du Tarn"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                reserved: Some(Reserved::L2113_12),
+                ..Filters::default()
+            }
+        ),
+        ["ESAT du Tarn"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                reserved: Some(Reserved::L2113_15),
+                ..Filters::default()
+            }
+        ),
+        ["Chantier Vert", "Coop Bois"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                ess: Some(true),
+                esus: Some(true),
+                ..Filters::default()
+            }
+        ),
         ["Coop Bois"]
     );
-    assert_eq!(filtered(&f, Filters { regions: vec!["76".into()], ..Filters::default() }), ["Chantier Vert", "ESAT du Tarn"]);
-    assert_eq!(filtered(&f, Filters { departements: vec!["81".into()], ..Filters::default() }), ["ESAT du Tarn"]);
-    // A city code covers its arrondissements.
-    assert_eq!(filtered(&f, Filters { communes: vec!["75056".into()], ..Filters::default() }), ["Coop Bois"]);
     assert_eq!(
-        filtered(&f, Filters { kinds: vec![Kind::ESAT], regions: vec!["11".into()], ..Filters::default() }),
+        filtered(
+            &f,
+            Filters {
+                labels: vec!["ecolabel".into()],
+                ..Filters::default()
+            }
+        ),
+        ["Coop Bois"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                naf: vec!["881".into()],
+                ..Filters::default()
+            }
+        ),
+        ["ESAT du Tarn"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                modes: vec![Mode::Goods],
+                ..Filters::default()
+            }
+        ),
+        ["Coop Bois"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                legal_families: vec![essor::referential::LegalFamily::Cooperative],
+                ..Filters::default()
+            }
+        ),
+        ["Coop Bois"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                regions: vec!["76".into()],
+                ..Filters::default()
+            }
+        ),
+        ["Chantier Vert", "ESAT du Tarn"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                departements: vec!["81".into()],
+                ..Filters::default()
+            }
+        ),
+        ["ESAT du Tarn"]
+    );
+    // A city code covers its arrondissements.
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                communes: vec!["75056".into()],
+                ..Filters::default()
+            }
+        ),
+        ["Coop Bois"]
+    );
+    assert_eq!(
+        filtered(
+            &f,
+            Filters {
+                kinds: vec![Kind::ESAT],
+                regions: vec!["11".into()],
+                ..Filters::default()
+            }
+        ),
         Vec::<String>::new()
     );
 }
@@ -275,12 +482,24 @@ fn filters_select_and_combine() {
 #[test]
 fn cpv_filter_matches_below_and_weakly_above() {
     let f = filters_fixture();
-    let q = |c: &str| Filters { cpv: vec![parse_cpv(c).unwrap()], ..Filters::default() };
+    let q = |c: &str| Filters {
+        cpv: vec![parse_cpv(c).unwrap()],
+        ..Filters::default()
+    };
     assert_eq!(filtered(&f, q("773")), ["Chantier Vert"]);
     // The supplier's 45000000 is above 45442100: a weaker match, explained.
-    let res = f.search(&SearchQuery { filters: q("45442100"), ..SearchQuery::default() });
+    let res = f.search(&SearchQuery {
+        filters: q("45442100"),
+        ..SearchQuery::default()
+    });
     assert_eq!(res.hits[0].name, "Coop Bois");
-    assert!(res.hits[0].reasons.contains(&"CPV 45000000 (code plus général)".to_string()), "{:?}", res.hits[0].reasons);
+    assert!(
+        res.hits[0]
+            .reasons
+            .contains(&"CPV 45000000 (code plus général)".to_string()),
+        "{:?}",
+        res.hits[0].reasons
+    );
     assert!(parse_cpv("90911200-3").is_err());
     assert!(parse_cpv("99").is_err());
     assert!(parse_cpv("4").is_err());
@@ -289,10 +508,16 @@ fn cpv_filter_matches_below_and_weakly_above() {
 #[test]
 fn facets_count_every_match() {
     let f = filters_fixture();
-    let res = f.search(&SearchQuery { facets: true, per_page: 1, ..SearchQuery::default() });
+    let res = f.search(&SearchQuery {
+        facets: true,
+        per_page: 1,
+        ..SearchQuery::default()
+    });
     let facets = res.facets.unwrap();
     assert_eq!(res.total, 3);
-    let count = |v: &[essor::index::FacetCount], k: &str| v.iter().find(|c| c.value == k).map_or(0, |c| c.count);
+    let count = |v: &[essor::index::FacetCount], k: &str| {
+        v.iter().find(|c| c.value == k).map_or(0, |c| c.count)
+    };
     assert_eq!(count(&facets.kinds, "ESAT"), 1);
     assert_eq!(count(&facets.regions, "76"), 2);
     assert_eq!(count(&facets.departements, "75"), 1);
@@ -303,7 +528,14 @@ fn facets_count_every_match() {
 
 // ---- geography ----
 
-fn zoned(i: u64, name: &str, commune: &str, zone: Option<Zone>, cpv: &[&str], label: Option<&str>) -> Supplier {
+fn zoned(
+    i: u64,
+    name: &str,
+    commune: &str,
+    zone: Option<Zone>,
+    cpv: &[&str],
+    label: Option<&str>,
+) -> Supplier {
     let mut s = supplier(i, name, "Prestations.", commune);
     s.activities = vec![Activity {
         label: label.map(String::from),
@@ -318,7 +550,10 @@ fn serves(f: &Fixture, place: PlaceRef, filters: Filters, text: &str) -> Vec<Str
     let q = SearchQuery {
         text: text.into(),
         filters,
-        geo: Some(GeoClause::Serves { place, perimeter: None }),
+        geo: Some(GeoClause::Serves {
+            place,
+            perimeter: None,
+        }),
         per_page: 100,
         ..SearchQuery::default()
     };
@@ -331,32 +566,116 @@ fn serves(f: &Fixture, place: PlaceRef, filters: Filters, text: &str) -> Vec<Str
 fn serves_follows_the_contract_rule() {
     let f = Fixture::new();
     // Albi (81004), in the Tarn, Occitanie.
-    f.put(zoned(20, "National", "75107", Some(Zone { national: Some(true), ..Zone::default() }), &[], None));
-    f.put(zoned(21, "Tarn", "31555", Some(Zone { areas: Some(vec!["dept:81".into()]), ..Zone::default() }), &[], None));
-    f.put(zoned(22, "Rayon", "81065", Some(Zone { radius_km: Some(50.0), ..Zone::default() }), &[], None));
-    f.put(zoned(23, "Rayon court", "31555", Some(Zone { radius_km: Some(5.0), ..Zone::default() }), &[], None));
+    f.put(zoned(
+        20,
+        "National",
+        "75107",
+        Some(Zone {
+            national: Some(true),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
+    f.put(zoned(
+        21,
+        "Tarn",
+        "31555",
+        Some(Zone {
+            areas: Some(vec!["dept:81".into()]),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
+    f.put(zoned(
+        22,
+        "Rayon",
+        "81065",
+        Some(Zone {
+            radius_km: Some(50.0),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
+    f.put(zoned(
+        23,
+        "Rayon court",
+        "31555",
+        Some(Zone {
+            radius_km: Some(5.0),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
     f.put(supplier(24, "Sans activité Tarn", "", "81065"));
     f.put(zoned(25, "Sans zone Gard", "30189", None, &[], None));
-    f.put(zoned(26, "Paris", "75056", Some(Zone { areas: Some(vec!["commune:75056".into()]), ..Zone::default() }), &[], None));
+    f.put(zoned(
+        26,
+        "Paris",
+        "75056",
+        Some(Zone {
+            areas: Some(vec!["commune:75056".into()]),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
     f.sync();
     let albi = PlaceRef::Commune("81004".into());
-    assert_eq!(serves(&f, albi.clone(), Filters::default(), ""), ["National", "Rayon", "Sans activité Tarn", "Tarn"]);
+    assert_eq!(
+        serves(&f, albi.clone(), Filters::default(), ""),
+        ["National", "Rayon", "Sans activité Tarn", "Tarn"]
+    );
     // An arrondissement is covered by its city.
-    assert_eq!(serves(&f, PlaceRef::Commune("75107".into()), Filters::default(), ""), ["National", "Paris"]);
+    assert_eq!(
+        serves(
+            &f,
+            PlaceRef::Commune("75107".into()),
+            Filters::default(),
+            ""
+        ),
+        ["National", "Paris"]
+    );
     // A point belongs to the commune whose centre is nearest (the Eiffel tower: Paris 7e).
-    assert_eq!(serves(&f, PlaceRef::Point(GeoPoint::new(48.8584, 2.2945).unwrap()), Filters::default(), ""), ["National", "Paris"]);
+    assert_eq!(
+        serves(
+            &f,
+            PlaceRef::Point(GeoPoint::new(48.8584, 2.2945).unwrap()),
+            Filters::default(),
+            ""
+        ),
+        ["National", "Paris"]
+    );
     let res = f.search(&SearchQuery {
-        geo: Some(GeoClause::Serves { place: albi, perimeter: None }),
-        filters: Filters { kinds: vec![], ..Filters::default() },
+        geo: Some(GeoClause::Serves {
+            place: albi,
+            perimeter: None,
+        }),
+        filters: Filters {
+            kinds: vec![],
+            ..Filters::default()
+        },
         text: "".into(),
         per_page: 100,
         ..SearchQuery::default()
     });
     let tarn = res.hits.iter().find(|h| h.name == "Tarn").unwrap();
-    assert!(tarn.reasons.contains(&"intervient dans le Tarn (81)".to_string()), "{:?}", tarn.reasons);
+    assert!(
+        tarn.reasons
+            .contains(&"intervient dans le Tarn (81)".to_string()),
+        "{:?}",
+        tarn.reasons
+    );
     let rayon = res.hits.iter().find(|h| h.name == "Rayon").unwrap();
     assert!(matches!(rayon.geo, Some(GeoMatch::Serves(ref m)) if m.activity == Some(0)));
-    assert!(rayon.reasons[0].starts_with("intervient dans un rayon de 50 km (à "), "{:?}", rayon.reasons);
+    assert!(
+        rayon.reasons[0].starts_with("intervient dans un rayon de 50 km (à "),
+        "{:?}",
+        rayon.reasons
+    );
 }
 
 #[test]
@@ -367,27 +686,39 @@ fn the_relevant_activitys_zone_is_the_one_that_counts() {
         Activity {
             label: Some("Nettoyage de locaux".into()),
             cpv: vec!["90910000".into()],
-            zone: Some(Zone { areas: Some(vec!["dept:31".into()]), ..Zone::default() }),
+            zone: Some(Zone {
+                areas: Some(vec!["dept:31".into()]),
+                ..Zone::default()
+            }),
             ..Activity::default()
         },
         Activity {
             label: Some("Espaces verts".into()),
             cpv: vec!["77310000".into()],
-            zone: Some(Zone { areas: Some(vec!["region:76".into()]), ..Zone::default() }),
+            zone: Some(Zone {
+                areas: Some(vec!["region:76".into()]),
+                ..Zone::default()
+            }),
             ..Activity::default()
         },
     ];
     f.put(s);
     f.sync();
     let albi = || PlaceRef::Commune("81004".into());
-    let cpv = |c: &str| Filters { cpv: vec![parse_cpv(c).unwrap()], ..Filters::default() };
+    let cpv = |c: &str| Filters {
+        cpv: vec![parse_cpv(c).unwrap()],
+        ..Filters::default()
+    };
     // Cleaning is only done in Haute-Garonne: not in Albi.
     assert!(serves(&f, albi(), cpv("9091"), "").is_empty());
     // Green spaces cover the whole region.
     assert_eq!(serves(&f, albi(), cpv("7731"), ""), ["Deux métiers"]);
     // Relevance by label words too.
     assert!(serves(&f, albi(), Filters::default(), "nettoyage").is_empty());
-    assert_eq!(serves(&f, albi(), Filters::default(), "espaces verts"), ["Deux métiers"]);
+    assert_eq!(
+        serves(&f, albi(), Filters::default(), "espaces verts"),
+        ["Deux métiers"]
+    );
     // Nothing relevant: any zone counts.
     assert_eq!(serves(&f, albi(), Filters::default(), ""), ["Deux métiers"]);
 }
@@ -395,18 +726,47 @@ fn the_relevant_activitys_zone_is_the_one_that_counts() {
 #[test]
 fn a_perimeter_admits_suppliers_located_inside_it() {
     let f = Fixture::new();
-    f.put(zoned(40, "Toulouse local", "31555", Some(Zone { radius_km: Some(1.0), ..Zone::default() }), &[], None));
+    f.put(zoned(
+        40,
+        "Toulouse local",
+        "31555",
+        Some(Zone {
+            radius_km: Some(1.0),
+            ..Zone::default()
+        }),
+        &[],
+        None,
+    ));
     f.sync();
     let q = |perimeter| SearchQuery {
-        geo: Some(GeoClause::Serves { place: PlaceRef::Commune("81004".into()), perimeter }),
+        geo: Some(GeoClause::Serves {
+            place: PlaceRef::Commune("81004".into()),
+            perimeter,
+        }),
         ..SearchQuery::default()
     };
     assert_eq!(f.search(&q(None)).total, 0);
     let res = f.search(&q(Some(PerimeterSpec::RadiusKm(100.0))));
     assert_eq!(res.total, 1);
-    assert!(res.hits[0].reasons[0].starts_with("situé à "), "{:?}", res.hits[0].reasons);
-    assert_eq!(f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Region("76".into())])))).total, 1);
-    assert_eq!(f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Dept("81".into())])))).total, 0);
+    assert!(
+        res.hits[0].reasons[0].starts_with("situé à "),
+        "{:?}",
+        res.hits[0].reasons
+    );
+    assert_eq!(
+        f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Region(
+            "76".into()
+        )]))))
+        .total,
+        1
+    );
+    assert_eq!(
+        f.search(&q(Some(PerimeterSpec::Areas(vec![Area::Dept(
+            "81".into()
+        )]))))
+        .total,
+        0
+    );
 }
 
 #[test]
@@ -414,15 +774,29 @@ fn near_sorts_by_distance_and_explains_it() {
     let f = french_fixture();
     let toulouse = GeoPoint::new(43.6045, 1.4440).unwrap();
     let q = SearchQuery {
-        geo: Some(GeoClause::Near { point: toulouse, radius_km: 250.0 }),
+        geo: Some(GeoClause::Near {
+            point: toulouse,
+            radius_km: 250.0,
+        }),
         sort: Sort::Distance,
         per_page: 10,
         ..SearchQuery::default()
     };
     let res = f.search(&q);
     let names: Vec<&str> = res.hits.iter().map(|h| h.name.as_str()).collect();
-    assert_eq!(names, ["Arbres et Cie", "Les Jardins de Cocagne", "Propreté Service"]);
-    assert!(res.hits[1].reasons[0].starts_with("à "), "{:?}", res.hits[1].reasons);
+    assert_eq!(
+        names,
+        [
+            "Arbres et Cie",
+            "Les Jardins de Cocagne",
+            "Propreté Service"
+        ]
+    );
+    assert!(
+        res.hits[1].reasons[0].starts_with("à "),
+        "{:?}",
+        res.hits[1].reasons
+    );
     let d = res.hits[1].distance_km.unwrap();
     assert!((d - 62.0).abs() < 8.0, "{d}");
 }
@@ -440,12 +814,34 @@ fn in_view_handles_boxes_across_the_antimeridian() {
     f.put(b);
     f.put(supplier(52, "Albi", "Services.", "81004"));
     f.sync();
-    let q = |bbox| SearchQuery { geo: Some(GeoClause::InView { bbox }), per_page: 10, ..SearchQuery::default() };
-    let mut names: Vec<String> =
-        f.search(&q(BBox { south: -30.0, west: 160.0, north: -10.0, east: -170.0 })).hits.into_iter().map(|h| h.name).collect();
+    let q = |bbox| SearchQuery {
+        geo: Some(GeoClause::InView { bbox }),
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let mut names: Vec<String> = f
+        .search(&q(BBox {
+            south: -30.0,
+            west: 160.0,
+            north: -10.0,
+            east: -170.0,
+        }))
+        .hits
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
     names.sort();
     assert_eq!(names, ["Nouméa", "Wallis"]);
-    assert_eq!(f.search(&q(BBox { south: 40.0, west: -5.0, north: 52.0, east: 10.0 })).total, 1);
+    assert_eq!(
+        f.search(&q(BBox {
+            south: 40.0,
+            west: -5.0,
+            north: 52.0,
+            east: 10.0
+        }))
+        .total,
+        1
+    );
 }
 
 // ---- random data, oracles and property tests ----
@@ -466,7 +862,10 @@ const TRADES: &[&str] = &[
     "maraîchage biologique",
     "maintenance informatique",
 ];
-const CPVS: &[&str] = &["90910000", "90911200", "77310000", "77211400", "98311000", "55520000", "45442100", "79810000", "45000000", "98300000"];
+const CPVS: &[&str] = &[
+    "90910000", "90911200", "77310000", "77211400", "98311000", "55520000", "45442100", "79810000",
+    "45000000", "98300000",
+];
 const LABELS: &[&str] = &["RGE", "Qualiopi", "Ecocert", "Écolabel"];
 const FORMS: &[&str] = &["9220", "5458", "5710", "9300", "9221"];
 const NAFS: &[&str] = &["81.30Z", "88.10C", "81.21Z", "96.01A", "18.12Z"];
@@ -485,8 +884,14 @@ fn random_zone(rng: &mut Rng, communes: &[&essor::referential::Commune]) -> Opti
     let r = Referential::get();
     match rng.below(8) {
         0 | 1 => None,
-        2 => Some(Zone { national: Some(true), ..Zone::default() }),
-        3 | 4 => Some(Zone { radius_km: Some(rng.range_f64(1.0, 150.0)), ..Zone::default() }),
+        2 => Some(Zone {
+            national: Some(true),
+            ..Zone::default()
+        }),
+        3 | 4 => Some(Zone {
+            radius_km: Some(rng.range_f64(1.0, 150.0)),
+            ..Zone::default()
+        }),
         _ => {
             let mut areas = Vec::new();
             for _ in 0..rng.range_i64(1, 3) {
@@ -503,7 +908,11 @@ fn random_zone(rng: &mut Rng, communes: &[&essor::referential::Commune]) -> Opti
                 });
             }
             let radius = rng.chance(0.2).then(|| rng.range_f64(1.0, 60.0));
-            Some(Zone { areas: Some(areas), radius_km: radius, ..Zone::default() })
+            Some(Zone {
+                areas: Some(areas),
+                radius_km: radius,
+                ..Zone::default()
+            })
         }
     }
 }
@@ -512,9 +921,18 @@ fn random_supplier(rng: &mut Rng, i: u64, communes: &[&essor::referential::Commu
     let c = communes[rng.index(communes.len())];
     let trade = TRADES[rng.index(TRADES.len())];
     let other = TRADES[rng.index(TRADES.len())];
-    let mut s = supplier(i, &format!("Structure {i} {}", trade.split(' ').next().unwrap()), "", &c.code);
-    s.description = format!("Nous proposons {trade} et aussi {other} pour les collectivités du territoire.");
-    s.offers = vec![Offer { title: trade.to_string(), description: format!("Prestations de {other}.") }];
+    let mut s = supplier(
+        i,
+        &format!("Structure {i} {}", trade.split(' ').next().unwrap()),
+        "",
+        &c.code,
+    );
+    s.description =
+        format!("Nous proposons {trade} et aussi {other} pour les collectivités du territoire.");
+    s.offers = vec![Offer {
+        title: trade.to_string(),
+        description: format!("Prestations de {other}."),
+    }];
     if rng.chance(0.5) {
         let centre = c.center.unwrap();
         let lat = (centre.lat + rng.range_f64(-0.2, 0.2)).clamp(-90.0, 90.0);
@@ -551,7 +969,9 @@ fn random_supplier(rng: &mut Rng, i: u64, communes: &[&essor::referential::Commu
             }
         }
         s.activities.push(Activity {
-            label: rng.chance(0.7).then(|| TRADES[rng.index(TRADES.len())].to_string()),
+            label: rng
+                .chance(0.7)
+                .then(|| TRADES[rng.index(TRADES.len())].to_string()),
             cpv,
             modes,
             zone: random_zone(rng, communes),
@@ -573,7 +993,9 @@ fn random_fixture(seed: u64, n: u64) -> (Fixture, Vec<Supplier>) {
             let s = random_supplier(&mut rng, batch * n + i, &communes);
             let mut v = s.clone();
             validate_supplier(&mut v).unwrap();
-            f.store.put_suppliers(std::slice::from_ref(&v), "test").unwrap();
+            f.store
+                .put_suppliers(std::slice::from_ref(&v), "test")
+                .unwrap();
             live.insert(v.siret.clone(), v);
         }
         // Update and delete a few.
@@ -606,8 +1028,22 @@ fn random_world_fixture() -> &'static (Fixture, Vec<Supplier>) {
         for i in 0..3000u64 {
             let (lat, lon) = match i % 4 {
                 0 => (rng.range_f64(-90.0, 90.0), rng.range_f64(-180.0, 180.0)),
-                1 => (rng.range_f64(-60.0, 60.0), if rng.chance(0.5) { rng.range_f64(175.0, 180.0) } else { rng.range_f64(-180.0, -175.0) }),
-                2 => (if rng.chance(0.5) { rng.range_f64(85.0, 90.0) } else { rng.range_f64(-90.0, -85.0) }, rng.range_f64(-180.0, 180.0)),
+                1 => (
+                    rng.range_f64(-60.0, 60.0),
+                    if rng.chance(0.5) {
+                        rng.range_f64(175.0, 180.0)
+                    } else {
+                        rng.range_f64(-180.0, -175.0)
+                    },
+                ),
+                2 => (
+                    if rng.chance(0.5) {
+                        rng.range_f64(85.0, 90.0)
+                    } else {
+                        rng.range_f64(-90.0, -85.0)
+                    },
+                    rng.range_f64(-180.0, 180.0),
+                ),
                 _ => (rng.range_f64(42.0, 50.0), rng.range_f64(-4.0, 8.0)),
             };
             let mut s = supplier(5000 + i, &format!("Point {i}"), "Services.", "81004");
@@ -626,8 +1062,14 @@ fn random_world_fixture() -> &'static (Fixture, Vec<Supplier>) {
 fn arb_point() -> impl Strategy<Value = GeoPoint> {
     prop_oneof![
         (-90.0..=90.0f64, -180.0..=180.0f64),
-        (-60.0..60.0f64, prop_oneof![175.0..=180.0f64, -180.0..-175.0f64]),
-        (prop_oneof![85.0..=90.0f64, -90.0..-85.0f64], -180.0..=180.0f64),
+        (
+            -60.0..60.0f64,
+            prop_oneof![175.0..=180.0f64, -180.0..-175.0f64]
+        ),
+        (
+            prop_oneof![85.0..=90.0f64, -90.0..-85.0f64],
+            -180.0..=180.0f64
+        ),
         (42.0..50.0f64, -4.0..8.0f64),
     ]
     .prop_map(|(lat, lon)| GeoPoint::new(lat, lon).unwrap())
@@ -681,7 +1123,12 @@ proptest! {
 }
 
 /// The contract's serves rule, applied naively to a profile.
-fn oracle_serves(s: &Supplier, place: &essor::referential::Commune, point: GeoPoint, cpv: &[String]) -> bool {
+fn oracle_serves(
+    s: &Supplier,
+    place: &essor::referential::Commune,
+    point: GeoPoint,
+    cpv: &[String],
+) -> bool {
     let r = Referential::get();
     let own = r.commune(&s.address.commune).unwrap();
     if s.activities.is_empty() {
@@ -689,14 +1136,28 @@ fn oracle_serves(s: &Supplier, place: &essor::referential::Commune, point: GeoPo
     }
     let loc = s.location.or_else(|| r.communes.centre(own)).unwrap();
     let sig = |c: &str| essor::referential::codes::significant_prefix(&c[..8]).to_string();
-    let relevant = |a: &Activity| a.cpv.iter().any(|c| cpv.iter().any(|q| c[..8].starts_with(q.as_str()) || (q.starts_with(&sig(c)) && sig(c).len() < q.len())));
-    let acts: Vec<&Activity> = if s.activities.iter().any(relevant) { s.activities.iter().filter(|a| relevant(a)).collect() } else { s.activities.iter().collect() };
+    let relevant = |a: &Activity| {
+        a.cpv.iter().any(|c| {
+            cpv.iter().any(|q| {
+                c[..8].starts_with(q.as_str()) || (q.starts_with(&sig(c)) && sig(c).len() < q.len())
+            })
+        })
+    };
+    let acts: Vec<&Activity> = if s.activities.iter().any(relevant) {
+        s.activities.iter().filter(|a| relevant(a)).collect()
+    } else {
+        s.activities.iter().collect()
+    };
     acts.iter().any(|a| match &a.zone {
         None => own.dept == place.dept,
         Some(z) => {
             z.is_national()
-                || z.areas.iter().flatten().any(|x| r.area_contains(&Area::parse(x).unwrap(), place))
-                || z.radius_km.is_some_and(|rad| loc.distance_km(&point) <= (rad * 1e6).round() / 1e6)
+                || z.areas
+                    .iter()
+                    .flatten()
+                    .any(|x| r.area_contains(&Area::parse(x).unwrap(), place))
+                || z.radius_km
+                    .is_some_and(|rad| loc.distance_km(&point) <= (rad * 1e6).round() / 1e6)
         }
     })
 }
@@ -752,7 +1213,24 @@ proptest! {
 
 fn arb_query() -> impl Strategy<Value = SearchQuery> {
     let words = prop::sample::subsequence(
-        vec!["nettoyage", "espaces", "verts", "tonte", "élagage", "blanchisserie", "menuiserie", "imprim", "couture", "ménage", "logistique", "peintre", "90", "7731", "collectivités", "paysagiste"],
+        vec![
+            "nettoyage",
+            "espaces",
+            "verts",
+            "tonte",
+            "élagage",
+            "blanchisserie",
+            "menuiserie",
+            "imprim",
+            "couture",
+            "ménage",
+            "logistique",
+            "peintre",
+            "90",
+            "7731",
+            "collectivités",
+            "paysagiste",
+        ],
         0..3,
     );
     let kinds = prop::sample::subsequence(Kind::ALL.to_vec(), 0..2);
@@ -760,29 +1238,61 @@ fn arb_query() -> impl Strategy<Value = SearchQuery> {
         Just(None),
         (0usize..1000, 1.0..120.0f64).prop_map(|(i, r)| {
             let cs = test_communes();
-            Some(GeoClause::Near { point: cs[i % cs.len()].center.unwrap(), radius_km: r })
+            Some(GeoClause::Near {
+                point: cs[i % cs.len()].center.unwrap(),
+                radius_km: r,
+            })
         }),
         (0usize..1000).prop_map(|i| {
             let cs = test_communes();
-            Some(GeoClause::Serves { place: PlaceRef::Commune(cs[i % cs.len()].code.clone()), perimeter: None })
+            Some(GeoClause::Serves {
+                place: PlaceRef::Commune(cs[i % cs.len()].code.clone()),
+                perimeter: None,
+            })
         }),
-        Just(Some(GeoClause::InView { bbox: BBox { south: 43.0, west: 1.0, north: 44.5, east: 4.0 } })),
+        Just(Some(GeoClause::InView {
+            bbox: BBox {
+                south: 43.0,
+                west: 1.0,
+                north: 44.5,
+                east: 4.0
+            }
+        })),
     ];
     let extra = (0u8..8, 0usize..10, any::<bool>(), any::<bool>());
-    (words, kinds, geo, extra).prop_map(|(words, kinds, geo, (which, pick, facets, by_distance))| {
-        let mut filters = Filters { kinds, ..Filters::default() };
-        match which {
-            0 => filters.reserved = Some(Reserved::ALL[pick % Reserved::ALL.len()]),
-            1 => filters.cpv = vec![parse_cpv(CPVS[pick % CPVS.len()]).unwrap()],
-            2 => filters.labels = vec![LABELS[pick % LABELS.len()].to_string()],
-            3 => filters.departements = vec![DEPTS[pick % DEPTS.len()].to_string()],
-            4 => filters.ess = Some(true),
-            5 => filters.naf = vec![NAFS[pick % NAFS.len()].replace('.', "")[..3].to_string()],
-            _ => {}
-        }
-        let sort = if by_distance && matches!(geo, Some(GeoClause::Near { .. } | GeoClause::Serves { .. })) { Sort::Distance } else { Sort::Relevance };
-        SearchQuery { text: words.join(" "), filters, geo, sort, per_page: 10_000, facets, ..SearchQuery::default() }
-    })
+    (words, kinds, geo, extra).prop_map(
+        |(words, kinds, geo, (which, pick, facets, by_distance))| {
+            let mut filters = Filters {
+                kinds,
+                ..Filters::default()
+            };
+            match which {
+                0 => filters.reserved = Some(Reserved::ALL[pick % Reserved::ALL.len()]),
+                1 => filters.cpv = vec![parse_cpv(CPVS[pick % CPVS.len()]).unwrap()],
+                2 => filters.labels = vec![LABELS[pick % LABELS.len()].to_string()],
+                3 => filters.departements = vec![DEPTS[pick % DEPTS.len()].to_string()],
+                4 => filters.ess = Some(true),
+                5 => filters.naf = vec![NAFS[pick % NAFS.len()].replace('.', "")[..3].to_string()],
+                _ => {}
+            }
+            let sort = if by_distance
+                && matches!(geo, Some(GeoClause::Near { .. } | GeoClause::Serves { .. }))
+            {
+                Sort::Distance
+            } else {
+                Sort::Relevance
+            };
+            SearchQuery {
+                text: words.join(" "),
+                filters,
+                geo,
+                sort,
+                per_page: 10_000,
+                facets,
+                ..SearchQuery::default()
+            }
+        },
+    )
 }
 
 proptest! {
@@ -806,9 +1316,23 @@ proptest! {
 fn planner_picks_geography_for_small_areas_and_text_when_selective() {
     let (f, _) = serving_fixture();
     let albi = GeoPoint::new(43.9259, 2.14756).unwrap();
-    let small = SearchQuery { text: "nettoyage".into(), geo: Some(GeoClause::Near { point: albi, radius_km: 3.0 }), ..SearchQuery::default() };
+    let small = SearchQuery {
+        text: "nettoyage".into(),
+        geo: Some(GeoClause::Near {
+            point: albi,
+            radius_km: 3.0,
+        }),
+        ..SearchQuery::default()
+    };
     assert_eq!(f.search(&small).plan.driver, essor::index::Driver::Geo);
-    let big = SearchQuery { text: "couture".into(), geo: Some(GeoClause::Near { point: albi, radius_km: 2000.0 }), ..SearchQuery::default() };
+    let big = SearchQuery {
+        text: "couture".into(),
+        geo: Some(GeoClause::Near {
+            point: albi,
+            radius_km: 2000.0,
+        }),
+        ..SearchQuery::default()
+    };
     assert_eq!(f.search(&big).plan.driver, essor::index::Driver::Text);
 }
 
@@ -817,7 +1341,9 @@ fn planner_picks_geography_for_small_areas_and_text_when_selective() {
 #[test]
 fn the_refresher_makes_writes_searchable_while_searches_run() {
     let f = french_fixture();
-    let refresher = f.index.start_refresher(f.store.clone(), Duration::from_millis(20));
+    let refresher = f
+        .index
+        .start_refresher(f.store.clone(), Duration::from_millis(20));
     let index = f.index.clone();
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -831,9 +1357,17 @@ fn the_refresher_makes_writes_searchable_while_searches_run() {
             n
         });
         for i in 0..20u64 {
-            let s = f.put(supplier(100 + i, &format!("Couture {i}"), "Couture.", "81004"));
+            let s = f.put(supplier(
+                100 + i,
+                &format!("Couture {i}"),
+                "Couture.",
+                "81004",
+            ));
             let seq = f.store.get_supplier(&s.siret).unwrap().unwrap().seq;
-            assert!(f.index.wait_for_seq(seq, Duration::from_secs(30)), "write {i} not visible");
+            assert!(
+                f.index.wait_for_seq(seq, Duration::from_secs(30)),
+                "write {i} not visible"
+            );
             assert!(f.index.supplier(&s.siret).unwrap().is_some());
         }
         done.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -854,7 +1388,10 @@ fn rebuild_swaps_a_fresh_generation_and_another_handle_follows() {
     assert_eq!(f.names("couture"), ["Atelier Fil"]);
     // A second handle (another process, say) follows the pointer on its next sync.
     other.sync(&f.store).unwrap();
-    assert_eq!(other.snapshot().generation(), f.index.snapshot().generation());
+    assert_eq!(
+        other.snapshot().generation(),
+        f.index.snapshot().generation()
+    );
     let gens: Vec<String> = std::fs::read_dir(f.path().join("search"))
         .unwrap()
         .flatten()
@@ -868,13 +1405,39 @@ fn rebuild_swaps_a_fresh_generation_and_another_handle_follows() {
 fn probe_queries() -> Vec<SearchQuery> {
     let albi = GeoPoint::new(43.9259, 2.14756).unwrap();
     vec![
-        SearchQuery { per_page: 10_000, facets: true, ..SearchQuery::default() },
-        SearchQuery { text: "nettoyage".into(), per_page: 10_000, facets: true, ..SearchQuery::default() },
-        SearchQuery { text: "espaces verts".into(), per_page: 10_000, ..SearchQuery::default() },
-        SearchQuery { geo: Some(GeoClause::Near { point: albi, radius_km: 60.0 }), per_page: 10_000, ..SearchQuery::default() },
         SearchQuery {
-            geo: Some(GeoClause::Serves { place: PlaceRef::Commune("31555".into()), perimeter: None }),
-            filters: Filters { kinds: vec![Kind::ESAT, Kind::ACI, Kind::EI], ..Filters::default() },
+            per_page: 10_000,
+            facets: true,
+            ..SearchQuery::default()
+        },
+        SearchQuery {
+            text: "nettoyage".into(),
+            per_page: 10_000,
+            facets: true,
+            ..SearchQuery::default()
+        },
+        SearchQuery {
+            text: "espaces verts".into(),
+            per_page: 10_000,
+            ..SearchQuery::default()
+        },
+        SearchQuery {
+            geo: Some(GeoClause::Near {
+                point: albi,
+                radius_km: 60.0,
+            }),
+            per_page: 10_000,
+            ..SearchQuery::default()
+        },
+        SearchQuery {
+            geo: Some(GeoClause::Serves {
+                place: PlaceRef::Commune("31555".into()),
+                perimeter: None,
+            }),
+            filters: Filters {
+                kinds: vec![Kind::ESAT, Kind::ACI, Kind::EI],
+                ..Filters::default()
+            },
             per_page: 10_000,
             ..SearchQuery::default()
         },
@@ -894,8 +1457,17 @@ fn fingerprint(index: &SearchIndex) -> Vec<String> {
             .hits
             .iter()
             .map(|h| {
-                let geo: Vec<&String> = h.reasons.iter().filter(|r| !r.starts_with("mots")).collect();
-                format!("{} {:?} {:?}", h.siret, h.distance_km.map(|d| (d * 1e6).round()), geo)
+                let geo: Vec<&String> = h
+                    .reasons
+                    .iter()
+                    .filter(|r| !r.starts_with("mots"))
+                    .collect();
+                format!(
+                    "{} {:?} {:?}",
+                    h.siret,
+                    h.distance_km.map(|d| (d * 1e6).round()),
+                    geo
+                )
             })
             .collect();
         hits.sort();
@@ -907,7 +1479,9 @@ fn fingerprint(index: &SearchIndex) -> Vec<String> {
 #[test]
 fn crash_writer_child() {
     // Runs only as the child process of `a_sigkill_during_writes_loses_nothing`.
-    let Ok(dir) = std::env::var("ESSOR_CRASH_CHILD_DIR") else { return };
+    let Ok(dir) = std::env::var("ESSOR_CRASH_CHILD_DIR") else {
+        return;
+    };
     let seed: u64 = std::env::var("ESSOR_CRASH_SEED").unwrap().parse().unwrap();
     let store = Store::open(Path::new(&dir)).unwrap();
     let index = SearchIndex::open(Path::new(&dir)).unwrap();
@@ -944,7 +1518,12 @@ fn a_sigkill_during_writes_loses_nothing() {
     let mut rng = Rng::new(2024);
     for round in 0..5u64 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["search::crash_writer_child", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "search::crash_writer_child",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("ESSOR_CRASH_CHILD_DIR", dir.path())
             .env("ESSOR_CRASH_SEED", (round + 1).to_string())
             .stdout(Stdio::piped())
@@ -971,7 +1550,10 @@ fn a_sigkill_during_writes_loses_nothing() {
         let recovered = fingerprint(&index);
         index.rebuild(&store).unwrap();
         let fresh = fingerprint(&index);
-        assert_eq!(recovered, fresh, "round {round}: recovered index differs from a fresh reindex");
+        assert_eq!(
+            recovered, fresh,
+            "round {round}: recovered index differs from a fresh reindex"
+        );
         assert!(index.snapshot().num_suppliers() > 0);
     }
 }
@@ -979,14 +1561,24 @@ fn a_sigkill_during_writes_loses_nothing() {
 // ---- command line ----
 
 fn essor(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_essor")).arg("--data").arg(data).args(args).env("ESSOR_LOG", "warn").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_essor"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("ESSOR_LOG", "warn")
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn essor_search_prints_the_contract_json() {
     let f = french_fixture();
     let out = essor(f.path(), &["search", "couture", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 1);
     assert_eq!(v["results"][0]["name"], "Atelier Fil");
@@ -1000,16 +1592,32 @@ fn essor_search_prints_the_contract_json() {
     assert_eq!(v["total"], 6, "no text and no filter lists every supplier");
     assert_eq!(v["results"].as_array().unwrap().len(), 2);
 
-    let out = essor(f.path(), &["search", "--near", "43.6045,1.4440", "--radius-km", "100", "--json"]);
+    let out = essor(
+        f.path(),
+        &[
+            "search",
+            "--near",
+            "43.6045,1.4440",
+            "--radius-km",
+            "100",
+            "--json",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["total"], 2, "a geographic clause alone lists what it selects");
+    assert_eq!(
+        v["total"], 2,
+        "a geographic clause alone lists what it selects"
+    );
     assert!(v["results"][0]["distance_km"].as_f64().is_some());
 
     let out = essor(f.path(), &["search", "--serves", "commune:81004", "--json"]);
     assert!(out.status.success());
     let out = essor(f.path(), &["search", "couture"]);
     let human = String::from_utf8_lossy(&out.stdout);
-    assert!(human.contains("1 fournisseur trouvé.") && human.contains("Atelier Fil"), "{human}");
+    assert!(
+        human.contains("1 fournisseur trouvé.") && human.contains("Atelier Fil"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -1026,7 +1634,12 @@ fn essor_search_rejects_bad_arguments_with_exit_2() {
         &["search", "--limit", "0"],
     ] {
         let out = essor(f.path(), args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stderr.is_empty());
     }
 }
@@ -1041,12 +1654,19 @@ fn essor_reindex_rebuilds_and_search_catches_up_first() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 1);
     // A write the index has not seen: the next search catches up before searching.
-    put(&store, supplier(61, "Nouvelle Couture", "Couture.", "81004"));
+    put(
+        &store,
+        supplier(61, "Nouvelle Couture", "Couture.", "81004"),
+    );
     let out = essor(dir.path(), &["search", "couture", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 2);
     let out = essor(dir.path(), &["reindex"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     store.delete_supplier(&siret(60), "test").unwrap();
     let out = essor(dir.path(), &["search", "couture", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
