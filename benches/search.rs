@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use essor::index::{Filters, GeoClause, PlaceRef, SearchIndex, SearchQuery};
 use essor::model::geo::GeoPoint;
-use essor::model::supplier::{Kind, Supplier};
+use essor::model::supplier::Kind;
 use essor::referential::Referential;
 use essor::store::Store;
 use essor::util::Rng;

@@ -29,6 +29,7 @@
 //!   (near point, or served place), or 1 without one;
 //! - `Q = 0.8 + 0.2·completeness` (`Supplier::completeness`);
 //! - `C` is 1, or 0.8 when the CPV filter only matched a more general code of the supplier.
+//!
 //! Ties are broken by SIRET. `sort=distance` orders by `d`, then score.
 //!
 //! # Consistency
@@ -490,6 +491,9 @@ impl GeoPrepared {
     }
 }
 
+/// What verifying a document found: its distance, geographic reason and CPV relation.
+type Verified = (Option<f64>, Option<GeoHit>, Option<(CpvRelation, u64)>);
+
 #[derive(Clone, Copy)]
 enum GeoHit {
     Near(f64),
@@ -938,7 +942,7 @@ impl Snapshot {
         doc: u32,
         acts: &mut Vec<u64>,
         ords: &[u64],
-    ) -> Option<(Option<f64>, Option<GeoHit>, Option<(CpvRelation, u64)>)> {
+    ) -> Option<Verified> {
         let mut acts_loaded = false;
         let mut distance = None;
         let mut geo_hit = None;
@@ -1811,11 +1815,8 @@ impl SearchIndex {
         let handle = std::thread::Builder::new()
             .name("essor-index-refresh".into())
             .spawn(move || {
-                loop {
-                    match rx.recv_timeout(every) {
-                        Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
-                        _ => break,
-                    }
+                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = rx.recv_timeout(every)
+                {
                     if let Err(e) = index.sync(&store) {
                         tracing::warn!(error = %e, "search index refresh failed");
                     }

@@ -13,9 +13,9 @@ use super::text::{MatchKind, MatchedTerm};
 /// A distance the French way: `3,4 km` under 10 km, `12 km` above.
 pub fn km(d: f64) -> String {
     if d < 10.0 {
-        format!("{:.1} km", d).replace('.', ",")
+        format!("{d:.1} km").replace('.', ",")
     } else {
-        format!("{:.0} km", d)
+        format!("{d:.0} km")
     }
 }
 
