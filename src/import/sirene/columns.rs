@@ -32,14 +32,23 @@ impl SireneCsv {
     /// Open a file, sniff its delimiter from the header line and read the header.
     pub fn open(path: &Path, label: &'static str) -> Result<SireneCsv> {
         let open = || {
-            File::open(path).map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{label} file {}: {e}", path.display()))))
+            File::open(path).map_err(|e| {
+                Error::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("{label} file {}: {e}", path.display()),
+                ))
+            })
         };
         let file = open()?;
         let size = file.metadata().ok().map(|m| m.len());
         let mut first = Vec::new();
         // The header line is short; cap the read so a file without newlines cannot blow up.
-        BufReader::new(file).take(1 << 20).read_until(b'\n', &mut first)?;
-        let delimiter = if first.iter().filter(|&&b| b == b';').count() > first.iter().filter(|&&b| b == b',').count() {
+        BufReader::new(file)
+            .take(1 << 20)
+            .read_until(b'\n', &mut first)?;
+        let delimiter = if first.iter().filter(|&&b| b == b';').count()
+            > first.iter().filter(|&&b| b == b',').count()
+        {
             b';'
         } else {
             b','
@@ -51,22 +60,38 @@ impl SireneCsv {
             .from_reader(BufReader::with_capacity(1 << 17, open()?));
         let headers: Vec<String> = reader
             .byte_headers()
-            .map_err(|e| Error::Malformed { message: format!("{label} file, line 1: cannot read the CSV header: {e}"), field: None })?
+            .map_err(|e| Error::Malformed {
+                message: format!("{label} file, line 1: cannot read the CSV header: {e}"),
+                field: None,
+            })?
             .iter()
             .map(|h| {
                 let h = String::from_utf8_lossy(h);
-                h.trim().trim_start_matches('\u{feff}').trim_matches('"').to_string()
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .trim_matches('"')
+                    .to_string()
             })
             .collect();
         if headers.iter().all(|h| h.is_empty()) {
-            return Err(Error::Malformed { message: format!("{label} file is empty (no header line)"), field: None });
+            return Err(Error::Malformed {
+                message: format!("{label} file is empty (no header line)"),
+                field: None,
+            });
         }
-        Ok(SireneCsv { reader, headers, size, label })
+        Ok(SireneCsv {
+            reader,
+            headers,
+            size,
+            label,
+        })
     }
 
     /// Index of a column, by case-insensitive name.
     pub fn col(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
     }
 
     /// Index of the first column found among several names (vintage variants).
@@ -77,7 +102,11 @@ impl SireneCsv {
     /// Index of a column the import cannot do without: a fatal, named error when missing.
     pub fn require(&self, name: &str) -> Result<usize> {
         self.col(name).ok_or_else(|| Error::Malformed {
-            message: format!("{} file: missing required column {name} (header has {} columns)", self.label, self.headers.len()),
+            message: format!(
+                "{} file: missing required column {name} (header has {} columns)",
+                self.label,
+                self.headers.len()
+            ),
             field: Some(name.to_string()),
         })
     }
@@ -88,31 +117,39 @@ impl SireneCsv {
     }
 }
 
-
 /// A raw cell, trimmed; `None` when the column is absent, the cell blank or `[ND]`.
-pub fn raw<'r>(rec: &'r ByteRecord, idx: Option<usize>) -> Option<&'r [u8]> {
+pub fn raw(rec: &ByteRecord, idx: Option<usize>) -> Option<&[u8]> {
     let v = rec.get(idx?)?.trim_ascii();
-    if v.is_empty() || v == NON_DIFFUSIBLE.as_bytes() { None } else { Some(v) }
+    if v.is_empty() || v == NON_DIFFUSIBLE.as_bytes() {
+        None
+    } else {
+        Some(v)
+    }
 }
 
 /// Whether a cell holds the non-diffusible marker.
 pub fn is_hidden(rec: &ByteRecord, idx: Option<usize>) -> bool {
-    idx.and_then(|i| rec.get(i)).is_some_and(|v| v.trim_ascii() == NON_DIFFUSIBLE.as_bytes())
+    idx.and_then(|i| rec.get(i))
+        .is_some_and(|v| v.trim_ascii() == NON_DIFFUSIBLE.as_bytes())
 }
 
-/// A text cell; `Err(())` when it is not valid UTF-8.
-pub fn text(rec: &ByteRecord, idx: Option<usize>) -> std::result::Result<Option<&str>, ()> {
-    match raw(rec, idx) {
-        None => Ok(None),
-        Some(b) => std::str::from_utf8(b).map(Some).map_err(|_| ()),
-    }
+/// A text cell; an error when it is not valid UTF-8.
+pub fn text(
+    rec: &ByteRecord,
+    idx: Option<usize>,
+) -> std::result::Result<Option<&str>, std::str::Utf8Error> {
+    raw(rec, idx).map(std::str::from_utf8).transpose()
 }
 
 /// A decimal number cell (`.` or `,` as separator); `None` when absent or unreadable.
 pub fn number(rec: &ByteRecord, idx: Option<usize>) -> Option<f64> {
     let b = raw(rec, idx)?;
     let s = std::str::from_utf8(b).ok()?;
-    let v = if s.contains(',') { s.replace(',', ".").parse().ok()? } else { s.parse().ok()? };
+    let v = if s.contains(',') {
+        s.replace(',', ".").parse().ok()?
+    } else {
+        s.parse().ok()?
+    };
     let v: f64 = v;
     v.is_finite().then_some(v)
 }

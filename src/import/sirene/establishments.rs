@@ -235,7 +235,11 @@ pub fn inferred_kinds(legal_form: Option<&str>, naf: Option<&str>, ess: bool) ->
     kinds
 }
 
-fn utf8<'r>(rec: &'r ByteRecord, idx: Option<usize>, name: &str) -> std::result::Result<Option<&'r str>, FieldError> {
+fn utf8<'r>(
+    rec: &'r ByteRecord,
+    idx: Option<usize>,
+    name: &str,
+) -> std::result::Result<Option<&'r str>, FieldError> {
     text(rec, idx).map_err(|_| FieldError::new(name, "invalid UTF-8"))
 }
 
@@ -252,11 +256,17 @@ pub(super) fn map_row(
     // Activity first: it decides whether a unit selected only through some of its
     // establishments' activity keeps this one.
     let naf_raw = utf8(rec, c.naf, "activitePrincipaleEtablissement").map_err(|e| vec![e])?;
-    let nomenclature = utf8(rec, c.naf_nomenclature, "nomenclatureActivitePrincipaleEtablissement").map_err(|e| vec![e])?;
+    let nomenclature = utf8(
+        rec,
+        c.naf_nomenclature,
+        "nomenclatureActivitePrincipaleEtablissement",
+    )
+    .map_err(|e| vec![e])?;
     let naf25 = utf8(rec, c.naf25, "activitePrincipaleNAF25Etablissement").map_err(|e| vec![e])?;
     let own_naf = naf_rev2(naf_raw, nomenclature);
     let keep_all = unit.flags & KEEP_ALL != 0;
-    let naf_selected = unit.flags & ESTAB_NAF != 0 && filters.naf_matches(own_naf.as_deref(), naf25);
+    let naf_selected =
+        unit.flags & ESTAB_NAF != 0 && filters.naf_matches(own_naf.as_deref(), naf25);
     let only_if_known = !keep_all && !naf_selected;
     if only_if_known && unit.flags & KNOWN == 0 {
         return Ok(Mapped::Ignore);
@@ -272,11 +282,18 @@ pub(super) fn map_row(
 
     let siret = match (raw(rec, c.siret), raw(rec, c.siren), raw(rec, c.nic)) {
         (Some(s), _, _) => String::from_utf8_lossy(s).into_owned(),
-        (None, Some(sn), Some(nic)) => format!("{}{}", String::from_utf8_lossy(sn), String::from_utf8_lossy(nic)),
+        (None, Some(sn), Some(nic)) => format!(
+            "{}{}",
+            String::from_utf8_lossy(sn),
+            String::from_utf8_lossy(nic)
+        ),
         _ => return Err(vec![FieldError::new("siret", "missing")]),
     };
     if let Some(reason) = siret_error(&siret) {
-        return Err(vec![FieldError::new("siret", format!("{reason} ({siret})"))]);
+        return Err(vec![FieldError::new(
+            "siret",
+            format!("{reason} ({siret})"),
+        )]);
     }
     let closed = raw(rec, Some(c.etat)) == Some(b"F");
     let hidden = raw(rec, c.statut) == Some(b"P");
@@ -285,22 +302,35 @@ pub(super) fn map_row(
     if is_hidden(rec, Some(c.commune)) {
         return Ok(Mapped::Skip("non-diffusible: commune not published"));
     }
-    let Some(code) = utf8(rec, Some(c.commune), "codeCommuneEtablissement").map_err(|e| vec![e])? else {
+    let Some(code) = utf8(rec, Some(c.commune), "codeCommuneEtablissement").map_err(|e| vec![e])?
+    else {
         if raw(rec, c.pays).is_some() {
             return Ok(Mapped::Skip("establishment abroad"));
         }
-        return Err(vec![FieldError::new("codeCommuneEtablissement", "missing commune code")]);
+        return Err(vec![FieldError::new(
+            "codeCommuneEtablissement",
+            "missing commune code",
+        )]);
     };
     let Some(commune) = r.commune(code) else {
-        return Err(vec![FieldError::new("codeCommuneEtablissement", format!("unknown INSEE commune code ({code})"))]);
+        return Err(vec![FieldError::new(
+            "codeCommuneEtablissement",
+            format!("unknown INSEE commune code ({code})"),
+        )]);
     };
 
     // Name and brand.
-    let usual = utf8(rec, c.denomination_usuelle, "denominationUsuelleEtablissement")
-        .map_err(|e| vec![e])?
-        .or(utf8(rec, c.enseigne, "enseigne1Etablissement").map_err(|e| vec![e])?);
+    let usual = utf8(
+        rec,
+        c.denomination_usuelle,
+        "denominationUsuelleEtablissement",
+    )
+    .map_err(|e| vec![e])?
+    .or(utf8(rec, c.enseigne, "enseigne1Etablissement").map_err(|e| vec![e])?);
     let (name, brand, name_hidden) = match (unit.name, usual) {
-        (Some(n), Some(u)) if !u.eq_ignore_ascii_case(n) => (n.to_string(), Some(u.to_string()), false),
+        (Some(n), Some(u)) if !u.eq_ignore_ascii_case(n) => {
+            (n.to_string(), Some(u.to_string()), false)
+        }
         (Some(n), _) => (n.to_string(), None, false),
         (None, Some(u)) => (u.to_string(), None, false),
         (None, None) => (HIDDEN_NAME.to_string(), None, true),
@@ -311,13 +341,24 @@ pub(super) fn map_row(
     if !hidden {
         let parts = [
             utf8(rec, c.numero, "numeroVoieEtablissement").map_err(|e| vec![e])?,
-            utf8(rec, c.indice, "indiceRepetitionEtablissement").map_err(|e| vec![e])?.map(repetition),
-            utf8(rec, c.type_voie, "typeVoieEtablissement").map_err(|e| vec![e])?.map(street_type),
+            utf8(rec, c.indice, "indiceRepetitionEtablissement")
+                .map_err(|e| vec![e])?
+                .map(repetition),
+            utf8(rec, c.type_voie, "typeVoieEtablissement")
+                .map_err(|e| vec![e])?
+                .map(street_type),
             utf8(rec, c.libelle_voie, "libelleVoieEtablissement").map_err(|e| vec![e])?,
         ];
-        let joined = parts.iter().flatten().copied().collect::<Vec<_>>().join(" ");
+        let joined = parts
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
         street = if joined.is_empty() {
-            utf8(rec, c.complement, "complementAdresseEtablissement").map_err(|e| vec![e])?.map(str::to_string)
+            utf8(rec, c.complement, "complementAdresseEtablissement")
+                .map_err(|e| vec![e])?
+                .map(str::to_string)
         } else {
             Some(joined)
         };
@@ -325,7 +366,10 @@ pub(super) fn map_row(
     let postcode = raw(rec, c.postcode)
         .filter(|p| p.len() == 5 && p.iter().all(u8::is_ascii_digit))
         .map(|p| String::from_utf8_lossy(p).into_owned());
-    let city = utf8(rec, c.city, "libelleCommuneEtablissement").map_err(|e| vec![e])?.map(str::to_string).or_else(|| Some(commune.name.clone()));
+    let city = utf8(rec, c.city, "libelleCommuneEtablissement")
+        .map_err(|e| vec![e])?
+        .map(str::to_string)
+        .or_else(|| Some(commune.name.clone()));
 
     // Location.
     let mut location = None;
@@ -358,6 +402,12 @@ pub(super) fn map_row(
         }
     }
 
+    // 1e-7 degree (about 1 cm) is far below the register's precision; rounding there also
+    // makes the values survive a JSON round trip exactly, so re-imports compare equal.
+    let location = location.map(|p| GeoPoint {
+        lat: (p.lat * 1e7).round() / 1e7,
+        lon: (p.lon * 1e7).round() / 1e7,
+    });
     let ess = unit.flags & ESS != 0;
     let fields = RegisterFields {
         name,
@@ -366,7 +416,12 @@ pub(super) fn map_row(
         legal_form: unit.legal_form.map(str::to_string),
         inferred_kinds: inferred_kinds(unit.legal_form, naf.as_deref(), ess),
         naf,
-        address: Address { street, postcode, city, commune: commune.code.clone() },
+        address: Address {
+            street,
+            postcode,
+            city,
+            commune: commune.code.clone(),
+        },
         location,
         founded: unit.founded,
         closed,
@@ -387,7 +442,13 @@ pub(super) fn map_row(
         inferred_kinds: s.inferred_kinds,
         closed: s.closed,
     };
-    Ok(Mapped::Record(Box::new(Record { siret: s.siret, fields, name_hidden, only_if_known, location_source })))
+    Ok(Mapped::Record(Box::new(Record {
+        siret: s.siret,
+        fields,
+        name_hidden,
+        only_if_known,
+        location_source,
+    })))
 }
 
 #[cfg(test)]
@@ -396,11 +457,26 @@ mod tests {
 
     #[test]
     fn kinds_are_inferred_only_from_register_signals() {
-        assert_eq!(inferred_kinds(Some("9221"), None, true), vec![Kind::EI, Kind::ACI]);
-        assert_eq!(inferred_kinds(Some("9222"), Some("78.30Z"), true), vec![Kind::AI]);
-        assert_eq!(inferred_kinds(Some("9220"), Some("88.10C"), true), vec![Kind::ESAT]);
-        assert_eq!(inferred_kinds(Some("7364"), Some("88.10C"), false), vec![Kind::ESAT]);
-        assert_eq!(inferred_kinds(Some("5710"), Some("78.20Z"), true), vec![Kind::ETTI]);
+        assert_eq!(
+            inferred_kinds(Some("9221"), None, true),
+            vec![Kind::EI, Kind::ACI]
+        );
+        assert_eq!(
+            inferred_kinds(Some("9222"), Some("78.30Z"), true),
+            vec![Kind::AI]
+        );
+        assert_eq!(
+            inferred_kinds(Some("9220"), Some("88.10C"), true),
+            vec![Kind::ESAT]
+        );
+        assert_eq!(
+            inferred_kinds(Some("7364"), Some("88.10C"), false),
+            vec![Kind::ESAT]
+        );
+        assert_eq!(
+            inferred_kinds(Some("5710"), Some("78.20Z"), true),
+            vec![Kind::ETTI]
+        );
         assert!(inferred_kinds(Some("5710"), Some("78.20Z"), false).is_empty());
         assert!(inferred_kinds(Some("9220"), Some("81.30Z"), true).is_empty());
     }

@@ -31,7 +31,10 @@ impl GeoTable {
     pub fn get(&self, siret: u64) -> Option<GeoPoint> {
         let i = self.points.binary_search_by_key(&siret, |p| p.0).ok()?;
         let (_, lat, lon) = self.points[i];
-        Some(GeoPoint { lat: f64::from(lat) / SCALE, lon: f64::from(lon) / SCALE })
+        Some(GeoPoint {
+            lat: f64::from(lat) / SCALE,
+            lon: f64::from(lon) / SCALE,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -44,12 +47,19 @@ impl GeoTable {
 }
 
 /// Read the geolocation file, keeping the points of kept units.
-pub(super) fn load(f: &mut SireneCsv, units: &UnitTable, progress: bool, report: &mut SireneReport) -> Result<GeoTable> {
+pub(super) fn load(
+    f: &mut SireneCsv,
+    units: &UnitTable,
+    progress: bool,
+    report: &mut SireneReport,
+) -> Result<GeoTable> {
     let siret_col = f.require("siret")?;
     let lat_col = f.col("y_latitude");
     let lon_col = f.col("x_longitude");
     let (x_col, y_col, epsg_col) = (f.col("x"), f.col("y"), f.col("epsg"));
-    if (lat_col.is_none() || lon_col.is_none()) && (x_col.is_none() || y_col.is_none() || epsg_col.is_none()) {
+    if (lat_col.is_none() || lon_col.is_none())
+        && (x_col.is_none() || y_col.is_none() || epsg_col.is_none())
+    {
         return Err(Error::Malformed {
             message: "geo file: needs y_latitude and x_longitude, or x, y and epsg columns".into(),
             field: Some("y_latitude".into()),
@@ -68,7 +78,10 @@ pub(super) fn load(f: &mut SireneCsv, units: &UnitTable, progress: bool, report:
             }
             Err(_) => {
                 counts.read += 1;
-                *report.warnings.entry("geo file: unreadable row skipped".into()).or_default() += 1;
+                *report
+                    .warnings
+                    .entry("geo file: unreadable row skipped".into())
+                    .or_default() += 1;
                 continue;
             }
         }
@@ -78,14 +91,18 @@ pub(super) fn load(f: &mut SireneCsv, units: &UnitTable, progress: bool, report:
         {
             p.update(f.position(), counts.read, 0);
         }
-        let Some(siret) = raw(&rec, Some(siret_col)).and_then(siret_number) else { continue };
+        let Some(siret) = raw(&rec, Some(siret_col)).and_then(siret_number) else {
+            continue;
+        };
         if !units.contains((siret / 100_000) as u32) {
             continue;
         }
         let point = match (number(&rec, lat_col), number(&rec, lon_col)) {
             (Some(lat), Some(lon)) => GeoPoint::new(lat, lon).ok(),
             _ => {
-                let epsg = number(&rec, epsg_col).map(|e| e as u32).and_then(Projection::from_epsg);
+                let epsg = number(&rec, epsg_col)
+                    .map(|e| e as u32)
+                    .and_then(Projection::from_epsg);
                 match (epsg, number(&rec, x_col), number(&rec, y_col)) {
                     (Some(p), Some(x), Some(y)) => p.inverse(x, y),
                     _ => None,
@@ -93,8 +110,17 @@ pub(super) fn load(f: &mut SireneCsv, units: &UnitTable, progress: bool, report:
             }
         };
         match point {
-            Some(p) => points.push((siret, (p.lat * SCALE).round() as i32, (p.lon * SCALE).round() as i32)),
-            None => *report.warnings.entry("geo file: row without usable coordinates".into()).or_default() += 1,
+            Some(p) => points.push((
+                siret,
+                (p.lat * SCALE).round() as i32,
+                (p.lon * SCALE).round() as i32,
+            )),
+            None => {
+                *report
+                    .warnings
+                    .entry("geo file: row without usable coordinates".into())
+                    .or_default() += 1
+            }
         }
     }
     points.sort_by_key(|p| p.0);

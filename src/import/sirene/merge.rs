@@ -63,7 +63,14 @@ pub struct RegisterRecord {
 pub const META_KEY: &str = "sirene";
 
 /// One register-managed field, by its profile name.
-fn pick<T: PartialEq + Clone>(current: &T, last: Option<&T>, new: &T, empty: bool, preserved: &mut Vec<&'static str>, name: &'static str) -> T {
+fn pick<T: PartialEq + Clone>(
+    current: &T,
+    last: Option<&T>,
+    new: &T,
+    empty: bool,
+    preserved: &mut Vec<&'static str>,
+    name: &'static str,
+) -> T {
     let take_new = match last {
         Some(l) => current == l,
         None => empty,
@@ -88,7 +95,10 @@ pub struct Merged {
 
 /// A new profile from register values alone.
 pub fn new_profile(siret: &str, reg: &RegisterFields) -> Supplier {
-    let blank = Supplier { siret: siret.to_string(), ..Supplier::default() };
+    let blank = Supplier {
+        siret: siret.to_string(),
+        ..Supplier::default()
+    };
     merge(&blank, None, reg).supplier
 }
 
@@ -100,14 +110,62 @@ pub fn merge(current: &Supplier, last: Option<&RegisterFields>, new: &RegisterFi
     s.updated_at = None;
     let mut p = Vec::new();
     let fresh = current.name.is_empty() && current.address.commune.is_empty();
-    s.name = pick(&current.name, last.map(|l| &l.name), &new.name, current.name.is_empty(), &mut p, "name");
-    s.brand = pick(&current.brand, last.map(|l| &l.brand), &new.brand, current.brand.is_none(), &mut p, "brand");
-    s.ess = pick(&current.ess, last.map(|l| &l.ess), &new.ess, !current.ess, &mut p, "ess");
-    s.legal_form =
-        pick(&current.legal_form, last.map(|l| &l.legal_form), &new.legal_form, current.legal_form.is_none(), &mut p, "legal_form");
-    s.naf = pick(&current.naf, last.map(|l| &l.naf), &new.naf, current.naf.is_none(), &mut p, "naf");
-    s.address = pick(&current.address, last.map(|l| &l.address), &new.address, fresh, &mut p, "address");
-    s.location = pick(&current.location, last.map(|l| &l.location), &new.location, current.location.is_none(), &mut p, "location");
+    s.name = pick(
+        &current.name,
+        last.map(|l| &l.name),
+        &new.name,
+        current.name.is_empty(),
+        &mut p,
+        "name",
+    );
+    s.brand = pick(
+        &current.brand,
+        last.map(|l| &l.brand),
+        &new.brand,
+        current.brand.is_none(),
+        &mut p,
+        "brand",
+    );
+    s.ess = pick(
+        &current.ess,
+        last.map(|l| &l.ess),
+        &new.ess,
+        !current.ess,
+        &mut p,
+        "ess",
+    );
+    s.legal_form = pick(
+        &current.legal_form,
+        last.map(|l| &l.legal_form),
+        &new.legal_form,
+        current.legal_form.is_none(),
+        &mut p,
+        "legal_form",
+    );
+    s.naf = pick(
+        &current.naf,
+        last.map(|l| &l.naf),
+        &new.naf,
+        current.naf.is_none(),
+        &mut p,
+        "naf",
+    );
+    s.address = pick(
+        &current.address,
+        last.map(|l| &l.address),
+        &new.address,
+        fresh,
+        &mut p,
+        "address",
+    );
+    s.location = pick(
+        &current.location,
+        last.map(|l| &l.location),
+        &new.location,
+        current.location.is_none(),
+        &mut p,
+        "location",
+    );
     s.capacity.founded = pick(
         &current.capacity.founded,
         last.map(|l| &l.founded),
@@ -116,10 +174,22 @@ pub fn merge(current: &Supplier, last: Option<&RegisterFields>, new: &RegisterFi
         &mut p,
         "capacity.founded",
     );
-    s.closed = pick(&current.closed, last.map(|l| &l.closed), &new.closed, !current.closed, &mut p, "closed");
+    s.closed = pick(
+        &current.closed,
+        last.map(|l| &l.closed),
+        &new.closed,
+        !current.closed,
+        &mut p,
+        "closed",
+    );
 
     // Kinds: the company's declared kinds are never touched; the inferred set is one field.
-    let declared: Vec<Kind> = current.kinds.iter().copied().filter(|k| !current.inferred_kinds.contains(k)).collect();
+    let declared: Vec<Kind> = current
+        .kinds
+        .iter()
+        .copied()
+        .filter(|k| !current.inferred_kinds.contains(k))
+        .collect();
     let mut inferred = pick(
         &current.inferred_kinds,
         last.map(|l| &l.inferred_kinds),
@@ -137,7 +207,10 @@ pub fn merge(current: &Supplier, last: Option<&RegisterFields>, new: &RegisterFi
     inferred.dedup();
     s.kinds = kinds;
     s.inferred_kinds = inferred;
-    Merged { supplier: s, preserved: p }
+    Merged {
+        supplier: s,
+        preserved: p,
+    }
 }
 
 #[cfg(test)]
@@ -150,8 +223,16 @@ mod tests {
             ess: true,
             legal_form: Some("9220".into()),
             naf: Some("88.10C".into()),
-            address: Address { street: Some("1 RUE HAUTE".into()), postcode: Some("81000".into()), city: Some("ALBI".into()), commune: commune.into() },
-            location: Some(GeoPoint { lat: 43.9, lon: 2.1 }),
+            address: Address {
+                street: Some("1 RUE HAUTE".into()),
+                postcode: Some("81000".into()),
+                city: Some("ALBI".into()),
+                commune: commune.into(),
+            },
+            location: Some(GeoPoint {
+                lat: 43.9,
+                lon: 2.1,
+            }),
             inferred_kinds: vec![Kind::ESAT],
             ..RegisterFields::default()
         }
@@ -196,7 +277,10 @@ mod tests {
         let s = Supplier {
             siret: "12002701600357".into(),
             name: "Régie de quartier".into(),
-            address: Address { commune: "81004".into(), ..Address::default() },
+            address: Address {
+                commune: "81004".into(),
+                ..Address::default()
+            },
             ess: true,
             kinds: vec![Kind::ACI],
             ..Supplier::default()

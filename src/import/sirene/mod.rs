@@ -110,7 +110,10 @@ impl Filters {
         for (i, lf) in opts.legal_forms.iter().enumerate() {
             let lf = lf.trim();
             if lf.len() != 4 || !lf.bytes().all(|b| b.is_ascii_digit()) {
-                errors.push(FieldError::new(format!("legal_forms[{i}]"), format!("must be a 4-digit INSEE catégorie juridique ({lf})")));
+                errors.push(FieldError::new(
+                    format!("legal_forms[{i}]"),
+                    format!("must be a 4-digit INSEE catégorie juridique ({lf})"),
+                ));
             } else {
                 legal_forms.push(lf.to_string());
             }
@@ -220,7 +223,14 @@ impl SireneReport {
         self.rejected_rows += 1;
         for e in errors {
             if self.rejected.len() < self.max_listed {
-                self.rejected.push(SireneRowError { file, error: RowError { line, field: e.field, reason: e.reason } });
+                self.rejected.push(SireneRowError {
+                    file,
+                    error: RowError {
+                        line,
+                        field: e.field,
+                        reason: e.reason,
+                    },
+                });
             }
         }
     }
@@ -240,7 +250,10 @@ impl SireneReport {
             self.units.read, self.units.kept
         );
         if let Some(g) = &self.geo {
-            out += &format!("geolocation: {} rows read, {} points kept\n", g.read, g.kept);
+            out += &format!(
+                "geolocation: {} rows read, {} points kept\n",
+                g.read, g.kept
+            );
         }
         out += &format!(
             "establishments: {} read, {} kept ({:.0} rows/s): {} created, {} updated, {} unchanged, {} closed, {} company edits preserved\n",
@@ -273,7 +286,9 @@ fn known_sirens(store: &Store) -> Result<HashSet<u32>> {
     let mut out = HashSet::new();
     let mut after = 0;
     loop {
-        let page = store.backend().changes_since(coll::SUPPLIERS, after, 2000)?;
+        let page = store
+            .backend()
+            .changes_since(coll::SUPPLIERS, after, 2000)?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for doc in page {
@@ -295,7 +310,8 @@ fn estab_naf_sirens(path: &Path, filters: &Filters, progress: bool) -> Result<Ha
     }
     let mut f = SireneCsv::open(path, "establishments")?;
     let c = Cols::new(&f)?;
-    let mut progress = progress.then(|| Progress::new("sirene: establishments (activity pre-pass)", f.size));
+    let mut progress =
+        progress.then(|| Progress::new("sirene: establishments (activity pre-pass)", f.size));
     let mut rec = ByteRecord::new();
     let mut rows = 0u64;
     loop {
@@ -303,7 +319,9 @@ fn estab_naf_sirens(path: &Path, filters: &Filters, progress: bool) -> Result<Ha
             Ok(true) => {}
             Ok(false) => break,
             Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
-                return Err(Error::Io(std::io::Error::other(format!("establishments file: {e}"))));
+                return Err(Error::Io(std::io::Error::other(format!(
+                    "establishments file: {e}"
+                ))));
             }
             // Unreadable rows are reported by the main pass.
             Err(_) => continue,
@@ -331,10 +349,17 @@ fn estab_naf_sirens(path: &Path, filters: &Filters, progress: bool) -> Result<Ha
 }
 
 /// Import the SIRENE files into the store.
-pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOptions) -> Result<SireneReport> {
+pub fn import_sirene(
+    store: &Store,
+    files: &SireneFiles<'_>,
+    opts: &SireneOptions,
+) -> Result<SireneReport> {
     let started = Instant::now();
     let filters = Filters::new(opts)?;
-    let mut report = SireneReport { max_listed: opts.max_listed_rejections, ..SireneReport::default() };
+    let mut report = SireneReport {
+        max_listed: opts.max_listed_rejections,
+        ..SireneReport::default()
+    };
     // Open every file first, so a missing file or column fails before any work.
     let mut units_csv = SireneCsv::open(files.units, "units")?;
     let mut estab_csv = SireneCsv::open(files.establishments, "establishments")?;
@@ -346,7 +371,14 @@ pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOption
     let estab_naf = estab_naf_sirens(files.establishments, &filters, opts.progress)?;
 
     let t = Instant::now();
-    let table = units::load(&mut units_csv, &filters, &known, &estab_naf, opts.progress, &mut report)?;
+    let table = units::load(
+        &mut units_csv,
+        &filters,
+        &known,
+        &estab_naf,
+        opts.progress,
+        &mut report,
+    )?;
     report.units.secs = t.elapsed().as_secs_f64();
     drop((known, estab_naf, units_csv));
 
@@ -365,7 +397,9 @@ pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOption
 
     let t = Instant::now();
     let mut writer = writer::Writer::new(store, &opts.actor, opts.batch_size);
-    let mut progress = opts.progress.then(|| Progress::new("sirene: establishments", estab_csv.size));
+    let mut progress = opts
+        .progress
+        .then(|| Progress::new("sirene: establishments", estab_csv.size));
     let mut rec = ByteRecord::new();
     loop {
         match estab_csv.reader.read_byte_record(&mut rec) {
@@ -374,10 +408,16 @@ pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOption
             Err(e) => {
                 report.establishments.read += 1;
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                report.reject("establishments", line, vec![FieldError::new("", format!("unreadable CSV row: {e}"))]);
+                report.reject(
+                    "establishments",
+                    line,
+                    vec![FieldError::new("", format!("unreadable CSV row: {e}"))],
+                );
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     writer.flush(&mut report)?;
-                    return Err(Error::Io(std::io::Error::other(format!("establishments file: {e}"))));
+                    return Err(Error::Io(std::io::Error::other(format!(
+                        "establishments file: {e}"
+                    ))));
                 }
                 continue;
             }
@@ -386,14 +426,24 @@ pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOption
         if let Some(p) = progress.as_mut()
             && report.establishments.read % 8192 == 0
         {
-            p.update(estab_csv.position(), report.establishments.read, writer.committed_line);
+            p.update(
+                estab_csv.position(),
+                report.establishments.read,
+                writer.committed_line,
+            );
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let Some(siren) = cols.siren_bytes(&rec).and_then(siren_number) else {
-            report.reject("establishments", line, vec![FieldError::new("siren", "must be 9 digits")]);
+            report.reject(
+                "establishments",
+                line,
+                vec![FieldError::new("siren", "must be 9 digits")],
+            );
             continue;
         };
-        let Some(unit) = table.get(siren) else { continue };
+        let Some(unit) = table.get(siren) else {
+            continue;
+        };
         match establishments::map_row(&rec, &cols, unit, geo.as_ref(), &filters, &mut report) {
             Ok(Mapped::Record(r)) => writer.write(line, *r, &mut report)?,
             Ok(Mapped::Skip(reason)) => {
@@ -409,11 +459,16 @@ pub fn import_sirene(store: &Store, files: &SireneFiles<'_>, opts: &SireneOption
     }
     writer.flush(&mut report)?;
     if let Some(p) = progress.as_mut() {
-        p.update(estab_csv.position(), report.establishments.read, writer.committed_line);
+        p.update(
+            estab_csv.position(),
+            report.establishments.read,
+            writer.committed_line,
+        );
         p.finish();
     }
     report.establishments.secs = t.elapsed().as_secs_f64();
-    report.establishments_rows_per_sec = report.establishments.read as f64 / report.establishments.secs.max(1e-9);
+    report.establishments_rows_per_sec =
+        report.establishments.read as f64 / report.establishments.secs.max(1e-9);
     if report.seq == 0 {
         report.seq = store.last_seq()?;
     }

@@ -27,7 +27,10 @@ impl Ellipsoid {
     /// From semi-major axis (m) and inverse flattening.
     pub fn from_inverse_flattening(a: f64, inv_f: f64) -> Ellipsoid {
         let f = 1.0 / inv_f;
-        Ellipsoid { a, e: (f * (2.0 - f)).sqrt() }
+        Ellipsoid {
+            a,
+            e: (f * (2.0 - f)).sqrt(),
+        }
     }
 
     /// GRS80 (RGF93 and the overseas ITRS frames).
@@ -52,7 +55,8 @@ pub fn latitude_from_isometric(l: f64, e: f64) -> f64 {
     let mut phi = 2.0 * el.atan() - std::f64::consts::FRAC_PI_2;
     for _ in 0..50 {
         let es = e * phi.sin();
-        let next = 2.0 * (((1.0 + es) / (1.0 - es)).powf(e / 2.0) * el).atan() - std::f64::consts::FRAC_PI_2;
+        let next = 2.0 * (((1.0 + es) / (1.0 - es)).powf(e / 2.0) * el).atan()
+            - std::f64::consts::FRAC_PI_2;
         let done = (next - phi).abs() < 1e-12;
         phi = next;
         if done {
@@ -80,7 +84,15 @@ pub struct Lambert {
 impl Lambert {
     /// The secant case (two standard parallels, EPSG method 9802), as IGN's ALG0054: angles in
     /// radians, false easting and northing `x0`, `y0` at the origin (`lat0`, `lon0`).
-    pub fn secant(ell: Ellipsoid, lon0: f64, lat0: f64, lat1: f64, lat2: f64, x0: f64, y0: f64) -> Lambert {
+    pub fn secant(
+        ell: Ellipsoid,
+        lon0: f64,
+        lat0: f64,
+        lat1: f64,
+        lat2: f64,
+        x0: f64,
+        y0: f64,
+    ) -> Lambert {
         let e = ell.e;
         let big_n = |phi: f64| ell.a / (1.0 - e * e * phi.sin().powi(2)).sqrt();
         let (l1, l2) = (isometric_latitude(lat1, e), isometric_latitude(lat2, e));
@@ -91,7 +103,14 @@ impl Lambert {
         } else {
             y0 + c * (-n * isometric_latitude(lat0, e)).exp()
         };
-        Lambert { e, n, c, xs: x0, ys, lon0 }
+        Lambert {
+            e,
+            n,
+            c,
+            xs: x0,
+            ys,
+            lon0,
+        }
     }
 
     /// Lambert-93 (EPSG:2154): RGF93 on GRS80, parallels 44° and 49°, origin 46°30'N 3°E at
@@ -121,7 +140,11 @@ impl Lambert {
         let (dx, dy) = (x - self.xs, y - self.ys);
         let r = (dx * dx + dy * dy).sqrt();
         // For n < 0 (southern cone) the pole is below the map: flip both axes.
-        let gamma = if self.n > 0.0 { dx.atan2(-dy) } else { (-dx).atan2(dy) };
+        let gamma = if self.n > 0.0 {
+            dx.atan2(-dy)
+        } else {
+            (-dx).atan2(dy)
+        };
         let lon = self.lon0 + gamma / self.n;
         let l = -1.0 / self.n * (r / self.c.abs()).ln();
         (lon, latitude_from_isometric(l, self.e))
@@ -146,28 +169,51 @@ pub struct TransverseMercator {
 
 impl TransverseMercator {
     /// Angles in radians; false easting and northing in metres.
-    pub fn new(ell: Ellipsoid, lon0: f64, lat0: f64, k0: f64, fe: f64, fn_: f64) -> TransverseMercator {
+    pub fn new(
+        ell: Ellipsoid,
+        lon0: f64,
+        lat0: f64,
+        k0: f64,
+        fe: f64,
+        fn_: f64,
+    ) -> TransverseMercator {
         let f = ell.flattening();
         let n = f / (2.0 - f);
         let (n2, n3, n4, n5, n6) = (n * n, n.powi(3), n.powi(4), n.powi(5), n.powi(6));
         let big_a = ell.a / (1.0 + n) * (1.0 + n2 / 4.0 + n4 / 64.0 + n6 / 256.0);
         let alpha = [
-            n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0 + 7891.0 * n6 / 37800.0,
-            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0 - 1983433.0 * n6 / 1935360.0,
-            61.0 * n3 / 240.0 - 103.0 * n4 / 140.0 + 15061.0 * n5 / 26880.0 + 167603.0 * n6 / 181440.0,
+            n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0
+                + 7891.0 * n6 / 37800.0,
+            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0
+                - 1983433.0 * n6 / 1935360.0,
+            61.0 * n3 / 240.0 - 103.0 * n4 / 140.0
+                + 15061.0 * n5 / 26880.0
+                + 167603.0 * n6 / 181440.0,
             49561.0 * n4 / 161280.0 - 179.0 * n5 / 168.0 + 6601661.0 * n6 / 7257600.0,
             34729.0 * n5 / 80640.0 - 3418889.0 * n6 / 1995840.0,
             212378941.0 * n6 / 319334400.0,
         ];
         let beta = [
-            n / 2.0 - 2.0 * n2 / 3.0 + 37.0 * n3 / 96.0 - n4 / 360.0 - 81.0 * n5 / 512.0 + 96199.0 * n6 / 604800.0,
-            n2 / 48.0 + n3 / 15.0 - 437.0 * n4 / 1440.0 + 46.0 * n5 / 105.0 - 1118711.0 * n6 / 3870720.0,
+            n / 2.0 - 2.0 * n2 / 3.0 + 37.0 * n3 / 96.0 - n4 / 360.0 - 81.0 * n5 / 512.0
+                + 96199.0 * n6 / 604800.0,
+            n2 / 48.0 + n3 / 15.0 - 437.0 * n4 / 1440.0 + 46.0 * n5 / 105.0
+                - 1118711.0 * n6 / 3870720.0,
             17.0 * n3 / 480.0 - 37.0 * n4 / 840.0 - 209.0 * n5 / 4480.0 + 5569.0 * n6 / 90720.0,
             4397.0 * n4 / 161280.0 - 11.0 * n5 / 504.0 - 830251.0 * n6 / 7257600.0,
             4583.0 * n5 / 161280.0 - 108847.0 * n6 / 3991680.0,
             20648693.0 * n6 / 638668800.0,
         ];
-        let mut tm = TransverseMercator { e: ell.e, k0, lon0, fe, fn_, k0_a: k0 * big_a, alpha, beta, xi0: 0.0 };
+        let mut tm = TransverseMercator {
+            e: ell.e,
+            k0,
+            lon0,
+            fe,
+            fn_,
+            k0_a: k0 * big_a,
+            alpha,
+            beta,
+            xi0: 0.0,
+        };
         tm.xi0 = tm.xi_eta(0.0, lat0).0;
         tm
     }
@@ -175,7 +221,14 @@ impl TransverseMercator {
     /// UTM zone `zone` (1–60) on an ellipsoid, north or south hemisphere.
     pub fn utm(ell: Ellipsoid, zone: u8, south: bool) -> TransverseMercator {
         let lon0 = (f64::from(zone) * 6.0 - 183.0).to_radians();
-        TransverseMercator::new(ell, lon0, 0.0, 0.9996, 500_000.0, if south { 10_000_000.0 } else { 0.0 })
+        TransverseMercator::new(
+            ell,
+            lon0,
+            0.0,
+            0.9996,
+            500_000.0,
+            if south { 10_000_000.0 } else { 0.0 },
+        )
     }
 
     /// Gauss–Krüger ξ, η of a point (`dlon` from the central meridian), radians.
@@ -195,7 +248,10 @@ impl TransverseMercator {
     /// Geographic (radians) to projected (metres).
     pub fn forward_rad(&self, lon: f64, lat: f64) -> (f64, f64) {
         let (xi, eta) = self.xi_eta(lon - self.lon0, lat);
-        (self.fe + self.k0_a * eta, self.fn_ + self.k0_a * (xi - self.xi0))
+        (
+            self.fe + self.k0_a * eta,
+            self.fn_ + self.k0_a * (xi - self.xi0),
+        )
     }
 
     /// Projected (metres) to geographic (radians, `(lon, lat)`).
@@ -267,7 +323,9 @@ impl Projection {
             "976" => Some(Projection::Utm38sMayotte),
             "975" => Some(Projection::Utm21nSaintPierre),
             "2A" | "2B" => Some(Projection::Lambert93),
-            d if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => Some(Projection::Lambert93),
+            d if d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(Projection::Lambert93)
+            }
             _ => None,
         }
     }
@@ -325,7 +383,11 @@ mod tests {
     #[test]
     fn isometric_latitude_matches_ign_alg0001_and_alg0002() {
         let e = 0.081_991_889_98;
-        for (phi, l) in [(0.872_664_626, 1.005_526_536_48), (-0.3, -0.302_616_900_60), (0.199_989_033_69, 0.2)] {
+        for (phi, l) in [
+            (0.872_664_626, 1.005_526_536_48),
+            (-0.3, -0.302_616_900_60),
+            (0.199_989_033_69, 0.2),
+        ] {
             assert!((isometric_latitude(phi, e) - l).abs() < 1e-10, "{phi}");
             assert!((latitude_from_isometric(l, e) - phi).abs() < 1e-10, "{l}");
         }
@@ -334,22 +396,55 @@ mod tests {
     // IGN NT/G 71, ALG0003 and ALG0004 (NTF Lambert I parameters, Clarke 1880 IGN).
     #[test]
     fn lambert_matches_ign_alg0003_and_alg0004() {
-        let p = Lambert { e: 0.082_483_256_8, n: 0.760_405_966, c: 11_603_796.976_7, xs: 600_000.0, ys: 5_657_616.674, lon0: 0.040_792_344_33 };
+        let p = Lambert {
+            e: 0.082_483_256_8,
+            n: 0.760_405_966,
+            c: 11_603_796.976_7,
+            xs: 600_000.0,
+            ys: 5_657_616.674,
+            lon0: 0.040_792_344_33,
+        };
         let (x, y) = p.forward_rad(0.145_512_099, 0.872_664_626);
-        assert!((x - 1_029_705.081_8).abs() < 1e-3 && (y - 272_723.851_0).abs() < 1e-3, "{x} {y}");
+        assert!(
+            (x - 1_029_705.081_8).abs() < 1e-3 && (y - 272_723.851_0).abs() < 1e-3,
+            "{x} {y}"
+        );
         let (lon, lat) = p.inverse_rad(1_029_705.083, 272_723.849);
-        assert!((lon - 0.145_512_099_25).abs() < 1e-10 && (lat - 0.872_664_625_67).abs() < 1e-10, "{lon} {lat}");
+        assert!(
+            (lon - 0.145_512_099_25).abs() < 1e-10 && (lat - 0.872_664_625_67).abs() < 1e-10,
+            "{lon} {lat}"
+        );
     }
 
     // IGN NT/G 71, ALG0054 (secant case): both published cases, northern and southern cone.
     #[test]
     fn secant_parameters_match_ign_alg0054() {
-        let ell = Ellipsoid { a: 6_378_388.0, e: 0.081_991_89 };
-        let p = Lambert::secant(ell, 0.076_235_545_39, 1.570_796_327, 0.869_755_744, 0.893_026_801, 150_000.0, 5_400_000.0);
+        let ell = Ellipsoid {
+            a: 6_378_388.0,
+            e: 0.081_991_89,
+        };
+        // The note gives φ0 = 1.570796327 and φ2 = -0.785398163: π/2 and -π/4 rounded.
+        let p = Lambert::secant(
+            ell,
+            0.076_235_545_39,
+            std::f64::consts::FRAC_PI_2,
+            0.869_755_744,
+            0.893_026_801,
+            150_000.0,
+            5_400_000.0,
+        );
         assert!((p.n - 0.771_642_186_7).abs() < 1e-9, "{}", p.n);
         assert!((p.c - 11_565_915.829_4).abs() < 1e-2, "{}", p.c);
         assert_eq!((p.xs, p.ys), (150_000.0, 5_400_000.0));
-        let p = Lambert::secant(ell, 0.0, 0.0, -0.575_958_653, -0.785_398_163, 0.0, 0.0);
+        let p = Lambert::secant(
+            ell,
+            0.0,
+            0.0,
+            -0.575_958_653,
+            -std::f64::consts::FRAC_PI_4,
+            0.0,
+            0.0,
+        );
         assert!((p.n + 0.630_496_33).abs() < 1e-8, "{}", p.n);
         assert!((p.c + 12_453_174.179_5).abs() < 1e-2, "{}", p.c);
         assert!((p.ys + 12_453_174.179_5).abs() < 1e-2, "{}", p.ys);
@@ -361,7 +456,7 @@ mod tests {
     #[test]
     fn lambert93_constants_match_ign() {
         let p = Lambert::lambert93();
-        assert!((p.n - 0.725_607_765_053_267_0).abs() < 1e-12, "{}", p.n);
+        assert!((p.n - 0.725_607_765_053_267).abs() < 1e-12, "{}", p.n);
         assert!((p.c - 11_754_255.426_096).abs() < 1e-3, "{}", p.c);
         assert!((p.ys - 12_655_612.049_876).abs() < 1e-3, "{}", p.ys);
         assert_eq!(p.xs, 700_000.0);
@@ -371,9 +466,17 @@ mod tests {
     // scale is exactly 1 on the standard parallels (so x there is 700 000 on the meridian).
     #[test]
     fn lambert93_origin_is_the_false_origin() {
-        let (x, y) = Projection::Lambert93.forward(GeoPoint { lat: 46.5, lon: 3.0 });
-        assert!((x - 700_000.0).abs() < 1e-6 && (y - 6_600_000.0).abs() < 1e-6, "{x} {y}");
-        let p = Projection::Lambert93.inverse(700_000.0, 6_600_000.0).unwrap();
+        let (x, y) = Projection::Lambert93.forward(GeoPoint {
+            lat: 46.5,
+            lon: 3.0,
+        });
+        assert!(
+            (x - 700_000.0).abs() < 1e-6 && (y - 6_600_000.0).abs() < 1e-6,
+            "{x} {y}"
+        );
+        let p = Projection::Lambert93
+            .inverse(700_000.0, 6_600_000.0)
+            .unwrap();
         assert!((p.lat - 46.5).abs() < 1e-11 && (p.lon - 3.0).abs() < 1e-11);
     }
 
@@ -384,12 +487,22 @@ mod tests {
     fn lambert_2sp_matches_the_epsg_guidance_note_example() {
         let ft = 1200.0 / 3937.0;
         let ell = Ellipsoid::from_inverse_flattening(6_378_206.400, 294.978_698_2);
-        let p = Lambert::secant(ell, dms(-99.0, 0.0, 0.0), dms(27.0, 50.0, 0.0), dms(28.0, 23.0, 0.0), dms(30.0, 17.0, 0.0), 2_000_000.0 * ft, 0.0);
+        let p = Lambert::secant(
+            ell,
+            dms(-99.0, 0.0, 0.0),
+            dms(27.0, 50.0, 0.0),
+            dms(28.0, 23.0, 0.0),
+            dms(30.0, 17.0, 0.0),
+            2_000_000.0 * ft,
+            0.0,
+        );
         let (x, y) = p.forward_rad(dms(-96.0, 0.0, 0.0), dms(28.0, 30.0, 0.0));
         assert!((x / ft - 2_963_503.91).abs() < 0.02, "{}", x / ft);
         assert!((y / ft - 254_759.80).abs() < 0.02, "{}", y / ft);
         let (lon, lat) = p.inverse_rad(2_963_503.91 * ft, 254_759.80 * ft);
-        assert!((lon - dms(-96.0, 0.0, 0.0)).abs() < 1e-9 && (lat - dms(28.0, 30.0, 0.0)).abs() < 1e-9);
+        assert!(
+            (lon - dms(-96.0, 0.0, 0.0)).abs() < 1e-9 && (lat - dms(28.0, 30.0, 0.0)).abs() < 1e-9
+        );
     }
 
     // IOGP Publication 373-7-2 (EPSG Guidance Note 7-2), Transverse Mercator example:
@@ -398,11 +511,23 @@ mod tests {
     #[test]
     fn transverse_mercator_matches_the_epsg_guidance_note_example() {
         let ell = Ellipsoid::from_inverse_flattening(6_377_563.396, 299.324_964_6);
-        let tm = TransverseMercator::new(ell, dms(-2.0, 0.0, 0.0), dms(49.0, 0.0, 0.0), 0.999_601_271_7, 400_000.0, -100_000.0);
+        let tm = TransverseMercator::new(
+            ell,
+            dms(-2.0, 0.0, 0.0),
+            dms(49.0, 0.0, 0.0),
+            0.999_601_271_7,
+            400_000.0,
+            -100_000.0,
+        );
         let (x, y) = tm.forward_rad(dms(0.0, 30.0, 0.0), dms(50.0, 30.0, 0.0));
-        assert!((x - 577_274.99).abs() < 0.01 && (y - 69_740.50).abs() < 0.01, "{x} {y}");
+        assert!(
+            (x - 577_274.99).abs() < 0.01 && (y - 69_740.50).abs() < 0.01,
+            "{x} {y}"
+        );
         let (lon, lat) = tm.inverse_rad(577_274.99, 69_740.50);
-        assert!((lon - dms(0.0, 30.0, 0.0)).abs() < 1e-8 && (lat - dms(50.0, 30.0, 0.0)).abs() < 1e-8);
+        assert!(
+            (lon - dms(0.0, 30.0, 0.0)).abs() < 1e-8 && (lat - dms(50.0, 30.0, 0.0)).abs() < 1e-8
+        );
     }
 
     // J. P. Snyder, « Map Projections — A Working Manual », USGS Professional Paper 1395
@@ -410,10 +535,16 @@ mod tests {
     // meridian 75°W; 40°30'N 73°30'W gives x = 127 106.5 m, y = 4 484 124.4 m.
     #[test]
     fn utm_matches_snyders_worked_example() {
-        let ell = Ellipsoid { a: 6_378_206.4, e: 0.006_768_66f64.sqrt() };
+        let ell = Ellipsoid {
+            a: 6_378_206.4,
+            e: 0.006_768_66f64.sqrt(),
+        };
         let tm = TransverseMercator::new(ell, dms(-75.0, 0.0, 0.0), 0.0, 0.9996, 0.0, 0.0);
         let (x, y) = tm.forward_rad(dms(-73.0, 30.0, 0.0), dms(40.0, 30.0, 0.0));
-        assert!((x - 127_106.5).abs() < 0.1 && (y - 4_484_124.4).abs() < 0.1, "{x} {y}");
+        assert!(
+            (x - 127_106.5).abs() < 0.1 && (y - 4_484_124.4).abs() < 0.1,
+            "{x} {y}"
+        );
     }
 
     // EPSG definitions of the UTM zones: the central meridian at the equator is
@@ -428,20 +559,80 @@ mod tests {
             (Projection::Utm40sReunion, 57.0, 10_000_000.0),
             (Projection::Utm21nSaintPierre, -57.0, 0.0),
         ] {
-            let (x, y) = proj.forward(GeoPoint { lat: 0.0, lon: lon0 });
-            assert!((x - 500_000.0).abs() < 1e-6 && (y - fn_).abs() < 1e-6, "{proj:?} {x} {y}");
+            let (x, y) = proj.forward(GeoPoint {
+                lat: 0.0,
+                lon: lon0,
+            });
+            assert!(
+                (x - 500_000.0).abs() < 1e-6 && (y - fn_).abs() < 1e-6,
+                "{proj:?} {x} {y}"
+            );
         }
     }
 
     #[test]
     fn every_projection_round_trips_to_the_millimetre() {
         let cases = [
-            (Projection::Lambert93, [(48.8462, 2.3464), (43.6045, 1.444), (41.39, 9.16), (51.08, 2.55), (42.33, -1.78)]),
-            (Projection::Utm20nAntilles, [(16.2411, -61.5331), (14.6161, -61.0588), (17.8962, -62.8498), (18.0708, -63.0501), (15.87, -61.27)]),
-            (Projection::Utm22nGuyane, [(4.9372, -52.326), (5.1598, -52.6502), (2.2, -54.0), (3.64, -54.03), (5.5, -54.4)]),
-            (Projection::Utm40sReunion, [(-20.8789, 55.4481), (-21.3393, 55.4781), (-21.0, 55.2), (-21.39, 55.83), (-20.9, 55.6)]),
-            (Projection::Utm38sMayotte, [(-12.7806, 45.2278), (-12.95, 45.1), (-12.64, 45.05), (-12.99, 45.28), (-12.8, 45.15)]),
-            (Projection::Utm21nSaintPierre, [(46.7811, -56.1764), (47.1, -56.38), (46.9, -56.3), (47.0, -56.4), (46.75, -56.17)]),
+            (
+                Projection::Lambert93,
+                [
+                    (48.8462, 2.3464),
+                    (43.6045, 1.444),
+                    (41.39, 9.16),
+                    (51.08, 2.55),
+                    (42.33, -1.78),
+                ],
+            ),
+            (
+                Projection::Utm20nAntilles,
+                [
+                    (16.2411, -61.5331),
+                    (14.6161, -61.0588),
+                    (17.8962, -62.8498),
+                    (18.0708, -63.0501),
+                    (15.87, -61.27),
+                ],
+            ),
+            (
+                Projection::Utm22nGuyane,
+                [
+                    (4.9372, -52.326),
+                    (5.1598, -52.6502),
+                    (2.2, -54.0),
+                    (3.64, -54.03),
+                    (5.5, -54.4),
+                ],
+            ),
+            (
+                Projection::Utm40sReunion,
+                [
+                    (-20.8789, 55.4481),
+                    (-21.3393, 55.4781),
+                    (-21.0, 55.2),
+                    (-21.39, 55.83),
+                    (-20.9, 55.6),
+                ],
+            ),
+            (
+                Projection::Utm38sMayotte,
+                [
+                    (-12.7806, 45.2278),
+                    (-12.95, 45.1),
+                    (-12.64, 45.05),
+                    (-12.99, 45.28),
+                    (-12.8, 45.15),
+                ],
+            ),
+            (
+                Projection::Utm21nSaintPierre,
+                [
+                    (46.7811, -56.1764),
+                    (47.1, -56.38),
+                    (46.9, -56.3),
+                    (47.0, -56.4),
+                    (46.75, -56.17),
+                ],
+            ),
         ];
         for (proj, points) in cases {
             for (lat, lon) in points {
@@ -456,15 +647,39 @@ mod tests {
 
     #[test]
     fn projection_of_a_departement() {
-        assert_eq!(Projection::for_departement("81"), Some(Projection::Lambert93));
-        assert_eq!(Projection::for_departement("2A"), Some(Projection::Lambert93));
-        assert_eq!(Projection::for_departement("971"), Some(Projection::Utm20nAntilles));
-        assert_eq!(Projection::for_departement("978"), Some(Projection::Utm20nAntilles));
-        assert_eq!(Projection::for_departement("973").map(Projection::epsg), Some(2972));
-        assert_eq!(Projection::for_departement("974").map(Projection::epsg), Some(2975));
-        assert_eq!(Projection::for_departement("976").map(Projection::epsg), Some(4471));
+        assert_eq!(
+            Projection::for_departement("81"),
+            Some(Projection::Lambert93)
+        );
+        assert_eq!(
+            Projection::for_departement("2A"),
+            Some(Projection::Lambert93)
+        );
+        assert_eq!(
+            Projection::for_departement("971"),
+            Some(Projection::Utm20nAntilles)
+        );
+        assert_eq!(
+            Projection::for_departement("978"),
+            Some(Projection::Utm20nAntilles)
+        );
+        assert_eq!(
+            Projection::for_departement("973").map(Projection::epsg),
+            Some(2972)
+        );
+        assert_eq!(
+            Projection::for_departement("974").map(Projection::epsg),
+            Some(2975)
+        );
+        assert_eq!(
+            Projection::for_departement("976").map(Projection::epsg),
+            Some(4471)
+        );
         assert_eq!(Projection::for_departement("987"), None);
-        assert_eq!(Projection::from_epsg(5490), Some(Projection::Utm20nAntilles));
+        assert_eq!(
+            Projection::from_epsg(5490),
+            Some(Projection::Utm20nAntilles)
+        );
         assert!(Projection::Lambert93.inverse(f64::NAN, 1.0).is_none());
     }
 }

@@ -67,13 +67,16 @@ pub struct UnitTable {
 
 fn opt_str(bytes: &[u8]) -> Option<&str> {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    (end > 0).then(|| std::str::from_utf8(&bytes[..end]).ok()).flatten()
+    (end > 0)
+        .then(|| std::str::from_utf8(&bytes[..end]).ok())
+        .flatten()
 }
 
 impl UnitTable {
     pub fn get(&self, siren: u32) -> Option<UnitRef<'_>> {
         let u = &self.units[*self.index.get(&siren)? as usize];
-        let name = (u.name_len > 0).then(|| &self.names[u.name_start as usize..(u.name_start + u.name_len) as usize]);
+        let name = (u.name_len > 0)
+            .then(|| &self.names[u.name_start as usize..(u.name_start + u.name_len) as usize]);
         Some(UnitRef {
             name,
             legal_form: opt_str(&u.legal_form),
@@ -95,7 +98,15 @@ impl UnitTable {
         self.index.contains_key(&siren)
     }
 
-    fn insert(&mut self, siren: u32, name: Option<&str>, legal_form: Option<&str>, naf: Option<&str>, founded: Option<u16>, flags: u8) {
+    fn insert(
+        &mut self,
+        siren: u32,
+        name: Option<&str>,
+        legal_form: Option<&str>,
+        naf: Option<&str>,
+        founded: Option<u16>,
+        flags: u8,
+    ) {
         let name = name.unwrap_or("");
         let name_start = self.names.len() as u32;
         self.names.push_str(name);
@@ -107,7 +118,14 @@ impl UnitTable {
         if let Some(code) = naf.filter(|c| c.len() == 6) {
             nf.copy_from_slice(code.as_bytes());
         }
-        let unit = Unit { name_start, name_len: name.len() as u32, legal_form: lf, naf: nf, founded: founded.unwrap_or(0), flags };
+        let unit = Unit {
+            name_start,
+            name_len: name.len() as u32,
+            legal_form: lf,
+            naf: nf,
+            founded: founded.unwrap_or(0),
+            flags,
+        };
         match self.index.get(&siren) {
             // A repeated SIREN: the later row wins, as in the register's own updates.
             Some(&i) => self.units[i as usize] = unit,
@@ -175,7 +193,11 @@ pub fn naf_rev2(code: Option<&str>, nomenclature: Option<&str>) -> Option<String
 }
 
 /// The publishable name of a unit row.
-fn unit_name(rec: &ByteRecord, c: &Cols, hidden: bool) -> std::result::Result<Option<String>, &'static str> {
+fn unit_name(
+    rec: &ByteRecord,
+    c: &Cols,
+    hidden: bool,
+) -> std::result::Result<Option<String>, &'static str> {
     let get = |idx: Option<usize>| text(rec, idx).map_err(|_| "invalid UTF-8");
     if let Some(d) = get(c.denomination)? {
         return Ok(Some(d.to_string()));
@@ -189,7 +211,9 @@ fn unit_name(rec: &ByteRecord, c: &Cols, hidden: bool) -> std::result::Result<Op
             None => nom.to_string(),
         }));
     }
-    Ok(get(c.denomination_usuelle)?.or(get(c.sigle)?).map(str::to_string))
+    Ok(get(c.denomination_usuelle)?
+        .or(get(c.sigle)?)
+        .map(str::to_string))
 }
 
 /// Read the units file and build the table of kept units.
@@ -213,9 +237,15 @@ pub(super) fn load(
             Err(e) => {
                 report.units.read += 1;
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                report.reject("units", line, vec![FieldError::new("", format!("unreadable CSV row: {e}"))]);
+                report.reject(
+                    "units",
+                    line,
+                    vec![FieldError::new("", format!("unreadable CSV row: {e}"))],
+                );
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(crate::error::Error::Io(std::io::Error::other(format!("units file: {e}"))));
+                    return Err(crate::error::Error::Io(std::io::Error::other(format!(
+                        "units file: {e}"
+                    ))));
                 }
                 continue;
             }
@@ -228,7 +258,11 @@ pub(super) fn load(
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let Some(siren) = raw(&rec, Some(c.siren)).and_then(siren_number) else {
-            report.reject("units", line, vec![FieldError::new("siren", "must be 9 digits")]);
+            report.reject(
+                "units",
+                line,
+                vec![FieldError::new("siren", "must be 9 digits")],
+            );
             continue;
         };
         let ess = raw(&rec, Some(c.ess)) == Some(b"O");
@@ -263,7 +297,11 @@ pub(super) fn load(
         let name = match unit_name(&rec, &c, hidden) {
             Ok(n) => n,
             Err(reason) => {
-                report.reject("units", line, vec![FieldError::new("denominationUniteLegale", reason)]);
+                report.reject(
+                    "units",
+                    line,
+                    vec![FieldError::new("denominationUniteLegale", reason)],
+                );
                 continue;
             }
         };
@@ -283,7 +321,14 @@ pub(super) fn load(
             .and_then(|d| std::str::from_utf8(&d[..4]).ok())
             .and_then(|y| y.parse::<u16>().ok())
             .filter(|y| (1800..=2100).contains(y));
-        table.insert(siren, name.as_deref(), legal_form, naf.as_deref(), founded, flags);
+        table.insert(
+            siren,
+            name.as_deref(),
+            legal_form,
+            naf.as_deref(),
+            founded,
+            flags,
+        );
         report.units.kept += 1;
     }
     if let Some(p) = progress.as_mut() {

@@ -52,10 +52,14 @@ impl<'a> Writer<'a> {
         }
         self.last_line = line;
         let existing = self.store.get_supplier(&rec.siret)?.map(|s| s.supplier);
-        let mut meta: Map<String, Value> = self.store.get_doc::<Value>(coll::SUPPLIER_META, &rec.siret)?.and_then(|v| match v {
-            Value::Object(m) => Some(m),
-            _ => None,
-        }).unwrap_or_default();
+        let mut meta: Map<String, Value> = self
+            .store
+            .get_doc::<Value>(coll::SUPPLIER_META, &rec.siret)?
+            .and_then(|v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .unwrap_or_default();
         let last: Option<RegisterFields> = meta
             .get(META_KEY)
             .and_then(|v| serde_json::from_value::<RegisterRecord>(v.clone()).ok())
@@ -90,7 +94,9 @@ impl<'a> Writer<'a> {
                 let outcome = if merged.supplier == before {
                     Outcome::Unchanged
                 } else {
-                    Outcome::Updated { closing: merged.supplier.closed && !current.closed }
+                    Outcome::Updated {
+                        closing: merged.supplier.closed && !current.closed,
+                    }
                 };
                 (merged.supplier, outcome, merged.preserved.len() as u64)
             }
@@ -126,10 +132,23 @@ impl<'a> Writer<'a> {
             self.ops.push(Store::supplier_op(&supplier, true)?);
             self.num_profiles += 1;
         }
-        let record = RegisterRecord { v: RECORD_VERSION, fields: rec.fields };
-        meta.insert(META_KEY.to_string(), serde_json::to_value(&record).map_err(|e| Error::Internal(format!("encode: {e}")))?);
-        let body = serde_json::to_vec(&Value::Object(meta)).map_err(|e| Error::Internal(format!("encode: {e}")))?;
-        self.ops.push(Op::Put { coll: coll::SUPPLIER_META, key: rec.siret.clone(), body, updated_at: None, skip_if_same: true });
+        let record = RegisterRecord {
+            v: RECORD_VERSION,
+            fields: rec.fields,
+        };
+        meta.insert(
+            META_KEY.to_string(),
+            serde_json::to_value(&record).map_err(|e| Error::Internal(format!("encode: {e}")))?,
+        );
+        let body = serde_json::to_vec(&Value::Object(meta))
+            .map_err(|e| Error::Internal(format!("encode: {e}")))?;
+        self.ops.push(Op::Put {
+            coll: coll::SUPPLIER_META,
+            key: rec.siret.clone(),
+            body,
+            updated_at: None,
+            skip_if_same: true,
+        });
         self.pending.insert(rec.siret);
         if self.pending.len() >= self.batch_size {
             self.flush(report)?;
@@ -144,7 +163,12 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         let audit = if self.num_profiles > 0 {
-            vec![AuditEntry::new(self.actor, "import", coll::SUPPLIERS, &format!("sirene: {} profiles", self.num_profiles))]
+            vec![AuditEntry::new(
+                self.actor,
+                "import",
+                coll::SUPPLIERS,
+                &format!("sirene: {} profiles", self.num_profiles),
+            )]
         } else {
             vec![]
         };
