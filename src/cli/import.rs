@@ -76,8 +76,11 @@ pub fn run(data: &Path, cmd: ImportCommand) -> anyhow::Result<Outcome> {
             let report = essor_import::import_needs(&store, &file, &opts)?;
             finish(&report, json)
         }
-        ImportCommand::Sirene { units, establishments, geo, options } => {
-            super::import_sirene::run(data, &units, &establishments, geo.as_deref(), options)
-        }
+        ImportCommand::Sirene {
+            units,
+            establishments,
+            geo,
+            options,
+        } => super::import_sirene::run(data, &units, &establishments, geo.as_deref(), options),
     }
 }
