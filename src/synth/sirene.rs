@@ -19,8 +19,9 @@
 //! **Determinism:** each unit draws from its own generator seeded by (seed, index), so the
 //! same seed gives the same bytes, and every epoch of a seed describes the same population.
 //! **Epochs:** `epoch` 0 is the base register; later epochs are later monthly files of the
-//! same population in which some establishments cease, units are renamed, streets are
-//! renumbered, activities change and new establishments open (all decided at epoch 0).
+//! same population in which some establishments cease, units are renamed or lose their SSE
+//! flag, streets are renumbered, activities change and new establishments open (all decided
+//! at epoch 0).
 //! Rows are written as they are generated (three buffered writers), so memory stays flat at
 //! any size. What this module does not do: supplier profiles or buyer needs (the other
 //! generators in `synth/`).
@@ -336,6 +337,8 @@ struct UnitPlan {
     siren: String,
     kind: UnitKind,
     ess: &'static str,
+    /// The register withdraws the SSE flag from this epoch on.
+    ess_lost_epoch: Option<u32>,
     hidden: bool,
     ceased_at_start: bool,
     cease_epoch: Option<u32>,
@@ -610,10 +613,12 @@ fn plan_unit(seed: u64, index: u64, picker: &CommunePicker, r: &'static Referent
             effectif,
         });
     }
+    let ess_lost_epoch = (ess == "O" && rng.chance(0.02)).then(|| 1 + rng.below(2) as u32);
     UnitPlan {
         siren,
         kind,
         ess,
+        ess_lost_epoch,
         hidden,
         ceased_at_start,
         cease_epoch,
@@ -774,7 +779,13 @@ fn unit_getter(name: &str) -> UnitGetter {
                 .map(|e| e.nic.as_str())
                 .unwrap_or(""))
         },
-        "economieSocialeSolidaireUniteLegale" => |r| b(r.p.ess),
+        "economieSocialeSolidaireUniteLegale" => |r| {
+            b(if r.p.ess_lost_epoch.is_some_and(|e| e <= r.epoch) {
+                "N"
+            } else {
+                r.p.ess
+            })
+        },
         "societeMissionUniteLegale" => |r| {
             b(if r.p.kind == UnitKind::SseCompany {
                 "O"

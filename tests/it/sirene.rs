@@ -670,6 +670,20 @@ fn reimport_keeps_company_edits_updates_register_fields_and_closes_ceased_establ
     assert!(!new.is_empty());
     assert!(new.iter().all(|s| after.contains_key(s)));
     assert_eq!(report.created, new.len() as u64);
+    // Units the register no longer flags as SSE: their profiles are updated, not dropped.
+    let mut left_sse = 0;
+    for (siret, e0) in r0.expected_sirets() {
+        let e1 = next[siret.as_str()];
+        if r1.unit(e1)["economieSocialeSolidaireUniteLegale"] != "O"
+            && e1["etatAdministratifEtablissement"] == "A"
+        {
+            left_sse += 1;
+            assert!(before[&siret].ess && !after[&siret].ess, "{siret}");
+            assert!(!after[&siret].closed);
+            assert_eq!(r0.unit(e0)["economieSocialeSolidaireUniteLegale"], "O");
+        }
+    }
+    assert!(left_sse > 0);
     // Untouched profiles stay byte-identical.
     for s in &untouched[1..] {
         assert_eq!(after[s], before[s], "{s}");
