@@ -550,6 +550,23 @@ fn reimporting_the_same_files_changes_nothing() {
     assert_eq!(second.seq, seq);
 }
 
+#[test]
+fn a_deleted_profile_is_not_re_created_by_the_next_import() {
+    let dir = tmp();
+    let f = gen_files(&dir.path().join("f"), 0, Vintage::V2025);
+    let store = Store::open(&dir.path().join("d")).unwrap();
+    import(&store, &f, true, &opts());
+    let siret = all_suppliers(&store).into_keys().next().unwrap();
+    store.delete_supplier(&siret, "admin").unwrap();
+    let report = import(&store, &f, true, &opts());
+    assert!(store.get_supplier(&siret).unwrap().is_none());
+    assert_eq!(report.created, 0);
+    assert_eq!(
+        report.skipped["deleted since an earlier import: not re-created"],
+        1
+    );
+}
+
 /// Rows equal except for the register's processing dates.
 fn same_but_dates(a: &Row, b: &Row) -> bool {
     a.iter()

@@ -19,7 +19,9 @@
 //! `kinds` but not in `inferred_kinds`) are never removed, and the inferred set follows the
 //! rule above as one field. Closing follows the same rule: the register closes a profile
 //! (`closed: true`) when the establishment ceased, and reopens it if it reappears active,
-//! unless the company changed that flag itself. Pure: no IO.
+//! unless the company changed that flag itself. A profile deleted from the store after an
+//! import is not re-created by later imports: its register record stays behind as the mark
+//! of that decision (`writer.rs`). Pure: no IO.
 
 use serde::{Deserialize, Serialize};
 

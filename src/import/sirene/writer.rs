@@ -76,6 +76,12 @@ impl<'a> Writer<'a> {
                     return Ok(());
                 }
                 report.establishments.kept += 1;
+                if last.is_some() {
+                    // The register record outlives the profile: someone deleted it after an
+                    // earlier import, and a deletion is a decision the register must not undo.
+                    report.skip("deleted since an earlier import: not re-created");
+                    return Ok(());
+                }
                 if rec.fields.closed {
                     report.skip("closed establishment not in the store");
                     return Ok(());
