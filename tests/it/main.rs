@@ -4,4 +4,5 @@ mod common;
 mod import;
 mod model;
 mod search;
+mod sirene;
 mod tidy;
