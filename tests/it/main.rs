@@ -3,5 +3,6 @@
 mod common;
 mod import;
 mod model;
+mod search;
 mod sirene;
 mod tidy;
