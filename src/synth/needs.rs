@@ -1,0 +1,682 @@
+//! The need generator: buyer needs written the way French public buyers write them, each drawn
+//! from one intended trade (sometimes two lots), with its ground truth.
+//!
+//! Buyers use other words than suppliers (the catalogue's buyer vocabulary), and needs come in
+//! several wording styles: short titles, plain requests, keyword lists, a small town's plain
+//! words, long pasted tender notices full of boilerplate, code-only notices, titles built on a
+//! word several trades share, and two-lot notices. Places are anchored on suppliers of the
+//! trade most of the time (so that most needs have answers) and anywhere otherwise.
+//! What this module does not do: decide relevance (that is `truth`) or write files.
+
+use crate::model::need::{Buyer, Need, Perimeter, Place, Reserved};
+use crate::model::supplier::{Mode, Supplier};
+use crate::model::ids::complete_siret;
+use crate::referential::{Commune, CommuneKind, Referential};
+use crate::util::Rng;
+
+use super::buyers::public_buyer;
+use super::catalog::{self, LOT_PAIRS, Reach, TRADES, Trade, TradeLink};
+use super::places::{World, jitter};
+use super::text::{a_city, capitalize, city_display, de_city, fill, lowercase_first, pick_distinct, thousands};
+use super::truth::{self, Exclusions, Judgement, NeedTruth, Violation};
+use super::{civil_from_days, sub_seed, REFERENCE_UNIX_S};
+
+const STREAM_NEED: u64 = 0x6u64;
+
+/// How a need is worded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Style {
+    /// A few words: « Tonte et débroussaillage ».
+    ShortTitle,
+    /// Two to four plain sentences.
+    Plain,
+    /// A telegraphic list of keywords.
+    Keywords,
+    /// A small town asking in everyday words.
+    Colloquial,
+    /// A long pasted notice, boilerplate around one or two sentences about the need.
+    TenderNotice,
+    /// A generic title and boilerplate; only the CPV code says what is bought.
+    CodeOnly,
+    /// A title built on a word several trades share (restauration, entretien, collecte…).
+    Ambiguous,
+    /// A notice with two lots of two trades.
+    MultiLot,
+}
+
+impl Style {
+    pub const ALL: [Style; 8] =
+        [Style::ShortTitle, Style::Plain, Style::Keywords, Style::Colloquial, Style::TenderNotice, Style::CodeOnly, Style::Ambiguous, Style::MultiLot];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::ShortTitle => "short_title",
+            Style::Plain => "plain",
+            Style::Keywords => "keywords",
+            Style::Colloquial => "colloquial",
+            Style::TenderNotice => "tender_notice",
+            Style::CodeOnly => "code_only",
+            Style::Ambiguous => "ambiguous",
+            Style::MultiLot => "multi_lot",
+        }
+    }
+
+    fn weight(self) -> f64 {
+        match self {
+            Style::ShortTitle => 18.0,
+            Style::Plain => 20.0,
+            Style::Keywords => 10.0,
+            Style::Colloquial => 9.0,
+            Style::TenderNotice => 22.0,
+            Style::CodeOnly => 5.0,
+            Style::Ambiguous => 8.0,
+            Style::MultiLot => 8.0,
+        }
+    }
+}
+
+/// What the ground truth needs to know about one supplier, without its texts.
+#[derive(Debug, Clone)]
+struct Fact {
+    /// The supplier stripped of everything the hard rules do not read.
+    supplier: Supplier,
+    links: Vec<TradeLink>,
+}
+
+/// The suppliers needs are generated against: their hard-rule facts and trades, indexed by
+/// trade. Built from a slice or pushed one by one while streaming suppliers to a file.
+#[derive(Debug, Default)]
+pub struct TruthBase {
+    facts: Vec<Fact>,
+    by_trade: Vec<Vec<u32>>,
+}
+
+impl TruthBase {
+    pub fn new() -> TruthBase {
+        TruthBase { facts: Vec::new(), by_trade: vec![Vec::new(); TRADES.len()] }
+    }
+
+    pub fn from_suppliers(suppliers: &[Supplier]) -> TruthBase {
+        let mut b = TruthBase::new();
+        for s in suppliers {
+            b.push(s);
+        }
+        b
+    }
+
+    /// Add one supplier (its trades are recovered from its activities and offers).
+    pub fn push(&mut self, s: &Supplier) {
+        let links = catalog::classify_supplier(s);
+        let i = self.facts.len() as u32;
+        for l in &links {
+            self.by_trade[l.trade].push(i);
+        }
+        let stripped = Supplier {
+            siret: s.siret.clone(),
+            kinds: s.kinds.clone(),
+            inferred_kinds: s.inferred_kinds.clone(),
+            ess: s.ess,
+            esus: s.esus,
+            closed: s.closed,
+            address: crate::model::supplier::Address { commune: s.address.commune.clone(), ..Default::default() },
+            location: s.location,
+            activities: s
+                .activities
+                .iter()
+                .map(|a| crate::model::supplier::Activity { label: None, cpv: Vec::new(), modes: a.modes.clone(), zone: a.zone.clone() })
+                .collect(),
+            ..Default::default()
+        };
+        self.facts.push(Fact { supplier: stripped, links });
+    }
+
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
+    /// Number of suppliers with an activity or offer of each trade (catalogue order).
+    pub fn suppliers_per_trade(&self) -> Vec<usize> {
+        self.by_trade.iter().map(Vec::len).collect()
+    }
+}
+
+/// Generated needs and their ground truth, in the same order.
+#[derive(Debug, Clone, Default)]
+pub struct NeedSet {
+    pub needs: Vec<Need>,
+    pub truth: Vec<NeedTruth>,
+}
+
+/// Context shared by the text builders of one need.
+struct Ctx<'a> {
+    buyer: String,
+    city: String,
+    postcode: String,
+    commune: &'a Commune,
+    reserved: Option<Reserved>,
+    social_clause: bool,
+    deadline: Option<String>,
+    amount_eur: Option<f64>,
+    cpv: Vec<String>,
+}
+
+/// A plausible number for a `{n}` in a specification sentence.
+fn number_for(rng: &mut Rng, sentence: &str) -> String {
+    let (lo, hi) = if sentence.contains("hectares") {
+        (2, 40)
+    } else if sentence.contains("m²") {
+        (300, 12_000)
+    } else if sentence.contains("repas") {
+        (80, 2_500)
+    } else if sentence.contains(" kg") {
+        (50, 1_500)
+    } else if sentence.contains("tonnes") {
+        (2, 300)
+    } else if sentence.contains("plis") || sentence.contains("exemplaires") {
+        (1_000, 60_000)
+    } else if sentence.contains("fois par an") {
+        (2, 12)
+    } else if sentence.contains("mètres linéaires") {
+        (20, 900)
+    } else {
+        (5, 400)
+    };
+    let n = rng.range_i64(lo, hi) as u64;
+    thousands(n)
+}
+
+fn detail(rng: &mut Rng, t: &Trade) -> String {
+    let d = rng.pick(t.buyer_details);
+    let n = number_for(rng, d);
+    fill(d, &[("n", &n)])
+}
+
+fn details(rng: &mut Rng, t: &Trade, k: usize) -> Vec<String> {
+    pick_distinct(rng, t.buyer_details, k)
+        .into_iter()
+        .map(|d| {
+            let n = number_for(rng, d);
+            fill(d, &[("n", &n)])
+        })
+        .collect()
+}
+
+const MONTHS: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+
+fn date_fr(iso: &str) -> String {
+    let mut it = iso.split('-');
+    let (y, m, d) = (it.next().unwrap_or(""), it.next().and_then(|m| m.parse::<usize>().ok()).unwrap_or(1), it.next().unwrap_or(""));
+    format!("{} {} {y}", d.trim_start_matches('0'), MONTHS[(m - 1).min(11)])
+}
+
+fn reserved_sentence(route: Reserved) -> &'static str {
+    match route {
+        Reserved::L2113_12 => "Marché réservé : en application de l'article L2113-12 du code de la commande publique, le présent marché est réservé aux entreprises adaptées et aux établissements et services d'aide par le travail.",
+        Reserved::L2113_13 => "Marché réservé : en application de l'article L2113-13 du code de la commande publique, le présent marché est réservé aux structures d'insertion par l'activité économique (SIAE).",
+        Reserved::L2113_12_13 => "Marché réservé : en application des articles L2113-12 et L2113-13 du code de la commande publique, le présent marché est réservé aux entreprises adaptées, aux ESAT et aux structures d'insertion par l'activité économique.",
+        Reserved::L2113_13_1 => "Marché réservé aux structures équivalentes au sens de l'article L2113-13-1 du code de la commande publique.",
+        Reserved::L2113_15 => "Marché réservé : en application de l'article L2113-15 du code de la commande publique, le présent marché est réservé aux entreprises de l'économie sociale et solidaire.",
+    }
+}
+
+fn short_reserved(route: Reserved) -> &'static str {
+    match route {
+        Reserved::L2113_12 => "Marché réservé aux ESAT et entreprises adaptées.",
+        Reserved::L2113_13 => "Marché réservé aux structures d'insertion (SIAE).",
+        Reserved::L2113_12_13 => "Marché réservé ESAT, EA et SIAE.",
+        Reserved::L2113_13_1 => "Marché réservé aux structures équivalentes.",
+        Reserved::L2113_15 => "Marché réservé aux entreprises de l'ESS.",
+    }
+}
+
+fn social_sentence(rng: &mut Rng) -> String {
+    let hours = 35 * rng.range_i64(4, 60);
+    format!(
+        "Clause sociale : le présent marché comporte une clause d'insertion (article L2112-2 du code de la commande publique) ; le titulaire réservera au moins {} heures de travail à des personnes éloignées de l'emploi, directement ou en recourant à une structure d'insertion.",
+        thousands(hours as u64)
+    )
+}
+
+fn notice(rng: &mut Rng, ctx: &Ctx, title: &str, body: &[String]) -> String {
+    let r = Referential::get();
+    let mut out: Vec<String> = Vec::new();
+    out.push(rng.pick(&["AVIS D'APPEL PUBLIC À LA CONCURRENCE", "AVIS DE MARCHÉ", "Avis de consultation – marché à procédure adaptée"]).to_string());
+    out.push(format!("Identification de l'acheteur : {}.", ctx.buyer));
+    out.push(format!(
+        "Type de procédure : {}.",
+        rng.pick(&["procédure adaptée ouverte (article R2123-1 du code de la commande publique)", "appel d'offres ouvert", "procédure adaptée"])
+    ));
+    out.push(format!("Objet de la consultation : {title}."));
+    out.extend(body.iter().cloned());
+    let years = rng.range_i64(1, 3);
+    let max = ctx.amount_eur.map(|a| format!(" avec un maximum de {} € HT", thousands(a as u64))).unwrap_or_default();
+    out.push(format!(
+        "Il s'agit d'un accord-cadre à bons de commande mono-attributaire, sans minimum{max}, conclu pour une durée d'un an reconductible {years} fois."
+    ));
+    out.push(format!("Lieu principal d'exécution : {} ({}).", ctx.city, ctx.postcode));
+    if let Some(route) = ctx.reserved {
+        out.push(reserved_sentence(route).to_string());
+    }
+    if ctx.social_clause {
+        out.push(social_sentence(rng));
+    }
+    if let Some(code) = ctx.cpv.first()
+        && rng.chance(0.6)
+    {
+        let label = r.cpv.get(code).map(|c| c.label().to_string()).unwrap_or_default();
+        out.push(format!("Classification CPV principale : {code} ({label})."));
+    }
+    out.push("Les prestations sont définies au cahier des clauses techniques particulières (CCTP) ; les conditions administratives figurent au cahier des clauses administratives particulières (CCAP).".to_string());
+    out.push("Le dossier de consultation des entreprises (DCE) est téléchargeable gratuitement sur le profil d'acheteur.".to_string());
+    out.push("Conditions de participation : chaque candidat produit les formulaires DC1 et DC2 ou le DUME, ses attestations d'assurance et une liste de références de moins de trois ans pour des prestations similaires. Le titulaire pressenti produira les certificats fiscaux et sociaux.".to_string());
+    let vt = [50, 55, 60, 70][rng.index(4)];
+    let insertion = if ctx.social_clause && rng.chance(0.5) { ", performance en matière d'insertion professionnelle (10 %)" } else { "" };
+    let price = if insertion.is_empty() { 100 - vt } else { 90 - vt };
+    out.push(format!(
+        "Critères d'attribution : offre économiquement la plus avantageuse appréciée en fonction des critères suivants : valeur technique ({vt} %), prix ({price} %){insertion}."
+    ));
+    out.push(format!("Variantes : {}. Visite sur site : {}.", rng.pick(&["non autorisées", "autorisées"]), rng.pick(&["obligatoire", "facultative", "conseillée"])));
+    if let Some(d) = &ctx.deadline {
+        out.push(format!("Date limite de réception des candidatures et des offres : {} à 12 h 00.", date_fr(d)));
+    }
+    out.push("Les candidatures et les offres seront entièrement rédigées en langue française. Le pouvoir adjudicateur se réserve la possibilité de négocier avec les candidats ayant présenté les trois meilleures offres.".to_string());
+    let tribunal = r.region(&ctx.commune.region).and_then(|g| r.commune(&g.chef_lieu)).map(|c| city_display(&c.name).to_string()).unwrap_or_else(|| ctx.city.clone());
+    out.push(format!("Instance chargée des procédures de recours : Tribunal administratif {}.", de_city(&tribunal)));
+    out.join("\n")
+}
+
+fn pick_trade(rng: &mut Rng, filter: impl Fn(&Trade) -> bool) -> usize {
+    let w: Vec<f64> = TRADES.iter().map(|t| if filter(t) { t.demand } else { 0.0 }).collect();
+    rng.weighted(&w)
+}
+
+fn need_cpv(rng: &mut Rng, t: &Trade, style: Style) -> Vec<String> {
+    let r = Referential::get();
+    let canon = |c: &str| r.cpv.get(c).map(|x| x.code.clone()).expect("catalogue CPV exists");
+    let choice = match style {
+        Style::CodeOnly => {
+            if rng.chance(0.6) {
+                2
+            } else {
+                1
+            }
+        }
+        Style::Ambiguous => {
+            if rng.chance(0.5) {
+                0
+            } else {
+                1 + rng.index(3)
+            }
+        }
+        _ => rng.weighted(&[0.45, 0.25, 0.15, 0.15]),
+    };
+    match choice {
+        0 => Vec::new(),
+        1 => vec![canon(*rng.pick(t.buyer_cpv))],
+        2 => vec![canon(*rng.pick(t.own_cpv))],
+        _ => {
+            // A coarser code than suppliers use: a strict ancestor of one of the trade's codes.
+            let own = rng.pick(t.own_cpv);
+            let ancestors = r.cpv.ancestors(own);
+            let coarser: Vec<&str> = ancestors.iter().skip(1).filter(|c| c.level >= 2).map(|c| c.code.as_str()).collect();
+            if coarser.is_empty() { vec![canon(own)] } else { vec![rng.pick(&coarser).to_string()] }
+        }
+    }
+}
+
+fn need_modes(rng: &mut Rng, t: &Trade) -> Vec<Mode> {
+    if !rng.chance(0.3) {
+        return Vec::new();
+    }
+    let staffing_p = match t.key {
+        "reception" => 0.4,
+        "moving" | "cleaning" | "green_spaces" | "building_maintenance" => 0.12,
+        _ => 0.0,
+    };
+    if rng.chance(staffing_p) {
+        return vec![Mode::Staffing];
+    }
+    if t.modes.len() > 1 {
+        vec![*rng.pick(t.modes)]
+    } else {
+        t.modes.to_vec()
+    }
+}
+
+fn perimeter(rng: &mut Rng, reach: Reach, c: &Commune) -> Option<Perimeter> {
+    let w = World::get();
+    let national_p = if reach == Reach::National { 0.25 } else { 0.06 };
+    let x = rng.f64();
+    if x < 0.5 {
+        return None;
+    }
+    if x < 0.5 + national_p {
+        return Some(Perimeter { national: Some(true), ..Default::default() });
+    }
+    if rng.chance(0.45) {
+        let choices: &[f64] = match reach {
+            Reach::Local => &[1.0, 5.0, 10.0, 15.0, 20.0, 30.0],
+            Reach::Regional => &[10.0, 20.0, 30.0, 50.0, 80.0],
+            Reach::National => &[50.0, 100.0, 200.0],
+        };
+        return Some(Perimeter { radius_km: Some(*rng.pick(choices)), ..Default::default() });
+    }
+    let areas = match rng.weighted(&[0.45, 0.2, 0.15, 0.2]) {
+        0 => vec![format!("dept:{}", c.dept)],
+        1 => match &c.epci {
+            Some(e) => vec![format!("epci:{e}")],
+            None => vec![format!("dept:{}", c.dept)],
+        },
+        2 => vec![format!("region:{}", c.region)],
+        _ => {
+            let mut v = vec![format!("dept:{}", c.dept)];
+            if let Some(n) = w.dept_neighbours.get(&c.dept).and_then(|n| n.first()) {
+                v.push(format!("dept:{n}"));
+            }
+            v
+        }
+    };
+    Some(Perimeter { areas: Some(areas), ..Default::default() })
+}
+
+fn reserved(rng: &mut Rng) -> Option<Reserved> {
+    match rng.weighted(&[55.0, 12.0, 12.0, 8.0, 13.0]) {
+        1 => Some(Reserved::L2113_12),
+        2 => Some(Reserved::L2113_13),
+        3 => Some(Reserved::L2113_12_13),
+        4 => Some(Reserved::L2113_15),
+        _ => None,
+    }
+}
+
+fn amount(rng: &mut Rng, t: &Trade) -> f64 {
+    let (lo, hi) = t.amount_eur;
+    let x = (lo.ln() + rng.f64() * (hi.ln() - lo.ln())).exp();
+    let unit = if x >= 100_000.0 { 5_000.0 } else if x >= 10_000.0 { 500.0 } else { 100.0 };
+    (x / unit).round() * unit
+}
+
+fn deadline(rng: &mut Rng) -> String {
+    let days = REFERENCE_UNIX_S / 86_400 + 10 + rng.below(110);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The commune a need is placed in: near a supplier of the trade most of the time.
+fn place_commune(rng: &mut Rng, base: &TruthBase, trade: usize) -> &'static Commune {
+    let r = Referential::get();
+    let w = World::get();
+    let candidates = &base.by_trade[trade];
+    let anchor: Option<&Supplier> = if !candidates.is_empty() && rng.chance(0.65) {
+        Some(&base.facts[candidates[rng.index(candidates.len())] as usize].supplier)
+    } else if !base.is_empty() {
+        Some(&base.facts[rng.index(base.len())].supplier)
+    } else {
+        None
+    };
+    let home = anchor.and_then(|s| r.commune(&s.address.commune));
+    let Some(home) = home else { return w.sample_commune(rng, None, 0.0) };
+    let picked = match rng.weighted(&[0.35, 0.4, 0.25]) {
+        0 => Some(home),
+        1 => w.sample_in_dept(rng, &home.dept),
+        _ => w.sample_in_region(rng, &home.region),
+    };
+    // Arrondissement and city rows: draw within the usable set only.
+    match picked {
+        Some(c) if c.center.is_some() || r.communes.centre(c).is_some() => c,
+        _ => w.sample_in_dept(rng, &home.dept).unwrap_or_else(|| w.sample_commune(rng, None, 0.0)),
+    }
+}
+
+fn make_place(rng: &mut Rng, c: &Commune) -> Place {
+    let r = Referential::get();
+    if rng.chance(0.75) {
+        let code = match (&c.kind, &c.parent) {
+            (CommuneKind::Arrondissement, Some(p)) if rng.chance(0.4) => p.clone(),
+            _ => c.code.clone(),
+        };
+        return Place { commune: Some(code), ..Default::default() };
+    }
+    let centre = r.communes.centre(c).expect("need communes have a centre");
+    let p = jitter(rng, centre, 0.8);
+    Place { commune: None, lat: Some(p.lat), lon: Some(p.lon) }
+}
+
+/// Generate need `index` of `seed` and its ground truth.
+fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
+    let r = Referential::get();
+    let mut rng = Rng::new(sub_seed(seed, STREAM_NEED, index));
+    let weights: Vec<f64> = Style::ALL.iter().map(|s| s.weight()).collect();
+    let style = Style::ALL[rng.weighted(&weights)];
+
+    let trades: Vec<usize> = match style {
+        Style::MultiLot => {
+            let (a, b) = LOT_PAIRS[rng.index(LOT_PAIRS.len())];
+            let (a, b) = (catalog::trade_index(a).expect("lot trade"), catalog::trade_index(b).expect("lot trade"));
+            if rng.chance(0.5) { vec![a, b] } else { vec![b, a] }
+        }
+        Style::Ambiguous => vec![pick_trade(&mut rng, |t| !t.ambiguous_titles.is_empty())],
+        _ => vec![pick_trade(&mut rng, |_| true)],
+    };
+    let t = &TRADES[trades[0]];
+    let commune = place_commune(&mut rng, base, trades[0]);
+    let place = make_place(&mut rng, commune);
+    let city = city_display(&r.communes.city_of(commune).name).to_string();
+    let pb = public_buyer(&mut rng, commune);
+    let buyer_siret = pb.siren.as_ref().filter(|_| rng.chance(0.6)).map(|s| if rng.chance(0.5) { s.clone() } else { complete_siret(&format!("{s}0001")) });
+    let reserved = reserved(&mut rng);
+    let social_clause = rng.chance(if reserved.is_some() { 0.1 } else { 0.35 });
+    let mut cpv = need_cpv(&mut rng, t, style);
+    if style == Style::MultiLot && !cpv.is_empty() {
+        for c in need_cpv(&mut rng, &TRADES[trades[1]], Style::CodeOnly) {
+            if !cpv.contains(&c) {
+                cpv.push(c);
+            }
+        }
+    }
+    let ctx = Ctx {
+        buyer: pb.name.clone(),
+        city: city.clone(),
+        postcode: commune.postcodes.first().cloned().unwrap_or_default(),
+        commune,
+        reserved,
+        social_clause,
+        deadline: rng.chance(0.8).then(|| deadline(&mut rng)),
+        amount_eur: rng.chance(0.7).then(|| amount(&mut rng, t)),
+        cpv: cpv.clone(),
+    };
+
+    let (title, description) = match style {
+        Style::ShortTitle => {
+            let mut title = rng.pick(t.buyer_titles).to_string();
+            if rng.chance(0.3) {
+                title = format!("{title} – {city}");
+            }
+            let desc = match rng.index(3) {
+                0 => String::new(),
+                1 => format!("Secteur : {city}."),
+                _ => format!("{} {}", detail(&mut rng, t), if reserved.is_some() && rng.chance(0.5) { short_reserved(reserved.expect("checked")) } else { "" }).trim().to_string(),
+            };
+            (title, desc)
+        }
+        Style::Plain => {
+            let mut parts = vec![format!(
+                "{} {} un prestataire pour {}.",
+                ctx.buyer,
+                rng.pick(&["recherche", "souhaite confier à", "lance une consultation afin de retenir"]),
+                rng.pick(t.buyer_objects)
+            )];
+            let k = 1 + rng.index(2);
+            parts.extend(details(&mut rng, t, k));
+            parts.push(format!("Les prestations sont réalisées {}.", a_city(&city)));
+            if let Some(route) = reserved {
+                parts.push(short_reserved(route).to_string());
+            }
+            if social_clause {
+                parts.push("Le marché comporte une clause d'insertion sociale.".to_string());
+            }
+            (rng.pick(t.buyer_titles).to_string(), parts.join(" "))
+        }
+        Style::Keywords => {
+            let k = 3 + rng.index(3);
+            let kws: Vec<&str> = pick_distinct(&mut rng, t.buyer_keywords, k).into_iter().copied().collect();
+            let mut desc = format!("{} – secteur {city}", kws.join(" / "));
+            if let Some(a) = ctx.amount_eur {
+                desc.push_str(&format!(" – budget {} € HT", thousands(a as u64)));
+            }
+            if let Some(route) = reserved {
+                desc.push_str(&format!(" – {}", route.as_str()));
+            }
+            (rng.pick(t.buyer_titles).to_string(), desc)
+        }
+        Style::Colloquial => {
+            let what = rng.pick(t.colloquial);
+            let pop = thousands(u64::from(r.communes.city_of(commune).population.max(50)));
+            let mut desc = format!(
+                "Bonjour, nous sommes une commune de {pop} habitants et nous cherchons quelqu'un pour {what}. {}",
+                rng.pick(&[
+                    "Idéalement une structure d'insertion ou un ESAT du coin.",
+                    "Nous aimerions travailler avec une structure locale.",
+                    "Merci de nous envoyer un devis au secrétariat de mairie.",
+                    "C'est assez urgent.",
+                ])
+            );
+            if let Some(route) = reserved {
+                desc.push(' ');
+                desc.push_str(short_reserved(route));
+            }
+            let title = if rng.chance(0.5) { capitalize(what) } else { rng.pick(&["Recherche prestataire", "Besoin d'un coup de main", "Demande de devis"]).to_string() };
+            (title, desc)
+        }
+        Style::TenderNotice => {
+            let title = match rng.index(3) {
+                0 => format!("Accord-cadre – {}", lowercase_first(*rng.pick(t.buyer_titles))),
+                1 => format!("MAPA 2026-{:03} : {}", 1 + rng.below(240), rng.pick(t.buyer_titles)),
+                _ => rng.pick(t.buyer_titles).to_string(),
+            };
+            let mut body = vec![format!("Le présent marché a pour objet {}.", rng.pick(t.buyer_objects))];
+            let k = 1 + rng.index(3);
+            body.extend(details(&mut rng, t, k));
+            body.push("Le titulaire exécute les prestations conformément aux stipulations du CCTP et sous le contrôle du représentant du pouvoir adjudicateur.".to_string());
+            let text = notice(&mut rng, &ctx, &title, &body);
+            (title, text)
+        }
+        Style::CodeOnly => {
+            let title = match rng.index(3) {
+                0 => format!("Marché de services n°2026-{:03}", 1 + rng.below(400)),
+                1 => format!("Prestations de services récurrentes – lot n°{}", 1 + rng.below(6)),
+                _ => format!("Consultation {}-{:02}", 2026, 1 + rng.below(60)),
+            };
+            let body = vec!["Le présent marché a pour objet les prestations décrites au CCTP joint au dossier de consultation.".to_string()];
+            let text = notice(&mut rng, &ctx, &title, &body);
+            (title, text)
+        }
+        Style::Ambiguous => {
+            let title = rng.pick(t.ambiguous_titles).to_string();
+            let desc = if rng.chance(0.7) { format!("{} Lieu : {city}.", detail(&mut rng, t)) } else { String::new() };
+            (title, desc)
+        }
+        Style::MultiLot => {
+            let t2 = &TRADES[trades[1]];
+            let (a, b) = (rng.pick(t.buyer_titles).to_string(), rng.pick(t2.buyer_titles).to_string());
+            let title = if rng.chance(0.5) {
+                format!("{a} et {}", lowercase_first(&b))
+            } else {
+                format!("Marché alloti : {} (2 lots)", lowercase_first(&a))
+            };
+            let mut body = vec![format!(
+                "La consultation porte sur {} et sur {}. Elle est allotie comme suit :",
+                rng.pick(t.buyer_objects),
+                rng.pick(t2.buyer_objects)
+            )];
+            body.push(format!("Lot n°1 : {a}. {}", detail(&mut rng, t)));
+            body.push(format!("Lot n°2 : {b}. {}", detail(&mut rng, t2)));
+            body.push("Les candidats peuvent soumissionner pour un ou plusieurs lots ; chaque lot fait l'objet d'un marché distinct.".to_string());
+            let text = notice(&mut rng, &ctx, &title, &body);
+            (title, text)
+        }
+    };
+
+    let need = Need {
+        id: Some(format!("syn-{seed}-{index:05}")),
+        buyer: Buyer { name: pb.name, siret: buyer_siret },
+        title,
+        description,
+        cpv,
+        perimeter: perimeter(&mut rng, t.reach, commune),
+        place,
+        reserved,
+        social_clause,
+        modes: need_modes(&mut rng, t),
+        amount_eur: ctx.amount_eur,
+        deadline: ctx.deadline.clone(),
+        ..Default::default()
+    };
+    let truth = judge(&need, style, &trades, base);
+    (need, truth)
+}
+
+/// Grade every supplier of the intended and related trades for a need.
+fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedTruth {
+    let related: Vec<usize> = trades
+        .iter()
+        .flat_map(|&t| TRADES[t].related.iter().filter_map(|k| catalog::trade_index(k)))
+        .filter(|t| !trades.contains(t))
+        .fold(Vec::new(), |mut v, t| {
+            if !v.contains(&t) {
+                v.push(t);
+            }
+            v
+        });
+    let mut candidates: Vec<u32> = trades.iter().chain(&related).flat_map(|&t| base.by_trade[t].iter().copied()).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut relevant = Vec::new();
+    let mut excluded = Exclusions::default();
+    let mut num_same_trade = 0;
+    for i in candidates {
+        let f = &base.facts[i as usize];
+        let (grade, why) = truth::grade_with_reason(need, &f.supplier, &f.links, trades);
+        if f.links.iter().any(|l| trades.contains(&l.trade)) {
+            num_same_trade += 1;
+            if grade < 2 {
+                for v in why {
+                    match v {
+                        Violation::Geography => excluded.geography += 1,
+                        Violation::Reserved => excluded.reserved += 1,
+                        Violation::Modes => excluded.modes += 1,
+                        Violation::Closed => excluded.closed += 1,
+                    }
+                }
+            }
+        }
+        if grade > 0 {
+            relevant.push(Judgement { siret: f.supplier.siret.clone(), grade });
+        }
+    }
+    relevant.sort_by(|a, b| b.grade.cmp(&a.grade).then_with(|| a.siret.cmp(&b.siret)));
+    NeedTruth {
+        need_id: need.id.clone().unwrap_or_default(),
+        trades: trades.iter().map(|&t| TRADES[t].key.to_string()).collect(),
+        related_trades: related.iter().map(|&t| TRADES[t].key.to_string()).collect(),
+        style: style.as_str().to_string(),
+        relevant,
+        num_same_trade,
+        excluded,
+    }
+}
+
+/// Generate `m` needs of `seed` against `base`, with their ground truth.
+pub fn generate_needs_from(seed: u64, m: usize, base: &TruthBase) -> NeedSet {
+    let mut set = NeedSet { needs: Vec::with_capacity(m), truth: Vec::with_capacity(m) };
+    for i in 0..m as u64 {
+        let (n, t) = make_need(seed, i, base);
+        set.needs.push(n);
+        set.truth.push(t);
+    }
+    set
+}
