@@ -27,16 +27,20 @@ pub fn public_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
     let r = Referential::get();
     let city_c = r.communes.city_of(c);
     let city = city_display(&city_c.name).to_string();
-    let big = city_c.population >= 20_000;
+    let pop = city_c.population;
     let family = {
-        let w = [45.0, 20.0, 10.0, 4.0, if big { 6.0 } else { 1.0 }, 5.0, 5.0, if big { 5.0 } else { 1.0 }];
+        // commune, EPCI, département, region, hospital, CCAS, school, social landlord
+        let w = [
+            45.0,
+            20.0,
+            10.0,
+            4.0,
+            if pop >= 10_000 { 6.0 } else { 0.0 },
+            if pop >= 2_000 { 5.0 } else { 0.0 },
+            if pop >= 3_000 { 5.0 } else { 0.0 },
+            if pop >= 10_000 { 5.0 } else { 0.0 },
+        ];
         rng.weighted(&w)
-    };
-    let gen_siren = |rng: &mut Rng, dept: &str| {
-        // Public bodies' SIRENs start with 2; the département code gives them a local flavour.
-        let d: String = dept.chars().filter(char::is_ascii_digit).take(2).collect();
-        let prefix = format!("2{:0>2}{:05}", d, rng.below(100_000));
-        complete_siren(&prefix[..8])
     };
     match family {
         1 => {
@@ -65,6 +69,32 @@ pub fn public_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
         7 => PublicBuyer { name: format!("{city} Habitat"), siren: rng.chance(0.3).then(|| gen_siren(rng, &c.dept)), family: "bailleur_social" },
         _ => commune_buyer(rng, &city, c, gen_siren),
     }
+}
+
+/// A commune or, one time in three, its EPCI: the buyers closest to the ground.
+pub fn local_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
+    let r = Referential::get();
+    if rng.chance(0.33)
+        && let Some(e) = c.epci.as_deref().and_then(|e| r.epci(e))
+    {
+        return PublicBuyer { name: e.name.clone(), siren: Some(e.siren.clone()), family: "epci" };
+    }
+    let city = city_display(&r.communes.city_of(c).name).to_string();
+    commune_buyer(rng, &city, c, gen_siren)
+}
+
+/// The town hall of `c`'s commune.
+pub fn town_hall(rng: &mut Rng, c: &Commune) -> PublicBuyer {
+    let r = Referential::get();
+    let city = city_display(&r.communes.city_of(c).name).to_string();
+    commune_buyer(rng, &city, c, gen_siren)
+}
+
+fn gen_siren(rng: &mut Rng, dept: &str) -> String {
+    // Public bodies' SIRENs start with 2; the département code gives them a local flavour.
+    let d: String = dept.chars().filter(char::is_ascii_digit).take(2).collect();
+    let prefix = format!("2{:0>2}{:05}", d, rng.below(100_000));
+    complete_siren(&prefix)
 }
 
 fn commune_buyer(rng: &mut Rng, city: &str, c: &Commune, gen_siren: impl Fn(&mut Rng, &str) -> String) -> PublicBuyer {

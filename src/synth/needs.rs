@@ -14,10 +14,10 @@ use crate::model::ids::complete_siret;
 use crate::referential::{Commune, CommuneKind, Referential};
 use crate::util::Rng;
 
-use super::buyers::public_buyer;
+use super::buyers::{public_buyer, town_hall};
 use super::catalog::{self, LOT_PAIRS, Reach, TRADES, Trade, TradeLink};
 use super::places::{World, jitter};
-use super::text::{a_city, capitalize, city_display, de_city, fill, lowercase_first, pick_distinct, thousands};
+use super::text::{a_city, capitalize, city_display, de_city, fill_number, lowercase_first, pick_distinct, thousands};
 use super::truth::{self, Exclusions, Judgement, NeedTruth, Violation};
 use super::{civil_from_days, sub_seed, REFERENCE_UNIX_S};
 
@@ -164,44 +164,19 @@ struct Ctx<'a> {
     cpv: Vec<String>,
 }
 
-/// A plausible number for a `{n}` in a specification sentence.
-fn number_for(rng: &mut Rng, sentence: &str) -> String {
-    let (lo, hi) = if sentence.contains("hectares") {
-        (2, 40)
-    } else if sentence.contains("m²") {
-        (300, 12_000)
-    } else if sentence.contains("repas") {
-        (80, 2_500)
-    } else if sentence.contains(" kg") {
-        (50, 1_500)
-    } else if sentence.contains("tonnes") {
-        (2, 300)
-    } else if sentence.contains("plis") || sentence.contains("exemplaires") {
-        (1_000, 60_000)
-    } else if sentence.contains("fois par an") {
-        (2, 12)
-    } else if sentence.contains("mètres linéaires") {
-        (20, 900)
-    } else {
-        (5, 400)
-    };
-    let n = rng.range_i64(lo, hi) as u64;
-    thousands(n)
+fn rng_pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
+    items[rng.index(items.len())]
 }
 
 fn detail(rng: &mut Rng, t: &Trade) -> String {
-    let d = rng.pick(t.buyer_details);
-    let n = number_for(rng, d);
-    fill(d, &[("n", &n)])
+    let d = rng_pick(rng, t.buyer_details);
+    fill_number(rng, d)
 }
 
 fn details(rng: &mut Rng, t: &Trade, k: usize) -> Vec<String> {
     pick_distinct(rng, t.buyer_details, k)
         .into_iter()
-        .map(|d| {
-            let n = number_for(rng, d);
-            fill(d, &[("n", &n)])
-        })
+        .map(|d| fill_number(rng, d))
         .collect()
 }
 
@@ -466,7 +441,8 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
     let commune = place_commune(&mut rng, base, trades[0]);
     let place = make_place(&mut rng, commune);
     let city = city_display(&r.communes.city_of(commune).name).to_string();
-    let pb = public_buyer(&mut rng, commune);
+    // A small town writing in plain words is a town hall.
+    let pb = if style == Style::Colloquial { town_hall(&mut rng, commune) } else { public_buyer(&mut rng, commune) };
     let buyer_siret = pb.siren.as_ref().filter(|_| rng.chance(0.6)).map(|s| if rng.chance(0.5) { s.clone() } else { complete_siret(&format!("{s}0001")) });
     let reserved = reserved(&mut rng);
     let social_clause = rng.chance(if reserved.is_some() { 0.1 } else { 0.35 });
@@ -504,12 +480,13 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
             (title, desc)
         }
         Style::Plain => {
-            let mut parts = vec![format!(
-                "{} {} un prestataire pour {}.",
-                ctx.buyer,
-                rng.pick(&["recherche", "souhaite confier à", "lance une consultation afin de retenir"]),
-                rng.pick(t.buyer_objects)
-            )];
+            let object = *rng.pick(t.buyer_objects);
+            let opening = match rng.index(3) {
+                0 => format!("{} recherche un prestataire pour {object}.", ctx.buyer),
+                1 => format!("{} souhaite confier à un prestataire {object}.", ctx.buyer),
+                _ => format!("{} lance une consultation pour {object}.", ctx.buyer),
+            };
+            let mut parts = vec![opening];
             let k = 1 + rng.index(2);
             parts.extend(details(&mut rng, t, k));
             parts.push(format!("Les prestations sont réalisées {}.", a_city(&city)));
@@ -535,9 +512,11 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
         }
         Style::Colloquial => {
             let what = rng.pick(t.colloquial);
-            let pop = thousands(u64::from(r.communes.city_of(commune).population.max(50)));
+            let pop = r.communes.city_of(commune).population.max(50);
+            let who = if pop < 10_000 { format!("nous sommes une commune de {} habitants et nous", thousands(u64::from(pop))) } else { "le service technique de la mairie".to_string() };
+            let verb = if pop < 10_000 { "cherchons" } else { "cherche" };
             let mut desc = format!(
-                "Bonjour, nous sommes une commune de {pop} habitants et nous cherchons quelqu'un pour {what}. {}",
+                "Bonjour, {who} {verb} {what}. {}",
                 rng.pick(&[
                     "Idéalement une structure d'insertion ou un ESAT du coin.",
                     "Nous aimerions travailler avec une structure locale.",

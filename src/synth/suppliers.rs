@@ -13,11 +13,11 @@ use crate::model::supplier::{Activity, Address, Capacity, Contact, Mode, Offer, 
 use crate::referential::{Commune, CommuneKind, Referential};
 use crate::util::Rng;
 
-use super::buyers::public_buyer;
+use super::buyers::{local_buyer, public_buyer};
 use super::catalog::{Reach, TRADES, Trade};
 use super::places::{World, jitter, spread_km};
 use super::structures::{Profile, Structure, sample_profile};
-use super::text::{a_city, capitalize, city_display, de_city, fill, in_dept, in_region, join_fr, pick_distinct, slug};
+use super::text::{a_city, capitalize, city_display, de_city, fill, fill_number, in_dept, in_region, join_fr, pick_distinct, slug};
 use super::{SupplierOptions, sub_seed, timestamp_rfc3339, REFERENCE_UNIX_S};
 
 const STREAM_SUPPLIER: u64 = 0x5u64;
@@ -408,9 +408,10 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
     let num_refs = rng.weighted(&[0.25, 0.35, 0.25, 0.15]);
     for _ in 0..num_refs {
         let client_commune = w.sample_in_dept(&mut rng, &home.dept).unwrap_or(home);
-        let client = public_buyer(&mut rng, client_commune).name;
-        let n = (5 + rng.below(60)).to_string();
-        let work = capitalize(&fill(*rng.pick(t.works), &[("n", &n)]));
+        // Past clients are mostly communes and intercommunalities.
+        let client = if rng.chance(0.7) { local_buyer(&mut rng, client_commune).name } else { public_buyer(&mut rng, client_commune).name };
+        let template = t.works[rng.index(t.works.len())];
+        let work = capitalize(&fill_number(&mut rng, template));
         s.references.push(Reference { client, description: format!("{work}."), year: rng.chance(0.8).then(|| rng.range_i64(2016, 2025) as i32) });
     }
 

@@ -148,6 +148,69 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
+/// A plausible number for the `{n}` of a template, from the word that follows it
+/// (`{n} hectares`, `{n} repas`, `{n} m²`…), with French thousands separators.
+pub fn plausible_number(rng: &mut Rng, template: &str) -> String {
+    let after = template.split_once("{n}").map(|(_, a)| a).unwrap_or("");
+    let unit: String = after.chars().take(28).collect();
+    const RANGES: &[(&str, u64, u64)] = &[
+        ("hectares", 2, 40),
+        ("m²", 300, 12_000),
+        ("repas", 80, 2_500),
+        ("kg", 50, 1_500),
+        ("tonnes", 2, 300),
+        ("plis", 1_000, 60_000),
+        ("exemplaires", 1_000, 60_000),
+        ("fois par an", 2, 12),
+        ("interventions", 6, 40),
+        ("mètres linéaires", 20, 900),
+        ("sujets", 40, 2_500),
+        ("agents", 10, 450),
+        ("appels", 30, 400),
+        ("postes", 10, 600),
+        ("ordinateurs", 10, 600),
+        ("véhicules", 8, 180),
+        ("cycles", 10, 300),
+        ("vélos", 10, 300),
+        ("bornes", 5, 120),
+        ("conteneurs", 5, 120),
+        ("kits", 100, 5_000),
+        ("trousses", 100, 5_000),
+        ("stagiaires", 20, 600),
+        ("pages", 50, 2_000),
+        ("manifestations", 5, 60),
+        ("prestations", 5, 60),
+        ("logements", 20, 900),
+        ("bâtiments", 3, 60),
+        ("sites", 3, 60),
+        ("blocs-portes", 5, 120),
+        ("pièces", 5, 200),
+        ("points", 5, 40),
+        ("salles", 3, 40),
+        ("fenêtres", 10, 200),
+        ("platanes", 10, 400),
+        ("registres", 20, 800),
+        ("fauteuils", 6, 80),
+        ("invités", 60, 800),
+        ("exposants", 20, 200),
+        ("démarches", 5, 40),
+        ("cantines", 3, 30),
+        ("tenues", 20, 400),
+        ("visiteurs", 20, 400),
+    ];
+    let (lo, hi) = RANGES.iter().find(|(w, _, _)| unit.contains(w)).map(|(_, lo, hi)| (*lo, *hi)).unwrap_or((5, 100));
+    thousands(lo + rng.below(hi - lo + 1))
+}
+
+/// Fill the `{n}` of a template with a [`plausible_number`].
+pub fn fill_number(rng: &mut Rng, template: &str) -> String {
+    if !template.contains("{n}") {
+        return template.to_string();
+    }
+    let n = plausible_number(rng, template);
+    fill(template, &[("n", &n)])
+}
+
 /// `k` distinct elements (fewer when the slice is shorter), in random order.
 pub fn pick_distinct<'a, T>(rng: &mut Rng, items: &'a [T], k: usize) -> Vec<&'a T> {
     let mut idx: Vec<usize> = (0..items.len()).collect();
