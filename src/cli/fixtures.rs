@@ -1,8 +1,9 @@
 //! `essor fixtures`: write a synthetic data set — `suppliers.jsonl`, `needs.jsonl` and
 //! `needs_truth.jsonl` — byte-identical for the same arguments.
 //!
-//! Suppliers are streamed to the file one at a time, so memory stays small for millions of
-//! suppliers (only the few fields the ground truth needs are kept when needs are requested).
+//! Suppliers are generated in batches on all cores and streamed to the file in index order, so
+//! memory stays small for millions of suppliers (only the few fields the ground truth needs
+//! are kept when needs are requested) and the bytes do not depend on the number of threads.
 //! A summary goes to stderr; `--stats` prints the Markdown statistics on stdout. What this
 //! command does not do: import the files into a data directory (`essor import` does).
 
@@ -15,7 +16,7 @@ use anyhow::{Context, bail};
 use super::Outcome;
 use crate::referential::Referential;
 use crate::synth::stats::{NeedStats, SupplierStats, render};
-use crate::synth::{SupplierOptions, TruthBase, generate_needs_from, supplier_stream};
+use crate::synth::{Fact, SupplierOptions, TruthBase, generate_needs_from, generate_supplier};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,6 +49,34 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<BufWriter<File>> {
     Ok(BufWriter::with_capacity(1 << 20, f))
 }
 
+/// Suppliers per batch and thread.
+const BATCH: u64 = 4096;
+
+/// One thread's share of a batch: serialised lines, counters and truth facts.
+struct Part {
+    bytes: Result<Vec<u8>, serde_json::Error>,
+    stats: SupplierStats,
+    facts: Vec<Fact>,
+}
+
+fn generate_part(seed: u64, range: std::ops::Range<u64>, opts: &SupplierOptions, with_facts: bool) -> Part {
+    let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1800);
+    let mut stats = SupplierStats::default();
+    let mut facts = Vec::new();
+    for i in range {
+        let s = generate_supplier(seed, i, opts);
+        if let Err(e) = serde_json::to_writer(&mut bytes, &s) {
+            return Part { bytes: Err(e), stats, facts };
+        }
+        bytes.push(b'\n');
+        stats.add(&s);
+        if with_facts {
+            facts.push(Fact::of(&s));
+        }
+    }
+    Part { bytes: Ok(bytes), stats, facts }
+}
+
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(code) = &args.region
         && Referential::get().region(code).is_none()
@@ -66,21 +95,41 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bar
     });
 
+    // Suppliers are generated and serialised in batches on all cores; batches are written,
+    // counted and added to the truth base in index order, so the bytes do not depend on the
+    // number of threads.
+    let num_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let mut base = TruthBase::new();
     let mut sstats = SupplierStats::default();
     let mut out = create(&args.out, "suppliers.jsonl")?;
-    for (i, s) in supplier_stream(args.seed, args.suppliers, &opts).enumerate() {
-        serde_json::to_writer(&mut out, &s)?;
-        out.write_all(b"\n")?;
-        if args.needs > 0 {
-            base.push(&s);
+    let total = args.suppliers as u64;
+    let mut start = 0u64;
+    while start < total {
+        let end = (start + BATCH * num_threads as u64).min(total);
+        let parts: Vec<Part> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..num_threads as u64)
+                .map(|t| start + t * BATCH)
+                .take_while(|&lo| lo < end)
+                .map(|lo| {
+                    let hi = (lo + BATCH).min(end);
+                    let opts = &opts;
+                    let with_facts = args.needs > 0;
+                    scope.spawn(move || generate_part(args.seed, lo..hi, opts, with_facts))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("generator thread")).collect()
+        });
+        for part in parts {
+            out.write_all(&part.bytes?)?;
+            sstats.merge(part.stats);
+            for f in part.facts {
+                base.push_fact(f);
+            }
         }
-        sstats.add(&s);
-        if let Some(bar) = &progress
-            && i % 4096 == 0
-        {
-            bar.set_position(i as u64);
+        if let Some(bar) = &progress {
+            bar.set_position(end);
         }
+        start = end;
     }
     out.flush()?;
     if let Some(bar) = progress {

@@ -28,7 +28,7 @@ pub mod truth;
 
 use crate::model::supplier::Supplier;
 
-pub use needs::{NeedSet, Style, TruthBase, generate_needs_from};
+pub use needs::{Fact, NeedSet, Style, TruthBase, generate_needs_from};
 pub use suppliers::{SupplierStream, ZoneKind, generate_supplier};
 pub use truth::{HardRules, NeedTruth, Violation};
 

@@ -75,12 +75,35 @@ impl Style {
     }
 }
 
-/// What the ground truth needs to know about one supplier, without its texts.
+/// What the ground truth needs to know about one supplier, without its texts. Computing
+/// it is the costly part of [`TruthBase::push`], so it can be done on another thread.
 #[derive(Debug, Clone)]
-struct Fact {
+pub struct Fact {
     /// The supplier stripped of everything the hard rules do not read.
     supplier: Supplier,
     links: Vec<TradeLink>,
+}
+
+impl Fact {
+    pub fn of(s: &Supplier) -> Fact {
+        let stripped = Supplier {
+            siret: s.siret.clone(),
+            kinds: s.kinds.clone(),
+            inferred_kinds: s.inferred_kinds.clone(),
+            ess: s.ess,
+            esus: s.esus,
+            closed: s.closed,
+            address: crate::model::supplier::Address { commune: s.address.commune.clone(), ..Default::default() },
+            location: s.location,
+            activities: s
+                .activities
+                .iter()
+                .map(|a| crate::model::supplier::Activity { label: None, cpv: Vec::new(), modes: a.modes.clone(), zone: a.zone.clone() })
+                .collect(),
+            ..Default::default()
+        };
+        Fact { supplier: stripped, links: catalog::classify_supplier(s) }
+    }
 }
 
 /// The suppliers needs are generated against: their hard-rule facts and trades, indexed by
@@ -106,28 +129,16 @@ impl TruthBase {
 
     /// Add one supplier (its trades are recovered from its activities and offers).
     pub fn push(&mut self, s: &Supplier) {
-        let links = catalog::classify_supplier(s);
+        self.push_fact(Fact::of(s));
+    }
+
+    /// Add one supplier's [`Fact`]; suppliers must be added in file order.
+    pub fn push_fact(&mut self, f: Fact) {
         let i = self.facts.len() as u32;
-        for l in &links {
+        for l in &f.links {
             self.by_trade[l.trade].push(i);
         }
-        let stripped = Supplier {
-            siret: s.siret.clone(),
-            kinds: s.kinds.clone(),
-            inferred_kinds: s.inferred_kinds.clone(),
-            ess: s.ess,
-            esus: s.esus,
-            closed: s.closed,
-            address: crate::model::supplier::Address { commune: s.address.commune.clone(), ..Default::default() },
-            location: s.location,
-            activities: s
-                .activities
-                .iter()
-                .map(|a| crate::model::supplier::Activity { label: None, cpv: Vec::new(), modes: a.modes.clone(), zone: a.zone.clone() })
-                .collect(),
-            ..Default::default()
-        };
-        self.facts.push(Fact { supplier: stripped, links });
+        self.facts.push(f);
     }
 
     pub fn len(&self) -> usize {

@@ -22,9 +22,10 @@ pub struct SupplierStats {
     pub total: usize,
     /// By main trade (the first one recovered from the profile).
     pub per_trade: BTreeMap<&'static str, usize>,
-    pub per_region: BTreeMap<String, usize>,
+    /// By region code.
+    pub per_region: BTreeMap<&'static str, usize>,
     /// By declared kind; structures without kind count under `(none)`.
-    pub per_kind: BTreeMap<String, usize>,
+    pub per_kind: BTreeMap<&'static str, usize>,
     /// By zone type, over all activities; suppliers without activities count as `(no activity)`.
     pub per_zone: BTreeMap<&'static str, usize>,
     pub per_legal_form: BTreeMap<String, usize>,
@@ -44,13 +45,13 @@ impl SupplierStats {
         if let Some(l) = catalog::classify_supplier(s).first() {
             *self.per_trade.entry(TRADES[l.trade].key).or_default() += 1;
         }
-        let region = r.commune(&s.address.commune).and_then(|c| r.region(&c.region)).map(|g| format!("{} ({})", g.name, g.code)).unwrap_or_default();
+        let region = r.commune(&s.address.commune).map(|c| c.region.as_str()).unwrap_or("");
         *self.per_region.entry(region).or_default() += 1;
         if s.kinds.is_empty() {
-            *self.per_kind.entry("(none)".to_string()).or_default() += 1;
+            *self.per_kind.entry("(none)").or_default() += 1;
         }
         for k in &s.kinds {
-            *self.per_kind.entry(k.as_str().to_string()).or_default() += 1;
+            *self.per_kind.entry(k.as_str()).or_default() += 1;
         }
         if s.activities.is_empty() {
             *self.per_zone.entry("(no activity)").or_default() += 1;
@@ -66,8 +67,31 @@ impl SupplierStats {
         self.num_admin_naf += usize::from(s.naf.as_deref() == Some("88.10C"));
         self.num_multi_activity += usize::from(s.activities.len() > 1);
         // Stale: not updated in the year before the reference date.
-        let stale_before = super::timestamp_rfc3339(super::REFERENCE_UNIX_S - 365 * 86_400);
+        static STALE_BEFORE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let stale_before = STALE_BEFORE.get_or_init(|| super::timestamp_rfc3339(super::REFERENCE_UNIX_S - 365 * 86_400));
         self.num_stale += usize::from(s.updated_at.as_deref().is_some_and(|u| u < stale_before.as_str()));
+    }
+
+    /// Add another set of counters (for counting on several threads).
+    pub fn merge(&mut self, o: SupplierStats) {
+        fn add<K: Ord>(a: &mut BTreeMap<K, usize>, b: BTreeMap<K, usize>) {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+        }
+        self.total += o.total;
+        add(&mut self.per_trade, o.per_trade);
+        add(&mut self.per_region, o.per_region);
+        add(&mut self.per_kind, o.per_kind);
+        add(&mut self.per_zone, o.per_zone);
+        add(&mut self.per_legal_form, o.per_legal_form);
+        self.num_ess += o.num_ess;
+        self.num_esus += o.num_esus;
+        self.num_closed += o.num_closed;
+        self.num_with_location += o.num_with_location;
+        self.num_admin_naf += o.num_admin_naf;
+        self.num_multi_activity += o.num_multi_activity;
+        self.num_stale += o.num_stale;
     }
 }
 
@@ -130,8 +154,10 @@ pub fn render(s: &SupplierStats, n: &NeedStats) -> String {
         s.num_ess, s.num_esus, s.num_closed, s.num_with_location, s.num_admin_naf, s.num_multi_activity, s.num_stale
     );
     table(&mut out, "main trade", s.per_trade.iter().map(|(k, v)| (*k, *v)), s.total);
-    table(&mut out, "region", s.per_region.iter().map(|(k, v)| (k.as_str(), *v)), s.total);
-    table(&mut out, "kind", s.per_kind.iter().map(|(k, v)| (k.as_str(), *v)), s.total);
+    let r = Referential::get();
+    let region_name = |code: &str| r.region(code).map(|g| format!("{} ({code})", g.name)).unwrap_or_else(|| code.to_string());
+    table(&mut out, "region", s.per_region.iter().map(|(k, v)| (region_name(k), *v)), s.total);
+    table(&mut out, "kind", s.per_kind.iter().map(|(k, v)| (*k, *v)), s.total);
     let zones: usize = s.per_zone.values().sum();
     table(&mut out, "zone type (per activity)", s.per_zone.iter().map(|(k, v)| (*k, *v)), zones);
     table(&mut out, "legal form", s.per_legal_form.iter().map(|(k, v)| (k.as_str(), *v)), s.total);

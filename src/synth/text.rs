@@ -152,53 +152,46 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
 /// (`{n} hectares`, `{n} repas`, `{n} m²`…), with French thousands separators.
 pub fn plausible_number(rng: &mut Rng, template: &str) -> String {
     let after = template.split_once("{n}").map(|(_, a)| a).unwrap_or("");
-    let unit: String = after.chars().take(28).collect();
-    const RANGES: &[(&str, u64, u64)] = &[
-        ("hectares", 2, 40),
-        ("m²", 300, 12_000),
-        ("repas", 80, 2_500),
-        ("kg", 50, 1_500),
-        ("tonnes", 2, 300),
-        ("plis", 1_000, 60_000),
-        ("exemplaires", 1_000, 60_000),
-        ("fois par an", 2, 12),
-        ("interventions", 6, 40),
-        ("mètres linéaires", 20, 900),
-        ("sujets", 40, 2_500),
-        ("agents", 10, 450),
-        ("appels", 30, 400),
-        ("postes", 10, 600),
-        ("ordinateurs", 10, 600),
-        ("véhicules", 8, 180),
-        ("cycles", 10, 300),
-        ("vélos", 10, 300),
-        ("bornes", 5, 120),
-        ("conteneurs", 5, 120),
-        ("kits", 100, 5_000),
-        ("trousses", 100, 5_000),
-        ("stagiaires", 20, 600),
-        ("pages", 50, 2_000),
-        ("manifestations", 5, 60),
-        ("prestations", 5, 60),
-        ("logements", 20, 900),
-        ("bâtiments", 3, 60),
-        ("sites", 3, 60),
-        ("blocs-portes", 5, 120),
-        ("pièces", 5, 200),
-        ("points", 5, 40),
-        ("salles", 3, 40),
-        ("fenêtres", 10, 200),
-        ("platanes", 10, 400),
-        ("registres", 20, 800),
-        ("fauteuils", 6, 80),
-        ("invités", 60, 800),
-        ("exposants", 20, 200),
-        ("démarches", 5, 40),
-        ("cantines", 3, 30),
-        ("tenues", 20, 400),
-        ("visiteurs", 20, 400),
-    ];
-    let (lo, hi) = RANGES.iter().find(|(w, _, _)| unit.contains(w)).map(|(_, lo, hi)| (*lo, *hi)).unwrap_or((5, 100));
+    let word = after.trim_start().split([' ', '.', ',', ')']).next().unwrap_or("");
+    let (lo, hi): (u64, u64) = match word {
+        "hectares" => (2, 40),
+        "m²" => (300, 12_000),
+        "repas" => (80, 2_500),
+        "kg" => (50, 1_500),
+        "tonnes" => (2, 300),
+        "plis" | "exemplaires" => (1_000, 60_000),
+        "fois" => (2, 12),
+        "interventions" => (6, 40),
+        "mètres" => (20, 900),
+        "sujets" => (40, 2_500),
+        "agents" => (10, 450),
+        "appels" => (30, 400),
+        "postes" | "ordinateurs" => (10, 600),
+        "véhicules" => (8, 180),
+        "cycles" | "vélos" => (10, 300),
+        "bornes" | "conteneurs" => (5, 120),
+        "kits" | "trousses" => (100, 5_000),
+        "stagiaires" => (20, 600),
+        "pages" => (50, 2_000),
+        "manifestations" | "prestations" => (5, 60),
+        "logements" => (20, 900),
+        "bâtiments" | "sites" => (3, 60),
+        "blocs-portes" => (5, 120),
+        "pièces" => (5, 200),
+        "points" => (5, 40),
+        "salles" => (3, 40),
+        "fenêtres" => (10, 200),
+        "platanes" => (10, 400),
+        "registres" => (20, 800),
+        "fauteuils" => (6, 80),
+        "invités" => (60, 800),
+        "exposants" => (20, 200),
+        "démarches" => (5, 40),
+        "cantines" => (3, 30),
+        "tenues" => (20, 400),
+        "visiteurs" => (20, 400),
+        _ => (5, 100),
+    };
     thousands(lo + rng.below(hi - lo + 1))
 }
 
@@ -297,6 +290,17 @@ mod tests {
     fn slug_is_ascii_and_bounded() {
         assert_eq!(slug("Les Jardins d'Albi", 30), "les-jardins-d-albi");
         assert!(slug("Établissement très long nom", 10).len() <= 10);
+    }
+
+    #[test]
+    fn numbers_fit_their_unit() {
+        let mut rng = Rng::new(1);
+        for _ in 0..200 {
+            let n: u64 = plausible_number(&mut rng, "{n} hectares de parcs").replace('\u{202f}', "").parse().unwrap();
+            assert!((2..=40).contains(&n));
+            let n: u64 = plausible_number(&mut rng, "routage à {n} exemplaires.").replace('\u{202f}', "").parse().unwrap();
+            assert!(n >= 1000);
+        }
     }
 
     #[test]

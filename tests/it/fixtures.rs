@@ -41,6 +41,27 @@ fn fixtures_are_byte_identical_for_the_same_seed_and_differ_across_seeds() {
 }
 
 #[test]
+fn the_files_are_the_library_generators_output_whatever_the_batching() {
+    // 9000 suppliers span several batches and threads in the command.
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_essor"))
+        .args(["fixtures", "--suppliers", "9000", "--needs", "20", "--seed", "5", "--region", "76", "--region-share", "0.5", "--out"])
+        .arg(dir.path())
+        .status()
+        .expect("run essor");
+    assert!(status.success());
+    let opts = essor::synth::SupplierOptions::weighted_towards("76", 0.5);
+    let suppliers = essor::synth::generate_suppliers_with(5, 9000, &opts);
+    let expected: String = suppliers.iter().map(|s| serde_json::to_string(s).unwrap() + "\n").collect();
+    assert!(read(dir.path(), "suppliers.jsonl") == expected.as_bytes(), "suppliers.jsonl differs from the library's output");
+    let set = essor::synth::generate_needs(5, 20, &suppliers);
+    let expected: String = set.needs.iter().map(|n| serde_json::to_string(n).unwrap() + "\n").collect();
+    assert!(read(dir.path(), "needs.jsonl") == expected.as_bytes());
+    let expected: String = set.truth.iter().map(|t| serde_json::to_string(t).unwrap() + "\n").collect();
+    assert!(read(dir.path(), "needs_truth.jsonl") == expected.as_bytes());
+}
+
+#[test]
 fn generated_files_validate_and_the_truth_refers_to_them() {
     let dir = tempfile::tempdir().unwrap();
     run_fixtures(dir.path(), "1");
