@@ -59,14 +59,23 @@ struct Part {
     facts: Vec<Fact>,
 }
 
-fn generate_part(seed: u64, range: std::ops::Range<u64>, opts: &SupplierOptions, with_facts: bool) -> Part {
+fn generate_part(
+    seed: u64,
+    range: std::ops::Range<u64>,
+    opts: &SupplierOptions,
+    with_facts: bool,
+) -> Part {
     let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1800);
     let mut stats = SupplierStats::default();
     let mut facts = Vec::new();
     for i in range {
         let s = generate_supplier(seed, i, opts);
         if let Err(e) = serde_json::to_writer(&mut bytes, &s) {
-            return Part { bytes: Err(e), stats, facts };
+            return Part {
+                bytes: Err(e),
+                stats,
+                facts,
+            };
         }
         bytes.push(b'\n');
         stats.add(&s);
@@ -74,7 +83,11 @@ fn generate_part(seed: u64, range: std::ops::Range<u64>, opts: &SupplierOptions,
             facts.push(Fact::of(&s));
         }
     }
-    Part { bytes: Ok(bytes), stats, facts }
+    Part {
+        bytes: Ok(bytes),
+        stats,
+        facts,
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -86,19 +99,34 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if !(0.0..=1.0).contains(&args.region_share) {
         bail!("--region-share must be between 0 and 1");
     }
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
-    let opts = SupplierOptions { region: args.region.clone(), region_share: if args.region.is_some() { args.region_share } else { 0.0 } };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let opts = SupplierOptions {
+        region: args.region.clone(),
+        region_share: if args.region.is_some() {
+            args.region_share
+        } else {
+            0.0
+        },
+    };
 
     let progress = (std::io::stderr().is_terminal() && args.suppliers >= 100_000).then(|| {
         let bar = indicatif::ProgressBar::new(args.suppliers as u64);
-        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} suppliers ({per_sec}, {eta})").expect("valid template"));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} suppliers ({per_sec}, {eta})",
+            )
+            .expect("valid template"),
+        );
         bar
     });
 
     // Suppliers are generated and serialised in batches on all cores; batches are written,
     // counted and added to the truth base in index order, so the bytes do not depend on the
     // number of threads.
-    let num_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let num_threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     let mut base = TruthBase::new();
     let mut sstats = SupplierStats::default();
     let mut out = create(&args.out, "suppliers.jsonl")?;
@@ -117,7 +145,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     scope.spawn(move || generate_part(args.seed, lo..hi, opts, with_facts))
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("generator thread")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("generator thread"))
+                .collect()
         });
         for part in parts {
             out.write_all(&part.bytes?)?;

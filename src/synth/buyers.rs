@@ -20,7 +20,18 @@ pub struct PublicBuyer {
     pub family: &'static str,
 }
 
-const LYCEE_NAMES: &[&str] = &["Jean Jaurès", "Victor Hugo", "Jules Ferry", "Marie Curie", "Louise Michel", "Jean Moulin", "Simone Veil", "Condorcet", "Pierre Mendès France", "Olympe de Gouges"];
+const LYCEE_NAMES: &[&str] = &[
+    "Jean Jaurès",
+    "Victor Hugo",
+    "Jules Ferry",
+    "Marie Curie",
+    "Louise Michel",
+    "Jean Moulin",
+    "Simone Veil",
+    "Condorcet",
+    "Pierre Mendès France",
+    "Olympe de Gouges",
+];
 
 /// A public buyer located at or near `c`.
 pub fn public_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
@@ -45,28 +56,70 @@ pub fn public_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
     match family {
         1 => {
             if let Some(e) = c.epci.as_deref().and_then(|e| r.epci(e)) {
-                return PublicBuyer { name: e.name.clone(), siren: Some(e.siren.clone()), family: "epci" };
+                return PublicBuyer {
+                    name: e.name.clone(),
+                    siren: Some(e.siren.clone()),
+                    family: "epci",
+                };
             }
             commune_buyer(rng, &city, c, gen_siren)
         }
         2 => {
-            let name = r.departement(&c.dept).map(|d| format!("Département {}", de_dept(&d.code, &d.name))).unwrap_or_else(|| format!("Département {}", c.dept));
-            PublicBuyer { name, siren: rng.chance(0.5).then(|| gen_siren(rng, &c.dept)), family: "departement" }
+            let name = r
+                .departement(&c.dept)
+                .map(|d| format!("Département {}", de_dept(&d.code, &d.name)))
+                .unwrap_or_else(|| format!("Département {}", c.dept));
+            PublicBuyer {
+                name,
+                siren: rng.chance(0.5).then(|| gen_siren(rng, &c.dept)),
+                family: "departement",
+            }
         }
         3 => {
-            let name = r.region(&c.region).map(|g| format!("Région {}", g.name)).unwrap_or_else(|| "Région".to_string());
-            PublicBuyer { name, siren: None, family: "region" }
+            let name = r
+                .region(&c.region)
+                .map(|g| format!("Région {}", g.name))
+                .unwrap_or_else(|| "Région".to_string());
+            PublicBuyer {
+                name,
+                siren: None,
+                family: "region",
+            }
         }
         4 => {
-            let name = if city_c.population >= 150_000 { format!("CHU {}", de_city(&city)) } else { format!("Centre hospitalier {}", de_city(&city)) };
-            PublicBuyer { name, siren: rng.chance(0.4).then(|| gen_siren(rng, &c.dept)), family: "hopital" }
+            let name = if city_c.population >= 150_000 {
+                format!("CHU {}", de_city(&city))
+            } else {
+                format!("Centre hospitalier {}", de_city(&city))
+            };
+            PublicBuyer {
+                name,
+                siren: rng.chance(0.4).then(|| gen_siren(rng, &c.dept)),
+                family: "hopital",
+            }
         }
-        5 => PublicBuyer { name: format!("CCAS {}", de_city(&city)), siren: None, family: "ccas" },
+        5 => PublicBuyer {
+            name: format!("CCAS {}", de_city(&city)),
+            siren: None,
+            family: "ccas",
+        },
         6 => {
-            let kind = if rng.chance(0.5) { "Lycée" } else { "Collège" };
-            PublicBuyer { name: format!("{kind} {} – {city}", rng.pick(LYCEE_NAMES)), siren: None, family: "etablissement_scolaire" }
+            let kind = if rng.chance(0.5) {
+                "Lycée"
+            } else {
+                "Collège"
+            };
+            PublicBuyer {
+                name: format!("{kind} {} – {city}", rng.pick(LYCEE_NAMES)),
+                siren: None,
+                family: "etablissement_scolaire",
+            }
         }
-        7 => PublicBuyer { name: format!("{city} Habitat"), siren: rng.chance(0.3).then(|| gen_siren(rng, &c.dept)), family: "bailleur_social" },
+        7 => PublicBuyer {
+            name: format!("{city} Habitat"),
+            siren: rng.chance(0.3).then(|| gen_siren(rng, &c.dept)),
+            family: "bailleur_social",
+        },
         _ => commune_buyer(rng, &city, c, gen_siren),
     }
 }
@@ -77,7 +130,11 @@ pub fn local_buyer(rng: &mut Rng, c: &Commune) -> PublicBuyer {
     if rng.chance(0.33)
         && let Some(e) = c.epci.as_deref().and_then(|e| r.epci(e))
     {
-        return PublicBuyer { name: e.name.clone(), siren: Some(e.siren.clone()), family: "epci" };
+        return PublicBuyer {
+            name: e.name.clone(),
+            siren: Some(e.siren.clone()),
+            family: "epci",
+        };
     }
     let city = city_display(&r.communes.city_of(c).name).to_string();
     commune_buyer(rng, &city, c, gen_siren)
@@ -97,10 +154,19 @@ fn gen_siren(rng: &mut Rng, dept: &str) -> String {
     complete_siren(&prefix)
 }
 
-fn commune_buyer(rng: &mut Rng, city: &str, c: &Commune, gen_siren: impl Fn(&mut Rng, &str) -> String) -> PublicBuyer {
+fn commune_buyer(
+    rng: &mut Rng,
+    city: &str,
+    c: &Commune,
+    gen_siren: impl Fn(&mut Rng, &str) -> String,
+) -> PublicBuyer {
     let forms = ["Ville {de}", "Mairie {de}", "Commune {de}"];
     let name = rng.pick(&forms).replace("{de}", &de_city(city));
-    PublicBuyer { name, siren: rng.chance(0.4).then(|| gen_siren(rng, &c.dept)), family: "commune" }
+    PublicBuyer {
+        name,
+        siren: rng.chance(0.4).then(|| gen_siren(rng, &c.dept)),
+        family: "commune",
+    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,10 @@ pub struct SupplierOptions {
 impl SupplierOptions {
     /// Weighted towards one region.
     pub fn weighted_towards(region: &str, share: f64) -> SupplierOptions {
-        SupplierOptions { region: Some(region.to_string()), region_share: share }
+        SupplierOptions {
+            region: Some(region.to_string()),
+            region_share: share,
+        }
     }
 }
 
@@ -74,7 +77,9 @@ pub const REFERENCE_UNIX_S: u64 = days_from_civil(2026, 3, 1) as u64 * 86_400;
 
 /// A seed for item `index` of stream `stream` (SplitMix64 finaliser over the three).
 pub fn sub_seed(seed: u64, stream: u64, index: u64) -> u64 {
-    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    let mut z = seed
+        ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -110,7 +115,12 @@ pub fn timestamp_rfc3339(unix_s: u64) -> String {
     let days = (unix_s / 86_400) as i64;
     let secs = unix_s % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]

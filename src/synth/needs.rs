@@ -8,18 +8,21 @@
 //! trade most of the time (so that most needs have answers) and anywhere otherwise.
 //! What this module does not do: decide relevance (that is `truth`) or write files.
 
+use crate::model::ids::complete_siret;
 use crate::model::need::{Buyer, Need, Perimeter, Place, Reserved};
 use crate::model::supplier::{Mode, Supplier};
-use crate::model::ids::complete_siret;
 use crate::referential::{Commune, CommuneKind, Referential};
 use crate::util::Rng;
 
 use super::buyers::{public_buyer, town_hall};
 use super::catalog::{self, LOT_PAIRS, Reach, TRADES, Trade, TradeLink};
 use super::places::{World, jitter};
-use super::text::{a_city, capitalize, city_display, de_city, fill_number, lowercase_first, pick_distinct, thousands};
+use super::text::{
+    a_city, capitalize, city_display, de_city, fill_number, lowercase_first, pick_distinct,
+    thousands,
+};
 use super::truth::{self, Exclusions, Judgement, NeedTruth, Violation};
-use super::{civil_from_days, sub_seed, REFERENCE_UNIX_S};
+use super::{REFERENCE_UNIX_S, civil_from_days, sub_seed};
 
 const STREAM_NEED: u64 = 0x6u64;
 
@@ -45,8 +48,16 @@ pub enum Style {
 }
 
 impl Style {
-    pub const ALL: [Style; 8] =
-        [Style::ShortTitle, Style::Plain, Style::Keywords, Style::Colloquial, Style::TenderNotice, Style::CodeOnly, Style::Ambiguous, Style::MultiLot];
+    pub const ALL: [Style; 8] = [
+        Style::ShortTitle,
+        Style::Plain,
+        Style::Keywords,
+        Style::Colloquial,
+        Style::TenderNotice,
+        Style::CodeOnly,
+        Style::Ambiguous,
+        Style::MultiLot,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -93,16 +104,27 @@ impl Fact {
             ess: s.ess,
             esus: s.esus,
             closed: s.closed,
-            address: crate::model::supplier::Address { commune: s.address.commune.clone(), ..Default::default() },
+            address: crate::model::supplier::Address {
+                commune: s.address.commune.clone(),
+                ..Default::default()
+            },
             location: s.location,
             activities: s
                 .activities
                 .iter()
-                .map(|a| crate::model::supplier::Activity { label: None, cpv: Vec::new(), modes: a.modes.clone(), zone: a.zone.clone() })
+                .map(|a| crate::model::supplier::Activity {
+                    label: None,
+                    cpv: Vec::new(),
+                    modes: a.modes.clone(),
+                    zone: a.zone.clone(),
+                })
                 .collect(),
             ..Default::default()
         };
-        Fact { supplier: stripped, links: catalog::classify_supplier(s) }
+        Fact {
+            supplier: stripped,
+            links: catalog::classify_supplier(s),
+        }
     }
 }
 
@@ -116,7 +138,10 @@ pub struct TruthBase {
 
 impl TruthBase {
     pub fn new() -> TruthBase {
-        TruthBase { facts: Vec::new(), by_trade: vec![Vec::new(); TRADES.len()] }
+        TruthBase {
+            facts: Vec::new(),
+            by_trade: vec![Vec::new(); TRADES.len()],
+        }
     }
 
     pub fn from_suppliers(suppliers: &[Supplier]) -> TruthBase {
@@ -191,21 +216,52 @@ fn details(rng: &mut Rng, t: &Trade, k: usize) -> Vec<String> {
         .collect()
 }
 
-const MONTHS: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 
 fn date_fr(iso: &str) -> String {
     let mut it = iso.split('-');
-    let (y, m, d) = (it.next().unwrap_or(""), it.next().and_then(|m| m.parse::<usize>().ok()).unwrap_or(1), it.next().unwrap_or(""));
-    format!("{} {} {y}", d.trim_start_matches('0'), MONTHS[(m - 1).min(11)])
+    let (y, m, d) = (
+        it.next().unwrap_or(""),
+        it.next().and_then(|m| m.parse::<usize>().ok()).unwrap_or(1),
+        it.next().unwrap_or(""),
+    );
+    format!(
+        "{} {} {y}",
+        d.trim_start_matches('0'),
+        MONTHS[(m - 1).min(11)]
+    )
 }
 
 fn reserved_sentence(route: Reserved) -> &'static str {
     match route {
-        Reserved::L2113_12 => "Marché réservé : en application de l'article L2113-12 du code de la commande publique, le présent marché est réservé aux entreprises adaptées et aux établissements et services d'aide par le travail.",
-        Reserved::L2113_13 => "Marché réservé : en application de l'article L2113-13 du code de la commande publique, le présent marché est réservé aux structures d'insertion par l'activité économique (SIAE).",
-        Reserved::L2113_12_13 => "Marché réservé : en application des articles L2113-12 et L2113-13 du code de la commande publique, le présent marché est réservé aux entreprises adaptées, aux ESAT et aux structures d'insertion par l'activité économique.",
-        Reserved::L2113_13_1 => "Marché réservé aux structures équivalentes au sens de l'article L2113-13-1 du code de la commande publique.",
-        Reserved::L2113_15 => "Marché réservé : en application de l'article L2113-15 du code de la commande publique, le présent marché est réservé aux entreprises de l'économie sociale et solidaire.",
+        Reserved::L2113_12 => {
+            "Marché réservé : en application de l'article L2113-12 du code de la commande publique, le présent marché est réservé aux entreprises adaptées et aux établissements et services d'aide par le travail."
+        }
+        Reserved::L2113_13 => {
+            "Marché réservé : en application de l'article L2113-13 du code de la commande publique, le présent marché est réservé aux structures d'insertion par l'activité économique (SIAE)."
+        }
+        Reserved::L2113_12_13 => {
+            "Marché réservé : en application des articles L2113-12 et L2113-13 du code de la commande publique, le présent marché est réservé aux entreprises adaptées, aux ESAT et aux structures d'insertion par l'activité économique."
+        }
+        Reserved::L2113_13_1 => {
+            "Marché réservé aux structures équivalentes au sens de l'article L2113-13-1 du code de la commande publique."
+        }
+        Reserved::L2113_15 => {
+            "Marché réservé : en application de l'article L2113-15 du code de la commande publique, le présent marché est réservé aux entreprises de l'économie sociale et solidaire."
+        }
     }
 }
 
@@ -230,20 +286,37 @@ fn social_sentence(rng: &mut Rng) -> String {
 fn notice(rng: &mut Rng, ctx: &Ctx, title: &str, body: &[String]) -> String {
     let r = Referential::get();
     let mut out: Vec<String> = Vec::new();
-    out.push(rng.pick(&["AVIS D'APPEL PUBLIC À LA CONCURRENCE", "AVIS DE MARCHÉ", "Avis de consultation – marché à procédure adaptée"]).to_string());
+    out.push(
+        rng.pick(&[
+            "AVIS D'APPEL PUBLIC À LA CONCURRENCE",
+            "AVIS DE MARCHÉ",
+            "Avis de consultation – marché à procédure adaptée",
+        ])
+        .to_string(),
+    );
     out.push(format!("Identification de l'acheteur : {}.", ctx.buyer));
     out.push(format!(
         "Type de procédure : {}.",
-        rng.pick(&["procédure adaptée ouverte (article R2123-1 du code de la commande publique)", "appel d'offres ouvert", "procédure adaptée"])
+        rng.pick(&[
+            "procédure adaptée ouverte (article R2123-1 du code de la commande publique)",
+            "appel d'offres ouvert",
+            "procédure adaptée"
+        ])
     ));
     out.push(format!("Objet de la consultation : {title}."));
     out.extend(body.iter().cloned());
     let years = rng.range_i64(1, 3);
-    let max = ctx.amount_eur.map(|a| format!(" avec un maximum de {} € HT", thousands(a as u64))).unwrap_or_default();
+    let max = ctx
+        .amount_eur
+        .map(|a| format!(" avec un maximum de {} € HT", thousands(a as u64)))
+        .unwrap_or_default();
     out.push(format!(
         "Il s'agit d'un accord-cadre à bons de commande mono-attributaire, sans minimum{max}, conclu pour une durée d'un an reconductible {years} fois."
     ));
-    out.push(format!("Lieu principal d'exécution : {} ({}).", ctx.city, ctx.postcode));
+    out.push(format!(
+        "Lieu principal d'exécution : {} ({}).",
+        ctx.city, ctx.postcode
+    ));
     if let Some(route) = ctx.reserved {
         out.push(reserved_sentence(route).to_string());
     }
@@ -253,36 +326,70 @@ fn notice(rng: &mut Rng, ctx: &Ctx, title: &str, body: &[String]) -> String {
     if let Some(code) = ctx.cpv.first()
         && rng.chance(0.6)
     {
-        let label = r.cpv.get(code).map(|c| c.label().to_string()).unwrap_or_default();
+        let label = r
+            .cpv
+            .get(code)
+            .map(|c| c.label().to_string())
+            .unwrap_or_default();
         out.push(format!("Classification CPV principale : {code} ({label})."));
     }
     out.push("Les prestations sont définies au cahier des clauses techniques particulières (CCTP) ; les conditions administratives figurent au cahier des clauses administratives particulières (CCAP).".to_string());
     out.push("Le dossier de consultation des entreprises (DCE) est téléchargeable gratuitement sur le profil d'acheteur.".to_string());
     out.push("Conditions de participation : chaque candidat produit les formulaires DC1 et DC2 ou le DUME, ses attestations d'assurance et une liste de références de moins de trois ans pour des prestations similaires. Le titulaire pressenti produira les certificats fiscaux et sociaux.".to_string());
     let vt = [50, 55, 60, 70][rng.index(4)];
-    let insertion = if ctx.social_clause && rng.chance(0.5) { ", performance en matière d'insertion professionnelle (10 %)" } else { "" };
-    let price = if insertion.is_empty() { 100 - vt } else { 90 - vt };
+    let insertion = if ctx.social_clause && rng.chance(0.5) {
+        ", performance en matière d'insertion professionnelle (10 %)"
+    } else {
+        ""
+    };
+    let price = if insertion.is_empty() {
+        100 - vt
+    } else {
+        90 - vt
+    };
     out.push(format!(
         "Critères d'attribution : offre économiquement la plus avantageuse appréciée en fonction des critères suivants : valeur technique ({vt} %), prix ({price} %){insertion}."
     ));
-    out.push(format!("Variantes : {}. Visite sur site : {}.", rng.pick(&["non autorisées", "autorisées"]), rng.pick(&["obligatoire", "facultative", "conseillée"])));
+    out.push(format!(
+        "Variantes : {}. Visite sur site : {}.",
+        rng.pick(&["non autorisées", "autorisées"]),
+        rng.pick(&["obligatoire", "facultative", "conseillée"])
+    ));
     if let Some(d) = &ctx.deadline {
-        out.push(format!("Date limite de réception des candidatures et des offres : {} à 12 h 00.", date_fr(d)));
+        out.push(format!(
+            "Date limite de réception des candidatures et des offres : {} à 12 h 00.",
+            date_fr(d)
+        ));
     }
     out.push("Les candidatures et les offres seront entièrement rédigées en langue française. Le pouvoir adjudicateur se réserve la possibilité de négocier avec les candidats ayant présenté les trois meilleures offres.".to_string());
-    let tribunal = r.region(&ctx.commune.region).and_then(|g| r.commune(&g.chef_lieu)).map(|c| city_display(&c.name).to_string()).unwrap_or_else(|| ctx.city.clone());
-    out.push(format!("Instance chargée des procédures de recours : Tribunal administratif {}.", de_city(&tribunal)));
+    let tribunal = r
+        .region(&ctx.commune.region)
+        .and_then(|g| r.commune(&g.chef_lieu))
+        .map(|c| city_display(&c.name).to_string())
+        .unwrap_or_else(|| ctx.city.clone());
+    out.push(format!(
+        "Instance chargée des procédures de recours : Tribunal administratif {}.",
+        de_city(&tribunal)
+    ));
     out.join("\n")
 }
 
 fn pick_trade(rng: &mut Rng, filter: impl Fn(&Trade) -> bool) -> usize {
-    let w: Vec<f64> = TRADES.iter().map(|t| if filter(t) { t.demand } else { 0.0 }).collect();
+    let w: Vec<f64> = TRADES
+        .iter()
+        .map(|t| if filter(t) { t.demand } else { 0.0 })
+        .collect();
     rng.weighted(&w)
 }
 
 fn need_cpv(rng: &mut Rng, t: &Trade, style: Style) -> Vec<String> {
     let r = Referential::get();
-    let canon = |c: &str| r.cpv.get(c).map(|x| x.code.clone()).expect("catalogue CPV exists");
+    let canon = |c: &str| {
+        r.cpv
+            .get(c)
+            .map(|x| x.code.clone())
+            .expect("catalogue CPV exists")
+    };
     let choice = match style {
         Style::CodeOnly => {
             if rng.chance(0.6) {
@@ -308,8 +415,17 @@ fn need_cpv(rng: &mut Rng, t: &Trade, style: Style) -> Vec<String> {
             // A coarser code than suppliers use: a strict ancestor of one of the trade's codes.
             let own = rng.pick(t.own_cpv);
             let ancestors = r.cpv.ancestors(own);
-            let coarser: Vec<&str> = ancestors.iter().skip(1).filter(|c| c.level >= 2).map(|c| c.code.as_str()).collect();
-            if coarser.is_empty() { vec![canon(own)] } else { vec![rng.pick(&coarser).to_string()] }
+            let coarser: Vec<&str> = ancestors
+                .iter()
+                .skip(1)
+                .filter(|c| c.level >= 2)
+                .map(|c| c.code.as_str())
+                .collect();
+            if coarser.is_empty() {
+                vec![canon(own)]
+            } else {
+                vec![rng.pick(&coarser).to_string()]
+            }
         }
     }
 }
@@ -341,7 +457,10 @@ fn perimeter(rng: &mut Rng, reach: Reach, c: &Commune) -> Option<Perimeter> {
         return None;
     }
     if x < 0.5 + national_p {
-        return Some(Perimeter { national: Some(true), ..Default::default() });
+        return Some(Perimeter {
+            national: Some(true),
+            ..Default::default()
+        });
     }
     if rng.chance(0.45) {
         let choices: &[f64] = match reach {
@@ -349,7 +468,10 @@ fn perimeter(rng: &mut Rng, reach: Reach, c: &Commune) -> Option<Perimeter> {
             Reach::Regional => &[10.0, 20.0, 30.0, 50.0, 80.0],
             Reach::National => &[50.0, 100.0, 200.0],
         };
-        return Some(Perimeter { radius_km: Some(*rng.pick(choices)), ..Default::default() });
+        return Some(Perimeter {
+            radius_km: Some(*rng.pick(choices)),
+            ..Default::default()
+        });
     }
     let areas = match rng.weighted(&[0.45, 0.2, 0.15, 0.2]) {
         0 => vec![format!("dept:{}", c.dept)],
@@ -366,7 +488,10 @@ fn perimeter(rng: &mut Rng, reach: Reach, c: &Commune) -> Option<Perimeter> {
             v
         }
     };
-    Some(Perimeter { areas: Some(areas), ..Default::default() })
+    Some(Perimeter {
+        areas: Some(areas),
+        ..Default::default()
+    })
 }
 
 fn reserved(rng: &mut Rng) -> Option<Reserved> {
@@ -382,7 +507,13 @@ fn reserved(rng: &mut Rng) -> Option<Reserved> {
 fn amount(rng: &mut Rng, t: &Trade) -> f64 {
     let (lo, hi) = t.amount_eur;
     let x = (lo.ln() + rng.f64() * (hi.ln() - lo.ln())).exp();
-    let unit = if x >= 100_000.0 { 5_000.0 } else if x >= 10_000.0 { 500.0 } else { 100.0 };
+    let unit = if x >= 100_000.0 {
+        5_000.0
+    } else if x >= 10_000.0 {
+        500.0
+    } else {
+        100.0
+    };
     (x / unit).round() * unit
 }
 
@@ -405,7 +536,9 @@ fn place_commune(rng: &mut Rng, base: &TruthBase, trade: usize) -> &'static Comm
         None
     };
     let home = anchor.and_then(|s| r.commune(&s.address.commune));
-    let Some(home) = home else { return w.sample_commune(rng, None, 0.0) };
+    let Some(home) = home else {
+        return w.sample_commune(rng, None, 0.0);
+    };
     let picked = match rng.weighted(&[0.35, 0.4, 0.25]) {
         0 => Some(home),
         1 => w.sample_in_dept(rng, &home.dept),
@@ -414,7 +547,9 @@ fn place_commune(rng: &mut Rng, base: &TruthBase, trade: usize) -> &'static Comm
     // Arrondissement and city rows: draw within the usable set only.
     match picked {
         Some(c) if c.center.is_some() || r.communes.centre(c).is_some() => c,
-        _ => w.sample_in_dept(rng, &home.dept).unwrap_or_else(|| w.sample_commune(rng, None, 0.0)),
+        _ => w
+            .sample_in_dept(rng, &home.dept)
+            .unwrap_or_else(|| w.sample_commune(rng, None, 0.0)),
     }
 }
 
@@ -425,11 +560,18 @@ fn make_place(rng: &mut Rng, c: &Commune) -> Place {
             (CommuneKind::Arrondissement, Some(p)) if rng.chance(0.4) => p.clone(),
             _ => c.code.clone(),
         };
-        return Place { commune: Some(code), ..Default::default() };
+        return Place {
+            commune: Some(code),
+            ..Default::default()
+        };
     }
     let centre = r.communes.centre(c).expect("need communes have a centre");
     let p = jitter(rng, centre, 0.8);
-    Place { commune: None, lat: Some(p.lat), lon: Some(p.lon) }
+    Place {
+        commune: None,
+        lat: Some(p.lat),
+        lon: Some(p.lon),
+    }
 }
 
 /// Generate need `index` of `seed` and its ground truth.
@@ -442,8 +584,15 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
     let trades: Vec<usize> = match style {
         Style::MultiLot => {
             let (a, b) = LOT_PAIRS[rng.index(LOT_PAIRS.len())];
-            let (a, b) = (catalog::trade_index(a).expect("lot trade"), catalog::trade_index(b).expect("lot trade"));
-            if rng.chance(0.5) { vec![a, b] } else { vec![b, a] }
+            let (a, b) = (
+                catalog::trade_index(a).expect("lot trade"),
+                catalog::trade_index(b).expect("lot trade"),
+            );
+            if rng.chance(0.5) {
+                vec![a, b]
+            } else {
+                vec![b, a]
+            }
         }
         Style::Ambiguous => vec![pick_trade(&mut rng, |t| !t.ambiguous_titles.is_empty())],
         _ => vec![pick_trade(&mut rng, |_| true)],
@@ -453,8 +602,18 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
     let place = make_place(&mut rng, commune);
     let city = city_display(&r.communes.city_of(commune).name).to_string();
     // A small town writing in plain words is a town hall.
-    let pb = if style == Style::Colloquial { town_hall(&mut rng, commune) } else { public_buyer(&mut rng, commune) };
-    let buyer_siret = pb.siren.as_ref().filter(|_| rng.chance(0.6)).map(|s| if rng.chance(0.5) { s.clone() } else { complete_siret(&format!("{s}0001")) });
+    let pb = if style == Style::Colloquial {
+        town_hall(&mut rng, commune)
+    } else {
+        public_buyer(&mut rng, commune)
+    };
+    let buyer_siret = pb.siren.as_ref().filter(|_| rng.chance(0.6)).map(|s| {
+        if rng.chance(0.5) {
+            s.clone()
+        } else {
+            complete_siret(&format!("{s}0001"))
+        }
+    });
     let reserved = reserved(&mut rng);
     let social_clause = rng.chance(if reserved.is_some() { 0.1 } else { 0.35 });
     let mut cpv = need_cpv(&mut rng, t, style);
@@ -486,7 +645,17 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
             let desc = match rng.index(3) {
                 0 => String::new(),
                 1 => format!("Secteur : {city}."),
-                _ => format!("{} {}", detail(&mut rng, t), if reserved.is_some() && rng.chance(0.5) { short_reserved(reserved.expect("checked")) } else { "" }).trim().to_string(),
+                _ => format!(
+                    "{} {}",
+                    detail(&mut rng, t),
+                    if reserved.is_some() && rng.chance(0.5) {
+                        short_reserved(reserved.expect("checked"))
+                    } else {
+                        ""
+                    }
+                )
+                .trim()
+                .to_string(),
             };
             (title, desc)
         }
@@ -511,7 +680,10 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
         }
         Style::Keywords => {
             let k = 3 + rng.index(3);
-            let kws: Vec<&str> = pick_distinct(&mut rng, t.buyer_keywords, k).into_iter().copied().collect();
+            let kws: Vec<&str> = pick_distinct(&mut rng, t.buyer_keywords, k)
+                .into_iter()
+                .copied()
+                .collect();
             let mut desc = format!("{} – secteur {city}", kws.join(" / "));
             if let Some(a) = ctx.amount_eur {
                 desc.push_str(&format!(" – budget {} € HT", thousands(a as u64)));
@@ -524,7 +696,14 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
         Style::Colloquial => {
             let what = rng.pick(t.colloquial);
             let pop = r.communes.city_of(commune).population.max(50);
-            let who = if pop < 10_000 { format!("nous sommes une commune de {} habitants et nous", thousands(u64::from(pop))) } else { "le service technique de la mairie".to_string() };
+            let who = if pop < 10_000 {
+                format!(
+                    "nous sommes une commune de {} habitants et nous",
+                    thousands(u64::from(pop))
+                )
+            } else {
+                "le service technique de la mairie".to_string()
+            };
             let verb = if pop < 10_000 { "cherchons" } else { "cherche" };
             let mut desc = format!(
                 "Bonjour, {who} {verb} {what}. {}",
@@ -539,16 +718,35 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
                 desc.push(' ');
                 desc.push_str(short_reserved(route));
             }
-            let title = if rng.chance(0.5) { capitalize(what) } else { rng.pick(&["Recherche prestataire", "Besoin d'un coup de main", "Demande de devis"]).to_string() };
+            let title = if rng.chance(0.5) {
+                capitalize(what)
+            } else {
+                rng.pick(&[
+                    "Recherche prestataire",
+                    "Besoin d'un coup de main",
+                    "Demande de devis",
+                ])
+                .to_string()
+            };
             (title, desc)
         }
         Style::TenderNotice => {
             let title = match rng.index(3) {
-                0 => format!("Accord-cadre – {}", lowercase_first(*rng.pick(t.buyer_titles))),
-                1 => format!("MAPA 2026-{:03} : {}", 1 + rng.below(240), rng.pick(t.buyer_titles)),
+                0 => format!(
+                    "Accord-cadre – {}",
+                    lowercase_first(*rng.pick(t.buyer_titles))
+                ),
+                1 => format!(
+                    "MAPA 2026-{:03} : {}",
+                    1 + rng.below(240),
+                    rng.pick(t.buyer_titles)
+                ),
                 _ => rng.pick(t.buyer_titles).to_string(),
             };
-            let mut body = vec![format!("Le présent marché a pour objet {}.", rng.pick(t.buyer_objects))];
+            let mut body = vec![format!(
+                "Le présent marché a pour objet {}.",
+                rng.pick(t.buyer_objects)
+            )];
             let k = 1 + rng.index(3);
             body.extend(details(&mut rng, t, k));
             body.push("Le titulaire exécute les prestations conformément aux stipulations du CCTP et sous le contrôle du représentant du pouvoir adjudicateur.".to_string());
@@ -558,7 +756,10 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
         Style::CodeOnly => {
             let title = match rng.index(3) {
                 0 => format!("Marché de services n°2026-{:03}", 1 + rng.below(400)),
-                1 => format!("Prestations de services récurrentes – lot n°{}", 1 + rng.below(6)),
+                1 => format!(
+                    "Prestations de services récurrentes – lot n°{}",
+                    1 + rng.below(6)
+                ),
                 _ => format!("Consultation {}-{:02}", 2026, 1 + rng.below(60)),
             };
             let body = vec!["Le présent marché a pour objet les prestations décrites au CCTP joint au dossier de consultation.".to_string()];
@@ -567,12 +768,19 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
         }
         Style::Ambiguous => {
             let title = rng.pick(t.ambiguous_titles).to_string();
-            let desc = if rng.chance(0.7) { format!("{} Lieu : {city}.", detail(&mut rng, t)) } else { String::new() };
+            let desc = if rng.chance(0.7) {
+                format!("{} Lieu : {city}.", detail(&mut rng, t))
+            } else {
+                String::new()
+            };
             (title, desc)
         }
         Style::MultiLot => {
             let t2 = &TRADES[trades[1]];
-            let (a, b) = (rng.pick(t.buyer_titles).to_string(), rng.pick(t2.buyer_titles).to_string());
+            let (a, b) = (
+                rng.pick(t.buyer_titles).to_string(),
+                rng.pick(t2.buyer_titles).to_string(),
+            );
             let title = if rng.chance(0.5) {
                 format!("{a} et {}", lowercase_first(&b))
             } else {
@@ -593,7 +801,10 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
 
     let need = Need {
         id: Some(format!("syn-{seed}-{index:05}")),
-        buyer: Buyer { name: pb.name, siret: buyer_siret },
+        buyer: Buyer {
+            name: pb.name,
+            siret: buyer_siret,
+        },
         title,
         description,
         cpv,
@@ -614,7 +825,12 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
 fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedTruth {
     let related: Vec<usize> = trades
         .iter()
-        .flat_map(|&t| TRADES[t].related.iter().filter_map(|k| catalog::trade_index(k)))
+        .flat_map(|&t| {
+            TRADES[t]
+                .related
+                .iter()
+                .filter_map(|k| catalog::trade_index(k))
+        })
         .filter(|t| !trades.contains(t))
         .fold(Vec::new(), |mut v, t| {
             if !v.contains(&t) {
@@ -622,7 +838,11 @@ fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedT
             }
             v
         });
-    let mut candidates: Vec<u32> = trades.iter().chain(&related).flat_map(|&t| base.by_trade[t].iter().copied()).collect();
+    let mut candidates: Vec<u32> = trades
+        .iter()
+        .chain(&related)
+        .flat_map(|&t| base.by_trade[t].iter().copied())
+        .collect();
     candidates.sort_unstable();
     candidates.dedup();
     let mut relevant = Vec::new();
@@ -645,7 +865,10 @@ fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedT
             }
         }
         if grade > 0 {
-            relevant.push(Judgement { siret: f.supplier.siret.clone(), grade });
+            relevant.push(Judgement {
+                siret: f.supplier.siret.clone(),
+                grade,
+            });
         }
     }
     relevant.sort_by(|a, b| b.grade.cmp(&a.grade).then_with(|| a.siret.cmp(&b.siret)));
@@ -662,7 +885,10 @@ fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedT
 
 /// Generate `m` needs of `seed` against `base`, with their ground truth.
 pub fn generate_needs_from(seed: u64, m: usize, base: &TruthBase) -> NeedSet {
-    let mut set = NeedSet { needs: Vec::with_capacity(m), truth: Vec::with_capacity(m) };
+    let mut set = NeedSet {
+        needs: Vec::with_capacity(m),
+        truth: Vec::with_capacity(m),
+    };
     for i in 0..m as u64 {
         let (n, t) = make_need(seed, i, base);
         set.needs.push(n);

@@ -35,7 +35,10 @@ impl Sampler {
     pub fn sample(&self, rng: &mut Rng) -> usize {
         let total = *self.cum.last().expect("non-empty sampler");
         let x = rng.f64() * total;
-        let pos = self.cum.partition_point(|c| *c <= x).min(self.idx.len() - 1);
+        let pos = self
+            .cum
+            .partition_point(|c| *c <= x)
+            .min(self.idx.len() - 1);
         self.idx[pos] as usize
     }
 }
@@ -63,9 +66,15 @@ impl World {
     fn build() -> World {
         let r = Referential::get();
         let communes = r.communes.all();
-        let usable_dept = |d: &str| r.departement(d).is_some_and(|dep| dep.zone == "metro" || dep.zone == "drom");
+        let usable_dept = |d: &str| {
+            r.departement(d)
+                .is_some_and(|dep| dep.zone == "metro" || dep.zone == "drom")
+        };
         // Cities split into arrondissements are drawn through their arrondissements only.
-        let mut split_cities: Vec<&str> = communes.iter().filter_map(|c| c.parent.as_deref()).collect();
+        let mut split_cities: Vec<&str> = communes
+            .iter()
+            .filter_map(|c| c.parent.as_deref())
+            .collect();
         split_cities.sort_unstable();
         split_cities.dedup();
 
@@ -79,7 +88,10 @@ impl World {
             {
                 epci_members.entry(e.clone()).or_default().push(i as u32);
             }
-            if c.center.is_none() || !usable_dept(&c.dept) || split_cities.binary_search(&c.code.as_str()).is_ok() {
+            if c.center.is_none()
+                || !usable_dept(&c.dept)
+                || split_cities.binary_search(&c.code.as_str()).is_ok()
+            {
                 continue;
             }
             let w = f64::from(c.population.max(1)).powf(0.75);
@@ -105,13 +117,28 @@ impl World {
                 .filter(|(d, _)| *d < 160.0)
                 .collect();
             near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
-            dept_neighbours.insert(code.clone(), near.into_iter().map(|(_, c)| c.clone()).collect());
+            dept_neighbours.insert(
+                code.clone(),
+                near.into_iter().map(|(_, c)| c.clone()).collect(),
+            );
         }
-        World { all, by_region, by_dept, epci_members, dept_neighbours, dept_centre }
+        World {
+            all,
+            by_region,
+            by_dept,
+            epci_members,
+            dept_neighbours,
+            dept_centre,
+        }
     }
 
     /// A commune drawn by population; with probability `region_share` from `region` only.
-    pub fn sample_commune(&self, rng: &mut Rng, region: Option<&str>, region_share: f64) -> &'static Commune {
+    pub fn sample_commune(
+        &self,
+        rng: &mut Rng,
+        region: Option<&str>,
+        region_share: f64,
+    ) -> &'static Commune {
         let sampler = match region.and_then(|code| self.by_region.get(code)) {
             Some(s) if rng.chance(region_share) => s,
             _ => &self.all,
@@ -136,7 +163,9 @@ impl World {
     pub fn epci_neighbours(&self, c: &Commune, p: GeoPoint, k: usize) -> Vec<&'static Commune> {
         let r = Referential::get();
         let all = r.communes.all();
-        let Some(members) = c.epci.as_ref().and_then(|e| self.epci_members.get(e)) else { return Vec::new() };
+        let Some(members) = c.epci.as_ref().and_then(|e| self.epci_members.get(e)) else {
+            return Vec::new();
+        };
         let city = c.parent.as_deref().unwrap_or(&c.code);
         let mut near: Vec<(f64, &'static Commune)> = members
             .iter()
@@ -160,8 +189,17 @@ pub fn jitter(rng: &mut Rng, p: GeoPoint, sigma_km: f64) -> GeoPoint {
     let dx = (rng.normal() * sigma_km).clamp(-3.0 * sigma_km, 3.0 * sigma_km);
     let lat = (p.lat + dy / 111.2).clamp(-89.9, 89.9);
     let lon = p.lon + dx / (111.2 * lat.to_radians().cos().max(0.05));
-    let lon = if lon > 180.0 { lon - 360.0 } else if lon < -180.0 { lon + 360.0 } else { lon };
-    GeoPoint { lat: round5(lat), lon: round5(lon) }
+    let lon = if lon > 180.0 {
+        lon - 360.0
+    } else if lon < -180.0 {
+        lon + 360.0
+    } else {
+        lon
+    };
+    GeoPoint {
+        lat: round5(lat),
+        lon: round5(lon),
+    }
 }
 
 /// A typical spread of addresses around a commune centre, from its population.
@@ -178,11 +216,16 @@ mod tests {
         let w = World::get();
         let draw = |seed| {
             let mut rng = Rng::new(seed);
-            (0..2000).map(|_| w.sample_commune(&mut rng, Some("76"), 0.6).code.clone()).collect::<Vec<_>>()
+            (0..2000)
+                .map(|_| w.sample_commune(&mut rng, Some("76"), 0.6).code.clone())
+                .collect::<Vec<_>>()
         };
         let a = draw(3);
         assert_eq!(a, draw(3));
-        let in_76 = a.iter().filter(|c| Referential::get().commune(c).unwrap().region == "76").count();
+        let in_76 = a
+            .iter()
+            .filter(|c| Referential::get().commune(c).unwrap().region == "76")
+            .count();
         // 60 % forced plus the region's share of the rest (about 9 %).
         assert!((1200..1500).contains(&in_76), "{in_76}");
     }
@@ -207,7 +250,10 @@ mod tests {
     #[test]
     fn jitter_stays_near() {
         let mut rng = Rng::new(9);
-        let p = GeoPoint { lat: 43.6, lon: 1.44 };
+        let p = GeoPoint {
+            lat: 43.6,
+            lon: 1.44,
+        };
         for _ in 0..1000 {
             assert!(jitter(&mut rng, p, 2.0).distance_km(&p) < 9.0);
         }

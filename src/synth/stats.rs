@@ -45,7 +45,10 @@ impl SupplierStats {
         if let Some(l) = catalog::classify_supplier(s).first() {
             *self.per_trade.entry(TRADES[l.trade].key).or_default() += 1;
         }
-        let region = r.commune(&s.address.commune).map(|c| c.region.as_str()).unwrap_or("");
+        let region = r
+            .commune(&s.address.commune)
+            .map(|c| c.region.as_str())
+            .unwrap_or("");
         *self.per_region.entry(region).or_default() += 1;
         if s.kinds.is_empty() {
             *self.per_kind.entry("(none)").or_default() += 1;
@@ -57,9 +60,15 @@ impl SupplierStats {
             *self.per_zone.entry("(no activity)").or_default() += 1;
         }
         for a in &s.activities {
-            *self.per_zone.entry(ZoneKind::of(a.zone.as_ref()).as_str()).or_default() += 1;
+            *self
+                .per_zone
+                .entry(ZoneKind::of(a.zone.as_ref()).as_str())
+                .or_default() += 1;
         }
-        *self.per_legal_form.entry(s.legal_form.clone().unwrap_or_else(|| "(none)".to_string())).or_default() += 1;
+        *self
+            .per_legal_form
+            .entry(s.legal_form.clone().unwrap_or_else(|| "(none)".to_string()))
+            .or_default() += 1;
         self.num_ess += usize::from(s.ess);
         self.num_esus += usize::from(s.esus);
         self.num_closed += usize::from(s.closed);
@@ -68,8 +77,13 @@ impl SupplierStats {
         self.num_multi_activity += usize::from(s.activities.len() > 1);
         // Stale: not updated in the year before the reference date.
         static STALE_BEFORE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let stale_before = STALE_BEFORE.get_or_init(|| super::timestamp_rfc3339(super::REFERENCE_UNIX_S - 365 * 86_400));
-        self.num_stale += usize::from(s.updated_at.as_deref().is_some_and(|u| u < stale_before.as_str()));
+        let stale_before = STALE_BEFORE
+            .get_or_init(|| super::timestamp_rfc3339(super::REFERENCE_UNIX_S - 365 * 86_400));
+        self.num_stale += usize::from(
+            s.updated_at
+                .as_deref()
+                .is_some_and(|u| u < stale_before.as_str()),
+        );
     }
 
     /// Add another set of counters (for counting on several threads).
@@ -118,7 +132,14 @@ impl NeedStats {
         for tr in &t.trades {
             *self.per_trade.entry(tr.clone()).or_default() += 1;
         }
-        *self.per_reserved.entry(n.reserved.map(|r| r.as_str().to_string()).unwrap_or_else(|| "(none)".to_string())).or_default() += 1;
+        *self
+            .per_reserved
+            .entry(
+                n.reserved
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_else(|| "(none)".to_string()),
+            )
+            .or_default() += 1;
         let p = match &n.perimeter {
             None => "(none)",
             Some(p) if p.national == Some(true) => "national",
@@ -135,12 +156,22 @@ impl NeedStats {
     }
 }
 
-fn table<K: std::fmt::Display>(out: &mut String, title: &str, rows: impl IntoIterator<Item = (K, usize)>, total: usize) {
-    let mut rows: Vec<(String, usize)> = rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+fn table<K: std::fmt::Display>(
+    out: &mut String,
+    title: &str,
+    rows: impl IntoIterator<Item = (K, usize)>,
+    total: usize,
+) {
+    let mut rows: Vec<(String, usize)> =
+        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let _ = writeln!(out, "\n| {title} | count | share |\n|---|---:|---:|");
     for (k, v) in rows {
-        let _ = writeln!(out, "| {k} | {v} | {:.1} % |", 100.0 * v as f64 / total.max(1) as f64);
+        let _ = writeln!(
+            out,
+            "| {k} | {v} | {:.1} % |",
+            100.0 * v as f64 / total.max(1) as f64
+        );
     }
 }
 
@@ -151,16 +182,51 @@ pub fn render(s: &SupplierStats, n: &NeedStats) -> String {
     let _ = writeln!(
         out,
         "\nESS: {}, ESUS: {}, closed: {}, with a location: {}, ESAT-style NAF 88.10C: {}, several activities: {}, not updated for more than a year: {}.",
-        s.num_ess, s.num_esus, s.num_closed, s.num_with_location, s.num_admin_naf, s.num_multi_activity, s.num_stale
+        s.num_ess,
+        s.num_esus,
+        s.num_closed,
+        s.num_with_location,
+        s.num_admin_naf,
+        s.num_multi_activity,
+        s.num_stale
     );
-    table(&mut out, "main trade", s.per_trade.iter().map(|(k, v)| (*k, *v)), s.total);
+    table(
+        &mut out,
+        "main trade",
+        s.per_trade.iter().map(|(k, v)| (*k, *v)),
+        s.total,
+    );
     let r = Referential::get();
-    let region_name = |code: &str| r.region(code).map(|g| format!("{} ({code})", g.name)).unwrap_or_else(|| code.to_string());
-    table(&mut out, "region", s.per_region.iter().map(|(k, v)| (region_name(k), *v)), s.total);
-    table(&mut out, "kind", s.per_kind.iter().map(|(k, v)| (*k, *v)), s.total);
+    let region_name = |code: &str| {
+        r.region(code)
+            .map(|g| format!("{} ({code})", g.name))
+            .unwrap_or_else(|| code.to_string())
+    };
+    table(
+        &mut out,
+        "region",
+        s.per_region.iter().map(|(k, v)| (region_name(k), *v)),
+        s.total,
+    );
+    table(
+        &mut out,
+        "kind",
+        s.per_kind.iter().map(|(k, v)| (*k, *v)),
+        s.total,
+    );
     let zones: usize = s.per_zone.values().sum();
-    table(&mut out, "zone type (per activity)", s.per_zone.iter().map(|(k, v)| (*k, *v)), zones);
-    table(&mut out, "legal form", s.per_legal_form.iter().map(|(k, v)| (k.as_str(), *v)), s.total);
+    table(
+        &mut out,
+        "zone type (per activity)",
+        s.per_zone.iter().map(|(k, v)| (*k, *v)),
+        zones,
+    );
+    table(
+        &mut out,
+        "legal form",
+        s.per_legal_form.iter().map(|(k, v)| (k.as_str(), *v)),
+        s.total,
+    );
     if n.total > 0 {
         let _ = writeln!(out, "\n### Needs ({})", n.total);
         let mut sizes = n.relevant_sizes.clone();
@@ -176,10 +242,30 @@ pub fn render(s: &SupplierStats, n: &NeedStats) -> String {
             n.num_without_relevant,
             sizes.last().copied().unwrap_or(0)
         );
-        table(&mut out, "wording style", n.per_style.iter().map(|(k, v)| (k.as_str(), *v)), n.total);
-        table(&mut out, "reserved route", n.per_reserved.iter().map(|(k, v)| (k.as_str(), *v)), n.total);
-        table(&mut out, "perimeter", n.per_perimeter.iter().map(|(k, v)| (*k, *v)), n.total);
-        table(&mut out, "intended trade", n.per_trade.iter().map(|(k, v)| (k.as_str(), *v)), n.total);
+        table(
+            &mut out,
+            "wording style",
+            n.per_style.iter().map(|(k, v)| (k.as_str(), *v)),
+            n.total,
+        );
+        table(
+            &mut out,
+            "reserved route",
+            n.per_reserved.iter().map(|(k, v)| (k.as_str(), *v)),
+            n.total,
+        );
+        table(
+            &mut out,
+            "perimeter",
+            n.per_perimeter.iter().map(|(k, v)| (*k, *v)),
+            n.total,
+        );
+        table(
+            &mut out,
+            "intended trade",
+            n.per_trade.iter().map(|(k, v)| (k.as_str(), *v)),
+            n.total,
+        );
     }
     out
 }

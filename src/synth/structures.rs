@@ -89,82 +89,129 @@ impl Profile {
     /// Draw the structure's legal identity.
     pub fn structure(self, rng: &mut Rng) -> Structure {
         let mut inferred_kinds = Vec::new();
-        let (kinds, legal_form, naf_override): (Vec<Kind>, &'static str, Option<&'static str>) = match self {
-            Profile::Esat => {
-                let legal = weighted(rng, &[("9220", 0.75), ("7366", 0.15), ("9300", 0.10)]);
-                // The known trap: many ESATs declare the administrative « aide par le travail ».
-                let naf = rng.chance(0.55).then_some("88.10C");
-                (vec![Kind::ESAT], legal, naf)
-            }
-            Profile::Ea => {
-                let legal = weighted(rng, &[("9220", 0.40), ("5710", 0.35), ("5499", 0.20), ("5458", 0.05)]);
-                let kinds = if rng.chance(0.08) { vec![Kind::EA, Kind::EATT] } else { vec![Kind::EA] };
-                (kinds, legal, None)
-            }
-            Profile::Aci => {
-                let legal = weighted(rng, &[("9220", 0.6), ("9221", 0.4)]);
-                let kinds = if rng.chance(0.10) { vec![Kind::AI, Kind::ACI] } else { vec![Kind::ACI] };
-                let naf = weighted(rng, &[(None, 0.7), (Some("88.99B"), 0.2), (Some("94.99Z"), 0.1)]);
-                (kinds, legal, naf)
-            }
-            Profile::Ei => {
-                let legal = weighted(rng, &[("5710", 0.40), ("5499", 0.25), ("9221", 0.20), ("5458", 0.10), ("5460", 0.05)]);
-                let kinds = if rng.chance(0.10) { vec![Kind::EI, Kind::ETTI] } else { vec![Kind::EI] };
-                (kinds, legal, None)
-            }
-            Profile::Ai => {
-                if rng.chance(0.2) {
-                    inferred_kinds.push(Kind::AI);
+        let (kinds, legal_form, naf_override): (Vec<Kind>, &'static str, Option<&'static str>) =
+            match self {
+                Profile::Esat => {
+                    let legal = weighted(rng, &[("9220", 0.75), ("7366", 0.15), ("9300", 0.10)]);
+                    // The known trap: many ESATs declare the administrative « aide par le travail ».
+                    let naf = rng.chance(0.55).then_some("88.10C");
+                    (vec![Kind::ESAT], legal, naf)
                 }
-                (vec![Kind::AI], "9222", rng.chance(0.7).then_some("78.30Z"))
-            }
-            Profile::Etti => {
-                let legal = weighted(rng, &[("5710", 0.5), ("5499", 0.3), ("9220", 0.2)]);
-                (vec![Kind::ETTI], legal, Some("78.20Z"))
-            }
-            Profile::Eiti => {
-                let legal = weighted(rng, &[("9220", 0.5), ("5710", 0.5)]);
-                (vec![Kind::EITI], legal, None)
-            }
-            Profile::Geiq => {
-                let legal = weighted(rng, &[("9223", 0.6), ("9220", 0.4)]);
-                (vec![Kind::GEIQ], legal, Some("78.30Z"))
-            }
-            Profile::Scop => {
-                let legal = weighted(rng, &[("5458", 0.75), ("5558", 0.15), ("5658", 0.10)]);
-                let kinds = if rng.chance(0.08) { vec![Kind::EI] } else { vec![] };
-                (kinds, legal, None)
-            }
-            Profile::Scic => {
-                let legal = weighted(rng, &[("5460", 0.6), ("5560", 0.3), ("5710", 0.1)]);
-                let kinds = weighted(rng, &[(0u8, 0.75), (1, 0.15), (2, 0.10)]);
-                let kinds = match kinds {
-                    1 => vec![Kind::EI],
-                    2 => vec![Kind::ACI],
-                    _ => vec![],
-                };
-                (kinds, legal, None)
-            }
-            Profile::Association => (vec![], "9220", None),
-            Profile::EsusCompany => {
-                let legal = weighted(rng, &[("5710", 0.6), ("5499", 0.4)]);
-                (vec![], legal, None)
-            }
-        };
+                Profile::Ea => {
+                    let legal = weighted(
+                        rng,
+                        &[
+                            ("9220", 0.40),
+                            ("5710", 0.35),
+                            ("5499", 0.20),
+                            ("5458", 0.05),
+                        ],
+                    );
+                    let kinds = if rng.chance(0.08) {
+                        vec![Kind::EA, Kind::EATT]
+                    } else {
+                        vec![Kind::EA]
+                    };
+                    (kinds, legal, None)
+                }
+                Profile::Aci => {
+                    let legal = weighted(rng, &[("9220", 0.6), ("9221", 0.4)]);
+                    let kinds = if rng.chance(0.10) {
+                        vec![Kind::AI, Kind::ACI]
+                    } else {
+                        vec![Kind::ACI]
+                    };
+                    let naf = weighted(
+                        rng,
+                        &[(None, 0.7), (Some("88.99B"), 0.2), (Some("94.99Z"), 0.1)],
+                    );
+                    (kinds, legal, naf)
+                }
+                Profile::Ei => {
+                    let legal = weighted(
+                        rng,
+                        &[
+                            ("5710", 0.40),
+                            ("5499", 0.25),
+                            ("9221", 0.20),
+                            ("5458", 0.10),
+                            ("5460", 0.05),
+                        ],
+                    );
+                    let kinds = if rng.chance(0.10) {
+                        vec![Kind::EI, Kind::ETTI]
+                    } else {
+                        vec![Kind::EI]
+                    };
+                    (kinds, legal, None)
+                }
+                Profile::Ai => {
+                    if rng.chance(0.2) {
+                        inferred_kinds.push(Kind::AI);
+                    }
+                    (vec![Kind::AI], "9222", rng.chance(0.7).then_some("78.30Z"))
+                }
+                Profile::Etti => {
+                    let legal = weighted(rng, &[("5710", 0.5), ("5499", 0.3), ("9220", 0.2)]);
+                    (vec![Kind::ETTI], legal, Some("78.20Z"))
+                }
+                Profile::Eiti => {
+                    let legal = weighted(rng, &[("9220", 0.5), ("5710", 0.5)]);
+                    (vec![Kind::EITI], legal, None)
+                }
+                Profile::Geiq => {
+                    let legal = weighted(rng, &[("9223", 0.6), ("9220", 0.4)]);
+                    (vec![Kind::GEIQ], legal, Some("78.30Z"))
+                }
+                Profile::Scop => {
+                    let legal = weighted(rng, &[("5458", 0.75), ("5558", 0.15), ("5658", 0.10)]);
+                    let kinds = if rng.chance(0.08) {
+                        vec![Kind::EI]
+                    } else {
+                        vec![]
+                    };
+                    (kinds, legal, None)
+                }
+                Profile::Scic => {
+                    let legal = weighted(rng, &[("5460", 0.6), ("5560", 0.3), ("5710", 0.1)]);
+                    let kinds = weighted(rng, &[(0u8, 0.75), (1, 0.15), (2, 0.10)]);
+                    let kinds = match kinds {
+                        1 => vec![Kind::EI],
+                        2 => vec![Kind::ACI],
+                        _ => vec![],
+                    };
+                    (kinds, legal, None)
+                }
+                Profile::Association => (vec![], "9220", None),
+                Profile::EsusCompany => {
+                    let legal = weighted(rng, &[("5710", 0.6), ("5499", 0.4)]);
+                    (vec![], legal, None)
+                }
+            };
         let company = is_company(legal_form);
         let (ess, esus) = match self {
             // A public ESAT is not an SSE company; nor does it hold the ESUS agreement.
             Profile::Esat => (legal_form != "7366", false),
             // Commercial EA/EI: some have the SSE statute of the 2014 law, many the ESUS
             // agreement (SIAE and EA hold it by right, but not all declare it).
-            Profile::Ea | Profile::Ei | Profile::Etti | Profile::Eiti if company => (rng.chance(0.35), rng.chance(0.5)),
+            Profile::Ea | Profile::Ei | Profile::Etti | Profile::Eiti if company => {
+                (rng.chance(0.35), rng.chance(0.5))
+            }
             Profile::EsusCompany => (rng.chance(0.6), true),
             Profile::Scop | Profile::Scic => (true, rng.chance(0.35)),
             _ => (true, rng.chance(0.08)),
         };
         let mut kinds = kinds;
         kinds.sort();
-        Structure { profile: self, kinds, inferred_kinds, legal_form, ess, esus, naf_override }
+        Structure {
+            profile: self,
+            kinds,
+            inferred_kinds,
+            legal_form,
+            ess,
+            esus,
+            naf_override,
+        }
     }
 
     /// Modes a structure of this profile adds to its activities (staffing for the
@@ -212,9 +259,32 @@ impl Profile {
                 "painting",
                 "biowaste_collection",
             ],
-            Profile::Ea => &["cleaning", "packaging", "scanning_archiving", "reception", "laundry", "mailing", "green_spaces", "it_refurbishment"],
-            Profile::Ei | Profile::Eiti => &["cleaning", "green_spaces", "moving", "building_maintenance", "weee_recycling", "painting"],
-            Profile::Ai | Profile::Etti | Profile::Geiq => &["cleaning", "green_spaces", "moving", "building_maintenance", "reception", "catering"],
+            Profile::Ea => &[
+                "cleaning",
+                "packaging",
+                "scanning_archiving",
+                "reception",
+                "laundry",
+                "mailing",
+                "green_spaces",
+                "it_refurbishment",
+            ],
+            Profile::Ei | Profile::Eiti => &[
+                "cleaning",
+                "green_spaces",
+                "moving",
+                "building_maintenance",
+                "weee_recycling",
+                "painting",
+            ],
+            Profile::Ai | Profile::Etti | Profile::Geiq => &[
+                "cleaning",
+                "green_spaces",
+                "moving",
+                "building_maintenance",
+                "reception",
+                "catering",
+            ],
             _ => &[],
         }
     }
@@ -222,9 +292,21 @@ impl Profile {
     /// Decorate a trade name stem the way structures of this profile name themselves.
     pub fn decorate_name(self, rng: &mut Rng, stem: &str) -> String {
         let forms: &[(&str, f64)] = match self {
-            Profile::Esat => &[("ESAT {s}", 0.6), ("{s}", 0.25), ("Établissement {s}", 0.15)],
-            Profile::Ea => &[("{s}", 0.6), ("{s} Entreprise Adaptée", 0.25), ("EA {s}", 0.15)],
-            Profile::Aci => &[("{s}", 0.45), ("Chantier d'insertion {s}", 0.3), ("Association {s}", 0.25)],
+            Profile::Esat => &[
+                ("ESAT {s}", 0.6),
+                ("{s}", 0.25),
+                ("Établissement {s}", 0.15),
+            ],
+            Profile::Ea => &[
+                ("{s}", 0.6),
+                ("{s} Entreprise Adaptée", 0.25),
+                ("EA {s}", 0.15),
+            ],
+            Profile::Aci => &[
+                ("{s}", 0.45),
+                ("Chantier d'insertion {s}", 0.3),
+                ("Association {s}", 0.25),
+            ],
             Profile::Ei => &[("{s}", 0.7), ("{s} Insertion", 0.3)],
             Profile::Ai => &[("{s}", 0.4), ("Association intermédiaire {s}", 0.6)],
             Profile::Etti => &[("{s} Intérim Solidaire", 0.5), ("{s} Intérim", 0.5)],
@@ -240,7 +322,14 @@ impl Profile {
     }
 
     /// A French sentence presenting the structure (first sentence of its description).
-    pub fn intro(self, rng: &mut Rng, name: &str, s: &Structure, founded: i32, employees: i64) -> String {
+    pub fn intro(
+        self,
+        rng: &mut Rng,
+        name: &str,
+        s: &Structure,
+        founded: i32,
+        employees: i64,
+    ) -> String {
         let opts: &[&str] = match self {
             Profile::Esat => &[
                 "{name} est un établissement et service d'aide par le travail (ESAT) qui accompagne {n} travailleurs en situation de handicap.",
@@ -298,7 +387,9 @@ impl Profile {
         if s.legal_form == "7366" {
             t = "{name} est un ESAT public rattaché à un établissement médico-social, qui accompagne {n} travailleurs.".to_string();
         }
-        t.replace("{name}", name).replace("{n}", &employees.max(3).to_string()).replace("{year}", &founded.to_string())
+        t.replace("{name}", name)
+            .replace("{n}", &employees.max(3).to_string())
+            .replace("{year}", &founded.to_string())
     }
 
     /// Head count range and the share of insertion or disabled workers.
@@ -318,7 +409,9 @@ impl Profile {
             Profile::EsusCompany => (2, 50, None),
         };
         // Log-uniform: many small structures, a few large ones.
-        let n = ((lo as f64).ln() + rng.f64() * ((hi as f64).ln() - (lo as f64).ln())).exp().round() as i64;
+        let n = ((lo as f64).ln() + rng.f64() * ((hi as f64).ln() - (lo as f64).ln()))
+            .exp()
+            .round() as i64;
         let ins = share.map(|(a, b)| ((n as f64) * rng.range_f64(a, b)).round() as i64);
         (n, ins)
     }
@@ -355,7 +448,11 @@ mod tests {
         for p in Profile::ALL {
             for _ in 0..300 {
                 let s = p.structure(&mut rng);
-                assert!(r.legal_form(s.legal_form).is_some(), "{p:?} {}", s.legal_form);
+                assert!(
+                    r.legal_form(s.legal_form).is_some(),
+                    "{p:?} {}",
+                    s.legal_form
+                );
                 if let Some(naf) = s.naf_override {
                     assert!(r.naf.get(naf).is_some(), "{naf}");
                 }

@@ -9,7 +9,9 @@
 
 use crate::model::geo::GeoPoint;
 use crate::model::ids::{complete_siren, complete_siret};
-use crate::model::supplier::{Activity, Address, Capacity, Contact, Mode, Offer, Reference, Supplier, Zone};
+use crate::model::supplier::{
+    Activity, Address, Capacity, Contact, Mode, Offer, Reference, Supplier, Zone,
+};
 use crate::referential::{Commune, CommuneKind, Referential};
 use crate::util::Rng;
 
@@ -17,8 +19,11 @@ use super::buyers::{local_buyer, public_buyer};
 use super::catalog::{Reach, TRADES, Trade};
 use super::places::{World, jitter, spread_km};
 use super::structures::{Profile, Structure, sample_profile};
-use super::text::{a_city, capitalize, city_display, de_city, fill, fill_number, in_dept, in_region, join_fr, pick_distinct, slug};
-use super::{SupplierOptions, sub_seed, timestamp_rfc3339, REFERENCE_UNIX_S};
+use super::text::{
+    a_city, capitalize, city_display, de_city, fill, fill_number, in_dept, in_region, join_fr,
+    pick_distinct, slug,
+};
+use super::{REFERENCE_UNIX_S, SupplierOptions, sub_seed, timestamp_rfc3339};
 
 const STREAM_SUPPLIER: u64 = 0x5u64;
 
@@ -51,12 +56,17 @@ impl ZoneKind {
 
     /// Classify an existing zone (for statistics over generated data).
     pub fn of(zone: Option<&Zone>) -> ZoneKind {
-        let Some(z) = zone else { return ZoneKind::Default };
+        let Some(z) = zone else {
+            return ZoneKind::Default;
+        };
         if z.is_national() {
             return ZoneKind::National;
         }
         let areas = z.areas.as_deref().unwrap_or_default();
-        match (z.radius_km.is_some(), areas.first().map(|a| a.split(':').next().unwrap_or(""))) {
+        match (
+            z.radius_km.is_some(),
+            areas.first().map(|a| a.split(':').next().unwrap_or("")),
+        ) {
             (true, Some(_)) => ZoneKind::Mixed,
             (true, None) => ZoneKind::Radius,
             (false, Some("dept")) => ZoneKind::Departements,
@@ -69,7 +79,11 @@ impl ZoneKind {
 }
 
 fn canonical_cpv(code8: &str) -> String {
-    Referential::get().cpv.get(code8).map(|c| c.code.clone()).unwrap_or_else(|| panic!("catalogue CPV {code8} exists"))
+    Referential::get()
+        .cpv
+        .get(code8)
+        .map(|c| c.code.clone())
+        .unwrap_or_else(|| panic!("catalogue CPV {code8} exists"))
 }
 
 /// The unique SIRET of supplier `index` (an affine bijection of the index onto 70 million
@@ -95,7 +109,12 @@ fn zone_radius(rng: &mut Rng, reach: Reach) -> f64 {
 
 /// A zone for an activity of a supplier at `home` / `point`, with the French sentence that
 /// describes it.
-fn make_zone(rng: &mut Rng, reach: Reach, home: &Commune, point: GeoPoint) -> (Option<Zone>, ZoneKind, String) {
+fn make_zone(
+    rng: &mut Rng,
+    reach: Reach,
+    home: &Commune,
+    point: GeoPoint,
+) -> (Option<Zone>, ZoneKind, String) {
     let r = Referential::get();
     let w = World::get();
     let city = city_display(&home.name);
@@ -117,23 +136,52 @@ fn make_zone(rng: &mut Rng, reach: Reach, home: &Commune, point: GeoPoint) -> (O
         ZoneKind::National,
         ZoneKind::Mixed,
     ][rng.weighted(&weights)];
-    let zone = |national: Option<bool>, radius_km: Option<f64>, areas: Option<Vec<String>>| Some(Zone { national, radius_km, areas });
+    let zone = |national: Option<bool>, radius_km: Option<f64>, areas: Option<Vec<String>>| {
+        Some(Zone {
+            national,
+            radius_km,
+            areas,
+        })
+    };
     match kind {
         ZoneKind::Radius => {
             let km = zone_radius(rng, reach);
-            (zone(None, Some(km), None), kind, format!("Nous intervenons dans un rayon de {km} km autour {}.", de_city(city)))
+            (
+                zone(None, Some(km), None),
+                kind,
+                format!(
+                    "Nous intervenons dans un rayon de {km} km autour {}.",
+                    de_city(city)
+                ),
+            )
         }
         ZoneKind::Departements => {
-            let neigh = w.dept_neighbours.get(&home.dept).map(Vec::as_slice).unwrap_or_default();
+            let neigh = w
+                .dept_neighbours
+                .get(&home.dept)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let k = rng.index(4).min(neigh.len());
             let mut depts = vec![home.dept.clone()];
             depts.extend(neigh[..k].iter().cloned());
-            let names: Vec<String> = depts.iter().filter_map(|d| r.departement(d)).map(|d| format!("{} ({})", d.name, d.code)).collect();
+            let names: Vec<String> = depts
+                .iter()
+                .filter_map(|d| r.departement(d))
+                .map(|d| format!("{} ({})", d.name, d.code))
+                .collect();
             let areas = depts.iter().map(|d| format!("dept:{d}")).collect();
-            (zone(None, None, Some(areas)), kind, format!("Zone d'intervention : {}.", join_fr(&names)))
+            (
+                zone(None, None, Some(areas)),
+                kind,
+                format!("Zone d'intervention : {}.", join_fr(&names)),
+            )
         }
         ZoneKind::Epci => match home.epci.as_deref().and_then(|e| r.epci(e)) {
-            Some(e) => (zone(None, None, Some(vec![format!("epci:{}", e.siren)])), kind, format!("Nous intervenons sur le territoire de {}.", e.name)),
+            Some(e) => (
+                zone(None, None, Some(vec![format!("epci:{}", e.siren)])),
+                kind,
+                format!("Nous intervenons sur le territoire de {}.", e.name),
+            ),
             None => make_default(home, dept_name),
         },
         ZoneKind::Communes => {
@@ -144,7 +192,11 @@ fn make_zone(rng: &mut Rng, reach: Reach, home: &Commune, point: GeoPoint) -> (O
             let sentence = if names.is_empty() {
                 format!("Nous intervenons uniquement {}.", a_city(city))
             } else {
-                format!("Nous intervenons {} et dans les communes voisines : {}.", a_city(city), join_fr(&names))
+                format!(
+                    "Nous intervenons {} et dans les communes voisines : {}.",
+                    a_city(city),
+                    join_fr(&names)
+                )
             };
             (zone(None, None, Some(areas)), kind, sentence)
         }
@@ -168,15 +220,27 @@ fn make_zone(rng: &mut Rng, reach: Reach, home: &Commune, point: GeoPoint) -> (O
                     text = format!("{text} et {}", in_region(&g.code, &g.name));
                 }
             }
-            (zone(None, None, Some(areas)), kind, format!("Nous intervenons partout {text}."))
+            (
+                zone(None, None, Some(areas)),
+                kind,
+                format!("Nous intervenons partout {text}."),
+            )
         }
-        ZoneKind::National => (zone(Some(true), None, None), kind, "Nous intervenons partout en France, y compris à distance.".to_string()),
+        ZoneKind::National => (
+            zone(Some(true), None, None),
+            kind,
+            "Nous intervenons partout en France, y compris à distance.".to_string(),
+        ),
         ZoneKind::Mixed => {
             let km = zone_radius(rng, reach);
             (
                 zone(None, Some(km), Some(vec![format!("dept:{}", home.dept)])),
                 kind,
-                format!("Nous intervenons {} et dans un rayon de {km} km autour {}.", in_dept(&home.dept, dept_name), de_city(city)),
+                format!(
+                    "Nous intervenons {} et dans un rayon de {km} km autour {}.",
+                    in_dept(&home.dept, dept_name),
+                    de_city(city)
+                ),
             )
         }
         ZoneKind::Default => make_default(home, dept_name),
@@ -185,7 +249,15 @@ fn make_zone(rng: &mut Rng, reach: Reach, home: &Commune, point: GeoPoint) -> (O
 
 fn make_default(home: &Commune, dept_name: &str) -> (Option<Zone>, ZoneKind, String) {
     let city = city_display(&home.name);
-    (None, ZoneKind::Default, format!("Basés {}, nous intervenons {}.", a_city(city), in_dept(&home.dept, dept_name)))
+    (
+        None,
+        ZoneKind::Default,
+        format!(
+            "Basés {}, nous intervenons {}.",
+            a_city(city),
+            in_dept(&home.dept, dept_name)
+        ),
+    )
 }
 
 fn activity_modes(rng: &mut Rng, t: &Trade, profile: Profile) -> Vec<Mode> {
@@ -211,7 +283,13 @@ fn activity_modes(rng: &mut Rng, t: &Trade, profile: Profile) -> Vec<Mode> {
 fn activity_cpv(rng: &mut Rng, t: &Trade) -> Vec<String> {
     let first = *rng.pick(t.own_cpv);
     let mut codes = vec![canonical_cpv(first)];
-    let pool: Vec<&str> = t.own_cpv.iter().chain(t.extra_cpv).copied().filter(|c| *c != first).collect();
+    let pool: Vec<&str> = t
+        .own_cpv
+        .iter()
+        .chain(t.extra_cpv)
+        .copied()
+        .filter(|c| *c != first)
+        .collect();
     let extra = rng.weighted(&[0.45, 0.35, 0.2]);
     for c in pick_distinct(rng, &pool, extra) {
         codes.push(canonical_cpv(c));
@@ -239,26 +317,130 @@ fn phone(rng: &mut Rng, home: &Commune) -> String {
             format!("{p} {:02}", rng.below(100))
         }
     };
-    format!("{prefix} {:02} {:02} {:02}", rng.below(100), rng.below(100), rng.below(100))
+    format!(
+        "{prefix} {:02} {:02} {:02}",
+        rng.below(100),
+        rng.below(100),
+        rng.below(100)
+    )
 }
 
 const STREETS: &[&str] = &[
-    "rue des Lilas", "avenue Jean Jaurès", "rue de la République", "boulevard Victor Hugo", "chemin du Moulin", "rue des Écoles",
-    "rue Pasteur", "avenue de la Gare", "rue des Artisans", "allée du Stade", "rue Louise Michel", "impasse des Tanneurs",
-    "rue Gambetta", "avenue du Général de Gaulle", "rue Jean Moulin", "chemin des Vignes", "rue de l'Industrie",
-    "rue Marie Curie", "avenue Émile Zola", "allée des Peupliers", "route de la Plaine", "rue du Four",
+    "rue des Lilas",
+    "avenue Jean Jaurès",
+    "rue de la République",
+    "boulevard Victor Hugo",
+    "chemin du Moulin",
+    "rue des Écoles",
+    "rue Pasteur",
+    "avenue de la Gare",
+    "rue des Artisans",
+    "allée du Stade",
+    "rue Louise Michel",
+    "impasse des Tanneurs",
+    "rue Gambetta",
+    "avenue du Général de Gaulle",
+    "rue Jean Moulin",
+    "chemin des Vignes",
+    "rue de l'Industrie",
+    "rue Marie Curie",
+    "avenue Émile Zola",
+    "allée des Peupliers",
+    "route de la Plaine",
+    "rue du Four",
 ];
 
 fn street(rng: &mut Rng, home: &Commune) -> String {
     if home.population < 800 && rng.chance(0.35) {
-        return format!("Lieu-dit {}", rng.pick(&["La Borde", "Le Moulin", "Les Granges", "La Font", "Le Bourg", "Les Prés"]));
+        return format!(
+            "Lieu-dit {}",
+            rng.pick(&[
+                "La Borde",
+                "Le Moulin",
+                "Les Granges",
+                "La Font",
+                "Le Bourg",
+                "Les Prés"
+            ])
+        );
     }
     if rng.chance(0.15) {
-        return format!("ZA {}, {} rue de l'Artisanat", rng.pick(&["du Moulin", "des Portes", "de la Plaine", "du Causse", "des Sablons"]), 1 + rng.below(40));
+        return format!(
+            "ZA {}, {} rue de l'Artisanat",
+            rng.pick(&[
+                "du Moulin",
+                "des Portes",
+                "de la Plaine",
+                "du Causse",
+                "des Sablons"
+            ]),
+            1 + rng.below(40)
+        );
     }
     let num = 1 + rng.below(120);
     let bis = if rng.chance(0.06) { " bis" } else { "" };
     format!("{num}{bis} {}", rng.pick(STREETS))
+}
+
+/// Names that say nothing of the trade, as many ESATs and associations have.
+const GENERIC_STEMS: &[&str] = &[
+    "L'Envol",
+    "Passerelle",
+    "Horizon",
+    "Le Tremplin",
+    "Trait d'Union",
+    "L'Escale",
+    "La Ruche",
+    "Archipel",
+    "Le Phare",
+    "Les Ateliers du Lien",
+    "Élan Solidaire",
+    "Cap Avenir",
+    "Les Compagnons",
+    "La Courte Échelle",
+    "Le Pont",
+    "Ensemble",
+    "Les Ateliers de l'Espoir",
+    "Les Tilleuls",
+    "La Source",
+    "Le Grain de Sel",
+    "Les Genêts",
+    "Mosaïque",
+    "Tournesol",
+    "Les Ateliers du Val",
+    "La Clé",
+    "Le Colibri",
+    "Boussole",
+    "L'Étape",
+    "Les Ateliers du Pays",
+];
+
+/// A name stem: the trade's or a generic one, often with the place in it, so that names are
+/// varied and not always telling.
+fn name_stem(rng: &mut Rng, t: &Trade, profile: Profile, home: &Commune) -> String {
+    let city = city_display(&home.name);
+    let generic_p = match profile {
+        Profile::Esat | Profile::Aci | Profile::Association | Profile::Ai | Profile::Ea => 0.35,
+        _ => 0.1,
+    };
+    let template = if rng.chance(generic_p) {
+        *rng.pick(GENERIC_STEMS)
+    } else {
+        *rng.pick(t.names)
+    };
+    if template.contains('{') {
+        return fill(template, &[("city", city), ("de_city", &de_city(city))]);
+    }
+    let dept = Referential::get()
+        .departement(&home.dept)
+        .map(|d| d.name.as_str())
+        .unwrap_or("");
+    match rng.weighted(&[0.45, 0.3, 0.1, 0.15]) {
+        0 => template.to_string(),
+        1 => format!("{template} {city}"),
+        2 if !dept.is_empty() => format!("{template} {dept}"),
+        _ => format!("{template} {}", de_city(city)),
+    }
 }
 
 fn updated_at(rng: &mut Rng) -> String {
@@ -296,16 +478,29 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
     let st: Structure = profile.structure(&mut rng);
     let home = w.sample_commune(&mut rng, opts.region.as_deref(), opts.region_share);
     let city = city_display(&home.name).to_string();
-    let centre = r.communes.centre(home).expect("sampled communes have a centre");
+    let centre = r
+        .communes
+        .centre(home)
+        .expect("sampled communes have a centre");
     let point = jitter(&mut rng, centre, spread_km(home));
     let siret = siret_for(seed, index, &mut rng);
 
-    let stem = fill(*rng.pick(t.names), &[("city", &city), ("de_city", &de_city(&city))]);
+    let stem = name_stem(&mut rng, t, profile, home);
     let name = profile.decorate_name(&mut rng, &stem);
-    let brand = rng.chance(0.15).then(|| {
-        let other = fill(*rng.pick(t.names), &[("city", &city), ("de_city", &de_city(&city))]);
-        if other == stem { format!("{stem} {}", city) } else { other }
-    });
+    let brand = rng
+        .chance(0.15)
+        .then(|| {
+            let other = fill(
+                *rng.pick(t.names),
+                &[("city", &city), ("de_city", &de_city(&city))],
+            );
+            if other == stem {
+                format!("{stem} {}", city)
+            } else {
+                other
+            }
+        })
+        .filter(|b| *b != name);
 
     let (employees, insertion) = profile.staff(&mut rng);
     let founded = profile.founded(&mut rng);
@@ -321,7 +516,11 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
     };
     let address = Address {
         street: rng.chance(0.9).then(|| street(&mut rng, home)),
-        postcode: if rng.chance(0.95) { home.postcodes.first().cloned() } else { None },
+        postcode: if rng.chance(0.95) {
+            home.postcodes.first().cloned()
+        } else {
+            None
+        },
         city: rng.chance(0.95).then(|| city.clone()),
         commune: address_commune,
     };
@@ -349,10 +548,18 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
         // A thin profile, as imported from a register: little text, no zone.
         s.description = profile.intro(&mut rng, &name, &st, founded, employees);
         if rng.chance(0.6) {
-            s.activities = vec![Activity { label: None, cpv: vec![canonical_cpv(*rng.pick(t.own_cpv))], modes: activity_modes(&mut rng, t, profile), zone: None }];
+            s.activities = vec![Activity {
+                label: None,
+                cpv: vec![canonical_cpv(*rng.pick(t.own_cpv))],
+                modes: activity_modes(&mut rng, t, profile),
+                zone: None,
+            }];
         } else {
             let (title, desc) = rng.pick(t.offers);
-            s.offers = vec![Offer { title: title.to_string(), description: desc.to_string() }];
+            s.offers = vec![Offer {
+                title: title.to_string(),
+                description: desc.to_string(),
+            }];
         }
         if rng.chance(0.5) {
             s.contact.email = Some(format!("contact@{}.fr", slug(&name, 30)));
@@ -363,10 +570,17 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
     // Activities: the main trade, sometimes a second one with its own zone.
     let (zone, _, zone_sentence) = make_zone(&mut rng, t.reach, home, point);
     let mut activities = vec![make_activity(&mut rng, t, profile, zone.clone())];
-    let secondary = rng.chance(profile.p_secondary()).then(|| pick_secondary(&mut rng, main, profile)).flatten();
+    let secondary = rng
+        .chance(profile.p_secondary())
+        .then(|| pick_secondary(&mut rng, main, profile))
+        .flatten();
     if let Some(sec) = secondary {
         let ts = &TRADES[sec];
-        let z = if rng.chance(0.5) { zone.clone() } else { make_zone(&mut rng, ts.reach, home, point).0 };
+        let z = if rng.chance(0.5) {
+            zone.clone()
+        } else {
+            make_zone(&mut rng, ts.reach, home, point).0
+        };
         activities.push(make_activity(&mut rng, ts, profile, z));
     }
     s.activities = activities;
@@ -378,7 +592,10 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
         parts.push(p.to_string());
     }
     if let Some(sec) = secondary {
-        parts.push(format!("Nous proposons aussi : {}.", super::text::lowercase_first(TRADES[sec].label)));
+        parts.push(format!(
+            "Nous proposons aussi : {}.",
+            super::text::lowercase_first(TRADES[sec].label)
+        ));
         parts.push(rng.pick(TRADES[sec].pitch).to_string());
     }
     parts.push(zone_sentence);
@@ -398,32 +615,54 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
 
     // Offers and references.
     let k = 2 + rng.index(3);
-    s.offers = pick_distinct(&mut rng, t.offers, k).into_iter().map(|(a, b)| Offer { title: a.to_string(), description: b.to_string() }).collect();
+    s.offers = pick_distinct(&mut rng, t.offers, k)
+        .into_iter()
+        .map(|(a, b)| Offer {
+            title: a.to_string(),
+            description: b.to_string(),
+        })
+        .collect();
     if let Some(sec) = secondary
         && rng.chance(0.7)
     {
         let (a, b) = rng.pick(TRADES[sec].offers);
-        s.offers.push(Offer { title: a.to_string(), description: b.to_string() });
+        s.offers.push(Offer {
+            title: a.to_string(),
+            description: b.to_string(),
+        });
     }
     let num_refs = rng.weighted(&[0.25, 0.35, 0.25, 0.15]);
     for _ in 0..num_refs {
         let client_commune = w.sample_in_dept(&mut rng, &home.dept).unwrap_or(home);
         // Past clients are mostly communes and intercommunalities.
-        let client = if rng.chance(0.7) { local_buyer(&mut rng, client_commune).name } else { public_buyer(&mut rng, client_commune).name };
+        let client = if rng.chance(0.7) {
+            local_buyer(&mut rng, client_commune).name
+        } else {
+            public_buyer(&mut rng, client_commune).name
+        };
         let template = t.works[rng.index(t.works.len())];
         let work = capitalize(&fill_number(&mut rng, template));
-        s.references.push(Reference { client, description: format!("{work}."), year: rng.chance(0.8).then(|| rng.range_i64(2016, 2025) as i32) });
+        s.references.push(Reference {
+            client,
+            description: format!("{work}."),
+            year: rng.chance(0.8).then(|| rng.range_i64(2016, 2025) as i32),
+        });
     }
 
     // Labels fitting the trade.
     let num_labels = rng.weighted(&[0.4, 0.4, 0.2]);
-    s.labels = pick_distinct(&mut rng, t.labels, num_labels).into_iter().map(|l| l.to_string()).collect();
+    s.labels = pick_distinct(&mut rng, t.labels, num_labels)
+        .into_iter()
+        .map(|l| l.to_string())
+        .collect();
 
     // Capacity and contact.
     s.capacity = Capacity {
         employees: rng.chance(0.8).then_some(employees),
         insertion_employees: insertion.filter(|_| rng.chance(0.7)),
-        turnover_eur: rng.chance(0.6).then(|| ((employees as f64) * rng.range_f64(28_000.0, 75_000.0) / 1000.0).round() * 1000.0),
+        turnover_eur: rng.chance(0.6).then(|| {
+            ((employees as f64) * rng.range_f64(28_000.0, 75_000.0) / 1000.0).round() * 1000.0
+        }),
         founded: rng.chance(0.8).then_some(founded),
     };
     let domain = slug(&name, 28);
@@ -433,17 +672,35 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
         _ => "fr",
     };
     s.contact = Contact {
-        email: rng.chance(0.85).then(|| format!("{}@{domain}.{tld}", rng.pick(&["contact", "accueil", "commercial", "devis", "direction"]))),
+        email: rng.chance(0.85).then(|| {
+            format!(
+                "{}@{domain}.{tld}",
+                rng.pick(&["contact", "accueil", "commercial", "devis", "direction"])
+            )
+        }),
         phone: rng.chance(0.8).then(|| phone(&mut rng, home)),
-        website: rng.chance(0.6).then(|| format!("https://www.{domain}.{tld}")),
+        website: rng
+            .chance(0.6)
+            .then(|| format!("https://www.{domain}.{tld}")),
     };
     s
 }
 
 fn make_activity(rng: &mut Rng, t: &Trade, profile: Profile, zone: Option<Zone>) -> Activity {
-    let label = rng.chance(0.8).then(|| rng.pick(t.activity_labels).to_string());
-    let cpv = if rng.chance(0.9) || label.is_none() { activity_cpv(rng, t) } else { Vec::new() };
-    Activity { label, cpv, modes: activity_modes(rng, t, profile), zone }
+    let label = rng
+        .chance(0.8)
+        .then(|| rng.pick(t.activity_labels).to_string());
+    let cpv = if rng.chance(0.9) || label.is_none() {
+        activity_cpv(rng, t)
+    } else {
+        Vec::new()
+    };
+    Activity {
+        label,
+        cpv,
+        modes: activity_modes(rng, t, profile),
+        zone,
+    }
 }
 
 /// A lazy, exact-size stream of generated suppliers.
@@ -457,7 +714,12 @@ pub struct SupplierStream {
 
 impl SupplierStream {
     pub fn new(seed: u64, n: usize, opts: SupplierOptions) -> SupplierStream {
-        SupplierStream { seed, next: 0, end: n as u64, opts }
+        SupplierStream {
+            seed,
+            next: 0,
+            end: n as u64,
+            opts,
+        }
     }
 }
 

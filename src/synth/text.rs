@@ -11,7 +11,25 @@ use crate::util::Rng;
 fn starts_with_vowel(s: &str) -> bool {
     matches!(
         s.chars().next(),
-        Some('A' | 'E' | 'I' | 'O' | 'U' | 'Y' | 'É' | 'È' | 'Ê' | 'Î' | 'Ô' | 'Â' | 'a' | 'e' | 'i' | 'o' | 'u' | 'é')
+        Some(
+            'A' | 'E'
+                | 'I'
+                | 'O'
+                | 'U'
+                | 'Y'
+                | 'É'
+                | 'È'
+                | 'Ê'
+                | 'Î'
+                | 'Ô'
+                | 'Â'
+                | 'a'
+                | 'e'
+                | 'i'
+                | 'o'
+                | 'u'
+                | 'é'
+        )
     )
 }
 
@@ -43,13 +61,15 @@ pub fn a_city(name: &str) -> String {
 /// `de l'Hérault`, `des Landes`, `de Paris`.
 pub fn de_dept(code: &str, name: &str) -> String {
     let form = match code {
-        "01" | "02" | "03" | "07" | "09" | "10" | "11" | "12" | "27" | "34" | "36" | "38" | "60" | "61" | "89" | "91" => "de l'",
-        "04" | "05" | "06" | "08" | "13" | "22" | "40" | "64" | "65" | "66" | "78" | "79" | "88" | "92" => "des ",
-        "14" | "15" | "18" | "25" | "29" | "30" | "32" | "39" | "45" | "46" | "56" | "59" | "62" | "63" | "67" | "68"
-        | "69" | "81" | "83" | "90" | "94" | "95" => "du ",
-        "16" | "17" | "19" | "2A" | "2B" | "21" | "23" | "24" | "26" | "31" | "33" | "42" | "43" | "44" | "48" | "50"
-        | "51" | "52" | "53" | "55" | "57" | "58" | "70" | "72" | "73" | "74" | "76" | "80" | "85" | "86" | "87" | "93"
-        | "971" | "972" | "973" => "de la ",
+        "01" | "02" | "03" | "07" | "09" | "10" | "11" | "12" | "27" | "34" | "36" | "38"
+        | "60" | "61" | "89" | "91" => "de l'",
+        "04" | "05" | "06" | "08" | "13" | "22" | "40" | "64" | "65" | "66" | "78" | "79"
+        | "88" | "92" => "des ",
+        "14" | "15" | "18" | "25" | "29" | "30" | "32" | "39" | "45" | "46" | "56" | "59"
+        | "62" | "63" | "67" | "68" | "69" | "81" | "83" | "90" | "94" | "95" => "du ",
+        "16" | "17" | "19" | "2A" | "2B" | "21" | "23" | "24" | "26" | "31" | "33" | "42"
+        | "43" | "44" | "48" | "50" | "51" | "52" | "53" | "55" | "57" | "58" | "70" | "72"
+        | "73" | "74" | "76" | "80" | "85" | "86" | "87" | "93" | "971" | "972" | "973" => "de la ",
         "28" | "35" | "37" => "d'",
         _ => "de ",
     };
@@ -152,7 +172,11 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
 /// (`{n} hectares`, `{n} repas`, `{n} m²`…), with French thousands separators.
 pub fn plausible_number(rng: &mut Rng, template: &str) -> String {
     let after = template.split_once("{n}").map(|(_, a)| a).unwrap_or("");
-    let word = after.trim_start().split([' ', '.', ',', ')']).next().unwrap_or("");
+    let word = after
+        .trim_start()
+        .split([' ', '.', ',', ')'])
+        .next()
+        .unwrap_or("");
     let (lo, hi): (u64, u64) = match word {
         "hectares" => (2, 40),
         "m²" => (300, 12_000),
@@ -296,9 +320,15 @@ mod tests {
     fn numbers_fit_their_unit() {
         let mut rng = Rng::new(1);
         for _ in 0..200 {
-            let n: u64 = plausible_number(&mut rng, "{n} hectares de parcs").replace('\u{202f}', "").parse().unwrap();
+            let n: u64 = plausible_number(&mut rng, "{n} hectares de parcs")
+                .replace('\u{202f}', "")
+                .parse()
+                .unwrap();
             assert!((2..=40).contains(&n));
-            let n: u64 = plausible_number(&mut rng, "routage à {n} exemplaires.").replace('\u{202f}', "").parse().unwrap();
+            let n: u64 = plausible_number(&mut rng, "routage à {n} exemplaires.")
+                .replace('\u{202f}', "")
+                .parse()
+                .unwrap();
             assert!(n >= 1000);
         }
     }

@@ -61,11 +61,17 @@ pub fn resolve_place<'a>(place: &Place, r: &'a Referential) -> Option<ResolvedPl
     match (&place.commune, place.lat, place.lon) {
         (Some(code), _, _) => {
             let c = r.commune(code)?;
-            Some(ResolvedPlace { commune: c, point: r.communes.centre(c) })
+            Some(ResolvedPlace {
+                commune: c,
+                point: r.communes.centre(c),
+            })
         }
         (None, Some(lat), Some(lon)) => {
             let p = GeoPoint::new(lat, lon).ok()?;
-            Some(ResolvedPlace { commune: r.commune_at(p)?, point: Some(p) })
+            Some(ResolvedPlace {
+                commune: r.commune_at(p)?,
+                point: Some(p),
+            })
         }
         _ => None,
     }
@@ -95,11 +101,19 @@ pub enum GeoBasis {
 
 /// The supplier's point: its location, else its commune's centre.
 pub fn supplier_point(s: &Supplier, r: &Referential) -> Option<GeoPoint> {
-    s.location.or_else(|| r.commune(&s.address.commune).and_then(|c| r.communes.centre(c)))
+    s.location.or_else(|| {
+        r.commune(&s.address.commune)
+            .and_then(|c| r.communes.centre(c))
+    })
 }
 
 /// Whether a zone covers the place, and how (national, then areas, then radius).
-pub fn zone_covers(zone: &Zone, from: Option<GeoPoint>, place: &ResolvedPlace, r: &Referential) -> Option<GeoBasis> {
+pub fn zone_covers(
+    zone: &Zone,
+    from: Option<GeoPoint>,
+    place: &ResolvedPlace,
+    r: &Referential,
+) -> Option<GeoBasis> {
     if zone.is_national() {
         return Some(GeoBasis::National);
     }
@@ -113,7 +127,10 @@ pub fn zone_covers(zone: &Zone, from: Option<GeoPoint>, place: &ResolvedPlace, r
     if let (Some(radius_km), Some(from), Some(to)) = (zone.radius_km, from, place.point) {
         let distance_km = from.distance_km(&to);
         if distance_km <= radius_km {
-            return Some(GeoBasis::Radius { distance_km, radius_km });
+            return Some(GeoBasis::Radius {
+                distance_km,
+                radius_km,
+            });
         }
     }
     None
@@ -126,7 +143,12 @@ fn home_departement(s: &Supplier, place: &ResolvedPlace, r: &Referential) -> Opt
 
 /// The contract's *serves* rule. `counted` are the indices of the activities relevant to the
 /// need; when empty, every activity counts.
-pub fn serves(s: &Supplier, place: &ResolvedPlace, counted: &[usize], r: &Referential) -> Option<GeoBasis> {
+pub fn serves(
+    s: &Supplier,
+    place: &ResolvedPlace,
+    counted: &[usize],
+    r: &Referential,
+) -> Option<GeoBasis> {
     if s.activities.is_empty() {
         return home_departement(s, place, r);
     }
@@ -138,14 +160,21 @@ pub fn serves(s: &Supplier, place: &ResolvedPlace, counted: &[usize], r: &Refere
     } else {
         counted
     };
-    idx.iter().filter_map(|&i| s.activities.get(i)).find_map(|a| match &a.zone {
-        None => home_departement(s, place, r),
-        Some(z) => zone_covers(z, from, place, r),
-    })
+    idx.iter()
+        .filter_map(|&i| s.activities.get(i))
+        .find_map(|a| match &a.zone {
+            None => home_departement(s, place, r),
+            Some(z) => zone_covers(z, from, place, r),
+        })
 }
 
 /// Whether the supplier is located inside the need's perimeter.
-pub fn within_perimeter(s: &Supplier, perimeter: &Perimeter, place: &ResolvedPlace, r: &Referential) -> Option<GeoBasis> {
+pub fn within_perimeter(
+    s: &Supplier,
+    perimeter: &Perimeter,
+    place: &ResolvedPlace,
+    r: &Referential,
+) -> Option<GeoBasis> {
     if perimeter.national == Some(true) {
         return Some(GeoBasis::PerimeterNational);
     }
@@ -153,10 +182,15 @@ pub fn within_perimeter(s: &Supplier, perimeter: &Perimeter, place: &ResolvedPla
         return None;
     }
     let home = r.commune(&s.address.commune)?;
-    if let (Some(radius_km), Some(from), Some(to)) = (perimeter.radius_km, supplier_point(s, r), place.point) {
+    if let (Some(radius_km), Some(from), Some(to)) =
+        (perimeter.radius_km, supplier_point(s, r), place.point)
+    {
         let distance_km = from.distance_km(&to);
         if distance_km <= radius_km {
-            return Some(GeoBasis::PerimeterRadius { distance_km, radius_km });
+            return Some(GeoBasis::PerimeterRadius {
+                distance_km,
+                radius_km,
+            });
         }
     }
     for a in perimeter.areas.iter().flatten() {
@@ -166,13 +200,23 @@ pub fn within_perimeter(s: &Supplier, perimeter: &Perimeter, place: &ResolvedPla
             return Some(GeoBasis::PerimeterArea(area));
         }
     }
-    r.area_contains(&Area::Commune(place.commune.code.clone()), home).then_some(GeoBasis::PerimeterPlaceCommune)
+    r.area_contains(&Area::Commune(place.commune.code.clone()), home)
+        .then_some(GeoBasis::PerimeterPlaceCommune)
 }
 
 /// The geography rule: serves the place, or is located inside the perimeter.
-pub fn geography(need: &Need, s: &Supplier, counted: &[usize], r: &Referential) -> Option<GeoBasis> {
+pub fn geography(
+    need: &Need,
+    s: &Supplier,
+    counted: &[usize],
+    r: &Referential,
+) -> Option<GeoBasis> {
     let place = resolve_place(&need.place, r)?;
-    serves(s, &place, counted, r).or_else(|| need.perimeter.as_ref().and_then(|p| within_perimeter(s, p, &place, r)))
+    serves(s, &place, counted, r).or_else(|| {
+        need.perimeter
+            .as_ref()
+            .and_then(|p| within_perimeter(s, p, &place, r))
+    })
 }
 
 /// The modes rule (see the module documentation).
@@ -184,13 +228,17 @@ pub fn modes_ok(need: &Need, s: &Supplier, counted: &[usize]) -> bool {
     if counted.is_empty() {
         s.activities.iter().any(offers)
     } else {
-        counted.iter().filter_map(|&i| s.activities.get(i)).any(offers)
+        counted
+            .iter()
+            .filter_map(|&i| s.activities.get(i))
+            .any(offers)
     }
 }
 
 /// The reserved-route rule.
 pub fn reserved_ok(need: &Need, s: &Supplier) -> bool {
-    need.reserved.is_none_or(|route| supplier_eligibility(route, s).is_some())
+    need.reserved
+        .is_none_or(|route| supplier_eligibility(route, s).is_some())
 }
 
 /// Which hard rules a supplier satisfies for a need.
@@ -251,7 +299,10 @@ pub fn check(need: &Need, s: &Supplier, counted: &[usize]) -> HardRules {
 
 /// Indices of a generated supplier's activities that belong to one of these trades (keys).
 pub fn activities_of_trades(s: &Supplier, trade_keys: &[&str]) -> Vec<usize> {
-    let wanted: Vec<usize> = trade_keys.iter().filter_map(|k| catalog::trade_index(k)).collect();
+    let wanted: Vec<usize> = trade_keys
+        .iter()
+        .filter_map(|k| catalog::trade_index(k))
+        .collect();
     s.activities
         .iter()
         .enumerate()
@@ -275,7 +326,11 @@ pub fn activities_matching_cpv(s: &Supplier, need: &Need) -> Vec<usize> {
     s.activities
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.cpv.iter().any(|c| need.cpv.iter().any(|n| cpv_related(c, n))))
+        .filter(|(_, a)| {
+            a.cpv
+                .iter()
+                .any(|c| need.cpv.iter().any(|n| cpv_related(c, n)))
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -287,7 +342,12 @@ pub fn grade(need: &Need, s: &Supplier, links: &[TradeLink], intended: &[usize])
 }
 
 /// [`grade`] with, for a supplier of an intended trade that fails, the rules it breaks.
-pub fn grade_with_reason(need: &Need, s: &Supplier, links: &[TradeLink], intended: &[usize]) -> (u8, Vec<Violation>) {
+pub fn grade_with_reason(
+    need: &Need,
+    s: &Supplier,
+    links: &[TradeLink],
+    intended: &[usize],
+) -> (u8, Vec<Violation>) {
     let mut first_failure: Option<Vec<Violation>> = None;
     for link in links.iter().filter(|l| intended.contains(&l.trade)) {
         let rules = check(need, s, &link.activities);
@@ -298,7 +358,12 @@ pub fn grade_with_reason(need: &Need, s: &Supplier, links: &[TradeLink], intende
     }
     let related: Vec<usize> = intended
         .iter()
-        .flat_map(|&t| catalog::TRADES[t].related.iter().filter_map(|k| catalog::trade_index(k)))
+        .flat_map(|&t| {
+            catalog::TRADES[t]
+                .related
+                .iter()
+                .filter_map(|k| catalog::trade_index(k))
+        })
         .filter(|t| !intended.contains(t))
         .collect();
     for link in links.iter().filter(|l| related.contains(&l.trade)) {
