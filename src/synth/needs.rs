@@ -19,12 +19,13 @@ use super::catalog::{self, LOT_PAIRS, Reach, TRADES, Trade, TradeLink};
 use super::places::{World, jitter};
 use super::text::{
     a_city, capitalize, city_display, de_city, fill_number, lowercase_first, pick_distinct,
-    thousands,
+    pick_str, thousands,
 };
 use super::truth::{self, Exclusions, Judgement, NeedTruth, Violation};
 use super::{REFERENCE_UNIX_S, civil_from_days, sub_seed};
 
 const STREAM_NEED: u64 = 0x6u64;
+const STREAM_PLAN: u64 = 0x7u64;
 
 /// How a need is worded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -409,8 +410,8 @@ fn need_cpv(rng: &mut Rng, t: &Trade, style: Style) -> Vec<String> {
     };
     match choice {
         0 => Vec::new(),
-        1 => vec![canon(*rng.pick(t.buyer_cpv))],
-        2 => vec![canon(*rng.pick(t.own_cpv))],
+        1 => vec![canon(pick_str(rng, t.buyer_cpv))],
+        2 => vec![canon(pick_str(rng, t.own_cpv))],
         _ => {
             // A coarser code than suppliers use: a strict ancestor of one of the trade's codes.
             let own = rng.pick(t.own_cpv);
@@ -575,11 +576,10 @@ fn make_place(rng: &mut Rng, c: &Commune) -> Place {
 }
 
 /// Generate need `index` of `seed` and its ground truth.
-fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
+fn make_need(seed: u64, index: u64, plan: Plan, base: &TruthBase) -> (Need, NeedTruth) {
     let r = Referential::get();
     let mut rng = Rng::new(sub_seed(seed, STREAM_NEED, index));
-    let weights: Vec<f64> = Style::ALL.iter().map(|s| s.weight()).collect();
-    let style = Style::ALL[rng.weighted(&weights)];
+    let style = plan.style;
 
     let trades: Vec<usize> = match style {
         Style::MultiLot => {
@@ -595,7 +595,7 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
             }
         }
         Style::Ambiguous => vec![pick_trade(&mut rng, |t| !t.ambiguous_titles.is_empty())],
-        _ => vec![pick_trade(&mut rng, |_| true)],
+        _ => vec![plan.trade],
     };
     let t = &TRADES[trades[0]];
     let commune = place_commune(&mut rng, base, trades[0]);
@@ -645,17 +645,13 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
             let desc = match rng.index(3) {
                 0 => String::new(),
                 1 => format!("Secteur : {city}."),
-                _ => format!(
-                    "{} {}",
-                    detail(&mut rng, t),
-                    if reserved.is_some() && rng.chance(0.5) {
-                        short_reserved(reserved.expect("checked"))
-                    } else {
-                        ""
+                _ => {
+                    let d = detail(&mut rng, t);
+                    match reserved {
+                        Some(route) if rng.chance(0.5) => format!("{d} {}", short_reserved(route)),
+                        _ => d,
                     }
-                )
-                .trim()
-                .to_string(),
+                }
             };
             (title, desc)
         }
@@ -734,7 +730,7 @@ fn make_need(seed: u64, index: u64, base: &TruthBase) -> (Need, NeedTruth) {
             let title = match rng.index(3) {
                 0 => format!(
                     "Accord-cadre – {}",
-                    lowercase_first(*rng.pick(t.buyer_titles))
+                    lowercase_first(pick_str(&mut rng, t.buyer_titles))
                 ),
                 1 => format!(
                     "MAPA 2026-{:03} : {}",
@@ -883,14 +879,74 @@ fn judge(need: &Need, style: Style, trades: &[usize], base: &TruthBase) -> NeedT
     }
 }
 
-/// Generate `m` needs of `seed` against `base`, with their ground truth.
+/// The style and (for single-trade styles) the trade of one need, decided for the whole set.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    style: Style,
+    trade: usize,
+}
+
+/// `m` draws of indices with exactly the weights' proportions (largest remainders), in
+/// random order: a set of 100 needs covers every style and trade in proportion, instead of
+/// whatever independent draws happen to give.
+fn stratified(rng: &mut Rng, weights: &[f64], m: usize) -> Vec<usize> {
+    let total: f64 = weights.iter().sum();
+    let quotas: Vec<f64> = weights.iter().map(|w| w / total * m as f64).collect();
+    let mut counts: Vec<usize> = quotas.iter().map(|q| q.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (quotas[b] - quotas[b].floor())
+            .total_cmp(&(quotas[a] - quotas[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let missing = m - counts.iter().sum::<usize>();
+    for &i in order.iter().take(missing) {
+        counts[i] += 1;
+    }
+    let mut out: Vec<usize> = counts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &c)| std::iter::repeat_n(i, c))
+        .collect();
+    rng.shuffle(&mut out);
+    out
+}
+
+fn plan(seed: u64, m: usize) -> Vec<Plan> {
+    let mut rng = Rng::new(sub_seed(seed, STREAM_PLAN, m as u64));
+    let style_w: Vec<f64> = Style::ALL.iter().map(|s| s.weight()).collect();
+    let styles: Vec<Style> = stratified(&mut rng, &style_w, m)
+        .into_iter()
+        .map(|i| Style::ALL[i])
+        .collect();
+    let single = styles
+        .iter()
+        .filter(|s| !matches!(s, Style::MultiLot | Style::Ambiguous))
+        .count();
+    let demand: Vec<f64> = TRADES.iter().map(|t| t.demand).collect();
+    let mut trades = stratified(&mut rng, &demand, single).into_iter();
+    styles
+        .into_iter()
+        .map(|style| {
+            let trade = if matches!(style, Style::MultiLot | Style::Ambiguous) {
+                0
+            } else {
+                trades.next().unwrap_or(0)
+            };
+            Plan { style, trade }
+        })
+        .collect()
+}
+
+/// Generate `m` needs of `seed` against `base`, with their ground truth. Styles and trades
+/// are spread over the set in proportion to their weights, so need `i` depends on `m`.
 pub fn generate_needs_from(seed: u64, m: usize, base: &TruthBase) -> NeedSet {
     let mut set = NeedSet {
         needs: Vec::with_capacity(m),
         truth: Vec::with_capacity(m),
     };
-    for i in 0..m as u64 {
-        let (n, t) = make_need(seed, i, base);
+    for (i, p) in plan(seed, m).into_iter().enumerate() {
+        let (n, t) = make_need(seed, i as u64, p, base);
         set.needs.push(n);
         set.truth.push(t);
     }

@@ -21,7 +21,7 @@ use super::places::{World, jitter, spread_km};
 use super::structures::{Profile, Structure, sample_profile};
 use super::text::{
     a_city, capitalize, city_display, de_city, fill, fill_number, in_dept, in_region, join_fr,
-    pick_distinct, slug,
+    pick_distinct, pick_str, slug,
 };
 use super::{REFERENCE_UNIX_S, SupplierOptions, sub_seed, timestamp_rfc3339};
 
@@ -491,11 +491,11 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
         .chance(0.15)
         .then(|| {
             let other = fill(
-                *rng.pick(t.names),
+                pick_str(&mut rng, t.names),
                 &[("city", &city), ("de_city", &de_city(&city))],
             );
             if other == stem {
-                format!("{stem} {}", city)
+                format!("{stem} {city}")
             } else {
                 other
             }
@@ -550,7 +550,7 @@ pub fn generate_supplier(seed: u64, index: u64, opts: &SupplierOptions) -> Suppl
         if rng.chance(0.6) {
             s.activities = vec![Activity {
                 label: None,
-                cpv: vec![canonical_cpv(*rng.pick(t.own_cpv))],
+                cpv: vec![canonical_cpv(pick_str(&mut rng, t.own_cpv))],
                 modes: activity_modes(&mut rng, t, profile),
                 zone: None,
             }];

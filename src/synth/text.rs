@@ -228,6 +228,11 @@ pub fn fill_number(rng: &mut Rng, template: &str) -> String {
     fill(template, &[("n", &n)])
 }
 
+/// A uniformly chosen string of a static list.
+pub fn pick_str(rng: &mut Rng, items: &[&'static str]) -> &'static str {
+    items[rng.index(items.len())]
+}
+
 /// `k` distinct elements (fewer when the slice is shorter), in random order.
 pub fn pick_distinct<'a, T>(rng: &mut Rng, items: &'a [T], k: usize) -> Vec<&'a T> {
     let mut idx: Vec<usize> = (0..items.len()).collect();

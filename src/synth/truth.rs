@@ -2,7 +2,9 @@
 //! relevance of a supplier for a generated need.
 //!
 //! This module is deliberately separate from the generators: the matching evaluation uses
-//! [`check`] to count hard-rule violations in a ranking, whatever produced it. Pure: no IO.
+//! [`check`] to count hard-rule violations in a ranking, whatever produced it. The geography
+//! part delegates to `model::geography`, the project's reference implementation of the
+//! contract's rule, so ground truth, indexes and matching agree by construction. Pure: no IO.
 //!
 //! # The hard rules, as implemented
 //! - **Place.** A need's place is a commune (its centre is the referential's `lat`/`lon`) or a
@@ -17,11 +19,11 @@
 //!   commune's centre). An activity without zone, and a supplier without activities, serve the
 //!   supplier's own département (the département of its address commune).
 //! - **Located in the perimeter.** A perimeter widens the place, so a supplier also qualifies
-//!   when the perimeter is national; or it lies within the perimeter's `radius_km` of the place;
-//!   or its commune is in one of the perimeter's `areas`; or (radius or areas perimeter) its
-//!   commune is the place's commune — the place itself is always inside its widening, which is
-//!   how a supplier whose address is in a Paris arrondissement is inside a 1 km perimeter around
-//!   Paris.
+//!   when the perimeter is national; or its address commune is the place's commune (for a city,
+//!   any of its arrondissements) — the place itself is always inside its widening, which is how
+//!   a supplier whose address is in a Paris arrondissement is inside a 1 km perimeter around
+//!   Paris; or its commune is in one of the perimeter's `areas`; or it lies within the
+//!   perimeter's `radius_km` of the place.
 //! - **Reserved route.** `model::eligibility` (declared and inferred kinds, ESS/ESUS flags).
 //! - **Modes.** When the need lists modes, one of the counted activities declares one of them;
 //!   a supplier that declares no mode does not satisfy a mode filter.
@@ -38,185 +40,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::area::Area;
 use crate::model::eligibility::supplier_eligibility;
-use crate::model::geo::GeoPoint;
-use crate::model::need::{Need, Perimeter, Place};
-use crate::model::supplier::{Activity, Supplier, Zone};
-use crate::referential::{Commune, Referential};
+use crate::model::geography::qualifies;
+use crate::model::need::Need;
+use crate::model::supplier::{Activity, Supplier};
+use crate::referential::Referential;
+
+pub use crate::model::geography::{
+    GeoQualification, InPerimeter, ResolvedPlace, Served, ZoneCover, resolve_place,
+};
 
 use super::catalog::{self, TradeLink};
 
-/// A need's place resolved against the referential.
-#[derive(Debug, Clone, Copy)]
-pub struct ResolvedPlace<'a> {
-    /// The commune the place is in (for a point, the one whose centre is nearest).
-    pub commune: &'a Commune,
-    /// The point distances are measured from: the given point, else the commune's centre.
-    pub point: Option<GeoPoint>,
-}
-
-/// Resolve a place; `None` when the commune is unknown or the point is invalid.
-pub fn resolve_place<'a>(place: &Place, r: &'a Referential) -> Option<ResolvedPlace<'a>> {
-    match (&place.commune, place.lat, place.lon) {
-        (Some(code), _, _) => {
-            let c = r.commune(code)?;
-            Some(ResolvedPlace {
-                commune: c,
-                point: r.communes.centre(c),
-            })
-        }
-        (None, Some(lat), Some(lon)) => {
-            let p = GeoPoint::new(lat, lon).ok()?;
-            Some(ResolvedPlace {
-                commune: r.commune_at(p)?,
-                point: Some(p),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Why a supplier satisfies the geography rule.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GeoBasis {
-    /// A counted activity's zone is national.
-    National,
-    /// A counted activity's zone lists this area, which contains the place.
-    Area(Area),
-    /// The place is within a counted activity's radius.
-    Radius { distance_km: f64, radius_km: f64 },
-    /// A counted activity has no zone (or there are no activities): the supplier's own
-    /// département, which contains the place.
-    HomeDepartement(String),
-    /// The need's perimeter is national.
-    PerimeterNational,
-    /// The supplier is within the perimeter's radius of the place.
-    PerimeterRadius { distance_km: f64, radius_km: f64 },
-    /// The supplier's commune is in one of the perimeter's areas.
-    PerimeterArea(Area),
-    /// The supplier is in the place's commune, which any perimeter contains.
-    PerimeterPlaceCommune,
-}
-
-/// The supplier's point: its location, else its commune's centre.
-pub fn supplier_point(s: &Supplier, r: &Referential) -> Option<GeoPoint> {
-    s.location.or_else(|| {
-        r.commune(&s.address.commune)
-            .and_then(|c| r.communes.centre(c))
-    })
-}
-
-/// Whether a zone covers the place, and how (national, then areas, then radius).
-pub fn zone_covers(
-    zone: &Zone,
-    from: Option<GeoPoint>,
-    place: &ResolvedPlace,
-    r: &Referential,
-) -> Option<GeoBasis> {
-    if zone.is_national() {
-        return Some(GeoBasis::National);
-    }
-    for a in zone.areas.iter().flatten() {
-        if let Ok(area) = Area::parse(a)
-            && r.area_contains(&area, place.commune)
-        {
-            return Some(GeoBasis::Area(area));
-        }
-    }
-    if let (Some(radius_km), Some(from), Some(to)) = (zone.radius_km, from, place.point) {
-        let distance_km = from.distance_km(&to);
-        if distance_km <= radius_km {
-            return Some(GeoBasis::Radius {
-                distance_km,
-                radius_km,
-            });
-        }
-    }
-    None
-}
-
-fn home_departement(s: &Supplier, place: &ResolvedPlace, r: &Referential) -> Option<GeoBasis> {
-    let home = r.commune(&s.address.commune)?;
-    (home.dept == place.commune.dept).then(|| GeoBasis::HomeDepartement(home.dept.clone()))
-}
-
-/// The contract's *serves* rule. `counted` are the indices of the activities relevant to the
-/// need; when empty, every activity counts.
-pub fn serves(
-    s: &Supplier,
-    place: &ResolvedPlace,
-    counted: &[usize],
-    r: &Referential,
-) -> Option<GeoBasis> {
-    if s.activities.is_empty() {
-        return home_departement(s, place, r);
-    }
-    let from = supplier_point(s, r);
-    let all: Vec<usize>;
-    let idx: &[usize] = if counted.is_empty() {
-        all = (0..s.activities.len()).collect();
-        &all
-    } else {
-        counted
-    };
-    idx.iter()
-        .filter_map(|&i| s.activities.get(i))
-        .find_map(|a| match &a.zone {
-            None => home_departement(s, place, r),
-            Some(z) => zone_covers(z, from, place, r),
-        })
-}
-
-/// Whether the supplier is located inside the need's perimeter.
-pub fn within_perimeter(
-    s: &Supplier,
-    perimeter: &Perimeter,
-    place: &ResolvedPlace,
-    r: &Referential,
-) -> Option<GeoBasis> {
-    if perimeter.national == Some(true) {
-        return Some(GeoBasis::PerimeterNational);
-    }
-    if perimeter.radius_km.is_none() && perimeter.areas.is_none() {
-        return None;
-    }
-    let home = r.commune(&s.address.commune)?;
-    if let (Some(radius_km), Some(from), Some(to)) =
-        (perimeter.radius_km, supplier_point(s, r), place.point)
-    {
-        let distance_km = from.distance_km(&to);
-        if distance_km <= radius_km {
-            return Some(GeoBasis::PerimeterRadius {
-                distance_km,
-                radius_km,
-            });
-        }
-    }
-    for a in perimeter.areas.iter().flatten() {
-        if let Ok(area) = Area::parse(a)
-            && r.area_contains(&area, home)
-        {
-            return Some(GeoBasis::PerimeterArea(area));
-        }
-    }
-    r.area_contains(&Area::Commune(place.commune.code.clone()), home)
-        .then_some(GeoBasis::PerimeterPlaceCommune)
-}
-
-/// The geography rule: serves the place, or is located inside the perimeter.
+/// The geography rule: serves the place (counting the `counted` activities, or all when
+/// empty), or is located inside the perimeter. Delegates to `model::geography`, the
+/// project's one reference implementation of the contract's rule.
 pub fn geography(
     need: &Need,
     s: &Supplier,
     counted: &[usize],
     r: &Referential,
-) -> Option<GeoBasis> {
+) -> Option<GeoQualification> {
     let place = resolve_place(&need.place, r)?;
-    serves(s, &place, counted, r).or_else(|| {
-        need.perimeter
-            .as_ref()
-            .and_then(|p| within_perimeter(s, p, &place, r))
-    })
+    qualifies(s, need, counted, &place, r)
 }
 
 /// The modes rule (see the module documentation).
@@ -245,7 +91,7 @@ pub fn reserved_ok(need: &Need, s: &Supplier) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HardRules {
     /// `Some(why)` when the supplier serves the place or is inside the perimeter.
-    pub geography: Option<GeoBasis>,
+    pub geography: Option<GeoQualification>,
     pub reserved: bool,
     pub modes: bool,
     /// Not a closed establishment.

@@ -9,7 +9,9 @@ use essor::model::area::Area;
 use essor::model::supplier::{Activity, Address, Kind, Mode, Supplier, Zone};
 use essor::model::{Need, Perimeter, Place, Reserved, validate_need, validate_supplier};
 use essor::referential::Referential;
-use essor::synth::truth::{self, GeoBasis, NeedTruth};
+use essor::synth::truth::{
+    self, GeoQualification as Geo, InPerimeter, NeedTruth, Served, ZoneCover,
+};
 
 fn run_fixtures(out: &Path, seed: &str) {
     let status = Command::new(env!("CARGO_BIN_EXE_essor"))
@@ -197,6 +199,13 @@ fn radius(km: f64) -> Option<Zone> {
     })
 }
 
+fn served(activity: usize, cover: ZoneCover) -> Geo {
+    Geo::Serves(Served {
+        activity: Some(activity),
+        cover,
+    })
+}
+
 fn need_at(commune: &str) -> Need {
     Need {
         id: Some("t".into()),
@@ -242,7 +251,7 @@ fn a_need_in_paris_with_a_1_km_perimeter_includes_a_supplier_in_an_arrondissemen
     });
     assert_eq!(
         truth::check(&n, &s, &[]).geography,
-        Some(GeoBasis::PerimeterPlaceCommune)
+        Some(Geo::Located(InPerimeter::InPlace))
     );
     // Boulogne-Billancourt is outside Paris and about 8 km away: not inside a 1 km perimeter.
     let out = supplier("92012", vec![activity(areas(&["commune:92012"]))]);
@@ -254,7 +263,7 @@ fn a_need_in_paris_with_a_1_km_perimeter_includes_a_supplier_in_an_arrondissemen
     });
     assert!(matches!(
         truth::check(&n, &out, &[]).geography,
-        Some(GeoBasis::PerimeterRadius { .. })
+        Some(Geo::Located(InPerimeter::Radius { .. }))
     ));
 }
 
@@ -265,7 +274,7 @@ fn a_city_zone_covers_a_point_in_one_of_its_arrondissements() {
     let s = supplier("75111", vec![activity(areas(&["commune:75056"]))]);
     assert_eq!(
         truth::check(&n, &s, &[]).geography,
-        Some(GeoBasis::Area(Area::Commune("75056".into())))
+        Some(served(0, ZoneCover::Area(Area::Commune("75056".into()))))
     );
     // An arrondissement's zone does not cover another arrondissement.
     let s = supplier("75111", vec![activity(areas(&["commune:75111"]))]);
@@ -278,7 +287,7 @@ fn an_epci_zone_covers_its_member_communes_only() {
     let s = supplier("31555", vec![activity(areas(&["epci:243100518"]))]);
     assert_eq!(
         truth::check(&need_at("31069"), &s, &[]).geography,
-        Some(GeoBasis::Area(Area::Epci("243100518".into())))
+        Some(served(0, ZoneCover::Area(Area::Epci("243100518".into()))))
     );
     assert_eq!(truth::check(&need_at("81004"), &s, &[]).geography, None);
 }
@@ -295,7 +304,10 @@ fn a_radius_zone_is_great_circle_from_the_supplier_location_boundary_included() 
     assert!(
         matches!(
             truth::check(&need_at("81099"), &s, &[]).geography,
-            Some(GeoBasis::Radius { .. })
+            Some(Geo::Serves(Served {
+                cover: ZoneCover::Radius { .. },
+                ..
+            }))
         ),
         "on the boundary"
     );
@@ -314,11 +326,19 @@ fn a_radius_zone_is_great_circle_from_the_supplier_location_boundary_included() 
 fn no_zone_means_the_suppliers_own_departement() {
     let with_activity = supplier("81004", vec![activity(None)]);
     let without_activity = supplier("81004", vec![]);
+    let own = ZoneCover::OwnDepartement("81".into());
+    assert_eq!(
+        truth::check(&need_at("81065"), &with_activity, &[]).geography,
+        Some(served(0, own.clone()))
+    );
+    assert_eq!(
+        truth::check(&need_at("81065"), &without_activity, &[]).geography,
+        Some(Geo::Serves(Served {
+            activity: None,
+            cover: own
+        }))
+    );
     for s in [&with_activity, &without_activity] {
-        assert_eq!(
-            truth::check(&need_at("81065"), s, &[]).geography,
-            Some(GeoBasis::HomeDepartement("81".into()))
-        );
         assert_eq!(truth::check(&need_at("31555"), s, &[]).geography, None);
     }
 }
@@ -341,7 +361,7 @@ fn the_relevant_activity_zone_counts_otherwise_any_zone() {
     assert_eq!(truth::check(&n, &s, &[0]).geography, None);
     assert_eq!(
         truth::check(&n, &s, &[]).geography,
-        Some(GeoBasis::National)
+        Some(served(1, ZoneCover::National))
     );
 }
 
@@ -356,7 +376,7 @@ fn a_perimeter_of_areas_or_national_includes_suppliers_located_inside() {
     });
     assert_eq!(
         truth::check(&n, &s, &[]).geography,
-        Some(GeoBasis::PerimeterArea(Area::Dept("31".into())))
+        Some(Geo::Located(InPerimeter::Area(Area::Dept("31".into()))))
     );
     n.perimeter = Some(Perimeter {
         areas: Some(vec!["region:84".into()]),
@@ -369,7 +389,7 @@ fn a_perimeter_of_areas_or_national_includes_suppliers_located_inside() {
     });
     assert_eq!(
         truth::check(&n, &s, &[]).geography,
-        Some(GeoBasis::PerimeterNational)
+        Some(Geo::Located(InPerimeter::National))
     );
 }
 
