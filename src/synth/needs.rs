@@ -795,6 +795,10 @@ fn make_need(seed: u64, index: u64, plan: Plan, base: &TruthBase) -> (Need, Need
         }
     };
 
+    // An ambiguous title with nothing else would be a coin toss: the code then says it.
+    if style == Style::Ambiguous && description.is_empty() && cpv.is_empty() {
+        cpv = need_cpv(&mut rng, t, Style::CodeOnly);
+    }
     let need = Need {
         id: Some(format!("syn-{seed}-{index:05}")),
         buyer: Buyer {

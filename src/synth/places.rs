@@ -173,7 +173,14 @@ impl World {
             .filter(|m| m.code != city)
             .filter_map(|m| m.center.map(|q| (p.distance_km(&q), m)))
             .collect();
-        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+        let by_distance = |a: &(f64, &Commune), b: &(f64, &Commune)| {
+            a.0.total_cmp(&b.0).then(a.1.code.cmp(&b.1.code))
+        };
+        if near.len() > k && k > 0 {
+            near.select_nth_unstable_by(k - 1, by_distance);
+            near.truncate(k);
+        }
+        near.sort_by(by_distance);
         near.into_iter().take(k).map(|(_, m)| m).collect()
     }
 }
