@@ -64,6 +64,7 @@ fn generate_part(
     range: std::ops::Range<u64>,
     opts: &SupplierOptions,
     with_facts: bool,
+    with_stats: bool,
 ) -> Part {
     let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1800);
     let mut stats = SupplierStats::default();
@@ -78,7 +79,9 @@ fn generate_part(
             };
         }
         bytes.push(b'\n');
-        stats.add(&s);
+        if with_stats {
+            stats.add(&s);
+        }
         if with_facts {
             facts.push(Fact::of(&s));
         }
@@ -141,8 +144,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 .map(|lo| {
                     let hi = (lo + BATCH).min(end);
                     let opts = &opts;
-                    let with_facts = args.needs > 0;
-                    scope.spawn(move || generate_part(args.seed, lo..hi, opts, with_facts))
+                    let (with_facts, with_stats) = (args.needs > 0, args.stats);
+                    scope.spawn(move || {
+                        generate_part(args.seed, lo..hi, opts, with_facts, with_stats)
+                    })
                 })
                 .collect();
             handles
