@@ -12,14 +12,16 @@
 //! - [`truth`]: the contract's hard rules computed exactly, and the relevance grades (read
 //!   its module documentation for the definition).
 //! - [`catalog`]: the thirty trades, their codes and both vocabularies.
+//! - [`sirene`]: a separate generator of SIRENE-format stock files, for the importer.
 //!
-//! What this module does not do: IO (the `essor fixtures` command writes the files) or
-//! generate SIRENE stock files.
+//! What this module does not do: IO for suppliers and needs (the `essor fixtures` command
+//! writes the files).
 
 pub mod buyers;
 pub mod catalog;
 pub mod needs;
 pub mod places;
+pub mod sirene;
 pub mod stats;
 pub mod structures;
 pub mod suppliers;

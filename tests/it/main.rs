@@ -4,4 +4,5 @@ mod common;
 mod fixtures;
 mod import;
 mod model;
+mod sirene;
 mod tidy;
