@@ -1,6 +1,7 @@
 //! The single integration-test binary: one module per area.
 
 mod common;
+mod fixtures;
 mod import;
 mod model;
 mod search;
