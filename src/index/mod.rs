@@ -45,6 +45,7 @@
 //! storage of truth (the store is the truth; the index can always be rebuilt).
 
 pub mod analysis;
+pub mod columns;
 pub mod facts;
 pub mod geo;
 pub mod reasons;
@@ -70,6 +71,7 @@ use crate::model::supplier::{Kind, Mode, Supplier};
 use crate::referential::{LegalFamily, Referential};
 use crate::store::{Seq, Store, SupplierChange};
 use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
+use columns::SegCols;
 use geo::{Candidates, SegmentGeo};
 use text::{DriverTerm, TextIndex, TextSnapshot, TextWriter, WriterError};
 
@@ -454,7 +456,15 @@ pub struct Snapshot {
     generation: String,
     seq: Seq,
     text: TextSnapshot,
-    geo: Vec<Arc<OnceLock<Arc<SegmentGeo>>>>,
+    /// Per segment: its in-memory arrays and geographic index, built on first use and shared
+    /// with later snapshots holding the same segment.
+    cache: Vec<Arc<OnceLock<Arc<SegmentCache>>>>,
+}
+
+/// What is derived in memory from an immutable segment.
+struct SegmentCache {
+    cols: SegCols,
+    geo: SegmentGeo,
 }
 
 struct Prepared {
@@ -553,7 +563,33 @@ struct FacetCounter {
     depts: HashMap<AreaKey, u64>,
     regions: HashMap<AreaKey, u64>,
     labels: HashMap<String, u64>,
-    seg_labels: HashMap<u64, u64>,
+    seg_labels: HashMap<u32, u64>,
+}
+
+impl FacetCounter {
+    fn add(&mut self, cols: &SegCols, doc: u32) {
+        let kinds = cols.kinds(doc);
+        for k in 0..16 {
+            if kinds & (1 << k) != 0 {
+                self.kinds[k] += 1;
+            }
+        }
+        let flags = cols.flags(doc);
+        if let Some(f) = facts::flags_family(flags) {
+            self.families[f.min(7)] += 1;
+        }
+        let modes = facts::flags_modes(flags);
+        for (i, m) in Mode::ALL.iter().enumerate() {
+            if modes & facts::mode_bit(*m) != 0 {
+                self.modes[i] += 1;
+            }
+        }
+        *self.depts.entry(cols.dept(doc)).or_default() += 1;
+        *self.regions.entry(cols.region(doc)).or_default() += 1;
+        for o in cols.label_ords(doc) {
+            *self.seg_labels.entry(*o).or_default() += 1;
+        }
+    }
 }
 
 /// An index clause that can produce candidates.
@@ -564,9 +600,55 @@ enum IndexClause {
 
 enum Source {
     Geo(Vec<Vec<u32>>),
-    /// The intersection of these clauses, the first (smallest) leading.
-    Index(Vec<IndexClause>),
+    /// The intersection of these clauses, the first (smallest) leading, with the estimate
+    /// of the first.
+    Index(Vec<IndexClause>, u64),
     Scan,
+}
+
+/// A match whose score is not computed yet: its bound and what ranking needs besides text.
+#[derive(Clone, Copy)]
+struct Pending {
+    doc: u32,
+    bound: f64,
+    distance: Option<f64>,
+    cpv: Option<(CpvRelation, u64)>,
+}
+
+/// The best `keep` results so far.
+struct TopK {
+    /// The worst kept result on top.
+    heap: BinaryHeap<Ranked>,
+    keep: usize,
+    by_distance: bool,
+}
+
+impl TopK {
+    fn offer(&mut self, r: Ranked) {
+        if self.heap.len() < self.keep {
+            self.heap.push(r);
+        } else if let Some(worst) = self.heap.peek()
+            && r.key_cmp(worst) == std::cmp::Ordering::Less
+        {
+            self.heap.pop();
+            self.heap.push(r);
+        }
+    }
+
+    /// Whether a result scoring at most `bound` at `distance` could still be kept.
+    fn may_enter(&self, bound: f64, distance: f64) -> bool {
+        if self.heap.len() < self.keep {
+            return true;
+        }
+        let Some(worst) = self.heap.peek() else {
+            return true;
+        };
+        if self.by_distance {
+            distance < worst.distance || (distance == worst.distance && bound >= worst.score)
+        } else {
+            bound >= worst.score
+        }
+    }
 }
 
 fn sorted_desc(mut v: Vec<FacetCount>) -> Vec<FacetCount> {
@@ -598,32 +680,29 @@ impl Snapshot {
         }
     }
 
-    fn segment_geo(&self, seg: usize) -> &SegmentGeo {
-        self.geo[seg].get_or_init(|| {
-            let data = &self.text.segments()[seg];
-            let mut docs = Vec::new();
-            let mut acts_store: Vec<Vec<u64>> = Vec::new();
-            data.geo_docs(|d| {
-                acts_store.push(d.acts.to_vec());
-                docs.push((d.doc, d.location, d.own_dept, d.address));
-            });
-            Arc::new(SegmentGeo::build(docs.iter().zip(acts_store.iter()).map(
-                |((doc, location, own_dept, address), acts)| geo::GeoDoc {
-                    doc: *doc,
-                    location: *location,
-                    own_dept: *own_dept,
-                    address: *address,
-                    acts,
-                },
-            )))
+    fn segment_cache(&self, seg: usize) -> &SegmentCache {
+        self.cache[seg].get_or_init(|| {
+            let cols = SegCols::build(&self.text.segments()[seg]);
+            let geo = SegmentGeo::build((0..cols.max_doc()).map(|doc| geo::GeoDoc {
+                doc,
+                location: cols.location(doc),
+                own_dept: cols.dept(doc),
+                address: *cols.address(doc),
+                acts: cols.acts(doc),
+            }));
+            Arc::new(SegmentCache { cols, geo })
         })
+    }
+
+    fn segment_geo(&self, seg: usize) -> &SegmentGeo {
+        &self.segment_cache(seg).geo
     }
 
     /// Build the geographic index of every segment now (instead of at the first geographic
     /// query).
     pub fn warm(&self) {
-        for i in 0..self.geo.len() {
-            self.segment_geo(i);
+        for i in 0..self.cache.len() {
+            self.segment_cache(i);
         }
     }
 
@@ -835,9 +914,9 @@ impl Snapshot {
     /// Collect geographic candidates of every segment, or `None` past `cap`.
     fn geo_candidates(&self, g: &GeoPrepared, cap: u64) -> Option<Vec<Vec<u32>>> {
         let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-        let mut all = Vec::with_capacity(self.geo.len());
+        let mut all = Vec::with_capacity(self.cache.len());
         let mut total = 0usize;
-        for seg in 0..self.geo.len() {
+        for seg in 0..self.cache.len() {
             let sg = self.segment_geo(seg);
             let mut out = Vec::new();
             let left = cap.saturating_sub(total);
@@ -898,7 +977,7 @@ impl Snapshot {
             if clauses.is_empty() {
                 Source::Scan
             } else {
-                Source::Index(clauses.into_iter().map(|(_, c)| c).collect())
+                Source::Index(clauses.into_iter().map(|(_, c)| c).collect(), index_cost)
             }
         };
         match (&p.geo, q.plan) {
@@ -922,7 +1001,7 @@ impl Snapshot {
     /// known.
     fn geo_estimate(&self, g: &GeoPrepared) -> u64 {
         let mut n = 0u64;
-        for seg in 0..self.geo.len() {
+        for seg in 0..self.cache.len() {
             let sg = self.segment_geo(seg);
             n += match g {
                 GeoPrepared::Near(p, r) => sg.estimate_near(*p, *r),
@@ -935,19 +1014,11 @@ impl Snapshot {
 
     /// Verify one live document against every clause but the text, giving its distance,
     /// geographic reason and CPV relation.
-    fn verify(
-        &self,
-        p: &Prepared,
-        seg: &text::SegmentData,
-        doc: u32,
-        acts: &mut Vec<u64>,
-        ords: &[u64],
-    ) -> Option<Verified> {
-        let mut acts_loaded = false;
+    fn verify(&self, p: &Prepared, cols: &SegCols, doc: u32, ords: &[u32]) -> Option<Verified> {
         let mut distance = None;
         let mut geo_hit = None;
         if let Some(g) = &p.geo {
-            let loc = seg.location(doc);
+            let loc = cols.location(doc);
             match g {
                 GeoPrepared::Near(pt, r) => {
                     let d = loc?.distance_km(pt);
@@ -964,13 +1035,13 @@ impl Snapshot {
                     geo_hit = Some(GeoHit::InView);
                 }
                 GeoPrepared::Serves(place, per) => {
-                    seg.acts(doc, acts);
-                    acts_loaded = true;
-                    let hit = match facts::serves(loc, seg.dept(doc), acts, place, &p.relevance) {
+                    let acts = cols.acts(doc);
+                    let hit = match facts::serves(loc, cols.dept(doc), acts, place, &p.relevance)
+                    {
                         Some(h) => GeoHit::Serves(h),
                         None => {
                             let per = per.as_ref()?;
-                            GeoHit::Located(facts::located_in(loc, &seg.address(doc), place, per)?)
+                            GeoHit::Located(facts::located_in(loc, cols.address(doc), place, per)?)
                         }
                     };
                     geo_hit = Some(hit);
@@ -982,14 +1053,14 @@ impl Snapshot {
             }
         }
         if p.kinds.is_some() || p.reserved.is_some() {
-            let kinds = seg.kinds(doc);
+            let kinds = cols.kinds(doc);
             if let Some(m) = p.kinds
                 && kinds & m == 0
             {
                 return None;
             }
             if let Some((m, ess_ok, esus_ok)) = p.reserved {
-                let flags = seg.flags(doc);
+                let flags = cols.flags(doc);
                 let ok = kinds & m != 0
                     || (ess_ok && flags & facts::FLAG_ESS != 0)
                     || (esus_ok && flags & facts::FLAG_ESUS != 0);
@@ -999,7 +1070,7 @@ impl Snapshot {
             }
         }
         if p.families.is_some() || p.modes.is_some() || p.ess.is_some() || p.esus.is_some() {
-            let flags = seg.flags(doc);
+            let flags = cols.flags(doc);
             if let Some(m) = p.families
                 && facts::flags_family(flags).is_none_or(|f| m & (1 << f) == 0)
             {
@@ -1022,7 +1093,7 @@ impl Snapshot {
             }
         }
         if p.communes.is_some() || p.departements.is_some() || p.regions.is_some() {
-            let addr = seg.address(doc);
+            let addr = cols.address(doc);
             if let Some(k) = &p.communes
                 && !k.contains(&addr[0])
                 && !k.contains(&addr[1])
@@ -1041,24 +1112,17 @@ impl Snapshot {
             }
         }
         if !p.naf.is_empty() {
-            let naf = facts::unpack_ascii(seg.naf(doc)?);
+            let naf = facts::unpack_ascii(cols.naf(doc)?);
             if !p.naf.iter().any(|n| naf.starts_with(n.as_str())) {
                 return None;
             }
         }
-        if !p.labels.is_empty() {
-            let mut mine = Vec::new();
-            seg.label_ords(doc, &mut mine);
-            if !mine.iter().any(|o| ords.contains(o)) {
-                return None;
-            }
+        if !p.labels.is_empty() && !cols.label_ords(doc).iter().any(|o| ords.contains(o)) {
+            return None;
         }
         let mut cpv = None;
         if !p.cpv.is_empty() {
-            if !acts_loaded {
-                seg.acts(doc, acts);
-            }
-            cpv = Some(facts::best_cpv_match(acts, &p.cpv)?);
+            cpv = Some(facts::best_cpv_match(cols.acts(doc), &p.cpv)?);
         }
         Some((distance, geo_hit, cpv))
     }
@@ -1090,7 +1154,7 @@ impl Snapshot {
         let source = self.choose(q, &p)?;
         let driver = match &source {
             Source::Geo(_) => Driver::Geo,
-            Source::Index(c) => match &c[0] {
+            Source::Index(c, _) => match &c[0] {
                 IndexClause::Text => Driver::Text,
                 IndexClause::Filter(name, _) => Driver::Filter(name.clone()),
             },
@@ -1098,12 +1162,22 @@ impl Snapshot {
         };
         let keep = q.page.saturating_mul(q.per_page).min(MAX_PER_PAGE * 10);
         let by_distance = q.sort == Sort::Distance;
-        let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(keep + 1);
+        let mut top = TopK {
+            heap: BinaryHeap::with_capacity(keep + 1),
+            keep,
+            by_distance,
+        };
         let mut total = 0u64;
         let mut examined = 0u64;
         let mut facets = q.facets.then(FacetCounter::default);
-        let mut acts = Vec::new();
-        let mut label_buf = Vec::new();
+        let total_docs: u64 = self
+            .text
+            .segments()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>()
+            .max(1);
+        let mut pending: Vec<Pending> = Vec::new();
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
             if let Source::Geo(lists) = &source
@@ -1111,26 +1185,54 @@ impl Snapshot {
             {
                 continue;
             }
-            let mut matcher = match &p.text {
-                Some(ct) => Some(self.text.matcher(ct, si32)?),
-                None => None,
-            };
+            let cols = &self.segment_cache(si).cols;
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
-                seg.label_ords_matching(&p.labels)
+                cols.label_ords_matching(&p.labels)
             };
             if !p.labels.is_empty() && label_ords.is_empty() {
                 continue;
             }
+            // Dense: the text's matches as bit sets, scores bounded and only the documents
+            // that can enter the top computed. Sparse (few candidates): each candidate is
+            // scored by seeking in the postings.
+            let share = u64::from(seg.max_doc());
+            let sets = match &p.text {
+                None => None,
+                Some(ct) => {
+                    let postings = ct.total_df().saturating_mul(share) / total_docs;
+                    let candidates = match &source {
+                        Source::Index(c, _) if matches!(c[0], IndexClause::Text) => u64::MAX,
+                        Source::Index(_, first) => first.saturating_mul(share) / total_docs,
+                        Source::Geo(lists) => lists[si].len() as u64,
+                        Source::Scan => u64::MAX,
+                    };
+                    let dense = candidates.saturating_mul(ct.num_pairs() as u64) > postings / 4;
+                    if dense {
+                        Some(self.text.text_sets(ct, si32)?)
+                    } else {
+                        None
+                    }
+                }
+            };
+            let mut matcher = match (&p.text, &sets) {
+                (Some(ct), None) => Some(self.text.matcher(ct, si32)?),
+                _ => None,
+            };
             let mut intersection = match &source {
-                Source::Index(clauses) => {
+                Source::Index(clauses, _) => {
                     let mut unions = Vec::with_capacity(clauses.len());
-                    for c in clauses {
+                    for (i, c) in clauses.iter().enumerate() {
                         unions.push(match c {
-                            IndexClause::Text => match &p.text {
-                                Some(ct) => self.text.lead_docs(ct, si32)?,
-                                None => continue,
+                            IndexClause::Text => match (&p.text, &sets) {
+                                (Some(_), Some(ts)) if i == 0 => {
+                                    text::DocUnion::from_bits(ts.matched_bits().to_vec())
+                                }
+                                // Checked against the bit set below.
+                                (Some(_), Some(_)) => continue,
+                                (Some(ct), None) => self.text.lead_docs(ct, si32)?,
+                                (None, _) => continue,
                             },
                             IndexClause::Filter(_, terms) => self.text.driver_docs(si32, terms)?,
                         });
@@ -1141,6 +1243,7 @@ impl Snapshot {
             };
             let mut scan_next = 0u32;
             let mut geo_pos = 0usize;
+            pending.clear();
             loop {
                 let doc = match &source {
                     Source::Geo(lists) => {
@@ -1150,7 +1253,7 @@ impl Snapshot {
                         geo_pos += 1;
                         d
                     }
-                    Source::Index(_) => match intersection.as_mut().and_then(|u| u.next_doc()) {
+                    Source::Index(..) => match intersection.as_mut().and_then(|u| u.next_doc()) {
                         Some(d) => d,
                         None => break,
                     },
@@ -1166,10 +1269,29 @@ impl Snapshot {
                 if !seg.is_alive(doc) {
                     continue;
                 }
-                let Some((distance, _geo, cpv)) = self.verify(&p, seg, doc, &mut acts, &label_ords)
-                else {
+                if let Some(ts) = &sets
+                    && !ts.contains(doc)
+                {
+                    continue;
+                }
+                let Some((distance, _geo, cpv)) = self.verify(&p, cols, doc, &label_ords) else {
                     continue;
                 };
+                if let Some(ts) = &sets {
+                    total += 1;
+                    if let Some(fc) = facets.as_mut() {
+                        fc.add(cols, doc);
+                    }
+                    let completeness = cols.completeness(doc);
+                    let bound = ts.upper_bound(doc);
+                    pending.push(Pending {
+                        doc,
+                        bound: Self::rank(&p, Some(bound), completeness, distance, cpv),
+                        distance,
+                        cpv,
+                    });
+                    continue;
+                }
                 let text_score = match matcher.as_mut() {
                     Some(m) => match m.score(doc) {
                         Some(s) => Some(s),
@@ -1178,56 +1300,30 @@ impl Snapshot {
                     None => None,
                 };
                 total += 1;
-                let ranked = Ranked {
-                    score: Self::rank(&p, text_score, seg.completeness(doc), distance, cpv),
+                if let Some(fc) = facets.as_mut() {
+                    fc.add(cols, doc);
+                }
+                top.offer(Ranked {
+                    score: Self::rank(&p, text_score, cols.completeness(doc), distance, cpv),
                     distance: distance.unwrap_or(f64::INFINITY),
-                    sid: seg.sid(doc),
+                    sid: cols.sid(doc),
                     seg: si32,
                     doc,
                     by_distance,
-                };
-                if heap.len() < keep {
-                    heap.push(ranked);
-                } else if let Some(top) = heap.peek()
-                    && ranked.key_cmp(top) == std::cmp::Ordering::Less
-                {
-                    heap.pop();
-                    heap.push(ranked);
-                }
-                if let Some(fc) = facets.as_mut() {
-                    let kinds = seg.kinds(doc);
-                    for k in 0..16 {
-                        if kinds & (1 << k) != 0 {
-                            fc.kinds[k] += 1;
-                        }
-                    }
-                    let flags = seg.flags(doc);
-                    if let Some(f) = facts::flags_family(flags) {
-                        fc.families[f.min(7)] += 1;
-                    }
-                    let modes = facts::flags_modes(flags);
-                    for (i, m) in Mode::ALL.iter().enumerate() {
-                        if modes & facts::mode_bit(*m) != 0 {
-                            fc.modes[i] += 1;
-                        }
-                    }
-                    *fc.depts.entry(seg.dept(doc)).or_default() += 1;
-                    *fc.regions.entry(seg.region(doc)).or_default() += 1;
-                    seg.label_ords(doc, &mut label_buf);
-                    for o in &label_buf {
-                        *fc.seg_labels.entry(*o).or_default() += 1;
-                    }
-                }
+                });
+            }
+            if let (Some(ct), Some(_)) = (&p.text, &sets) {
+                self.score_pending(&p, ct, si32, cols, &mut pending, &mut top)?;
             }
             if let Some(fc) = facets.as_mut() {
                 for (ord, n) in fc.seg_labels.drain().collect::<Vec<_>>() {
-                    if let Some(l) = seg.label_str(ord) {
-                        *fc.labels.entry(l).or_default() += n;
+                    if let Some(l) = cols.label_str(ord) {
+                        *fc.labels.entry(l.to_string()).or_default() += n;
                     }
                 }
             }
         }
-        let mut ranked = heap.into_vec();
+        let mut ranked = top.heap.into_vec();
         ranked.sort_by(|a, b| a.key_cmp(b));
         let start = (q.page - 1).saturating_mul(q.per_page);
         let page: Vec<Ranked> = ranked.into_iter().skip(start).take(q.per_page).collect();
@@ -1242,6 +1338,71 @@ impl Snapshot {
             },
             seq: self.seq,
         })
+    }
+
+    /// Score the matches of a segment that can still enter the top, best bound first, in
+    /// growing chunks (each scored in ascending document order), until the next bound cannot
+    /// beat the last kept result.
+    fn score_pending(
+        &self,
+        p: &Prepared,
+        ct: &text::CompiledText,
+        seg: u32,
+        cols: &SegCols,
+        pending: &mut [Pending],
+        top: &mut TopK,
+    ) -> Result<()> {
+        let by_distance = top.by_distance;
+        pending.sort_unstable_by(|a, b| {
+            let by_bound = b.bound.total_cmp(&a.bound).then(a.doc.cmp(&b.doc));
+            if by_distance {
+                let (da, db) = (
+                    a.distance.unwrap_or(f64::INFINITY),
+                    b.distance.unwrap_or(f64::INFINITY),
+                );
+                da.total_cmp(&db).then(by_bound)
+            } else {
+                by_bound
+            }
+        });
+        let mut chunk_len = (top.keep * 4).max(256);
+        let mut i = 0;
+        let mut chunk: Vec<Pending> = Vec::new();
+        while i < pending.len() {
+            chunk.clear();
+            while i < pending.len() && chunk.len() < chunk_len {
+                let c = pending[i];
+                if !top.may_enter(c.bound, c.distance.unwrap_or(f64::INFINITY)) {
+                    // Every later one is bounded lower (or farther).
+                    i = pending.len();
+                    break;
+                }
+                chunk.push(c);
+                i += 1;
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            chunk.sort_unstable_by_key(|c| c.doc);
+            let mut m = self.text.matcher(ct, seg)?;
+            for c in &chunk {
+                let Some(s) = m.score(c.doc) else {
+                    return Err(Error::Internal(
+                        "a text match has no text score".into(),
+                    ));
+                };
+                top.offer(Ranked {
+                    score: Self::rank(p, Some(s), cols.completeness(c.doc), c.distance, c.cpv),
+                    distance: c.distance.unwrap_or(f64::INFINITY),
+                    sid: cols.sid(c.doc),
+                    seg,
+                    doc: c.doc,
+                    by_distance,
+                });
+            }
+            chunk_len *= 4;
+        }
+        Ok(())
     }
 
     fn facets(&self, fc: FacetCounter) -> Facets {
@@ -1343,17 +1504,16 @@ impl Snapshot {
                 }
             }
         }
-        let mut acts = Vec::new();
         let mut out = Vec::with_capacity(page.len());
         for (i, h) in page.iter().enumerate() {
-            let seg = &self.text.segments()[h.seg as usize];
+            let cols = &self.segment_cache(h.seg as usize).cols;
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
-                seg.label_ords_matching(&p.labels)
+                cols.label_ords_matching(&p.labels)
             };
             let (distance, geo_hit, cpv) = self
-                .verify(p, seg, h.doc, &mut acts, &label_ords)
+                .verify(p, cols, h.doc, &label_ords)
                 .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
             let supplier = Arc::new(self.text.supplier(h.seg, h.doc)?);
             let mut reasons = Vec::new();
@@ -1528,7 +1688,7 @@ struct Inner {
     root: PathBuf,
     current: RwLock<Arc<Snapshot>>,
     slot: Mutex<WriterSlot>,
-    geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentGeo>>>>>,
+    geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentCache>>>>>,
     /// Sequence of the last published snapshot, with a condition variable for waiters.
     published: Mutex<Seq>,
     published_cv: parking_lot::Condvar,
@@ -1607,7 +1767,7 @@ impl SearchIndex {
             generation: generation.clone(),
             seq,
             text: text.snapshot()?,
-            geo: Vec::new(),
+            cache: Vec::new(),
         };
         let inner = Arc::new(Inner {
             root,
@@ -1672,7 +1832,7 @@ impl SearchIndex {
             generation: slot.generation.clone(),
             seq,
             text,
-            geo,
+            cache: geo,
         });
         if warm {
             snap.warm();

@@ -64,6 +64,9 @@ const W_TYPO1: f32 = 0.7;
 const W_TYPO2: f32 = 0.5;
 /// Weight of a thesaurus expansion relative to the typed words.
 const W_SYNONYM: f32 = 0.6;
+/// Bounds of a per-word weight written in the query (`tonte^2.5`).
+pub const MIN_WORD_WEIGHT: f32 = 0.1;
+pub const MAX_WORD_WEIGHT: f32 = 10.0;
 /// Most vocabulary words a typo or prefix expansion may bring per query word.
 const MAX_EXPANSIONS: usize = 10;
 
@@ -761,34 +764,66 @@ impl TextSnapshot {
             pair_ids: HashMap::new(),
             stats: HashMap::new(),
         };
-        let ends_open = !text.ends_with(char::is_whitespace);
-        // Split codes from words, keeping order.
+        // The last word is being typed (a prefix) unless followed by a space or weighted.
+        let mut ends_open = !text.ends_with(char::is_whitespace);
+        // Split codes from words, keeping order; words written `word^2.5` carry a weight
+        // (byte range in the run, weight).
         enum Item {
-            Code(CodeToken),
-            Words(String),
+            Code(CodeToken, f32),
+            Words(String, Vec<(usize, usize, f32)>),
         }
         let mut items: Vec<Item> = Vec::new();
-        for w in text.split_whitespace() {
+        for raw in text.split_whitespace() {
+            let (w, weight) = split_weight(raw);
+            if weight.is_some() && !text.ends_with(char::is_whitespace) {
+                ends_open = false;
+            } else if !text.ends_with(char::is_whitespace) {
+                ends_open = true;
+            }
             match analysis::code_token(w) {
-                Some(c) => items.push(Item::Code(c)),
-                None => match items.last_mut() {
-                    Some(Item::Words(s)) => {
-                        s.push(' ');
-                        s.push_str(w);
+                Some(c) => items.push(Item::Code(c, weight.unwrap_or(1.0))),
+                None => {
+                    if !matches!(items.last(), Some(Item::Words(..))) {
+                        items.push(Item::Words(String::new(), Vec::new()));
                     }
-                    _ => items.push(Item::Words(w.to_string())),
-                },
+                    if let Some(Item::Words(s, weights)) = items.last_mut() {
+                        if !s.is_empty() {
+                            s.push(' ');
+                        }
+                        let start = s.len();
+                        s.push_str(w);
+                        if let Some(x) = weight {
+                            weights.push((start, s.len(), x));
+                        }
+                    }
+                }
             }
         }
-        let last_is_words = matches!(items.last(), Some(Item::Words(_)));
+        let last_is_words = matches!(items.last(), Some(Item::Words(..)));
         let mut concepts = Vec::new();
         let mut relevance_stems = Vec::new();
         let n_items = items.len();
         for (ii, item) in items.into_iter().enumerate() {
             match item {
-                Item::Code(c) => concepts.push(b.code_concept(&c)?),
-                Item::Words(run) => {
+                Item::Code(c, weight) => {
+                    let mut concept = b.code_concept(&c)?;
+                    concept.weight = weight;
+                    concepts.push(concept);
+                }
+                Item::Words(run, weights) => {
                     let toks = analysis::tokens(&run);
+                    // The weight of a concept: the largest weight among its words.
+                    let weight_of = |span: &[analysis::Token]| {
+                        span.iter()
+                            .filter_map(|t| {
+                                weights
+                                    .iter()
+                                    .find(|(s, e, _)| t.start >= *s && t.end <= *e)
+                                    .map(|(_, _, x)| *x)
+                            })
+                            .fold(None, |a: Option<f32>, x| Some(a.map_or(x, |a| a.max(x))))
+                            .unwrap_or(1.0)
+                    };
                     let stems: Vec<String> = toks.iter().map(|t| t.stem.clone()).collect();
                     let matches = Thesaurus::get().find(&stems);
                     let mut i = 0;
@@ -803,12 +838,10 @@ impl TextSnapshot {
                                 && last_is_words
                                 && ends_open
                                 && i + m.len == toks.len();
-                            concepts.push(b.word_concept(
-                                &run,
-                                span,
-                                span_last,
-                                &m.alternatives,
-                            )?);
+                            let mut concept =
+                                b.word_concept(&run, span, span_last, &m.alternatives)?;
+                            concept.weight = weight_of(span);
+                            concepts.push(concept);
                             for alt in &m.alternatives {
                                 relevance_stems.extend(alt.stems.iter().cloned());
                             }
@@ -816,12 +849,10 @@ impl TextSnapshot {
                             i += m.len;
                             mi += 1;
                         } else {
-                            concepts.push(b.word_concept(
-                                &run,
-                                &toks[i..i + 1],
-                                is_last_tok,
-                                &[],
-                            )?);
+                            let span = &toks[i..i + 1];
+                            let mut concept = b.word_concept(&run, span, is_last_tok, &[])?;
+                            concept.weight = weight_of(span);
+                            concepts.push(concept);
                             relevance_stems.push(toks[i].stem.clone());
                             i += 1;
                         }
@@ -906,6 +937,117 @@ impl TextSnapshot {
         Ok(DocUnion::new(postings, reader.max_doc()))
     }
 
+    /// The documents of a segment matching the text, as bit sets built from the postings
+    /// (deleted documents included), with what bounds each document's text score.
+    pub fn text_sets(&self, ct: &CompiledText, seg: u32) -> Result<TextSets> {
+        let reader = &self.segments[seg as usize].reader;
+        let num_words = (reader.max_doc() as usize).div_ceil(64).max(1);
+        let mut concepts = Vec::with_capacity(ct.concepts.len());
+        for c in &ct.concepts {
+            let mut bits = vec![0u64; num_words];
+            let mut fields: [Option<(Vec<u64>, f32)>; 4] = Default::default();
+            for alt in &c.alts {
+                let mut alt_bits: Option<Vec<u64>> = None;
+                let mut alt_bound = [0f32; 4];
+                for part in &alt.parts {
+                    let mut part_bits = vec![0u64; num_words];
+                    let mut part_bound = [0f32; 4];
+                    for v in &part.variants {
+                        for &p in &v.pairs {
+                            let pair = &ct.pairs[p];
+                            let fi = pair.field as usize;
+                            let field_bits = &mut fields[fi]
+                                .get_or_insert_with(|| (vec![0u64; num_words], 0.0))
+                                .0;
+                            self.or_postings(reader, pair, &mut part_bits, field_bits)?;
+                            part_bound[fi] = part_bound[fi].max(v.weight * pair.max_score());
+                        }
+                    }
+                    for f in 0..4 {
+                        alt_bound[f] += part_bound[f];
+                    }
+                    alt_bits = Some(match alt_bits {
+                        None => part_bits,
+                        Some(mut a) => {
+                            a.iter_mut().zip(&part_bits).for_each(|(x, y)| *x &= *y);
+                            a
+                        }
+                    });
+                }
+                if let Some(a) = alt_bits {
+                    bits.iter_mut().zip(&a).for_each(|(x, y)| *x |= *y);
+                }
+                for f in 0..4 {
+                    if let Some((_, m)) = fields[f].as_mut() {
+                        *m = m.max(alt.weight * alt_bound[f] * c.weight);
+                    }
+                }
+            }
+            concepts.push(ConceptSet {
+                bits,
+                fields: fields
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, m)| *m > 0.0)
+                    .collect(),
+            });
+        }
+        let mut matched = match ct.mode {
+            TextMode::All => vec![u64::MAX; num_words],
+            TextMode::Any => vec![0u64; num_words],
+        };
+        for c in &concepts {
+            match ct.mode {
+                TextMode::All => matched.iter_mut().zip(&c.bits).for_each(|(x, y)| *x &= *y),
+                TextMode::Any => matched.iter_mut().zip(&c.bits).for_each(|(x, y)| *x |= *y),
+            }
+        }
+        if concepts.is_empty() {
+            matched.iter_mut().for_each(|x| *x = 0);
+        }
+        // Bits past max_doc stay clear.
+        let tail = reader.max_doc() as usize % 64;
+        if tail != 0
+            && let Some(last) = matched.last_mut()
+        {
+            *last &= (1u64 << tail) - 1;
+        }
+        Ok(TextSets { matched, concepts })
+    }
+
+    fn or_postings(
+        &self,
+        reader: &SegmentReader,
+        pair: &Pair,
+        a: &mut [u64],
+        b: &mut [u64],
+    ) -> Result<()> {
+        let field = self.field_of(pair.field);
+        let term = Term::from_field_text(field, &pair.term);
+        let mut block = reader
+            .inverted_index(field)
+            .map_err(ierr)?
+            .read_block_postings(&term, IndexRecordOption::Basic)
+            .map_err(ierr)?;
+        let Some(block) = block.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                break;
+            }
+            for &d in docs {
+                let w = (d / 64) as usize;
+                let bit = 1u64 << (d % 64);
+                a[w] |= bit;
+                b[w] |= bit;
+            }
+            block.advance();
+        }
+        Ok(())
+    }
+
     fn field_of(&self, f: TextField) -> Field {
         match f {
             TextField::Name => self.fields.name,
@@ -962,6 +1104,17 @@ impl DocUnion {
                 d = p.advance();
             }
         }
+        let cur = next_set(&words, 0);
+        DocUnion {
+            postings: Vec::new(),
+            bits: Some(words),
+            cur,
+            started: false,
+        }
+    }
+
+    /// The documents of a bit set, ascending.
+    pub fn from_bits(words: Vec<u64>) -> DocUnion {
         let cur = next_set(&words, 0);
         DocUnion {
             postings: Vec::new(),
@@ -1127,6 +1280,17 @@ struct Pair {
     boost: f32,
 }
 
+impl Pair {
+    /// An upper bound of the pair's contribution to any document: BM25 with its
+    /// term-frequency factor at 1 (it is below 1), or the code score.
+    fn max_score(&self) -> f32 {
+        match &self.bm25 {
+            Some(w) => (self.boost * w.score(0, u32::MAX)).max(self.boost * w.max_score()),
+            None => CODE_SCORE,
+        }
+    }
+}
+
 struct Variant {
     stem: String,
     /// The vocabulary word it came from (or the typed word).
@@ -1152,6 +1316,8 @@ struct Concept {
     display: String,
     alts: Vec<Alt>,
     estimate: u64,
+    /// The weight written after the word (`tonte^2.5`), 1 by default.
+    weight: f32,
 }
 
 impl Concept {
@@ -1186,10 +1352,75 @@ impl CompiledText {
         self.estimate
     }
 
+    /// Number of (term, field) pairs the text reads.
+    pub fn num_pairs(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Total document frequency of every pair: about how many postings reading the whole
+    /// text costs.
+    pub fn total_df(&self) -> u64 {
+        self.pairs.iter().map(|p| p.df).sum()
+    }
+
     /// Stems of the typed words and their thesaurus expansions: an activity whose label
     /// contains one is relevant to the query.
     pub fn relevance_stems(&self) -> &[String] {
         &self.relevance_stems
+    }
+}
+
+/// The documents of one segment matching a compiled text, and bounds of their scores.
+pub struct TextSets {
+    matched: Vec<u64>,
+    concepts: Vec<ConceptSet>,
+}
+
+struct ConceptSet {
+    /// Documents where the concept matches.
+    bits: Vec<u64>,
+    /// Per field: documents where some term of the concept occurs in it, and the most the
+    /// concept can score from that field.
+    fields: Vec<(Vec<u64>, f32)>,
+}
+
+#[inline]
+fn has_bit(words: &[u64], doc: u32) -> bool {
+    words[(doc / 64) as usize] & (1 << (doc % 64)) != 0
+}
+
+impl TextSets {
+    /// Whether the text matches `doc`.
+    #[inline]
+    pub fn contains(&self, doc: u32) -> bool {
+        has_bit(&self.matched, doc)
+    }
+
+    /// The matching documents as a bit set.
+    pub fn matched_bits(&self) -> &[u64] {
+        &self.matched
+    }
+
+    /// Number of matching documents (deleted ones included).
+    pub fn count(&self) -> u64 {
+        self.matched.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    /// An upper bound of [`SegMatcher::score`] for a matching document.
+    pub fn upper_bound(&self, doc: u32) -> f32 {
+        let mut total = 0f32;
+        for c in &self.concepts {
+            if !has_bit(&c.bits, doc) {
+                continue;
+            }
+            for (bits, m) in &c.fields {
+                if has_bit(bits, doc) {
+                    total += *m;
+                }
+            }
+        }
+        // Margin for the different order of floating-point additions.
+        total * 1.0001 + 1e-6
     }
 }
 
@@ -1307,6 +1538,7 @@ impl Builder<'_> {
                 parts: vec![Part { variants }],
             }],
             estimate: 0,
+            weight: 1.0,
         })
     }
 
@@ -1447,8 +1679,25 @@ impl Builder<'_> {
             display,
             alts,
             estimate: 0,
+            weight: 1.0,
         })
     }
+}
+
+/// Split a per-word weight off a query word: `tonte^2.5` gives (`tonte`, 2.5). The weight is
+/// a number clamped to [`MIN_WORD_WEIGHT`, `MAX_WORD_WEIGHT`]; a `^` not followed by a
+/// number is left in the word (the analyser treats it as a separator).
+pub fn split_weight(word: &str) -> (&str, Option<f32>) {
+    if let Some((w, x)) = word.rsplit_once('^')
+        && !w.is_empty()
+        && !x.is_empty()
+        && x.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && let Ok(v) = x.parse::<f32>()
+        && v.is_finite()
+    {
+        return (w, Some(v.clamp(MIN_WORD_WEIGHT, MAX_WORD_WEIGHT)));
+    }
+    (word, None)
 }
 
 /// Edit distance with adjacent transpositions counting as one edit (optimal string
@@ -1625,7 +1874,7 @@ impl SegMatcher<'_> {
             let c = self.ct.order[k];
             match self.concept_score(c, doc) {
                 Some((s, _)) => {
-                    scores[c] = s;
+                    scores[c] = s * self.ct.concepts[c].weight;
                     any = true;
                 }
                 None if self.ct.mode == TextMode::All => {
