@@ -13,7 +13,8 @@
 //! when it does not open (schema changed) or with `ESSOR_BENCH_REBUILD=1` (which measures the
 //! build again). `ESSOR_BENCH_ROUNDS=500` sets the queries per class (default 3,000, 1,000 at
 //! 2.8M); `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part; `ESSOR_BENCH_QUICK=1` runs
-//! the latency percentiles only (no throughput, freshness or criterion: for profiling).
+//! the latency percentiles only (no throughput, freshness or criterion: for profiling);
+//! `ESSOR_BENCH_CLASSES=Text,Geo` limits the query classes (names as printed).
 //!
 //! Run: `cargo bench --bench search` (add `-- --quick` for shorter criterion runs).
 
@@ -468,8 +469,11 @@ fn bench(c: &mut Criterion) {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(if n >= 1_000_000 { 1000 } else { 3000 });
+        let only = std::env::var("ESSOR_BENCH_CLASSES").unwrap_or_default();
         for class in CLASSES {
-            measure(&ds, class, rounds);
+            if only.is_empty() || only.split(',').any(|c| c == format!("{class:?}")) {
+                measure(&ds, class, rounds);
+            }
         }
         if env_flag("ESSOR_BENCH_QUICK") {
             continue;

@@ -36,6 +36,12 @@ pub struct SegCols {
     labels: Vec<u32>,
     /// The label of each segment-local ordinal.
     label_strs: Vec<String>,
+    /// Département and region of each document as an index into `depts` and `regions`
+    /// (for counting facets in arrays).
+    dept_ix: Vec<u16>,
+    region_ix: Vec<u16>,
+    depts: Vec<AreaKey>,
+    regions: Vec<AreaKey>,
 }
 
 impl SegCols {
@@ -58,7 +64,13 @@ impl SegCols {
             labels_start: Vec::with_capacity(cap + 1),
             labels: Vec::new(),
             label_strs: Vec::new(),
+            dept_ix: Vec::with_capacity(cap),
+            region_ix: Vec::with_capacity(cap),
+            depts: Vec::new(),
+            regions: Vec::new(),
         };
+        let mut dept_of = std::collections::HashMap::new();
+        let mut region_of = std::collections::HashMap::new();
         let mut buf = Vec::new();
         for doc in 0..n {
             c.sid.push(seg.sid(doc));
@@ -74,7 +86,18 @@ impl SegCols {
                     c.lon.push(f64::NAN);
                 }
             }
-            c.address.push(seg.address(doc));
+            let address = seg.address(doc);
+            c.address.push(address);
+            let ix = |key: AreaKey,
+                      map: &mut std::collections::HashMap<AreaKey, u16>,
+                      keys: &mut Vec<AreaKey>| {
+                *map.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    (keys.len() - 1) as u16
+                })
+            };
+            c.dept_ix.push(ix(address[3], &mut dept_of, &mut c.depts));
+            c.region_ix.push(ix(address[4], &mut region_of, &mut c.regions));
             c.naf.push(seg.naf(doc).unwrap_or(0));
             c.completeness.push(seg.completeness(doc));
             c.acts_start.push(c.acts.len() as u32);
@@ -163,6 +186,33 @@ impl SegCols {
     pub fn label_ords(&self, doc: u32) -> &[u32] {
         let d = doc as usize;
         &self.labels[self.labels_start[d] as usize..self.labels_start[d + 1] as usize]
+    }
+
+    /// The département of a document as an index into [`Self::depts`].
+    #[inline]
+    pub fn dept_ix(&self, doc: u32) -> usize {
+        usize::from(self.dept_ix[doc as usize])
+    }
+
+    /// The region of a document as an index into [`Self::regions`].
+    #[inline]
+    pub fn region_ix(&self, doc: u32) -> usize {
+        usize::from(self.region_ix[doc as usize])
+    }
+
+    /// The départements of the segment's documents.
+    pub fn depts(&self) -> &[AreaKey] {
+        &self.depts
+    }
+
+    /// The regions of the segment's documents.
+    pub fn regions(&self) -> &[AreaKey] {
+        &self.regions
+    }
+
+    /// Number of distinct labels in the segment.
+    pub fn num_labels(&self) -> usize {
+        self.label_strs.len()
     }
 
     /// The label of a segment-local ordinal.

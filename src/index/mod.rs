@@ -563,10 +563,42 @@ struct FacetCounter {
     depts: HashMap<AreaKey, u64>,
     regions: HashMap<AreaKey, u64>,
     labels: HashMap<String, u64>,
-    seg_labels: HashMap<u32, u64>,
+    /// Counts of the current segment, by its own indices.
+    seg_depts: Vec<u64>,
+    seg_regions: Vec<u64>,
+    seg_labels: Vec<u64>,
 }
 
 impl FacetCounter {
+    fn start_segment(&mut self, cols: &SegCols) {
+        self.seg_depts.clear();
+        self.seg_depts.resize(cols.depts().len(), 0);
+        self.seg_regions.clear();
+        self.seg_regions.resize(cols.regions().len(), 0);
+        self.seg_labels.clear();
+        self.seg_labels.resize(cols.num_labels(), 0);
+    }
+
+    fn end_segment(&mut self, cols: &SegCols) {
+        for (i, n) in self.seg_depts.iter().enumerate() {
+            if *n > 0 {
+                *self.depts.entry(cols.depts()[i]).or_default() += n;
+            }
+        }
+        for (i, n) in self.seg_regions.iter().enumerate() {
+            if *n > 0 {
+                *self.regions.entry(cols.regions()[i]).or_default() += n;
+            }
+        }
+        for (i, n) in self.seg_labels.iter().enumerate() {
+            if *n > 0
+                && let Some(l) = cols.label_str(i as u32)
+            {
+                *self.labels.entry(l.to_string()).or_default() += n;
+            }
+        }
+    }
+
     fn add(&mut self, cols: &SegCols, doc: u32) {
         let kinds = cols.kinds(doc);
         for k in 0..16 {
@@ -584,10 +616,10 @@ impl FacetCounter {
                 self.modes[i] += 1;
             }
         }
-        *self.depts.entry(cols.dept(doc)).or_default() += 1;
-        *self.regions.entry(cols.region(doc)).or_default() += 1;
+        self.seg_depts[cols.dept_ix(doc)] += 1;
+        self.seg_regions[cols.region_ix(doc)] += 1;
         for o in cols.label_ords(doc) {
-            *self.seg_labels.entry(*o).or_default() += 1;
+            self.seg_labels[*o as usize] += 1;
         }
     }
 }
@@ -1186,6 +1218,9 @@ impl Snapshot {
                 continue;
             }
             let cols = &self.segment_cache(si).cols;
+            if let Some(fc) = facets.as_mut() {
+                fc.start_segment(cols);
+            }
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
@@ -1316,11 +1351,7 @@ impl Snapshot {
                 self.score_pending(&p, ct, si32, cols, &mut pending, &mut top)?;
             }
             if let Some(fc) = facets.as_mut() {
-                for (ord, n) in fc.seg_labels.drain().collect::<Vec<_>>() {
-                    if let Some(l) = cols.label_str(ord) {
-                        *fc.labels.entry(l.to_string()).or_default() += n;
-                    }
-                }
+                fc.end_segment(cols);
             }
         }
         let mut ranked = top.heap.into_vec();
@@ -1353,7 +1384,7 @@ impl Snapshot {
         top: &mut TopK,
     ) -> Result<()> {
         let by_distance = top.by_distance;
-        pending.sort_unstable_by(|a, b| {
+        let order = |a: &Pending, b: &Pending| {
             let by_bound = b.bound.total_cmp(&a.bound).then(a.doc.cmp(&b.doc));
             if by_distance {
                 let (da, db) = (
@@ -1364,21 +1395,28 @@ impl Snapshot {
             } else {
                 by_bound
             }
-        });
+        };
         let mut chunk_len = (top.keep * 4).max(256);
-        let mut i = 0;
+        let mut rest = pending;
         let mut chunk: Vec<Pending> = Vec::new();
-        while i < pending.len() {
+        let mut done = false;
+        while !rest.is_empty() && !done {
+            // The best `n` of the rest, in order.
+            let n = chunk_len.min(rest.len());
+            if n < rest.len() {
+                rest.select_nth_unstable_by(n - 1, order);
+            }
+            let (head, tail) = rest.split_at_mut(n);
+            head.sort_unstable_by(order);
+            rest = tail;
             chunk.clear();
-            while i < pending.len() && chunk.len() < chunk_len {
-                let c = pending[i];
+            for c in head.iter() {
                 if !top.may_enter(c.bound, c.distance.unwrap_or(f64::INFINITY)) {
                     // Every later one is bounded lower (or farther).
-                    i = pending.len();
+                    done = true;
                     break;
                 }
-                chunk.push(c);
-                i += 1;
+                chunk.push(*c);
             }
             if chunk.is_empty() {
                 break;
@@ -1387,9 +1425,7 @@ impl Snapshot {
             let mut m = self.text.matcher(ct, seg)?;
             for c in &chunk {
                 let Some(s) = m.score(c.doc) else {
-                    return Err(Error::Internal(
-                        "a text match has no text score".into(),
-                    ));
+                    return Err(Error::Internal("a text match has no text score".into()));
                 };
                 top.offer(Ranked {
                     score: Self::rank(p, Some(s), cols.completeness(c.doc), c.distance, c.cpv),
