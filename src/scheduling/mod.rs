@@ -90,8 +90,11 @@ impl Solution {
 pub struct Stats {
     /// Wall-clock time (the only machine-dependent figure).
     pub time_ms: u64,
-    /// Work done, in arc scans.
+    /// Work done, in arc scans and search nodes.
     pub work: u64,
+    /// The flow relaxation's bound. `upper_bound` is this, or the proven optimum when an
+    /// exhaustive search could be run (tiny instances).
+    pub flow_bound: i64,
     /// True when the objective reaches the upper bound.
     pub optimal: bool,
     /// True when the safety time limit cut the search short.

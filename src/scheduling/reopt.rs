@@ -176,6 +176,7 @@ pub fn reoptimize(
     let stats = Stats {
         time_ms: 0,
         work: work + flow.work,
+        flow_bound: bound,
         optimal: false,
         time_limit_hit: false,
     };

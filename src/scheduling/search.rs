@@ -385,6 +385,9 @@ impl<'a> Search<'a> {
                 eject.push(g);
             } else if self.st.count[p as usize] >= pb.cap[p as usize] {
                 let mine: Vec<usize> = slots_of(self.st.busy_slots[p as usize]).collect();
+                if mine.is_empty() {
+                    return false;
+                }
                 eject.push(self.st.busy_at(p, mine[self.rng.index(mine.len())]));
             }
         }

@@ -41,6 +41,7 @@ pub fn solve(instance: &Instance, options: &Options) -> Result<Solution> {
     let mut stats = Stats {
         time_ms: 0,
         work,
+        flow_bound: sel.bound,
         optimal: false,
         time_limit_hit: deadline_hit,
     };
