@@ -257,3 +257,68 @@ pub(crate) fn colour_dsatur(st: &mut State, edges: &[u32], work: &mut u64) -> Ve
     }
     failed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduling::instance::{Fairness, Instance, Pair, Participant, Problem};
+    use crate::util::Rng;
+
+    /// König and de Werra: without unavailability, any bipartite selection of max degree at
+    /// most the number of slots and at most slots × tables edges fits.
+    #[test]
+    fn every_selection_fits_without_unavailability() {
+        let mut rng = Rng::new(11);
+        for _ in 0..300 {
+            let num_slots = 1 + rng.below(5) as u32;
+            let (nb, ns) = (1 + rng.below(6) as u32, 1 + rng.below(6) as u32);
+            let mut pairs = Vec::new();
+            let mut degree = vec![0u32; (nb + ns) as usize];
+            for b in 0..nb {
+                for s in 0..ns {
+                    let (db, ds) = (degree[b as usize], degree[(nb + s) as usize]);
+                    if rng.chance(0.6) && db < num_slots && ds < num_slots {
+                        degree[b as usize] += 1;
+                        degree[(nb + s) as usize] += 1;
+                        pairs.push(Pair {
+                            b,
+                            s,
+                            score: 0.0,
+                            buyer_wish: false,
+                            supplier_wish: false,
+                            w: 1,
+                        });
+                    }
+                }
+            }
+            let num_tables = (pairs.len() as u32).div_ceil(num_slots).max(1);
+            let person = |id| Participant {
+                id,
+                name: String::new(),
+                max_meetings: num_slots,
+                unavailable: vec![],
+            };
+            let instance = Instance {
+                format: crate::scheduling::FORMAT.to_string(),
+                name: String::new(),
+                generator: None,
+                num_slots,
+                num_tables,
+                weights: None,
+                fairness: Fairness::default(),
+                buyers: (0..nb).map(person).collect(),
+                suppliers: (0..ns).map(person).collect(),
+                pairs,
+                locked: vec![],
+            };
+            let pb = Problem::build(&instance).unwrap();
+            let mut st = State::new(&pb);
+            let all: Vec<u32> = (0..pb.edges.len() as u32).collect();
+            let mut work = 0;
+            assert!(colour(&mut st, &all, &mut work).is_empty());
+            assert!(balance_tables(&mut st, &mut work).is_empty());
+            assert!(st.per_slot.iter().all(|&n| n <= num_tables));
+            assert_eq!(st.assignment().len(), pb.edges.len());
+        }
+    }
+}

@@ -14,11 +14,20 @@ const MAX_EDGES: usize = 24;
 /// Most search nodes before giving up.
 const MAX_NODES: u64 = 2_000_000;
 
-/// The optimal assignment ((edge, slot) pairs, locked ones included), its objective and the
-/// nodes explored, or `None` when the instance is too large to search exhaustively. Only an
-/// assignment strictly better than `incumbent` is sought; if none exists, the incumbent is
-/// optimal and the returned assignment is empty with objective `incumbent`.
-pub(crate) fn solve_exact(pb: &Problem, incumbent: i64) -> Option<(Vec<(u32, usize)>, i64, u64)> {
+/// The outcome of an exhaustive search.
+pub(crate) struct Proof {
+    /// The optimal assignment ((edge, slot) pairs, locked ones included), or empty when the
+    /// incumbent is optimal.
+    pub assignment: Vec<(u32, usize)>,
+    /// The optimal objective.
+    pub optimum: i64,
+    /// Search nodes explored.
+    pub nodes: u64,
+}
+
+/// Search exhaustively for an assignment strictly better than `incumbent`; `None` when the
+/// instance is too large to search.
+pub(crate) fn solve_exact(pb: &Problem, incumbent: i64) -> Option<Proof> {
     let mut st = State::new(pb);
     let edges: Vec<u32> = (0..pb.edges.len() as u32)
         .filter(|&e| !st.fixed[e as usize])
@@ -52,7 +61,11 @@ pub(crate) fn solve_exact(pb: &Problem, incumbent: i64) -> Option<(Vec<(u32, usi
     if search.nodes >= MAX_NODES {
         return None;
     }
-    Some((search.best_assignment, search.best, search.nodes))
+    Some(Proof {
+        assignment: search.best_assignment,
+        optimum: search.best,
+        nodes: search.nodes,
+    })
 }
 
 struct Exact {

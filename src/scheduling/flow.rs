@@ -1,16 +1,12 @@
-//! Min-cost flow, our own: the primal-dual method (successive shortest paths with node
-//! potentials and Dijkstra), pushing a blocking flow over all zero-reduced-cost arcs in each
-//! phase instead of one path at a time.
+//! Min-cost flow, our own: Goldberg-Tarjan cost scaling (successive ε-optimal
+//! approximations refined by push/relabel), on a compact arc array.
 //!
-//! Used for the selection bound (a max-weight degree-constrained subgraph) and for the exact
-//! neighbourhoods of the local search (one slot, one participant). It does not handle negative
-//! cycles in the initial graph (ours are acyclic), and it is sized for thousands of nodes, not
-//! millions. Deterministic: the same arcs added in the same order give the same flow.
+//! Used for the selection bound (a time-expanded degree-constrained subgraph) and for the
+//! exact one-slot neighbourhood of the local search. Only the "min cost over all flow values"
+//! question is answered (flow is sent only while it pays), which is what both need. Sized for
+//! thousands of nodes and up to ~10^5 arcs; costs must fit in 31 bits. Deterministic: the same
+//! arcs added in the same order give the same flow.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
-const INF: i64 = i64::MAX / 4;
 /// How much ε shrinks between cost-scaling refinements.
 const SCALING_FACTOR: i64 = 8;
 
@@ -35,18 +31,16 @@ pub(crate) struct MinCostFlow {
     /// Residual arcs grouped by tail: node `u` owns `arcs[start[u]..start[u + 1]]`.
     arcs: Vec<Arc>,
     start: Vec<u32>,
+    /// Node prices (reduced cost of arc u → v: cost × scale + price(u) − price(v)).
     potential: Vec<i64>,
-    /// Cost scaling: arc costs × (n + 1), and node excesses.
+    /// Arc costs × (n + 1), so that 1-optimal means optimal.
     scaled: Vec<i64>,
     excess: Vec<i64>,
-    dist: Vec<i64>,
-    level: Vec<u32>,
+    /// Current arc of each node for push/relabel.
     cursor: Vec<u32>,
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// FIFO of active nodes.
     queue: Vec<u32>,
     in_queue: Vec<bool>,
-    /// Current partial path of the blocking flow, as (tail node, arc position).
-    stack: Vec<(u32, u32)>,
     /// Arc scans done so far: the deterministic measure of work.
     pub work: u64,
 }
@@ -109,46 +103,11 @@ impl MinCostFlow {
         self.start.truncate(n + 1);
     }
 
-    /// Send flow from `s` to `t`, cheapest paths first, at most `max_flow` units. With
-    /// `only_improving`, stop as soon as the next path would not lower the cost: the result is
-    /// then a min-cost flow over all flow values up to `max_flow`. Returns (flow, cost).
-    pub fn run(&mut self, s: usize, t: usize, max_flow: i64, only_improving: bool) -> (i64, i64) {
-        self.build();
-        let n = self.num_nodes;
-        self.potential.clear();
-        self.potential.resize(n, 0);
-        self.dist.resize(n, 0);
-        self.level.resize(n, 0);
-        self.cursor.resize(n, 0);
-        self.initial_potentials(s);
-        let (mut flow, mut cost) = (0i64, 0i64);
-        while flow < max_flow {
-            if !self.dijkstra(s, t) {
-                break;
-            }
-            let path_cost = self.potential[t] - self.potential[s];
-            if only_improving && path_cost >= 0 {
-                break;
-            }
-            // Blocking flows on the admissible subgraph until it has no s-t path left.
-            while flow < max_flow && self.levels(s, t) {
-                let pushed = self.blocking_flow(s, t, max_flow - flow);
-                if pushed == 0 {
-                    break;
-                }
-                flow += pushed;
-                cost += pushed * path_cost;
-            }
-        }
-        (flow, cost)
-    }
-
-    /// Same result as `run(s, t, max_flow, true)` (a min-cost flow over all flow values up
-    /// to `max_flow`), by cost scaling instead: the flow is turned into a circulation with an
-    /// arc t → s, then refined from ε = max |cost| down to exactness with push/relabel
-    /// (Goldberg-Tarjan). Far fewer passes over the arcs than one Dijkstra per distinct path
-    /// cost on large networks. Returns (flow, cost).
-    pub fn run_scaling(&mut self, s: usize, t: usize, max_flow: i64) -> (i64, i64) {
+    /// A min-cost flow from `s` to `t` over all flow values up to `max_flow` (flow is only
+    /// sent while it lowers the cost). The flow is turned into a circulation with an arc
+    /// t → s, then refined from ε = max |cost| down to exactness with push/relabel
+    /// (Goldberg-Tarjan cost scaling). Returns (flow, cost).
+    pub fn run(&mut self, s: usize, t: usize, max_flow: i64) -> (i64, i64) {
         let back = self.add_arc(t, s, max_flow.min(i64::from(i32::MAX)) as i32, 0);
         self.build();
         let n = self.num_nodes;
@@ -262,186 +221,6 @@ impl MinCostFlow {
         debug_assert!(best > i64::MIN, "an active node has a residual arc");
         self.potential[u] = best - eps;
     }
-
-    /// Bellman-Ford (queue based) from `s` over arcs with capacity, so that reduced costs are
-    /// non-negative even with negative arc costs.
-    fn initial_potentials(&mut self, s: usize) {
-        if !self.arcs.iter().any(|a| a.cost < 0 && a.cap > 0) {
-            return;
-        }
-        let n = self.num_nodes;
-        let dist = &mut self.dist;
-        dist.iter_mut().for_each(|d| *d = INF);
-        self.in_queue.clear();
-        self.in_queue.resize(n, false);
-        self.queue.clear();
-        dist[s] = 0;
-        self.queue.push(s as u32);
-        let mut head = 0;
-        while head < self.queue.len() {
-            let u = self.queue[head] as usize;
-            head += 1;
-            self.in_queue[u] = false;
-            let du = dist[u];
-            for arc in &self.arcs[self.start[u] as usize..self.start[u + 1] as usize] {
-                self.work += 1;
-                if arc.cap <= 0 {
-                    continue;
-                }
-                let v = arc.to as usize;
-                let nd = du + i64::from(arc.cost);
-                if nd < dist[v] {
-                    dist[v] = nd;
-                    if !self.in_queue[v] {
-                        self.in_queue[v] = true;
-                        self.queue.push(v as u32);
-                    }
-                }
-            }
-        }
-        // Nodes unreachable from `s` stay so: flow only ever runs through reachable ones.
-        for (p, &d) in self.potential.iter_mut().zip(dist.iter()) {
-            *p = if d < INF { d } else { 0 };
-        }
-    }
-
-    /// Shortest reduced-cost distances from `s`, stopping once `t` is settled; then fold them
-    /// into the potentials (capped at the distance of `t`, which keeps reduced costs
-    /// non-negative). Returns false when `t` is unreachable.
-    fn dijkstra(&mut self, s: usize, t: usize) -> bool {
-        let dist = &mut self.dist;
-        dist.iter_mut().for_each(|d| *d = INF);
-        self.heap.clear();
-        dist[s] = 0;
-        self.heap.push(Reverse((0, s as u32)));
-        let mut dt = INF;
-        while let Some(Reverse((d, u))) = self.heap.pop() {
-            let u = u as usize;
-            if d > dist[u] {
-                continue;
-            }
-            if u == t {
-                dt = d;
-                break;
-            }
-            let base = d + self.potential[u];
-            for arc in &self.arcs[self.start[u] as usize..self.start[u + 1] as usize] {
-                self.work += 1;
-                if arc.cap <= 0 {
-                    continue;
-                }
-                let v = arc.to as usize;
-                let nd = base + i64::from(arc.cost) - self.potential[v];
-                if nd < dist[v] {
-                    dist[v] = nd;
-                    self.heap.push(Reverse((nd, v as u32)));
-                }
-            }
-        }
-        if dt == INF {
-            return false;
-        }
-        for (p, &d) in self.potential.iter_mut().zip(dist.iter()) {
-            *p += d.min(dt);
-        }
-        true
-    }
-
-    #[inline]
-    fn admissible(&self, u: usize, arc: &Arc) -> bool {
-        arc.cap > 0 && i64::from(arc.cost) + self.potential[u] == self.potential[arc.to as usize]
-    }
-
-    /// Breadth-first levels over admissible arcs; true when `t` is reached.
-    fn levels(&mut self, s: usize, t: usize) -> bool {
-        self.level.iter_mut().for_each(|l| *l = u32::MAX);
-        self.queue.clear();
-        self.level[s] = 0;
-        self.queue.push(s as u32);
-        let mut head = 0;
-        while head < self.queue.len() {
-            let u = self.queue[head] as usize;
-            head += 1;
-            // Only nodes on a shortest admissible path to `t` matter.
-            if self.level[u] >= self.level[t] {
-                break;
-            }
-            let next = self.level[u] + 1;
-            for i in self.start[u] as usize..self.start[u + 1] as usize {
-                let arc = self.arcs[i];
-                self.work += 1;
-                let v = arc.to as usize;
-                if self.level[v] == u32::MAX && self.admissible(u, &arc) {
-                    self.level[v] = next;
-                    self.queue.push(v as u32);
-                }
-            }
-        }
-        self.level[t] != u32::MAX
-    }
-
-    /// Augmentation along level-increasing admissible arcs, with current-arc pointers
-    /// (Dinic). Iterative, so long paths cannot overflow the stack.
-    fn blocking_flow(&mut self, s: usize, t: usize, limit: i64) -> i64 {
-        self.cursor.copy_from_slice(&self.start[..self.num_nodes]);
-        let mut pushed = 0i64;
-        self.stack.clear();
-        let mut u = s;
-        while pushed < limit {
-            if u == t {
-                let mut bottleneck = i32::MAX;
-                for &(_, i) in &self.stack {
-                    bottleneck = bottleneck.min(self.arcs[i as usize].cap);
-                }
-                let amount = i64::from(bottleneck).min(limit - pushed) as i32;
-                for &(_, i) in &self.stack {
-                    let rev = self.arcs[i as usize].rev as usize;
-                    self.arcs[i as usize].cap -= amount;
-                    self.arcs[rev].cap += amount;
-                }
-                pushed += i64::from(amount);
-                // Restart from the tail of the first saturated arc.
-                let cut = self
-                    .stack
-                    .iter()
-                    .position(|&(_, i)| self.arcs[i as usize].cap == 0)
-                    .unwrap_or(0);
-                u = self.stack[cut].0 as usize;
-                self.stack.truncate(cut);
-                continue;
-            }
-            let end = self.start[u + 1];
-            let mut advanced = false;
-            while self.cursor[u] < end {
-                let i = self.cursor[u];
-                let arc = self.arcs[i as usize];
-                self.work += 1;
-                let v = arc.to as usize;
-                if self.level[v] == self.level[u] + 1
-                    && (v == t || self.level[v] < self.level[t])
-                    && self.admissible(u, &arc)
-                {
-                    self.stack.push((u as u32, i));
-                    u = v;
-                    advanced = true;
-                    break;
-                }
-                self.cursor[u] += 1;
-            }
-            if !advanced {
-                // Dead end: retreat and skip the arc that led here.
-                self.level[u] = u32::MAX;
-                match self.stack.pop() {
-                    None => break,
-                    Some((tail, _)) => {
-                        u = tail as usize;
-                        self.cursor[u] += 1;
-                    }
-                }
-            }
-        }
-        pushed
-    }
 }
 
 #[cfg(test)]
@@ -478,9 +257,7 @@ mod tests {
                     }
                 }
             }
-            let (_, cost) = f.run(s, t, i64::MAX, true);
-            let (_, cost2) = f.run_scaling(s, t, i64::MAX);
-            assert_eq!(cost, cost2);
+            let (_, cost) = f.run(s, t, i64::MAX);
             // Brute force: every matching, as a choice of right vertex (or none) per left one.
             let mut best = 0i64;
             let mut choice = vec![0usize; nl];
@@ -520,13 +297,20 @@ mod tests {
     }
 
     #[test]
-    fn max_flow_limit_is_respected() {
+    fn flow_stops_at_the_limit_and_where_it_stops_paying() {
         let mut f = MinCostFlow::default();
         f.reset(3);
-        let a = f.add_arc(0, 1, 5, 1);
+        let a = f.add_arc(0, 1, 5, -4);
         f.add_arc(1, 2, 5, 1);
-        let (flow, cost) = f.run(0, 2, 3, false);
-        assert_eq!((flow, cost), (3, 6));
+        assert_eq!(f.run(0, 2, 3), (3, -9));
         assert_eq!(f.flow_on(a), 3);
+        f.reset(3);
+        f.add_arc(0, 1, 5, -1);
+        f.add_arc(1, 2, 5, 1);
+        assert_eq!(
+            f.run(0, 2, 10),
+            (0, 0),
+            "a zero-cost path is not worth sending"
+        );
     }
 }

@@ -130,7 +130,7 @@ impl<'a> Search<'a> {
                     break;
                 }
                 let mark = self.st.mark();
-                if reopt_participant(&mut self.st, p, &mut self.flow, &mut self.scratch) {
+                if reopt_participant(&mut self.st, p, &mut self.scratch, &mut self.own_work) {
                     self.note_changes(mark);
                     changed = true;
                 }
@@ -315,11 +315,13 @@ impl<'a> Search<'a> {
     /// unscheduled pair into a random slot of its own (ejecting what stands in the way),
     /// repair around it (participants involved re-optimised, their pairs re-inserted), and
     /// keep the result when it is no worse — so the current schedule is always the best seen.
-    pub fn iterate(&mut self, bound: i64) {
+    /// Gives up after `stall` work without improvement.
+    pub fn iterate(&mut self, bound: i64, stall: u64) {
         let pb = self.st.pb;
         let num_edges = pb.edges.len();
         let mut touched: Vec<u32> = Vec::new();
         let mut pending: Vec<(i64, u32)> = Vec::new();
+        let mut last_gain = self.work();
         while num_edges > 0 && self.st.objective() < bound && !self.exhausted() {
             // A random unscheduled pair worth adding.
             let mut pick = None;
@@ -341,7 +343,7 @@ impl<'a> Search<'a> {
             touched.sort_unstable();
             touched.dedup();
             for &p in &touched {
-                reopt_participant(&mut self.st, p, &mut self.flow, &mut self.scratch);
+                reopt_participant(&mut self.st, p, &mut self.scratch, &mut self.own_work);
             }
             pending.clear();
             for &p in &touched {
@@ -357,14 +359,20 @@ impl<'a> Search<'a> {
             }
             pending.sort_unstable_by_key(|&(g, f)| (-g, f));
             pending.dedup();
-            for i in 0..pending.len() {
-                let f = pending[i].1;
+            self.own_work += 4 * pending.len() as u64;
+            for &(_, f) in &pending {
+                self.own_work += 1;
                 if !self.st.is_scheduled(f) && self.st.add_gain(f) > 0 {
                     self.insert(f, 2);
                 }
             }
             if self.st.objective() < before {
                 self.st.undo_to(0);
+            } else if self.st.objective() > before {
+                last_gain = self.work();
+            }
+            if self.work() - last_gain > stall {
+                break;
             }
         }
         self.st.forget();
@@ -419,5 +427,91 @@ impl<'a> Search<'a> {
         touched.extend([ed.b, ed.s]);
         self.own_work += 8;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduling::instance::{Fairness, Instance, Pair, Participant, Problem};
+
+    fn person(id: u32, max_meetings: u32, unavailable: Vec<u32>) -> Participant {
+        Participant {
+            id,
+            name: String::new(),
+            max_meetings,
+            unavailable,
+        }
+    }
+
+    fn pair(b: u32, s: u32, w: i64) -> Pair {
+        Pair {
+            b,
+            s,
+            score: 0.0,
+            buyer_wish: false,
+            supplier_wish: false,
+            w,
+        }
+    }
+
+    fn instance(
+        buyers: Vec<Participant>,
+        suppliers: Vec<Participant>,
+        pairs: Vec<Pair>,
+    ) -> Instance {
+        Instance {
+            format: crate::scheduling::FORMAT.to_string(),
+            name: String::new(),
+            generator: None,
+            num_slots: 2,
+            num_tables: 2,
+            weights: None,
+            fairness: Fairness::default(),
+            buyers,
+            suppliers,
+            pairs,
+            locked: vec![],
+        }
+    }
+
+    #[test]
+    fn insertion_moves_a_meeting_out_of_the_way() {
+        // S1 is only there in slot 0, where B0 already meets S0; S0 can move to slot 1.
+        let inst = instance(
+            vec![person(0, 2, vec![])],
+            vec![person(0, 2, vec![]), person(1, 2, vec![1])],
+            vec![pair(0, 0, 10), pair(0, 1, 20)],
+        );
+        let pb = Problem::build(&inst).unwrap();
+        let mut st = State::new(&pb);
+        st.add(0, 0);
+        let mut search = Search::new(st, u64::MAX, None, 1);
+        assert!(search.insert(1, 1));
+        assert_eq!(search.st.assignment(), vec![(0, 1), (1, 0)]);
+    }
+
+    #[test]
+    fn insertion_drops_a_cheaper_meeting_only_when_it_pays() {
+        // B0 can meet only once: the better pair replaces the worse one, never the reverse.
+        let inst = instance(
+            vec![person(0, 1, vec![])],
+            vec![person(0, 2, vec![]), person(1, 2, vec![])],
+            vec![pair(0, 0, 10), pair(0, 1, 20)],
+        );
+        let pb = Problem::build(&inst).unwrap();
+        let mut st = State::new(&pb);
+        st.add(1, 0);
+        let mut search = Search::new(st, u64::MAX, None, 1);
+        assert!(
+            !search.insert(0, 2),
+            "B0 is at its cap and pair 0 is worth less"
+        );
+        assert_eq!(search.st.assignment(), vec![(1, 0)]);
+        search.st.remove(1);
+        search.st.add(0, 0);
+        search.descent(2);
+        assert_eq!(search.st.assignment().len(), 1);
+        assert_eq!(search.st.weight, 20);
     }
 }

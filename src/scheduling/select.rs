@@ -54,11 +54,8 @@ pub(crate) fn select(pb: &Problem, flow: &mut MinCostFlow) -> Selection {
     for &(_, t, _) in &pb.locked {
         locked_per_slot[t] += 1;
     }
-    for t in 0..t_count {
-        let free = pb
-            .num_tables
-            .saturating_sub(locked_per_slot[t])
-            .min(i32::MAX as u32) as i32;
+    for (t, &locked) in locked_per_slot.iter().enumerate() {
+        let free = pb.num_tables.saturating_sub(locked).min(i32::MAX as u32) as i32;
         flow.add_arc(source, slot_b(t), free, 0);
         flow.add_arc(slot_s(t), sink, free, 0);
     }
@@ -92,7 +89,7 @@ pub(crate) fn select(pb: &Problem, flow: &mut MinCostFlow) -> Selection {
             flow.add_arc(p_out(ed.b as usize), p_in(ed.s as usize), 1, -ed.w),
         ));
     }
-    let (_, cost) = flow.run_scaling(source, sink, i64::MAX);
+    let (_, cost) = flow.run(source, sink, i64::MAX);
     let total_target: i64 = pb.target.iter().map(|&t| i64::from(t)).sum();
     let bound = locked_weight + fairness_reward - cost - pb.penalty * total_target;
     let chosen = arc_of

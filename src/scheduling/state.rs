@@ -208,3 +208,89 @@ impl<'a> State<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduling::instance::{Fairness, Instance, Pair, Participant};
+
+    fn problem() -> Problem {
+        let person = |id| Participant {
+            id,
+            name: String::new(),
+            max_meetings: 2,
+            unavailable: vec![],
+        };
+        let pair = |b, s, w| Pair {
+            b,
+            s,
+            score: 0.0,
+            buyer_wish: false,
+            supplier_wish: false,
+            w,
+        };
+        let instance = Instance {
+            format: crate::scheduling::FORMAT.to_string(),
+            name: String::new(),
+            generator: None,
+            num_slots: 2,
+            num_tables: 2,
+            weights: None,
+            fairness: Fairness {
+                min_meetings: 1,
+                shortfall_penalty: 100,
+            },
+            buyers: vec![person(0), person(1)],
+            suppliers: vec![person(0), person(1)],
+            pairs: vec![pair(0, 0, 10), pair(0, 1, 20), pair(1, 0, 30)],
+            locked: vec![],
+        };
+        Problem::build(&instance).unwrap()
+    }
+
+    #[test]
+    fn objective_tracks_weight_and_shortfall() {
+        let pb = problem();
+        let mut st = State::new(&pb);
+        assert_eq!((st.weight, st.shortfall), (0, 4));
+        assert_eq!(st.add_gain(0), 10 + 100 + 100);
+        st.add(0, 1);
+        assert_eq!((st.weight, st.shortfall, st.objective()), (10, 2, 10 - 200));
+        assert_eq!(st.busy_at(0, 1), 0);
+        assert_eq!(st.busy_at(2, 1), 0);
+        assert!(!st.can_place(2, 1), "supplier 0 is busy in slot 1");
+        assert!(st.can_place(2, 0));
+        assert_eq!(st.remove_loss(0), 10 + 100 + 100);
+    }
+
+    #[test]
+    fn undo_restores_the_schedule_exactly() {
+        let pb = problem();
+        let mut st = State::new(&pb);
+        st.add(0, 0);
+        st.forget();
+        let before = (
+            st.assignment(),
+            st.objective(),
+            st.per_slot.clone(),
+            st.count.clone(),
+        );
+        let mark = st.mark();
+        st.remove(0);
+        st.add(0, 1);
+        st.add(2, 0);
+        st.add(1, 0);
+        assert_eq!(st.changes_since(mark).len(), 4);
+        st.undo_to(mark);
+        assert_eq!(
+            (
+                st.assignment(),
+                st.objective(),
+                st.per_slot.clone(),
+                st.count.clone()
+            ),
+            before
+        );
+        assert_eq!(st.mark(), mark);
+    }
+}

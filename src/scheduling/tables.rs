@@ -59,3 +59,53 @@ pub(crate) fn assign_tables(pb: &Problem, assignment: &[(u32, usize)]) -> Vec<(u
     out.sort_by_key(|&(_, t, x)| (t, x));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduling::instance::{Fairness, Instance, LockedMeeting, Pair, Participant};
+
+    #[test]
+    fn locked_tables_are_kept_and_buyers_keep_their_table() {
+        let person = |id| Participant {
+            id,
+            name: String::new(),
+            max_meetings: 3,
+            unavailable: vec![],
+        };
+        let pair = |b, s| Pair {
+            b,
+            s,
+            score: 0.0,
+            buyer_wish: false,
+            supplier_wish: false,
+            w: 1,
+        };
+        let instance = Instance {
+            format: crate::scheduling::FORMAT.to_string(),
+            name: String::new(),
+            generator: None,
+            num_slots: 2,
+            num_tables: 3,
+            weights: None,
+            fairness: Fairness::default(),
+            buyers: vec![person(0), person(1)],
+            suppliers: vec![person(0), person(1)],
+            pairs: vec![pair(0, 0), pair(0, 1), pair(1, 0), pair(1, 1)],
+            locked: vec![LockedMeeting {
+                b: 1,
+                s: 0,
+                slot: 0,
+                table: Some(0),
+            }],
+        };
+        let pb = Problem::build(&instance).unwrap();
+        // Edges in pair order: (0,0)=0, (0,1)=1, (1,0)=2, (1,1)=3.
+        let placed = assign_tables(&pb, &[(1, 0), (2, 0), (0, 1), (3, 1)]);
+        let table = |e: u32| placed.iter().find(|&&(f, _, _)| f == e).unwrap().2;
+        assert_eq!(table(2), 0, "locked table");
+        assert_eq!(table(1), 1, "lowest free table");
+        assert_eq!(table(0), 1, "buyer 0 stays at table 1");
+        assert_eq!(table(3), 0, "buyer 1 stays at table 0");
+    }
+}

@@ -92,6 +92,40 @@ fn standard_instances_are_solved_to_proven_optimality() {
     }
 }
 
+#[test]
+fn a_time_limit_of_zero_still_returns_a_valid_schedule() {
+    let instance = load("medium-tight-s2.json");
+    let solution = scheduling::solve(
+        &instance,
+        &Options {
+            effort: 1,
+            time_limit_ms: Some(0),
+        },
+    )
+    .unwrap();
+    assert!(solution.stats.time_limit_hit);
+    assert_eq!(validate_schedule(&instance, &solution.meetings), Ok(()));
+    assert!(solution.upper_bound >= solution.objective);
+}
+
+#[test]
+fn more_effort_never_gives_a_worse_schedule_on_the_reference_instances() {
+    for name in ["small-tight-s2.json", "medium-tight-s2.json"] {
+        let instance = load(name);
+        let quick = scheduling::solve(
+            &instance,
+            &Options {
+                effort: 0,
+                time_limit_ms: None,
+            },
+        )
+        .unwrap();
+        let full = scheduling::solve(&instance, &Options::default()).unwrap();
+        assert_eq!(validate_schedule(&instance, &quick.meetings), Ok(()));
+        assert!(full.objective >= quick.objective, "{name}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Random small instances.
 
@@ -314,9 +348,15 @@ fn brute_force(instance: &Instance) -> i64 {
     search.best
 }
 
+/// Fixed seeds; `ESSOR_SLOW_TESTS=1` runs twenty times more cases.
 fn config(seed: u64, cases: u32) -> Config {
+    let scale = if std::env::var("ESSOR_SLOW_TESTS").is_ok_and(|v| v == "1") {
+        20
+    } else {
+        1
+    };
     Config {
-        cases,
+        cases: cases * scale,
         rng_seed: RngSeed::Fixed(seed),
         failure_persistence: None,
         ..Config::default()
