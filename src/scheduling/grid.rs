@@ -1,7 +1,7 @@
-//! A plain-text grid of a schedule, slots as rows and tables as columns, each cell naming the
-//! buyer and the supplier who meet there. Used by the human-readable CLI output and by
-//! snapshot tests; deterministic and independent of the terminal. It does not check the
-//! schedule (meetings outside the grid are listed below it rather than dropped silently).
+//! A plain-text grid of a schedule, slots as rows and tables in use as columns, each cell
+//! naming the buyer and the supplier who meet there. Used by the human-readable CLI output
+//! and by snapshot tests; deterministic and independent of the terminal. It does not check
+//! the schedule (meetings outside the grid are listed below it, not dropped silently).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,7 +26,14 @@ pub fn render_grid(instance: &Instance, solution: &Solution) -> String {
         .iter()
         .map(|p| (p.id, p.name.as_str()))
         .collect();
-    let (num_slots, num_tables) = (instance.num_slots as usize, instance.num_tables as usize);
+    // Columns up to the last table in use: an event may have far more tables than meetings.
+    let used = solution
+        .meetings
+        .iter()
+        .filter(|m| m.table < instance.num_tables)
+        .map(|m| m.table as usize + 1)
+        .max();
+    let (num_slots, num_tables) = (instance.num_slots as usize, used.unwrap_or(1));
     let mut cells = vec![vec![String::from("."); num_tables]; num_slots];
     let mut outside = Vec::new();
     for m in &solution.meetings {

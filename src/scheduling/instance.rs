@@ -19,10 +19,13 @@ pub const FORMAT: &str = "b2b-sched-v1";
 pub const MAX_SLOTS: u32 = 128;
 /// Most tables in an event.
 pub const MAX_TABLES: u32 = 100_000;
-/// Largest absolute pair weight and shortfall penalty, so that sums cannot overflow.
-pub const MAX_WEIGHT: i64 = 1_000_000_000;
-/// Most buyers, suppliers or pairs in one instance.
-pub const MAX_ENTRIES: usize = 2_000_000;
+/// Largest absolute pair weight and shortfall penalty (the flows scale costs by the number of
+/// nodes, which must not overflow).
+pub const MAX_WEIGHT: i64 = 1_000_000;
+/// Most buyers, or suppliers, in one instance.
+pub const MAX_PARTICIPANTS: usize = 100_000;
+/// Most pairs in one instance.
+pub const MAX_PAIRS: usize = 2_000_000;
 
 /// A meeting-scheduling instance: who may meet whom, with what weight, when people are
 /// available, and how many tables and slots the event has.
@@ -248,13 +251,13 @@ impl Problem {
                 format!("must be between 0 and {MAX_WEIGHT}"),
             );
         }
-        for (field, len) in [
-            ("buyers", inst.buyers.len()),
-            ("suppliers", inst.suppliers.len()),
-            ("pairs", inst.pairs.len()),
+        for (field, len, max) in [
+            ("buyers", inst.buyers.len(), MAX_PARTICIPANTS),
+            ("suppliers", inst.suppliers.len(), MAX_PARTICIPANTS),
+            ("pairs", inst.pairs.len(), MAX_PAIRS),
         ] {
-            if len > MAX_ENTRIES {
-                err.add(field, format!("must have at most {MAX_ENTRIES} entries"));
+            if len > max {
+                err.add(field, format!("must have at most {max} entries"));
             }
         }
         if !err.0.is_empty() {
@@ -315,7 +318,7 @@ impl Problem {
                     format!("unknown supplier id {}", pair.s),
                 );
             }
-            if pair.w.abs() > MAX_WEIGHT {
+            if !(-MAX_WEIGHT..=MAX_WEIGHT).contains(&pair.w) {
                 err.add(
                     format!("pairs[{i}].w"),
                     format!("must be between -{MAX_WEIGHT} and {MAX_WEIGHT}"),

@@ -6,6 +6,19 @@
 //! schedule during the day after no-shows), [`validate_schedule`] and [`evaluate`] (an
 //! independent checker and objective evaluator), [`render_grid`] (a slots × tables text grid).
 //!
+//! How `solve` works (one file per step):
+//! 1. `select`: a time-expanded min-cost flow (`flow`, cost scaling) picks the meetings as if
+//!    each could use a different slot on each side; its value is the upper bound. Fairness is
+//!    a concave reward on each participant's degree arc, so the flow stays exact for it.
+//! 2. `colour`: the selected meetings get slots by bipartite edge colouring with Kempe swaps
+//!    (two orders: static, and DSATUR), then de Werra's balancing brings every slot within
+//!    the tables. Without unavailability this reaches the bound (König).
+//! 3. `search` with `improve`: exact re-optimisation of one participant (a matroid greedy) or
+//!    one slot (a matching flow), ejection-chain insertions of waiting pairs, then an iterated
+//!    local search (force a pair in, repair around it, keep if no worse).
+//! 4. `exact`: tiny instances are finished by branch and bound, which also proves optimality.
+//! 5. `tables`: table numbers, keeping locked tables and buyers at the same table when free.
+//!
 //! **Invariant:** pure and deterministic. No IO, no async; the same input gives the same
 //! output on any machine, because the search is bounded by counted work, not by the clock
 //! (the optional time limit is a safety cap only).

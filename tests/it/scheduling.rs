@@ -408,6 +408,54 @@ proptest! {
     }
 }
 
+/// Replace the `k`-th number of a JSON document (depth first) by `value`.
+fn replace_number(v: &mut serde_json::Value, k: &mut usize, value: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(_) => {
+            if *k == 0 {
+                *v = value.clone();
+                return true;
+            }
+            *k -= 1;
+            false
+        }
+        serde_json::Value::Array(items) => items.iter_mut().any(|x| replace_number(x, k, value)),
+        serde_json::Value::Object(map) => map.values_mut().any(|x| replace_number(x, k, value)),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(config(0x5EED_0003, 300))]
+
+    /// Any number anywhere replaced by anything: a clear error or a valid schedule, never a
+    /// panic.
+    #[test]
+    fn mutated_instances_are_rejected_or_solved_never_panic(
+        spec in spec(3, 4, any::<bool>()),
+        position in 0usize..200,
+        value in prop_oneof![
+            any::<i64>().prop_map(serde_json::Value::from),
+            (-3i64..300).prop_map(serde_json::Value::from),
+            Just(serde_json::Value::from(1.5)),
+            Just(serde_json::Value::from("x")),
+            Just(serde_json::Value::Null),
+        ],
+    ) {
+        let instance = build(&spec);
+        let mut json = serde_json::to_value(&instance).unwrap();
+        let mut k = position;
+        replace_number(&mut json, &mut k, &value);
+        match Instance::from_json(json.to_string().as_bytes()) {
+            Err(e) => prop_assert!(e.field().is_some() || e.to_string().contains("invalid"), "{e}"),
+            Ok(mutated) => {
+                let solution = scheduling::solve(&mutated, &Options::default()).unwrap();
+                prop_assert_eq!(validate_schedule(&mutated, &solution.meetings), Ok(()));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Re-optimisation.
 
