@@ -384,6 +384,19 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(config(0x5EED_0004, 24))]
+
+    #[test]
+    fn larger_random_schedules_are_feasible_and_within_the_bound(spec in spec(20, 10, any::<bool>())) {
+        let instance = build(&spec);
+        let solution = scheduling::solve(&instance, &Options { effort: 1, time_limit_ms: None }).unwrap();
+        prop_assert_eq!(validate_schedule(&instance, &solution.meetings), Ok(()));
+        prop_assert_eq!(evaluate(&instance, &solution.meetings).unwrap().objective, solution.objective);
+        prop_assert!(solution.upper_bound >= solution.objective);
+    }
+}
+
+proptest! {
     #![proptest_config(config(0x5EED_0002, 200))]
 
     #[test]
