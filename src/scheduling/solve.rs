@@ -33,8 +33,10 @@ pub fn solve(instance: &Instance, options: &Options) -> Result<Solution> {
         .map(|ms| started + Duration::from_millis(ms));
     let mut flow = MinCostFlow::default();
     let sel = select(&pb, &mut flow);
-    let budget =
-        WORK_PER_ITEM * (pb.edges.len() + pb.num_participants()) as u64 * u64::from(options.effort);
+    let items = (pb.edges.len() + pb.num_participants()) as u64;
+    let budget = WORK_PER_ITEM
+        .saturating_mul(items)
+        .saturating_mul(u64::from(options.effort));
     let mut work = flow.work;
     let (st, search_work, deadline_hit) = improve(&pb, &sel, budget.saturating_sub(work), deadline);
     work += search_work;
@@ -105,7 +107,7 @@ fn improve<'a>(
     };
     // Iterated local search with what is left.
     let before = best.work();
-    best.set_budget(before + budget.saturating_sub(used));
+    best.set_budget(before.saturating_add(budget.saturating_sub(used)));
     best.iterate(sel.bound, budget / 10 * 3);
     used += best.work() - before;
     hit |= best.deadline_hit;
