@@ -4,6 +4,7 @@ mod common;
 mod fixtures;
 mod import;
 mod model;
+mod scheduling;
 mod search;
 mod sirene;
 mod tidy;
