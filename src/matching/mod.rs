@@ -17,7 +17,9 @@ pub mod text;
 
 use std::collections::HashSet;
 
-pub use score::{Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess};
+pub use score::{
+    Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess,
+};
 
 use crate::index::analysis::{Thesaurus, stem, stems};
 use crate::model::{Need, Supplier};
@@ -38,7 +40,12 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
     let words = text::select_words(&need.title, &need.description, df, num_docs);
     let naf = codes::naf_for_need(&cpv);
     let stems = score::plan_stems(&words);
-    MatchPlan { words, cpv, naf, stems }
+    MatchPlan {
+        words,
+        cpv,
+        naf,
+        stems,
+    }
 }
 
 /// The text of a supplier that says what it does: name, brand, activity labels, offers,
@@ -78,21 +85,41 @@ pub fn local_text_evidence(plan: &MatchPlan, s: &Supplier) -> TextEvidence {
     for w in &plan.words {
         let st = stem(&w.word);
         if trade_stems.contains(&st) || body_stems.contains(&st) {
-            words.push(WordMatch { query: w.word.clone(), matched: w.word.clone(), kind: WordMatchKind::Exact, in_trade: trade_stems.contains(&st) });
+            words.push(WordMatch {
+                query: w.word.clone(),
+                matched: w.word.clone(),
+                kind: WordMatchKind::Exact,
+                in_trade: trade_stems.contains(&st),
+            });
             continue;
         }
         // A synonym expression all of whose stems appear in the profile.
         for m in thesaurus.find(std::slice::from_ref(&st)) {
-            if let Some(alt) = m.alternatives.iter().find(|a| a.stems.iter().all(|x| trade_stems.contains(x) || body_stems.contains(x))) {
+            if let Some(alt) = m.alternatives.iter().find(|a| {
+                a.stems
+                    .iter()
+                    .all(|x| trade_stems.contains(x) || body_stems.contains(x))
+            }) {
                 let in_trade = alt.stems.iter().all(|x| trade_stems.contains(x));
-                words.push(WordMatch { query: w.word.clone(), matched: alt.display.clone(), kind: WordMatchKind::Synonym, in_trade });
+                words.push(WordMatch {
+                    query: w.word.clone(),
+                    matched: alt.display.clone(),
+                    kind: WordMatchKind::Synonym,
+                    in_trade,
+                });
                 break;
             }
         }
     }
-    let t = TextEvidence { words, relative_score: 0.0 };
+    let t = TextEvidence {
+        words,
+        relative_score: 0.0,
+    };
     let coverage = score::text_score(plan, Some(&t)) / 0.75;
-    TextEvidence { relative_score: coverage.min(1.0), ..t }
+    TextEvidence {
+        relative_score: coverage.min(1.0),
+        ..t
+    }
 }
 
 #[cfg(test)]
@@ -104,14 +131,21 @@ mod tests {
         Need {
             title: title.into(),
             description: description.into(),
-            place: Place { commune: Some("81004".into()), ..Default::default() },
+            place: Place {
+                commune: Some("81004".into()),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
 
     #[test]
     fn cpv_codes_written_in_a_notice_join_the_plan() {
-        let p = plan(&need("Espaces verts", "Code CPV : 77310000-6. Tonte."), |_| Some(1), 100);
+        let p = plan(
+            &need("Espaces verts", "Code CPV : 77310000-6. Tonte."),
+            |_| Some(1),
+            100,
+        );
         assert_eq!(p.cpv, ["77310000-6"]);
         assert!(p.naf.contains(&"81.30Z"));
     }
@@ -120,8 +154,14 @@ mod tests {
     fn local_evidence_finds_words_and_synonyms() {
         let s = Supplier {
             name: "Jardins du Tarn".into(),
-            address: Address { commune: "81004".into(), ..Default::default() },
-            activities: vec![Activity { label: Some("Entretien des espaces verts".into()), ..Default::default() }],
+            address: Address {
+                commune: "81004".into(),
+                ..Default::default()
+            },
+            activities: vec![Activity {
+                label: Some("Entretien des espaces verts".into()),
+                ..Default::default()
+            }],
             description: "Nous assurons la tonte des pelouses.".into(),
             ..Default::default()
         };

@@ -41,7 +41,9 @@ use super::codes::{CpvRelation, cpv_relation, is_administrative_naf};
 use super::text::WeightedWord;
 use crate::index::analysis::{Thesaurus, stem, stems};
 use crate::model::eligibility::{Basis, supplier_eligibility};
-use crate::model::geography::{GeoQualification, InPerimeter, ResolvedPlace, ZoneCover, qualifies, supplier_point};
+use crate::model::geography::{
+    GeoQualification, InPerimeter, ResolvedPlace, ZoneCover, qualifies, supplier_point,
+};
 use crate::model::{Kind, Need, Supplier};
 use crate::referential::Referential;
 
@@ -182,7 +184,10 @@ pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Optio
                         is_relevant = true;
                     }
                     if best.as_ref().is_none_or(|b| rel < b.relation) {
-                        best = Some(CodeEvidence { relation: rel, supplier_code: code.clone() });
+                        best = Some(CodeEvidence {
+                            relation: rel,
+                            supplier_code: code.clone(),
+                        });
                     }
                 }
             }
@@ -216,13 +221,28 @@ pub fn plan_stems(words: &[WeightedWord]) -> HashSet<String> {
 
 fn social_fit(s: &Supplier) -> (f64, Option<String>) {
     if let Some(k) = s.kinds.iter().find(|k| k.is_siae() || **k == Kind::GEIQ) {
-        return (1.0, Some(format!("clause sociale : structure d'insertion ({})", k.as_str())));
+        return (
+            1.0,
+            Some(format!(
+                "clause sociale : structure d'insertion ({})",
+                k.as_str()
+            )),
+        );
     }
     if let Some(k) = s.kinds.iter().find(|k| k.is_disability()) {
-        return (0.8, Some(format!("clause sociale : {} (travailleurs handicapés)", k.as_str())));
+        return (
+            0.8,
+            Some(format!(
+                "clause sociale : {} (travailleurs handicapés)",
+                k.as_str()
+            )),
+        );
     }
     if s.capacity.insertion_employees.is_some_and(|n| n > 0) {
-        return (0.7, Some("clause sociale : salariés en insertion".to_string()));
+        return (
+            0.7,
+            Some("clause sociale : salariés en insertion".to_string()),
+        );
     }
     if s.ess || s.esus {
         return (0.3, None);
@@ -261,7 +281,11 @@ pub fn euros(x: f64) -> String {
 }
 
 fn cpv_reason(ev: &CodeEvidence) -> String {
-    let code8 = ev.supplier_code.split('-').next().unwrap_or(&ev.supplier_code);
+    let code8 = ev
+        .supplier_code
+        .split('-')
+        .next()
+        .unwrap_or(&ev.supplier_code);
     format!("CPV {code8} ({})", ev.relation.label_fr())
 }
 
@@ -270,16 +294,26 @@ fn geo_reason(q: &GeoQualification, s: &Supplier, r: &Referential) -> String {
         GeoQualification::Serves(sv) => {
             let base = match &sv.cover {
                 ZoneCover::National => "intervient dans toute la France".to_string(),
-                ZoneCover::Area(a) => format!("intervient {}", crate::index::reasons::in_area(r, a)),
+                ZoneCover::Area(a) => {
+                    format!("intervient {}", crate::index::reasons::in_area(r, a))
+                }
                 ZoneCover::Radius { radius_km, .. } => {
-                    format!("intervient dans un rayon de {}", crate::index::reasons::km(*radius_km))
+                    format!(
+                        "intervient dans un rayon de {}",
+                        crate::index::reasons::km(*radius_km)
+                    )
                 }
                 ZoneCover::OwnDepartement(d) => format!(
                     "intervient dans son département, {}",
-                    crate::index::reasons::in_area(r, &crate::model::Area::Dept(d.clone())).replacen("dans ", "", 1)
+                    crate::index::reasons::in_area(r, &crate::model::Area::Dept(d.clone()))
+                        .replacen("dans ", "", 1)
                 ),
             };
-            match sv.activity.and_then(|i| s.activities.get(i)).and_then(|a| a.label.as_deref()) {
+            match sv
+                .activity
+                .and_then(|i| s.activities.get(i))
+                .and_then(|a| a.label.as_deref())
+            {
                 Some(l) => format!("{base} pour « {l} »"),
                 None => base,
             }
@@ -289,7 +323,10 @@ fn geo_reason(q: &GeoQualification, s: &Supplier, r: &Referential) -> String {
             InPerimeter::InPlace => "situé sur la commune du lieu d'exécution".to_string(),
             InPerimeter::Area(a) => format!("situé {}", crate::index::reasons::in_area(r, a)),
             InPerimeter::Radius { radius_km, .. } => {
-                format!("situé dans le périmètre de {}", crate::index::reasons::km(*radius_km))
+                format!(
+                    "situé dans le périmètre de {}",
+                    crate::index::reasons::km(*radius_km)
+                )
             }
         },
     }
@@ -329,8 +366,16 @@ pub fn assess(
     };
     let (relevant, code_ev) = relevant_activities(plan, s);
     if !need.modes.is_empty() {
-        let offers = |i: &usize| s.activities.get(*i).is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)));
-        let ok = if relevant.is_empty() { (0..s.activities.len()).any(|i| offers(&i)) } else { relevant.iter().any(offers) };
+        let offers = |i: &usize| {
+            s.activities
+                .get(*i)
+                .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
+        };
+        let ok = if relevant.is_empty() {
+            (0..s.activities.len()).any(|i| offers(&i))
+        } else {
+            relevant.iter().any(offers)
+        };
         if !ok {
             return None;
         }
@@ -338,7 +383,10 @@ pub fn assess(
     let geo = qualifies(s, need, &relevant, place, r)?;
 
     let t = text_score(plan, text);
-    let naf_ev = s.naf.as_deref().filter(|n| !is_administrative_naf(n) && plan.naf.contains(n));
+    let naf_ev = s
+        .naf
+        .as_deref()
+        .filter(|n| !is_administrative_naf(n) && plan.naf.contains(n));
     let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.relation.strength());
     let c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
@@ -376,7 +424,11 @@ pub fn assess(
         reasons.push(cpv_reason(ev));
     }
     if let Some(naf) = naf_ev {
-        let label = r.naf.get(naf).map(|c| c.label_fr.clone()).unwrap_or_default();
+        let label = r
+            .naf
+            .get(naf)
+            .map(|c| c.label_fr.clone())
+            .unwrap_or_default();
         reasons.push(format!("NAF {naf} ({label})"));
     }
     if let Some(w) = text.and_then(words_reason) {
@@ -393,7 +445,11 @@ pub fn assess(
     }
     if let (Some(b), Some(route)) = (basis, need.reserved) {
         let inferred = matches!(b, Basis::Kind(k) if s.inferred_kinds.contains(&k));
-        reasons.push(if inferred { format!("{} (type déduit du registre)", b.explain(route)) } else { b.explain(route) });
+        reasons.push(if inferred {
+            format!("{} (type déduit du registre)", b.explain(route))
+        } else {
+            b.explain(route)
+        });
     }
     if need.social_clause
         && let Some(sr) = social_reason
@@ -415,9 +471,15 @@ pub fn assess(
     if let Some(days) = days
         && days > 365
     {
-        let date = s.updated_at.as_deref().and_then(|u| u.get(..10)).unwrap_or("");
+        let date = s
+            .updated_at
+            .as_deref()
+            .and_then(|u| u.get(..10))
+            .unwrap_or("");
         let fr_date = crate::events::agenda::date_fr(date);
-        warnings.push(format!("profil non mis à jour depuis plus d'un an (dernière mise à jour le {fr_date})"));
+        warnings.push(format!(
+            "profil non mis à jour depuis plus d'un an (dernière mise à jour le {fr_date})"
+        ));
     }
 
     Some(Assessment {
@@ -425,7 +487,16 @@ pub fn assess(
         distance_km,
         reasons,
         warnings,
-        components: Components { text: t, code: c, relevance, geo: g, distance: d, completeness: p, freshness: f, social },
+        components: Components {
+            text: t,
+            code: c,
+            relevance,
+            geo: g,
+            distance: d,
+            completeness: p,
+            freshness: f,
+            social,
+        },
         relevant_activities: relevant,
     })
 }
