@@ -16,7 +16,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), reason: reason.into() }
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// The same error, with its field nested under `prefix` (`address` + `commune` gives
@@ -47,7 +50,10 @@ pub enum Error {
     Invalid { errors: Vec<FieldError> },
     /// A request body or file is not well-formed (JSON syntax, wrong type, unknown field).
     #[error("malformed input: {message}")]
-    Malformed { message: String, field: Option<String> },
+    Malformed {
+        message: String,
+        field: Option<String>,
+    },
     #[error("{kind} not found: {id}")]
     NotFound { kind: &'static str, id: String },
     #[error("conflict: {message}")]
@@ -72,11 +78,16 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid { errors: vec![FieldError::new(field, reason)] }
+        Error::Invalid {
+            errors: vec![FieldError::new(field, reason)],
+        }
     }
 
     pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
-        Error::NotFound { kind, id: id.into() }
+        Error::NotFound {
+            kind,
+            id: id.into(),
+        }
     }
 
     /// The stable code of this error.

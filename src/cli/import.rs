@@ -45,13 +45,20 @@ fn finish(report: &ImportReport, json: bool) -> anyhow::Result<Outcome> {
         eprintln!("rejected: {e}");
     }
     if report.rejected.len() > MAX_LISTED {
-        eprintln!("rejected: … and {} more", report.rejected.len() - MAX_LISTED);
+        eprintln!(
+            "rejected: … and {} more",
+            report.rejected.len() - MAX_LISTED
+        );
     }
     eprintln!("{}", report.summary());
     if json {
         super::print_json(report)?;
     }
-    Ok(if report.rejected_rows > 0 { Outcome::Partial } else { Outcome::Success })
+    Ok(if report.rejected_rows > 0 {
+        Outcome::Partial
+    } else {
+        Outcome::Success
+    })
 }
 
 pub fn run(data: &Path, cmd: ImportCommand) -> anyhow::Result<Outcome> {

@@ -28,7 +28,11 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "essor", version, about = "Search, matching and meeting scheduling for responsible public purchasing")]
+#[command(
+    name = "essor",
+    version,
+    about = "Search, matching and meeting scheduling for responsible public purchasing"
+)]
 pub struct Cli {
     /// Data directory (store and indexes).
     #[arg(long, global = true, env = "ESSOR_DATA", default_value = "./index")]

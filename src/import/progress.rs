@@ -42,7 +42,14 @@ impl Progress {
             bar
         });
         let now = Instant::now();
-        Progress { bar, label: label.to_string(), started: now, last_line: now, interval, total_bytes }
+        Progress {
+            bar,
+            label: label.to_string(),
+            started: now,
+            last_line: now,
+            interval,
+            total_bytes,
+        }
     }
 
     /// Report position: bytes consumed, rows read, and the last line durably committed.
@@ -55,7 +62,10 @@ impl Progress {
         if self.last_line.elapsed() >= self.interval {
             self.last_line = Instant::now();
             let secs = self.started.elapsed().as_secs_f64().max(1e-9);
-            let pct = self.total_bytes.filter(|t| *t > 0).map(|t| format!(" ({:.0}%)", 100.0 * bytes as f64 / t as f64));
+            let pct = self
+                .total_bytes
+                .filter(|t| *t > 0)
+                .map(|t| format!(" ({:.0}%)", 100.0 * bytes as f64 / t as f64));
             eprintln!(
                 "{}: {rows} rows read{}, {:.0} rows/s, committed through line {committed_line}",
                 self.label,

@@ -46,7 +46,11 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { actor: "cli".into(), batch_size: 1000, progress: true }
+        ImportOptions {
+            actor: "cli".into(),
+            batch_size: 1000,
+            progress: true,
+        }
     }
 }
 
@@ -72,7 +76,11 @@ enum Format {
 }
 
 fn detect_format(path: &Path) -> Result<Format> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "jsonl" | "ndjson" | "json" => return Ok(Format::JsonLines),
         "csv" => return Ok(Format::Csv),
@@ -80,8 +88,15 @@ fn detect_format(path: &Path) -> Result<Format> {
     }
     let mut head = [0u8; 512];
     let n = File::open(path)?.read(&mut head)?;
-    let first = head[..n].iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    Ok(if first == Some(b'{') { Format::JsonLines } else { Format::Csv })
+    let first = head[..n]
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    Ok(if first == Some(b'{') {
+        Format::JsonLines
+    } else {
+        Format::Csv
+    })
 }
 
 /// Collects valid rows and writes them in durable batches.
@@ -96,17 +111,33 @@ struct Batcher<'a, T> {
 
 impl<'a, T> Batcher<'a, T> {
     fn new(store: &'a Store, opts: &'a ImportOptions) -> Self {
-        Batcher { store, rows: Vec::with_capacity(opts.batch_size), last_line: 0, committed_line: 0, opts, report: ImportReport::default() }
+        Batcher {
+            store,
+            rows: Vec::with_capacity(opts.batch_size),
+            last_line: 0,
+            committed_line: 0,
+            opts,
+            report: ImportReport::default(),
+        }
     }
 
     fn reject(&mut self, line: u64, errors: Vec<crate::error::FieldError>) {
         self.report.rejected_rows += 1;
         for e in errors {
-            self.report.rejected.push(RowError { line, field: e.field, reason: e.reason });
+            self.report.rejected.push(RowError {
+                line,
+                field: e.field,
+                reason: e.reason,
+            });
         }
     }
 
-    fn push(&mut self, line: u64, row: T, write: impl Fn(&Store, &[T], &str) -> Result<crate::store::Applied>) -> Result<()>
+    fn push(
+        &mut self,
+        line: u64,
+        row: T,
+        write: impl Fn(&Store, &[T], &str) -> Result<crate::store::Applied>,
+    ) -> Result<()>
     where
         T: Keyed,
     {
@@ -119,7 +150,10 @@ impl<'a, T> Batcher<'a, T> {
         Ok(())
     }
 
-    fn flush(&mut self, write: impl Fn(&Store, &[T], &str) -> Result<crate::store::Applied>) -> Result<()>
+    fn flush(
+        &mut self,
+        write: impl Fn(&Store, &[T], &str) -> Result<crate::store::Applied>,
+    ) -> Result<()>
     where
         T: Keyed,
     {
@@ -129,7 +163,12 @@ impl<'a, T> Batcher<'a, T> {
         // Within a batch the last row for a key wins; writing only that one keeps a re-import
         // of a file with repeated keys from producing changes.
         let mut seen = std::collections::HashSet::new();
-        let mut keep: Vec<bool> = self.rows.iter().rev().map(|r| seen.insert(r.key().to_string())).collect();
+        let mut keep: Vec<bool> = self
+            .rows
+            .iter()
+            .rev()
+            .map(|r| seen.insert(r.key().to_string()))
+            .collect();
         keep.reverse();
         let mut i = 0;
         self.rows.retain(|_| {
@@ -174,9 +213,23 @@ fn write_needs(store: &Store, rows: &[Need], actor: &str) -> Result<crate::store
 }
 
 fn open_counting(path: &Path) -> Result<(BufReader<CountingReader<File>>, Option<u64>)> {
-    let file = File::open(path).map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))?;
+    let file = File::open(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })?;
     let size = file.metadata().ok().map(|m| m.len());
-    Ok((BufReader::with_capacity(1 << 16, CountingReader { inner: file, count: 0 }), size))
+    Ok((
+        BufReader::with_capacity(
+            1 << 16,
+            CountingReader {
+                inner: file,
+                count: 0,
+            },
+        ),
+        size,
+    ))
 }
 
 fn parse_supplier(bytes: &[u8]) -> std::result::Result<Supplier, Vec<crate::error::FieldError>> {
@@ -221,7 +274,9 @@ fn for_each_json_line(
 pub fn import_suppliers(store: &Store, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
     let format = detect_format(path)?;
     let (mut reader, size) = open_counting(path)?;
-    let mut progress = opts.progress.then(|| Progress::new("import suppliers", size));
+    let mut progress = opts
+        .progress
+        .then(|| Progress::new("import suppliers", size));
     let mut b = Batcher::<Supplier>::new(store, opts);
     match format {
         Format::JsonLines => {
@@ -241,7 +296,10 @@ pub fn import_suppliers(store: &Store, path: &Path, opts: &ImportOptions) -> Res
             let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
             let headers: Vec<String> = rdr
                 .headers()
-                .map_err(|e| Error::Malformed { message: format!("line 1: cannot read CSV header: {e}"), field: None })?
+                .map_err(|e| Error::Malformed {
+                    message: format!("line 1: cannot read CSV header: {e}"),
+                    field: None,
+                })?
                 .iter()
                 .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
                 .collect();
@@ -254,7 +312,13 @@ pub fn import_suppliers(store: &Store, path: &Path, opts: &ImportOptions) -> Res
                     Err(e) => {
                         b.report.read += 1;
                         let line = e.position().map(|p| p.line()).unwrap_or(line);
-                        b.reject(line, vec![crate::error::FieldError::new("", format!("unreadable CSV row: {e}"))]);
+                        b.reject(
+                            line,
+                            vec![crate::error::FieldError::new(
+                                "",
+                                format!("unreadable CSV row: {e}"),
+                            )],
+                        );
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             break;
                         }
@@ -269,7 +333,10 @@ pub fn import_suppliers(store: &Store, path: &Path, opts: &ImportOptions) -> Res
                     continue;
                 }
                 b.report.read += 1;
-                match csv_row_to_value(&headers, &record).map_err(|e| vec![e]).and_then(supplier_from_value) {
+                match csv_row_to_value(&headers, &record)
+                    .map_err(|e| vec![e])
+                    .and_then(supplier_from_value)
+                {
                     Ok(s) => b.push(line, s, write_suppliers)?,
                     Err(errs) => b.reject(line, errs),
                 }
@@ -342,30 +409,72 @@ fn content_id(n: &Need) -> String {
 }
 
 const CSV_COLUMNS: &[&str] = &[
-    "siret", "name", "brand", "kinds", "ess", "esus", "legal_form", "naf", "description", "offers",
-    "references", "labels", "street", "postcode", "city", "commune", "lat", "lon", "activity_label",
-    "cpv", "modes", "zone", "activities", "employees", "insertion_employees", "turnover_eur", "founded",
-    "email", "phone", "website", "updated_at",
+    "siret",
+    "name",
+    "brand",
+    "kinds",
+    "ess",
+    "esus",
+    "legal_form",
+    "naf",
+    "description",
+    "offers",
+    "references",
+    "labels",
+    "street",
+    "postcode",
+    "city",
+    "commune",
+    "lat",
+    "lon",
+    "activity_label",
+    "cpv",
+    "modes",
+    "zone",
+    "activities",
+    "employees",
+    "insertion_employees",
+    "turnover_eur",
+    "founded",
+    "email",
+    "phone",
+    "website",
+    "updated_at",
 ];
 
 fn check_csv_headers(headers: &[String]) -> Result<()> {
-    let unknown: Vec<&str> = headers.iter().map(String::as_str).filter(|h| !h.is_empty() && !CSV_COLUMNS.contains(h)).collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty() && !CSV_COLUMNS.contains(h))
+        .collect();
     if !unknown.is_empty() {
         return Err(Error::Malformed {
-            message: format!("line 1: unknown CSV column(s) {} (known: {})", unknown.join(", "), CSV_COLUMNS.join(", ")),
+            message: format!(
+                "line 1: unknown CSV column(s) {} (known: {})",
+                unknown.join(", "),
+                CSV_COLUMNS.join(", ")
+            ),
             field: Some(unknown[0].to_string()),
         });
     }
     for required in ["siret", "name", "commune"] {
         if !headers.iter().any(|h| h == required) {
-            return Err(Error::Malformed { message: format!("line 1: missing required CSV column {required}"), field: Some(required.into()) });
+            return Err(Error::Malformed {
+                message: format!("line 1: missing required CSV column {required}"),
+                field: Some(required.into()),
+            });
         }
     }
     Ok(())
 }
 
 fn split_list(s: &str) -> Vec<Value> {
-    s.split('|').map(str::trim).filter(|x| !x.is_empty()).map(|x| Value::String(x.to_string())).collect()
+    s.split('|')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(|x| Value::String(x.to_string()))
+        .collect()
 }
 
 fn parse_bool(col: &str, s: &str) -> std::result::Result<Value, crate::error::FieldError> {
@@ -373,7 +482,10 @@ fn parse_bool(col: &str, s: &str) -> std::result::Result<Value, crate::error::Fi
         "" => Ok(Value::Bool(false)),
         "true" | "1" | "oui" | "yes" | "o" | "y" | "vrai" => Ok(Value::Bool(true)),
         "false" | "0" | "non" | "no" | "n" | "faux" => Ok(Value::Bool(false)),
-        _ => Err(crate::error::FieldError::new(col, format!("must be true or false ({s})"))),
+        _ => Err(crate::error::FieldError::new(
+            col,
+            format!("must be true or false ({s})"),
+        )),
     }
 }
 
@@ -389,13 +501,22 @@ fn number_or_string(s: &str) -> Value {
     }
 }
 
-fn list_of_objects(col: &str, s: &str, key: &str) -> std::result::Result<Value, crate::error::FieldError> {
+fn list_of_objects(
+    col: &str,
+    s: &str,
+    key: &str,
+) -> std::result::Result<Value, crate::error::FieldError> {
     let t = s.trim();
     if t.starts_with('[') {
-        return serde_json::from_str(t).map_err(|e| crate::error::FieldError::new(col, format!("invalid JSON: {e}")));
+        return serde_json::from_str(t)
+            .map_err(|e| crate::error::FieldError::new(col, format!("invalid JSON: {e}")));
     }
     Ok(Value::Array(
-        t.split('|').map(str::trim).filter(|x| !x.is_empty()).map(|x| json!({ key: x })).collect(),
+        t.split('|')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| json!({ key: x }))
+            .collect(),
     ))
 }
 
@@ -418,7 +539,10 @@ fn parse_zone(s: &str) -> std::result::Result<Value, crate::error::FieldError> {
 }
 
 /// Turn a CSV row into the contract's JSON object.
-fn csv_row_to_value(headers: &[String], record: &csv::StringRecord) -> std::result::Result<Value, crate::error::FieldError> {
+fn csv_row_to_value(
+    headers: &[String],
+    record: &csv::StringRecord,
+) -> std::result::Result<Value, crate::error::FieldError> {
     let mut top = Map::new();
     let mut address = Map::new();
     let mut location = Map::new();
@@ -463,7 +587,8 @@ fn csv_row_to_value(headers: &[String], record: &csv::StringRecord) -> std::resu
                 activity.insert("zone".into(), parse_zone(cell)?);
             }
             "activities" => {
-                let v: Value = serde_json::from_str(cell).map_err(|e| crate::error::FieldError::new(h, format!("invalid JSON: {e}")))?;
+                let v: Value = serde_json::from_str(cell)
+                    .map_err(|e| crate::error::FieldError::new(h, format!("invalid JSON: {e}")))?;
                 top.insert("activities".into(), v);
             }
             "employees" | "insertion_employees" | "turnover_eur" | "founded" => {
@@ -477,9 +602,15 @@ fn csv_row_to_value(headers: &[String], record: &csv::StringRecord) -> std::resu
     }
     if !activity.is_empty() {
         if top.contains_key("activities") {
-            return Err(crate::error::FieldError::new("activities", "give either the activities column or activity_label/cpv/modes/zone, not both"));
+            return Err(crate::error::FieldError::new(
+                "activities",
+                "give either the activities column or activity_label/cpv/modes/zone, not both",
+            ));
         }
-        top.insert("activities".into(), Value::Array(vec![Value::Object(activity)]));
+        top.insert(
+            "activities".into(),
+            Value::Array(vec![Value::Object(activity)]),
+        );
     }
     top.insert("address".into(), Value::Object(address));
     if !location.is_empty() {

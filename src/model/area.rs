@@ -18,7 +18,10 @@ pub enum Area {
 impl Area {
     /// Parse `kind:code`. Codes are upper-cased (`dept:2a` → `dept:2A`).
     pub fn parse(s: &str) -> Result<Area, &'static str> {
-        let (kind, code) = s.trim().split_once(':').ok_or("must look like dept:31, region:76, commune:31555 or epci:243100518")?;
+        let (kind, code) = s
+            .trim()
+            .split_once(':')
+            .ok_or("must look like dept:31, region:76, commune:31555 or epci:243100518")?;
         let code = code.trim().to_ascii_uppercase();
         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err("area code must be alphanumeric");
@@ -60,10 +63,16 @@ mod tests {
 
     #[test]
     fn parses_the_four_kinds() {
-        assert_eq!(Area::parse("commune:31555"), Ok(Area::Commune("31555".into())));
+        assert_eq!(
+            Area::parse("commune:31555"),
+            Ok(Area::Commune("31555".into()))
+        );
         assert_eq!(Area::parse("dept:2a"), Ok(Area::Dept("2A".into())));
         assert_eq!(Area::parse("region:76"), Ok(Area::Region("76".into())));
-        assert_eq!(Area::parse("epci:243100518"), Ok(Area::Epci("243100518".into())));
+        assert_eq!(
+            Area::parse("epci:243100518"),
+            Ok(Area::Epci("243100518".into()))
+        );
         assert_eq!(Area::parse("dept:31").unwrap().to_string(), "dept:31");
     }
 

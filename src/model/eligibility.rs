@@ -42,9 +42,7 @@ pub fn eligibility(route: Reserved, kinds: &[Kind], ess: bool, esus: bool) -> Op
     match route {
         Reserved::L2113_12 => kind_in(Kind::is_disability).map(Basis::Kind),
         Reserved::L2113_13 => kind_in(Kind::is_siae).map(Basis::Kind),
-        Reserved::L2113_12_13 => {
-            kind_in(|k| k.is_disability() || k.is_siae()).map(Basis::Kind)
-        }
+        Reserved::L2113_12_13 => kind_in(|k| k.is_disability() || k.is_siae()).map(Basis::Kind),
         Reserved::L2113_13_1 => kind_in(|k| k == Kind::SEP).map(Basis::Kind),
         Reserved::L2113_15 => {
             if ess {
@@ -76,7 +74,15 @@ mod tests {
         for k in [Kind::EA, Kind::EATT, Kind::ESAT] {
             assert!(elig(Reserved::L2113_12, &[k], false, false), "{k:?}");
         }
-        for k in [Kind::EI, Kind::AI, Kind::ACI, Kind::ETTI, Kind::EITI, Kind::GEIQ, Kind::SEP] {
+        for k in [
+            Kind::EI,
+            Kind::AI,
+            Kind::ACI,
+            Kind::ETTI,
+            Kind::EITI,
+            Kind::GEIQ,
+            Kind::SEP,
+        ] {
             assert!(!elig(Reserved::L2113_12, &[k], true, true), "{k:?}");
         }
         assert!(!elig(Reserved::L2113_12, &[], true, true));
@@ -94,7 +100,15 @@ mod tests {
 
     #[test]
     fn l2113_12_13_admits_either_family() {
-        for k in [Kind::EA, Kind::EATT, Kind::ESAT, Kind::EI, Kind::AI, Kind::ACI, Kind::ETTI] {
+        for k in [
+            Kind::EA,
+            Kind::EATT,
+            Kind::ESAT,
+            Kind::EI,
+            Kind::AI,
+            Kind::ACI,
+            Kind::ETTI,
+        ] {
             assert!(elig(Reserved::L2113_12_13, &[k], false, false), "{k:?}");
         }
         assert!(elig(Reserved::L2113_12_13, &[Kind::EITI], false, false));
@@ -105,15 +119,28 @@ mod tests {
     #[test]
     fn l2113_13_1_admits_equivalent_structures_only() {
         assert!(elig(Reserved::L2113_13_1, &[Kind::SEP], false, false));
-        assert!(!elig(Reserved::L2113_13_1, &[Kind::ESAT, Kind::EI], true, true));
+        assert!(!elig(
+            Reserved::L2113_13_1,
+            &[Kind::ESAT, Kind::EI],
+            true,
+            true
+        ));
     }
 
     #[test]
     fn l2113_15_admits_ess_or_esus_whatever_the_kind() {
         assert!(elig(Reserved::L2113_15, &[], true, false));
         assert!(elig(Reserved::L2113_15, &[], false, true));
-        assert!(!elig(Reserved::L2113_15, &[Kind::ESAT, Kind::EI], false, false));
-        assert_eq!(eligibility(Reserved::L2113_15, &[], true, true), Some(Basis::Ess));
+        assert!(!elig(
+            Reserved::L2113_15,
+            &[Kind::ESAT, Kind::EI],
+            false,
+            false
+        ));
+        assert_eq!(
+            eligibility(Reserved::L2113_15, &[], true, true),
+            Some(Basis::Ess)
+        );
     }
 
     #[test]
@@ -127,7 +154,13 @@ mod tests {
 
     #[test]
     fn explanation_is_french_and_names_the_route() {
-        assert_eq!(Basis::Kind(Kind::ESAT).explain(Reserved::L2113_12), "ESAT : éligible L2113-12");
-        assert_eq!(Basis::Ess.explain(Reserved::L2113_15), "entreprise de l'ESS : éligible L2113-15");
+        assert_eq!(
+            Basis::Kind(Kind::ESAT).explain(Reserved::L2113_12),
+            "ESAT : éligible L2113-12"
+        );
+        assert_eq!(
+            Basis::Ess.explain(Reserved::L2113_15),
+            "entreprise de l'ESS : éligible L2113-15"
+        );
     }
 }

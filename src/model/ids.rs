@@ -172,8 +172,14 @@ mod tests {
     #[test]
     fn malformed_sirets_are_rejected_with_reason() {
         assert_eq!(siret_error("1234"), Some("must be exactly 14 digits"));
-        assert_eq!(siret_error("1200270160035a"), Some("must be exactly 14 digits"));
-        assert_eq!(siret_error("12002701600358"), Some("bad check digit (Luhn)"));
+        assert_eq!(
+            siret_error("1200270160035a"),
+            Some("must be exactly 14 digits")
+        );
+        assert_eq!(
+            siret_error("12002701600358"),
+            Some("bad check digit (Luhn)")
+        );
         assert!(siret_error("35600000000016").unwrap().contains("La Poste"));
     }
 

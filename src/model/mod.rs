@@ -17,7 +17,9 @@ pub use eligibility::{Basis, eligibility, supplier_eligibility};
 pub use geo::GeoPoint;
 pub use ids::{Siren, Siret};
 pub use need::{Buyer, Need, Perimeter, Place, Reserved};
-pub use supplier::{Activity, Address, Capacity, Contact, Kind, Mode, Offer, Reference, Supplier, Zone};
+pub use supplier::{
+    Activity, Address, Capacity, Contact, Kind, Mode, Offer, Reference, Supplier, Zone,
+};
 
 use crate::error::{Error, FieldError};
 
@@ -32,11 +34,17 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Err
             let inner = err.into_inner();
             match inner.classify() {
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    Err(Error::Malformed { message: format!("invalid JSON: {}", strip_position(&inner.to_string())), field: None })
+                    Err(Error::Malformed {
+                        message: format!("invalid JSON: {}", strip_position(&inner.to_string())),
+                        field: None,
+                    })
                 }
                 _ => {
                     let message = strip_position(&inner.to_string());
-                    Err(Error::Malformed { field: error_field(&path, &message), message })
+                    Err(Error::Malformed {
+                        field: error_field(&path, &message),
+                        message,
+                    })
                 }
             }
         }
@@ -50,7 +58,10 @@ pub fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Resul
         Err(err) => {
             let path = err.path().to_string();
             let message = err.into_inner().to_string();
-            Err(Error::Malformed { field: error_field(&path, &message), message })
+            Err(Error::Malformed {
+                field: error_field(&path, &message),
+                message,
+            })
         }
     }
 }
@@ -59,7 +70,9 @@ pub fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Resul
 /// (serde reports "missing field `name`" at the path of the enclosing object).
 fn error_field(path: &str, message: &str) -> Option<String> {
     let base = if path == "." { "" } else { path };
-    let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next());
     match (base.is_empty(), missing) {
         (true, Some(m)) => Some(m.to_string()),
         (false, Some(m)) => Some(format!("{base}.{m}")),
@@ -77,19 +90,24 @@ fn strip_position(msg: &str) -> String {
 
 /// Validate and normalise a supplier (see `validate::validate_supplier`).
 pub fn validate_supplier(s: &mut Supplier) -> Result<(), Error> {
-    validate::validate_supplier(s, crate::referential::Referential::get()).map_err(|errors| Error::Invalid { errors })
+    validate::validate_supplier(s, crate::referential::Referential::get())
+        .map_err(|errors| Error::Invalid { errors })
 }
 
 /// Validate and normalise a need (see `validate::validate_need`).
 pub fn validate_need(n: &mut Need) -> Result<(), Error> {
-    validate::validate_need(n, crate::referential::Referential::get()).map_err(|errors| Error::Invalid { errors })
+    validate::validate_need(n, crate::referential::Referential::get())
+        .map_err(|errors| Error::Invalid { errors })
 }
 
 /// The field errors carried by an error, or one built from its message.
 pub fn field_errors(e: &Error) -> Vec<FieldError> {
     match e {
         Error::Invalid { errors } => errors.clone(),
-        Error::Malformed { message, field } => vec![FieldError::new(field.clone().unwrap_or_default(), message.clone())],
+        Error::Malformed { message, field } => vec![FieldError::new(
+            field.clone().unwrap_or_default(),
+            message.clone(),
+        )],
         other => vec![FieldError::new("", other.to_string())],
     }
 }
@@ -100,16 +118,23 @@ mod tests {
 
     #[test]
     fn parse_errors_name_the_json_path() {
-        let err = parse_json::<Supplier>(br#"{"siret":"1","name":"x","address":{"commune":"81004"},"kinds":["ESAT","XYZ"]}"#).unwrap_err();
+        let err = parse_json::<Supplier>(
+            br#"{"siret":"1","name":"x","address":{"commune":"81004"},"kinds":["ESAT","XYZ"]}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.field(), Some("kinds[1]"));
-        let err = parse_json::<Supplier>(br#"{"siret":"1","name":"x","address":{"commune":"81004"},"color":"red"}"#).unwrap_err();
+        let err = parse_json::<Supplier>(
+            br#"{"siret":"1","name":"x","address":{"commune":"81004"},"color":"red"}"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("unknown field"), "{err}");
         let err = parse_json::<Supplier>(br#"{"siret":"1","name":"x","address":{"commune":"81004"},"capacity":{"employees":"ten"}}"#).unwrap_err();
         assert_eq!(err.field(), Some("capacity.employees"));
         let err = parse_json::<Supplier>(b"{not json").unwrap_err();
         assert!(err.to_string().contains("invalid JSON"), "{err}");
         assert_eq!(err.field(), None);
-        let err = parse_json::<Supplier>(br#"{"siret":"1","address":{"commune":"81004"}}"#).unwrap_err();
+        let err =
+            parse_json::<Supplier>(br#"{"siret":"1","address":{"commune":"81004"}}"#).unwrap_err();
         assert_eq!(err.field(), Some("name"));
         let err = parse_json::<Supplier>(br#"{"siret":"1","name":"x","address":{}}"#).unwrap_err();
         assert_eq!(err.field(), Some("address.commune"));

@@ -91,7 +91,10 @@ impl Kind {
 
     /// Inclusion through economic activity (SIAE).
     pub fn is_siae(self) -> bool {
-        matches!(self, Kind::EI | Kind::AI | Kind::ACI | Kind::ETTI | Kind::EITI)
+        matches!(
+            self,
+            Kind::EI | Kind::AI | Kind::ACI | Kind::ETTI | Kind::EITI
+        )
     }
 
     /// Sheltered or adapted work for disabled workers.
@@ -326,6 +329,8 @@ impl Supplier {
 
     /// All CPV codes over all activities.
     pub fn all_cpv(&self) -> impl Iterator<Item = &str> {
-        self.activities.iter().flat_map(|a| a.cpv.iter().map(String::as_str))
+        self.activities
+            .iter()
+            .flat_map(|a| a.cpv.iter().map(String::as_str))
     }
 }

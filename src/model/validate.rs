@@ -51,15 +51,28 @@ fn trim_opt(s: &mut Option<String>) {
 fn check_len(e: &mut Errors, field: &str, s: &str, min: usize, max: usize) {
     let n = s.chars().count();
     if n < min {
-        e.add(field, if min == 1 { "must not be empty".to_string() } else { format!("must have at least {min} characters") });
+        e.add(
+            field,
+            if min == 1 {
+                "must not be empty".to_string()
+            } else {
+                format!("must have at least {min} characters")
+            },
+        );
     } else if n > max {
-        e.add(field, format!("must have at most {max} characters (has {n})"));
+        e.add(
+            field,
+            format!("must have at most {max} characters (has {n})"),
+        );
     }
 }
 
 fn check_list_len<T>(e: &mut Errors, field: &str, v: &[T]) {
     if v.len() > MAX_LIST_LEN {
-        e.add(field, format!("must have at most {MAX_LIST_LEN} entries (has {})", v.len()));
+        e.add(
+            field,
+            format!("must have at most {MAX_LIST_LEN} entries (has {})", v.len()),
+        );
     }
 }
 
@@ -81,7 +94,14 @@ fn check_amount(e: &mut Errors, field: &str, v: Option<f64>) {
 
 fn check_radius(e: &mut Errors, field: &str, r: f64, allow_zero: bool) {
     if !r.is_finite() || r < 0.0 || (!allow_zero && r == 0.0) {
-        e.add(field, if allow_zero { "must be a non-negative number of kilometres" } else { "must be a positive number of kilometres" });
+        e.add(
+            field,
+            if allow_zero {
+                "must be a non-negative number of kilometres"
+            } else {
+                "must be a positive number of kilometres"
+            },
+        );
     } else if r > MAX_RADIUS_KM {
         e.add(field, format!("must be at most {MAX_RADIUS_KM} km"));
     }
@@ -134,7 +154,10 @@ fn validate_zone(e: &mut Errors, field: &str, z: &mut Zone, r: &Referential) {
         }
     }
     if z.national != Some(true) && z.radius_km.is_none() && z.areas.is_none() {
-        e.add(field, "a zone must be national, have a radius_km or list areas");
+        e.add(
+            field,
+            "a zone must be national, have a radius_km or list areas",
+        );
     }
 }
 
@@ -190,27 +213,63 @@ pub fn validate_supplier(s: &mut Supplier, r: &Referential) -> Result<(), Vec<Fi
     if let Some(naf) = &s.naf {
         match r.naf.get(naf) {
             Some(code) if code.level == NafLevel::SousClasse => s.naf = Some(code.code.clone()),
-            Some(_) => e.add("naf", format!("must be a NAF sous-classe such as 81.30Z ({naf})")),
+            Some(_) => e.add(
+                "naf",
+                format!("must be a NAF sous-classe such as 81.30Z ({naf})"),
+            ),
             None => e.add("naf", format!("unknown NAF rév. 2 code ({naf})")),
         }
     }
 
-    check_len(&mut e, "description", &s.description, 0, MAX_DESCRIPTION_CHARS);
+    check_len(
+        &mut e,
+        "description",
+        &s.description,
+        0,
+        MAX_DESCRIPTION_CHARS,
+    );
     check_list_len(&mut e, "offers", &s.offers);
     for (i, o) in s.offers.iter_mut().enumerate() {
         trim_in_place(&mut o.title);
-        check_len(&mut e, &format!("offers[{i}].title"), &o.title, 1, MAX_NAME_CHARS);
-        check_len(&mut e, &format!("offers[{i}].description"), &o.description, 0, MAX_DESCRIPTION_CHARS);
+        check_len(
+            &mut e,
+            &format!("offers[{i}].title"),
+            &o.title,
+            1,
+            MAX_NAME_CHARS,
+        );
+        check_len(
+            &mut e,
+            &format!("offers[{i}].description"),
+            &o.description,
+            0,
+            MAX_DESCRIPTION_CHARS,
+        );
     }
     check_list_len(&mut e, "references", &s.references);
     for (i, rf) in s.references.iter_mut().enumerate() {
         trim_in_place(&mut rf.client);
-        check_len(&mut e, &format!("references[{i}].client"), &rf.client, 1, MAX_NAME_CHARS);
-        check_len(&mut e, &format!("references[{i}].description"), &rf.description, 0, MAX_DESCRIPTION_CHARS);
+        check_len(
+            &mut e,
+            &format!("references[{i}].client"),
+            &rf.client,
+            1,
+            MAX_NAME_CHARS,
+        );
+        check_len(
+            &mut e,
+            &format!("references[{i}].description"),
+            &rf.description,
+            0,
+            MAX_DESCRIPTION_CHARS,
+        );
         if let Some(y) = rf.year
             && !(1900..=2100).contains(&y)
         {
-            e.add(format!("references[{i}].year"), "must be a year between 1900 and 2100");
+            e.add(
+                format!("references[{i}].year"),
+                "must be a year between 1900 and 2100",
+            );
         }
     }
     check_list_len(&mut e, "labels", &s.labels);
@@ -229,7 +288,10 @@ pub fn validate_supplier(s: &mut Supplier, r: &Referential) -> Result<(), Vec<Fi
     match r.commune(&s.address.commune) {
         Some(c) => s.address.commune = c.code.clone(),
         None if s.address.commune.is_empty() => e.add("address.commune", "must not be empty"),
-        None => e.add("address.commune", format!("unknown INSEE commune code ({})", s.address.commune)),
+        None => e.add(
+            "address.commune",
+            format!("unknown INSEE commune code ({})", s.address.commune),
+        ),
     }
     trim_opt(&mut s.address.street);
     trim_opt(&mut s.address.city);
@@ -255,7 +317,11 @@ pub fn validate_supplier(s: &mut Supplier, r: &Referential) -> Result<(), Vec<Fi
     }
 
     check_non_negative_i(&mut e, "capacity.employees", s.capacity.employees);
-    check_non_negative_i(&mut e, "capacity.insertion_employees", s.capacity.insertion_employees);
+    check_non_negative_i(
+        &mut e,
+        "capacity.insertion_employees",
+        s.capacity.insertion_employees,
+    );
     check_amount(&mut e, "capacity.turnover_eur", s.capacity.turnover_eur);
     if let Some(y) = s.capacity.founded
         && !(1800..=2100).contains(&y)
@@ -267,12 +333,20 @@ pub fn validate_supplier(s: &mut Supplier, r: &Referential) -> Result<(), Vec<Fi
     trim_opt(&mut s.contact.phone);
     trim_opt(&mut s.contact.website);
     if let Some(m) = &s.contact.email
-        && (m.len() > 254 || !m.contains('@') || m.starts_with('@') || m.ends_with('@') || m.contains(char::is_whitespace))
+        && (m.len() > 254
+            || !m.contains('@')
+            || m.starts_with('@')
+            || m.ends_with('@')
+            || m.contains(char::is_whitespace))
     {
         e.add("contact.email", "must be an email address");
     }
     if let Some(p) = &s.contact.phone
-        && (p.len() > 30 || p.chars().filter(char::is_ascii_digit).count() < 4 || !p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c)))
+        && (p.len() > 30
+            || p.chars().filter(char::is_ascii_digit).count() < 4
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +.-()".contains(c)))
     {
         e.add("contact.phone", "must be a phone number");
     }
@@ -307,9 +381,19 @@ fn validate_place(e: &mut Errors, p: &mut Place, r: &Referential) {
 }
 
 fn validate_perimeter(e: &mut Errors, p: &mut Perimeter, r: &Referential) {
-    let set = [p.radius_km.is_some(), p.areas.is_some(), p.national.is_some()].iter().filter(|x| **x).count();
+    let set = [
+        p.radius_km.is_some(),
+        p.areas.is_some(),
+        p.national.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
     if set != 1 {
-        e.add("perimeter", "must give exactly one of radius_km, areas or national");
+        e.add(
+            "perimeter",
+            "must give exactly one of radius_km, areas or national",
+        );
         return;
     }
     if let Some(rad) = p.radius_km {
@@ -322,7 +406,11 @@ fn validate_perimeter(e: &mut Errors, p: &mut Perimeter, r: &Referential) {
 
 /// Characters allowed in a need id.
 pub fn valid_need_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// Check a need against every rule of the contract and normalise it.
@@ -332,21 +420,34 @@ pub fn validate_need(n: &mut Need, r: &Referential) -> Result<(), Vec<FieldError
     if let Some(id) = &n.id
         && !valid_need_id(id)
     {
-        e.add("id", "must be 1 to 100 characters among letters, digits, '-', '_' and '.'");
+        e.add(
+            "id",
+            "must be 1 to 100 characters among letters, digits, '-', '_' and '.'",
+        );
     }
     trim_in_place(&mut n.buyer.name);
     check_len(&mut e, "buyer.name", &n.buyer.name, 1, MAX_NAME_CHARS);
     trim_opt(&mut n.buyer.siret);
     if let Some(s) = &mut n.buyer.siret {
         *s = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let reason = if s.len() == 9 { siren_error(s) } else { siret_error(s) };
+        let reason = if s.len() == 9 {
+            siren_error(s)
+        } else {
+            siret_error(s)
+        };
         if let Some(reason) = reason {
             e.add("buyer.siret", reason);
         }
     }
     trim_in_place(&mut n.title);
     check_len(&mut e, "title", &n.title, 1, 300);
-    check_len(&mut e, "description", &n.description, 0, MAX_NEED_DESCRIPTION_CHARS);
+    check_len(
+        &mut e,
+        "description",
+        &n.description,
+        0,
+        MAX_NEED_DESCRIPTION_CHARS,
+    );
     normalize_cpv_list(&mut e, "cpv", &mut n.cpv, r);
     validate_place(&mut e, &mut n.place, r);
     if let Some(p) = &mut n.perimeter {
@@ -373,7 +474,10 @@ mod tests {
         Supplier {
             siret: "12002701600357".into(),
             name: "Les Jardins de Cocagne".into(),
-            address: Address { commune: "81004".into(), ..Default::default() },
+            address: Address {
+                commune: "81004".into(),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -392,29 +496,62 @@ mod tests {
 
     #[test]
     fn siret_check_digit_is_enforced() {
-        let s = Supplier { siret: "12002701600358".into(), ..valid_supplier() };
+        let s = Supplier {
+            siret: "12002701600358".into(),
+            ..valid_supplier()
+        };
         assert_eq!(errors_of(s), ["siret"]);
     }
 
     #[test]
     fn name_must_be_present_and_not_too_long() {
-        assert_eq!(errors_of(Supplier { name: "  ".into(), ..valid_supplier() }), ["name"]);
-        assert_eq!(errors_of(Supplier { name: "x".repeat(201), ..valid_supplier() }), ["name"]);
+        assert_eq!(
+            errors_of(Supplier {
+                name: "  ".into(),
+                ..valid_supplier()
+            }),
+            ["name"]
+        );
+        assert_eq!(
+            errors_of(Supplier {
+                name: "x".repeat(201),
+                ..valid_supplier()
+            }),
+            ["name"]
+        );
     }
 
     #[test]
     fn naf_is_normalised_and_checked() {
-        let mut s = Supplier { naf: Some("8130Z".into()), ..valid_supplier() };
+        let mut s = Supplier {
+            naf: Some("8130Z".into()),
+            ..valid_supplier()
+        };
         validate_supplier(&mut s, Referential::get()).unwrap();
         assert_eq!(s.naf.as_deref(), Some("81.30Z"));
-        assert_eq!(errors_of(Supplier { naf: Some("81.30Y".into()), ..valid_supplier() }), ["naf"]);
-        assert_eq!(errors_of(Supplier { naf: Some("81.30".into()), ..valid_supplier() }), ["naf"]);
+        assert_eq!(
+            errors_of(Supplier {
+                naf: Some("81.30Y".into()),
+                ..valid_supplier()
+            }),
+            ["naf"]
+        );
+        assert_eq!(
+            errors_of(Supplier {
+                naf: Some("81.30".into()),
+                ..valid_supplier()
+            }),
+            ["naf"]
+        );
     }
 
     #[test]
     fn cpv_codes_are_normalised_and_check_digits_enforced() {
         let mut s = valid_supplier();
-        s.activities = vec![Activity { cpv: vec!["77310000".into(), "90911200-8".into()], ..Default::default() }];
+        s.activities = vec![Activity {
+            cpv: vec!["77310000".into(), "90911200-8".into()],
+            ..Default::default()
+        }];
         validate_supplier(&mut s, Referential::get()).unwrap();
         assert_eq!(s.activities[0].cpv, ["77310000-6", "90911200-8"]);
         s.activities[0].cpv = vec!["77310000".into(), "90911200-3".into()];
@@ -433,41 +570,69 @@ mod tests {
     #[test]
     fn coordinates_must_be_in_range() {
         let mut s = valid_supplier();
-        s.location = Some(GeoPoint { lat: 123.0, lon: 2.0 });
+        s.location = Some(GeoPoint {
+            lat: 123.0,
+            lon: 2.0,
+        });
         assert_eq!(errors_of(s), ["location.lat"]);
     }
 
     #[test]
     fn capacities_must_be_non_negative() {
         let mut s = valid_supplier();
-        s.capacity = Capacity { employees: Some(-1), turnover_eur: Some(-5.0), ..Default::default() };
-        assert_eq!(errors_of(s), ["capacity.employees", "capacity.turnover_eur"]);
+        s.capacity = Capacity {
+            employees: Some(-1),
+            turnover_eur: Some(-5.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            errors_of(s),
+            ["capacity.employees", "capacity.turnover_eur"]
+        );
     }
 
     #[test]
     fn zones_must_cover_something_and_areas_must_exist() {
         let mut s = valid_supplier();
-        s.activities = vec![Activity { zone: Some(Zone::default()), ..Default::default() }];
+        s.activities = vec![Activity {
+            zone: Some(Zone::default()),
+            ..Default::default()
+        }];
         assert_eq!(errors_of(s.clone()), ["activities[0].zone"]);
-        s.activities[0].zone = Some(Zone { areas: Some(vec!["dept:31".into(), "dept:00".into()]), ..Default::default() });
+        s.activities[0].zone = Some(Zone {
+            areas: Some(vec!["dept:31".into(), "dept:00".into()]),
+            ..Default::default()
+        });
         assert_eq!(errors_of(s.clone()), ["activities[0].zone.areas[1]"]);
-        s.activities[0].zone = Some(Zone { radius_km: Some(-3.0), ..Default::default() });
+        s.activities[0].zone = Some(Zone {
+            radius_km: Some(-3.0),
+            ..Default::default()
+        });
         assert_eq!(errors_of(s), ["activities[0].zone.radius_km"]);
     }
 
     #[test]
     fn kinds_are_deduplicated() {
         use crate::model::supplier::Kind;
-        let mut s = Supplier { kinds: vec![Kind::ESAT, Kind::EA, Kind::ESAT], ..valid_supplier() };
+        let mut s = Supplier {
+            kinds: vec![Kind::ESAT, Kind::EA, Kind::ESAT],
+            ..valid_supplier()
+        };
         validate_supplier(&mut s, Referential::get()).unwrap();
         assert_eq!(s.kinds, [Kind::EA, Kind::ESAT]);
     }
 
     fn valid_need() -> Need {
         Need {
-            buyer: crate::model::need::Buyer { name: "Ville d'Albi".into(), siret: None },
+            buyer: crate::model::need::Buyer {
+                name: "Ville d'Albi".into(),
+                siret: None,
+            },
             title: "Entretien des espaces verts".into(),
-            place: Place { commune: Some("81004".into()), ..Default::default() },
+            place: Place {
+                commune: Some("81004".into()),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -483,20 +648,35 @@ mod tests {
     fn need_place_is_commune_or_point() {
         assert!(need_errors(valid_need()).is_empty());
         let mut n = valid_need();
-        n.place = Place { lat: Some(43.9), lon: Some(2.1), commune: None };
+        n.place = Place {
+            lat: Some(43.9),
+            lon: Some(2.1),
+            commune: None,
+        };
         assert!(need_errors(n.clone()).is_empty());
         n.place = Place::default();
         assert_eq!(need_errors(n.clone()), ["place"]);
-        n.place = Place { lat: Some(95.0), lon: Some(2.0), commune: None };
+        n.place = Place {
+            lat: Some(95.0),
+            lon: Some(2.0),
+            commune: None,
+        };
         assert_eq!(need_errors(n), ["place.lat"]);
     }
 
     #[test]
     fn need_perimeter_has_exactly_one_form() {
         let mut n = valid_need();
-        n.perimeter = Some(Perimeter { radius_km: Some(10.0), national: Some(true), areas: None });
+        n.perimeter = Some(Perimeter {
+            radius_km: Some(10.0),
+            national: Some(true),
+            areas: None,
+        });
         assert_eq!(need_errors(n.clone()), ["perimeter"]);
-        n.perimeter = Some(Perimeter { areas: Some(vec!["region:76".into()]), ..Default::default() });
+        n.perimeter = Some(Perimeter {
+            areas: Some(vec!["region:76".into()]),
+            ..Default::default()
+        });
         assert!(need_errors(n).is_empty());
     }
 

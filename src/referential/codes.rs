@@ -65,7 +65,11 @@ impl CpvCode {
 /// `90911200` → `909112`; never shorter than the two-digit division.
 pub fn significant_prefix(code8: &str) -> &str {
     let trimmed = code8.trim_end_matches('0');
-    if trimmed.len() < 2 { &code8[..2.min(code8.len())] } else { trimmed }
+    if trimmed.len() < 2 {
+        &code8[..2.min(code8.len())]
+    } else {
+        trimmed
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,15 +121,22 @@ impl Naf {
                 section: r.section,
             });
         }
-        let by_code: HashMap<String, usize> =
-            codes.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
+        let by_code: HashMap<String, usize> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in codes.iter().enumerate() {
             if let Some(p) = &c.parent {
                 children.entry(p.clone()).or_default().push(i);
             }
         }
-        Naf { codes, by_code, children }
+        Naf {
+            codes,
+            by_code,
+            children,
+        }
     }
 
     /// Canonical form of a NAF code as written by people or SIRENE: `8130Z`, `81.30z`,
@@ -141,7 +152,9 @@ impl Naf {
 
     /// Look a code up at any level, in any accepted form.
     pub fn get(&self, code: &str) -> Option<&NafCode> {
-        self.by_code.get(&Naf::canonical(code)).map(|&i| &self.codes[i])
+        self.by_code
+            .get(&Naf::canonical(code))
+            .map(|&i| &self.codes[i])
     }
 
     /// The code and its ancestors, from the code itself up to its section.
@@ -174,7 +187,9 @@ impl Naf {
         let mut out: Vec<&NafCode> = self
             .codes
             .iter()
-            .filter(|c| c.code.starts_with(&canon) || crate::normalize::fold(&c.label_fr).contains(&q))
+            .filter(|c| {
+                c.code.starts_with(&canon) || crate::normalize::fold(&c.label_fr).contains(&q)
+            })
             .collect();
         out.sort_by_key(|c| (!c.code.starts_with(&canon), std::cmp::Reverse(c.level)));
         out.truncate(limit);
@@ -224,15 +239,22 @@ impl Cpv {
                 social_service: r.eforms_social_service_cpv == "1",
             });
         }
-        let by_code8: HashMap<String, usize> =
-            codes.iter().enumerate().map(|(i, c)| (c.code8.clone(), i)).collect();
+        let by_code8: HashMap<String, usize> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code8.clone(), i))
+            .collect();
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in codes.iter().enumerate() {
             if let Some(p) = &c.parent8 {
                 children.entry(p.clone()).or_default().push(i);
             }
         }
-        Cpv { codes, by_code8, children }
+        Cpv {
+            codes,
+            by_code8,
+            children,
+        }
     }
 
     /// Parse and check a CPV code as written (`90911200` or `90911200-8`).
@@ -250,7 +272,11 @@ impl Cpv {
         {
             return Err(CpvError::Malformed);
         }
-        let entry = self.by_code8.get(digits).map(|&i| &self.codes[i]).ok_or(CpvError::Unknown)?;
+        let entry = self
+            .by_code8
+            .get(digits)
+            .map(|&i| &self.codes[i])
+            .ok_or(CpvError::Unknown)?;
         if let Some(c) = check
             && !entry.code.ends_with(&format!("-{c}"))
         {
@@ -271,14 +297,20 @@ impl Cpv {
         let mut cur = self.get(code);
         while let Some(c) = cur {
             out.push(c);
-            cur = c.parent8.as_deref().and_then(|p| self.by_code8.get(p)).map(|&i| &self.codes[i]);
+            cur = c
+                .parent8
+                .as_deref()
+                .and_then(|p| self.by_code8.get(p))
+                .map(|&i| &self.codes[i]);
         }
         out
     }
 
     /// Direct children.
     pub fn children(&self, code: &str) -> Vec<&CpvCode> {
-        let Some(c) = self.get(code) else { return Vec::new() };
+        let Some(c) = self.get(code) else {
+            return Vec::new();
+        };
         self.children
             .get(&c.code8)
             .map(|v| v.iter().map(|&i| &self.codes[i]).collect())
@@ -338,7 +370,12 @@ mod tests {
     #[test]
     fn naf_parent_chain_goes_up_to_the_section() {
         let r = Referential::get();
-        let chain: Vec<&str> = r.naf.ancestors("88.10C").iter().map(|c| c.code.as_str()).collect();
+        let chain: Vec<&str> = r
+            .naf
+            .ancestors("88.10C")
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
         assert_eq!(chain, ["88.10C", "88.10", "88.1", "88", "Q"]);
         assert!(r.naf.children("81.3").iter().any(|c| c.code == "81.30"));
     }
@@ -348,7 +385,10 @@ mod tests {
         let r = Referential::get();
         assert_eq!(r.cpv.resolve("90911200").unwrap().code, "90911200-8");
         assert_eq!(r.cpv.resolve("90911200-8").unwrap().code8, "90911200");
-        assert_eq!(r.cpv.resolve("90911200-3").unwrap_err(), CpvError::BadCheckDigit);
+        assert_eq!(
+            r.cpv.resolve("90911200-3").unwrap_err(),
+            CpvError::BadCheckDigit
+        );
         assert_eq!(r.cpv.resolve("99999999").unwrap_err(), CpvError::Unknown);
         assert_eq!(r.cpv.resolve("9091").unwrap_err(), CpvError::Malformed);
     }
@@ -356,11 +396,20 @@ mod tests {
     #[test]
     fn cpv_tree_navigation() {
         let r = Referential::get();
-        let chain: Vec<&str> =
-            r.cpv.ancestors("90911200").iter().map(|c| c.code8.as_str()).collect();
+        let chain: Vec<&str> = r
+            .cpv
+            .ancestors("90911200")
+            .iter()
+            .map(|c| c.code8.as_str())
+            .collect();
         assert_eq!(chain.first(), Some(&"90911200"));
         assert_eq!(chain.last(), Some(&"90000000"));
-        assert!(r.cpv.descendants("90910000").iter().any(|c| c.code8 == "90911200"));
+        assert!(
+            r.cpv
+                .descendants("90910000")
+                .iter()
+                .any(|c| c.code8 == "90911200")
+        );
         assert_eq!(significant_prefix("90911200"), "909112");
         assert_eq!(significant_prefix("45000000"), "45");
     }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use serde::Deserialize;
 
 use crate::model::geo::GeoPoint;
@@ -99,18 +99,30 @@ impl Communes {
                 folded: fold(&r.name),
                 code: r.insee,
                 name: r.name,
-                kind: if r.kind == "ARM" { CommuneKind::Arrondissement } else { CommuneKind::Commune },
+                kind: if r.kind == "ARM" {
+                    CommuneKind::Arrondissement
+                } else {
+                    CommuneKind::Commune
+                },
                 dept: r.dept,
                 region: r.region,
                 parent: (!r.parent_commune.is_empty()).then_some(r.parent_commune),
-                postcodes: r.postcodes.split('|').filter(|p| !p.is_empty()).map(String::from).collect(),
+                postcodes: r
+                    .postcodes
+                    .split('|')
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect(),
                 population: r.population.unwrap_or(0),
                 center,
                 epci: (!r.epci_siren.is_empty()).then_some(r.epci_siren),
             });
         }
-        let by_code: HashMap<String, usize> =
-            list.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
+        let by_code: HashMap<String, usize> = list
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
         // Arrondissements inherit their city's EPCI.
         for i in 0..list.len() {
             if list[i].epci.is_none()
@@ -133,10 +145,21 @@ impl Communes {
         let centres = RTree::bulk_load(
             list.iter()
                 .enumerate()
-                .filter_map(|(idx, c)| c.center.map(|p| CentrePoint { xyz: p.to_unit_vector(), idx }))
+                .filter_map(|(idx, c)| {
+                    c.center.map(|p| CentrePoint {
+                        xyz: p.to_unit_vector(),
+                        idx,
+                    })
+                })
                 .collect(),
         );
-        Communes { list, by_code, by_postcode, by_name, centres }
+        Communes {
+            list,
+            by_code,
+            by_postcode,
+            by_name,
+            centres,
+        }
     }
 
     /// A commune or arrondissement by INSEE code (`2a004` is accepted for `2A004`).
@@ -173,13 +196,18 @@ impl Communes {
             let mut hits: Vec<&Commune> = self
                 .list
                 .iter()
-                .filter(|c| c.code.starts_with(&digits) || c.postcodes.iter().any(|p| p.starts_with(&digits)))
+                .filter(|c| {
+                    c.code.starts_with(&digits)
+                        || c.postcodes.iter().any(|p| p.starts_with(&digits))
+                })
                 .collect();
             hits.sort_by_key(|c| std::cmp::Reverse(c.population));
             hits.truncate(limit);
             return hits;
         }
-        let start = self.by_name.partition_point(|&i| self.list[i].folded.as_str() < q.as_str());
+        let start = self
+            .by_name
+            .partition_point(|&i| self.list[i].folded.as_str() < q.as_str());
         let mut head: Vec<usize> = self.by_name[start..]
             .iter()
             .take_while(|&&i| self.list[i].folded.starts_with(&q))
@@ -204,7 +232,9 @@ impl Communes {
     /// The commune whose centre is nearest (great-circle) to a point. Arrondissements count
     /// as communes here, so a point in Paris gets its arrondissement.
     pub fn nearest(&self, p: GeoPoint) -> Option<&Commune> {
-        self.centres.nearest_neighbor(p.to_unit_vector()).map(|c| &self.list[c.idx])
+        self.centres
+            .nearest_neighbor(p.to_unit_vector())
+            .map(|c| &self.list[c.idx])
     }
 
     /// The city of an arrondissement, or the commune itself.

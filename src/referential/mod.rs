@@ -105,7 +105,9 @@ impl LegalFamily {
     }
 
     pub fn parse(s: &str) -> Option<LegalFamily> {
-        LegalFamily::ALL.into_iter().find(|f| f.as_str() == s.trim())
+        LegalFamily::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
     }
 
     pub fn label_fr(self) -> &'static str {
@@ -155,11 +157,22 @@ impl Referential {
             communes: Communes::parse(COMMUNES_CSV),
             naf: Naf::parse(NAF_CSV),
             cpv: Cpv::parse(CPV_CSV),
-            dept_by_code: departements.iter().enumerate().map(|(i, d)| (d.code.clone(), i)).collect(),
+            dept_by_code: departements
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.code.clone(), i))
+                .collect(),
             departements,
-            region_by_code: regions.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect(),
+            region_by_code: regions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.code.clone(), i))
+                .collect(),
             regions,
-            epcis: parse_csv::<Epci>(EPCI_CSV).into_iter().map(|e| (e.siren.clone(), e)).collect(),
+            epcis: parse_csv::<Epci>(EPCI_CSV)
+                .into_iter()
+                .map(|e| (e.siren.clone(), e))
+                .collect(),
             legal_forms: parse_csv::<LegalForm>(LEGAL_FORMS_CSV)
                 .into_iter()
                 .map(|l| (l.code.clone(), l))
@@ -183,7 +196,9 @@ impl Referential {
     }
 
     pub fn region(&self, code: &str) -> Option<&Region> {
-        self.region_by_code.get(code.trim()).map(|&i| &self.regions[i])
+        self.region_by_code
+            .get(code.trim())
+            .map(|&i| &self.regions[i])
     }
 
     pub fn regions(&self) -> &[Region] {
@@ -306,7 +321,12 @@ mod tests {
     fn autocomplete_ignores_accents_case_and_hyphens() {
         let r = Referential::get();
         let hits = r.communes.search("saint etien", 5);
-        assert_eq!(hits[0].code, "42218", "{:?}", hits.iter().map(|c| &c.name).collect::<Vec<_>>());
+        assert_eq!(
+            hits[0].code,
+            "42218",
+            "{:?}",
+            hits.iter().map(|c| &c.name).collect::<Vec<_>>()
+        );
         let hits = r.communes.search("BEZIERS", 3);
         assert_eq!(hits[0].name, "Béziers");
         let hits = r.communes.search("toul", 10);
@@ -318,7 +338,12 @@ mod tests {
         let r = Referential::get();
         let hits = r.communes.by_postcode("81000");
         assert!(hits.iter().any(|c| c.code == "81004"));
-        assert!(r.communes.search("81000", 5).iter().any(|c| c.code == "81004"));
+        assert!(
+            r.communes
+                .search("81000", 5)
+                .iter()
+                .any(|c| c.code == "81004")
+        );
     }
 
     #[test]
@@ -347,7 +372,10 @@ mod tests {
         assert!(r.area_contains(&Area::Commune("75056".into()), paris7));
         assert!(r.area_contains(&Area::Dept("75".into()), paris7));
         assert!(!r.area_contains(&Area::Dept("92".into()), paris7));
-        assert!(r.areas_containing(paris7).contains(&Area::Commune("75056".into())));
+        assert!(
+            r.areas_containing(paris7)
+                .contains(&Area::Commune("75056".into()))
+        );
     }
 
     #[test]

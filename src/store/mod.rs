@@ -59,7 +59,13 @@ pub struct Doc {
 pub enum Op {
     /// Insert or replace. With `skip_if_same`, a document whose stored body is byte-identical
     /// is left alone (no new sequence number): re-importing the same data changes nothing.
-    Put { coll: &'static str, key: String, body: Vec<u8>, updated_at: Option<String>, skip_if_same: bool },
+    Put {
+        coll: &'static str,
+        key: String,
+        body: Vec<u8>,
+        updated_at: Option<String>,
+        skip_if_same: bool,
+    },
     /// Replace with a tombstone (kept so that change feeds report the deletion).
     Delete { coll: &'static str, key: String },
 }
@@ -149,7 +155,8 @@ fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(coll: &str, key: &str, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Store(format!("corrupt document {coll}/{key}: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::Store(format!("corrupt document {coll}/{key}: {e}")))
 }
 
 impl Store {
@@ -157,7 +164,9 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir)?;
         let backend = sqlite::SqliteBackend::open(&data_dir.join(sqlite::FILE_NAME))?;
-        Ok(Store { backend: Arc::new(backend) })
+        Ok(Store {
+            backend: Arc::new(backend),
+        })
     }
 
     /// Wrap any backend.
@@ -184,14 +193,25 @@ impl Store {
     pub fn supplier_op(s: &Supplier, skip_if_same: bool) -> Result<Op> {
         let mut body = s.clone();
         let updated_at = body.updated_at.take();
-        Ok(Op::Put { coll: coll::SUPPLIERS, key: s.siret.clone(), body: encode(&body)?, updated_at, skip_if_same })
+        Ok(Op::Put {
+            coll: coll::SUPPLIERS,
+            key: s.siret.clone(),
+            body: encode(&body)?,
+            updated_at,
+            skip_if_same,
+        })
     }
 
     fn supplier_from_doc(doc: Doc) -> Result<Option<StoredSupplier>> {
-        let Some(body) = doc.body else { return Ok(None) };
+        let Some(body) = doc.body else {
+            return Ok(None);
+        };
         let mut supplier: Supplier = decode(coll::SUPPLIERS, &doc.key, &body)?;
         supplier.updated_at = Some(doc.updated_at);
-        Ok(Some(StoredSupplier { supplier, seq: doc.seq }))
+        Ok(Some(StoredSupplier {
+            supplier,
+            seq: doc.seq,
+        }))
     }
 
     /// Insert or replace a validated supplier; `updated_at` is set to now.
@@ -214,7 +234,12 @@ impl Store {
         let audit = if suppliers.is_empty() {
             vec![]
         } else {
-            vec![AuditEntry::new(actor, "import", coll::SUPPLIERS, &format!("{} rows", suppliers.len()))]
+            vec![AuditEntry::new(
+                actor,
+                "import",
+                coll::SUPPLIERS,
+                &format!("{} rows", suppliers.len()),
+            )]
         };
         self.backend.apply(ops, audit)
     }
@@ -231,7 +256,10 @@ impl Store {
         if self.backend.get(coll::SUPPLIERS, siret)?.is_none() {
             return Err(Error::not_found("supplier", siret));
         }
-        let op = Op::Delete { coll: coll::SUPPLIERS, key: siret.to_string() };
+        let op = Op::Delete {
+            coll: coll::SUPPLIERS,
+            key: siret.to_string(),
+        };
         let audit = AuditEntry::new(actor, "delete", coll::SUPPLIERS, siret);
         Ok(self.backend.apply(vec![op], vec![audit])?.seq)
     }
@@ -276,14 +304,24 @@ impl Store {
     /// Encode a need with an id for storage (as [`Store::put_need`] does), for callers that
     /// write it in one batch with other documents.
     pub fn need_op(n: &Need, skip_if_same: bool) -> Result<Op> {
-        let key = n.id.clone().ok_or_else(|| Error::Internal("need without id".into()))?;
+        let key =
+            n.id.clone()
+                .ok_or_else(|| Error::Internal("need without id".into()))?;
         let mut body = n.clone();
         let updated_at = body.updated_at.take();
-        Ok(Op::Put { coll: coll::NEEDS, key, body: encode(&body)?, updated_at, skip_if_same })
+        Ok(Op::Put {
+            coll: coll::NEEDS,
+            key,
+            body: encode(&body)?,
+            updated_at,
+            skip_if_same,
+        })
     }
 
     fn need_from_doc(doc: Doc) -> Result<Option<Need>> {
-        let Some(body) = doc.body else { return Ok(None) };
+        let Some(body) = doc.body else {
+            return Ok(None);
+        };
         let mut n: Need = decode(coll::NEEDS, &doc.key, &body)?;
         n.updated_at = Some(doc.updated_at);
         Ok(Some(n))
@@ -306,22 +344,40 @@ impl Store {
         }
         if n.created_at.is_none() {
             let existing = self.get_need(n.id.as_deref().unwrap_or_default())?;
-            n.created_at = Some(existing.and_then(|e| e.created_at).unwrap_or_else(now_rfc3339));
+            n.created_at = Some(
+                existing
+                    .and_then(|e| e.created_at)
+                    .unwrap_or_else(now_rfc3339),
+            );
         }
         n.updated_at = None;
         let op = Store::need_op(&n, false)?;
-        let audit = AuditEntry::new(actor, "put", coll::NEEDS, n.id.as_deref().unwrap_or_default());
+        let audit = AuditEntry::new(
+            actor,
+            "put",
+            coll::NEEDS,
+            n.id.as_deref().unwrap_or_default(),
+        );
         self.backend.apply(vec![op], vec![audit])?;
-        self.get_need(n.id.as_deref().unwrap_or_default())?.ok_or_else(|| Error::Internal("need vanished after write".into()))
+        self.get_need(n.id.as_deref().unwrap_or_default())?
+            .ok_or_else(|| Error::Internal("need vanished after write".into()))
     }
 
     /// Upsert many validated needs with ids (import).
     pub fn put_needs(&self, needs: &[Need], actor: &str) -> Result<Applied> {
-        let ops = needs.iter().map(|n| Store::need_op(n, true)).collect::<Result<Vec<_>>>()?;
+        let ops = needs
+            .iter()
+            .map(|n| Store::need_op(n, true))
+            .collect::<Result<Vec<_>>>()?;
         let audit = if needs.is_empty() {
             vec![]
         } else {
-            vec![AuditEntry::new(actor, "import", coll::NEEDS, &format!("{} rows", needs.len()))]
+            vec![AuditEntry::new(
+                actor,
+                "import",
+                coll::NEEDS,
+                &format!("{} rows", needs.len()),
+            )]
         };
         self.backend.apply(ops, audit)
     }
@@ -337,8 +393,17 @@ impl Store {
         if self.backend.get(coll::NEEDS, id)?.is_none() {
             return Err(Error::not_found("need", id));
         }
-        let op = Op::Delete { coll: coll::NEEDS, key: id.to_string() };
-        Ok(self.backend.apply(vec![op], vec![AuditEntry::new(actor, "delete", coll::NEEDS, id)])?.seq)
+        let op = Op::Delete {
+            coll: coll::NEEDS,
+            key: id.to_string(),
+        };
+        Ok(self
+            .backend
+            .apply(
+                vec![op],
+                vec![AuditEntry::new(actor, "delete", coll::NEEDS, id)],
+            )?
+            .seq)
     }
 
     /// Every live need.
@@ -359,7 +424,11 @@ impl Store {
     // ---- generic documents (events, tokens, metadata) ----
 
     /// A live JSON document of any collection.
-    pub fn get_doc<T: serde::de::DeserializeOwned>(&self, coll: &'static str, key: &str) -> Result<Option<T>> {
+    pub fn get_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        coll: &'static str,
+        key: &str,
+    ) -> Result<Option<T>> {
         match self.backend.get(coll, key)? {
             Some(Doc { body: Some(b), .. }) => Ok(Some(decode(coll, key, &b)?)),
             _ => Ok(None),
@@ -367,7 +436,11 @@ impl Store {
     }
 
     /// All live documents of a collection whose key starts with `prefix`, with their keys.
-    pub fn scan_docs<T: serde::de::DeserializeOwned>(&self, coll: &'static str, prefix: &str) -> Result<Vec<(String, T)>> {
+    pub fn scan_docs<T: serde::de::DeserializeOwned>(
+        &self,
+        coll: &'static str,
+        prefix: &str,
+    ) -> Result<Vec<(String, T)>> {
         self.backend
             .scan_prefix(coll, prefix)?
             .into_iter()
@@ -378,7 +451,13 @@ impl Store {
 
     /// Build a put operation for a JSON document.
     pub fn doc_op<T: Serialize>(coll: &'static str, key: &str, v: &T) -> Result<Op> {
-        Ok(Op::Put { coll, key: key.to_string(), body: encode(v)?, updated_at: None, skip_if_same: false })
+        Ok(Op::Put {
+            coll,
+            key: key.to_string(),
+            body: encode(v)?,
+            updated_at: None,
+            skip_if_same: false,
+        })
     }
 
     /// Apply a batch of operations atomically, with audit entries.

@@ -58,8 +58,10 @@ pub struct SqliteBackend {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(store_err)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(store_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(store_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(store_err)?;
     Ok(())
 }
 
@@ -68,15 +70,21 @@ impl SqliteBackend {
     pub fn open(path: &Path) -> Result<SqliteBackend> {
         let conn = Connection::open(path).map_err(store_err)?;
         configure(&conn)?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(store_err)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(store_err)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Store(format!("cannot enable WAL mode (got {mode})")));
         }
         // FULL: the WAL is fsynced at every commit, so a returned write is durable.
-        conn.pragma_update(None, "synchronous", "FULL").map_err(store_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(store_err)?;
         migrate(&conn)?;
-        Ok(SqliteBackend { path: path.to_path_buf(), writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+        Ok(SqliteBackend {
+            path: path.to_path_buf(),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
     }
 
     fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -102,7 +110,9 @@ impl SqliteBackend {
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(store_err)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(store_err)?;
     if version as usize > MIGRATIONS.len() {
         return Err(Error::Store(format!(
             "store schema version {version} is newer than this program supports ({})",
@@ -112,20 +122,30 @@ fn migrate(conn: &Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.unchecked_transaction().map_err(store_err)?;
         tx.execute_batch(sql).map_err(store_err)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(store_err)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(store_err)?;
         tx.commit().map_err(store_err)?;
     }
     let fv: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'format_version'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'format_version'",
+            [],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(store_err)?;
     match fv {
         None => {
-            conn.execute("INSERT INTO meta (key, value) VALUES ('format_version', ?1)", params![FORMAT_VERSION.to_string()])
-                .map_err(store_err)?;
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('format_version', ?1)",
+                params![FORMAT_VERSION.to_string()],
+            )
+            .map_err(store_err)?;
         }
         Some(v) => {
-            let v: i64 = v.parse().map_err(|_| Error::Store(format!("bad format_version {v:?}")))?;
+            let v: i64 = v
+                .parse()
+                .map_err(|_| Error::Store(format!("bad format_version {v:?}")))?;
             if v > FORMAT_VERSION {
                 return Err(Error::Store(format!(
                     "store format version {v} is newer than this program supports ({FORMAT_VERSION})"
@@ -137,7 +157,12 @@ fn migrate(conn: &Connection) -> Result<()> {
 }
 
 fn row_to_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
-    Ok(Doc { key: r.get(0)?, seq: r.get(1)?, updated_at: r.get(2)?, body: r.get(3)? })
+    Ok(Doc {
+        key: r.get(0)?,
+        seq: r.get(1)?,
+        updated_at: r.get(2)?,
+        body: r.get(3)?,
+    })
 }
 
 /// Smallest string greater than every string starting with `prefix` (None: no bound).
@@ -155,14 +180,22 @@ fn prefix_upper_bound(prefix: &str) -> Option<String> {
 impl Backend for SqliteBackend {
     fn apply(&self, ops: Vec<Op>, audit: Vec<AuditEntry>) -> Result<Applied> {
         let mut conn = self.writer.lock();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(store_err)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(store_err)?;
         let mut seq: Seq = tx
-            .query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'", [], |r| r.get(0))
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(store_err)?;
         let now = now_rfc3339();
         let mut applied = Applied::default();
         {
-            let mut get_body = tx.prepare_cached("SELECT body FROM docs WHERE coll = ?1 AND key = ?2").map_err(store_err)?;
+            let mut get_body = tx
+                .prepare_cached("SELECT body FROM docs WHERE coll = ?1 AND key = ?2")
+                .map_err(store_err)?;
             let mut put = tx
                 .prepare_cached(
                     "INSERT INTO docs (coll, key, seq, updated_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -172,10 +205,18 @@ impl Backend for SqliteBackend {
                 .map_err(store_err)?;
             for op in ops {
                 match op {
-                    Op::Put { coll, key, body, updated_at, skip_if_same } => {
+                    Op::Put {
+                        coll,
+                        key,
+                        body,
+                        updated_at,
+                        skip_if_same,
+                    } => {
                         if skip_if_same {
-                            let existing: Option<Option<Vec<u8>>> =
-                                get_body.query_row(params![coll, key], |r| r.get(0)).optional().map_err(store_err)?;
+                            let existing: Option<Option<Vec<u8>>> = get_body
+                                .query_row(params![coll, key], |r| r.get(0))
+                                .optional()
+                                .map_err(store_err)?;
                             if let Some(Some(old)) = existing
                                 && old == body
                             {
@@ -187,28 +228,39 @@ impl Backend for SqliteBackend {
                         }
                         seq += 1;
                         let at = updated_at.unwrap_or_else(|| now.clone());
-                        put.execute(params![coll, key, seq, at, body]).map_err(store_err)?;
+                        put.execute(params![coll, key, seq, at, body])
+                            .map_err(store_err)?;
                         applied.changed += 1;
                     }
                     Op::Delete { coll, key } => {
-                        let existing: Option<Option<Vec<u8>>> =
-                            get_body.query_row(params![coll, key], |r| r.get(0)).optional().map_err(store_err)?;
+                        let existing: Option<Option<Vec<u8>>> = get_body
+                            .query_row(params![coll, key], |r| r.get(0))
+                            .optional()
+                            .map_err(store_err)?;
                         if matches!(existing, Some(Some(_))) {
                             seq += 1;
-                            put.execute(params![coll, key, seq, now, Option::<Vec<u8>>::None]).map_err(store_err)?;
+                            put.execute(params![coll, key, seq, now, Option::<Vec<u8>>::None])
+                                .map_err(store_err)?;
                             applied.changed += 1;
                         }
                     }
                 }
             }
             let mut ins = tx
-                .prepare_cached("INSERT INTO audit (at, actor, action, coll, key) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .prepare_cached(
+                    "INSERT INTO audit (at, actor, action, coll, key) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
                 .map_err(store_err)?;
             for a in &audit {
-                ins.execute(params![a.at, a.actor, a.action, a.coll, a.key]).map_err(store_err)?;
+                ins.execute(params![a.at, a.actor, a.action, a.coll, a.key])
+                    .map_err(store_err)?;
             }
         }
-        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'seq'", params![seq.to_string()]).map_err(store_err)?;
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+            params![seq.to_string()],
+        )
+        .map_err(store_err)?;
         tx.commit().map_err(store_err)?;
         applied.seq = seq;
         Ok(applied)
@@ -233,8 +285,11 @@ impl Backend for SqliteBackend {
                      ORDER BY key",
                 )
                 .map_err(store_err)?;
-            let rows = st.query_map(params![coll, prefix, upper], row_to_doc).map_err(store_err)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(store_err)
+            let rows = st
+                .query_map(params![coll, prefix, upper], row_to_doc)
+                .map_err(store_err)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(store_err)
         })
     }
 
@@ -252,15 +307,24 @@ impl Backend for SqliteBackend {
 
     fn last_seq(&self) -> Result<Seq> {
         self.with_reader(|c| {
-            c.query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'", [], |r| r.get(0)).map_err(store_err)
+            c.query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(store_err)
         })
     }
 
     fn count(&self, coll: &str) -> Result<u64> {
         self.with_reader(|c| {
-            c.query_row("SELECT COUNT(*) FROM docs WHERE coll = ?1 AND body IS NOT NULL", params![coll], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(store_err)
+            c.query_row(
+                "SELECT COUNT(*) FROM docs WHERE coll = ?1 AND body IS NOT NULL",
+                params![coll],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(store_err)
         })
     }
 
@@ -288,7 +352,8 @@ impl Backend for SqliteBackend {
     fn flush(&self) -> Result<()> {
         let conn = self.writer.lock();
         // Fold the WAL back into the main file so the directory is self-contained.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(store_err)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(store_err)?;
         self.readers.lock().clear();
         Ok(())
     }
@@ -299,7 +364,13 @@ mod tests {
     use super::*;
 
     fn put(key: &str, body: &str) -> Op {
-        Op::Put { coll: "t", key: key.into(), body: body.as_bytes().to_vec(), updated_at: None, skip_if_same: true }
+        Op::Put {
+            coll: "t",
+            key: key.into(),
+            body: body.as_bytes().to_vec(),
+            updated_at: None,
+            skip_if_same: true,
+        }
     }
 
     #[test]
@@ -310,11 +381,24 @@ mod tests {
         assert_eq!((a.seq, a.changed), (2, 2));
         let a = b.apply(vec![put("a", "1"), put("b", "3")], vec![]).unwrap();
         assert_eq!((a.seq, a.changed, a.unchanged), (3, 1, 1));
-        let a = b.apply(vec![Op::Delete { coll: "t", key: "a".into() }], vec![]).unwrap();
+        let a = b
+            .apply(
+                vec![Op::Delete {
+                    coll: "t",
+                    key: "a".into(),
+                }],
+                vec![],
+            )
+            .unwrap();
         assert_eq!(a.seq, 4);
         assert!(b.get("t", "a").unwrap().is_none());
         let ch = b.changes_since("t", 2, 10).unwrap();
-        assert_eq!(ch.iter().map(|d| (d.key.as_str(), d.seq, d.body.is_some())).collect::<Vec<_>>(), [("b", 3, true), ("a", 4, false)]);
+        assert_eq!(
+            ch.iter()
+                .map(|d| (d.key.as_str(), d.seq, d.body.is_some()))
+                .collect::<Vec<_>>(),
+            [("b", 3, true), ("a", 4, false)]
+        );
         assert_eq!(b.count("t").unwrap(), 1);
     }
 
@@ -322,8 +406,22 @@ mod tests {
     fn scan_prefix_returns_only_matching_keys() {
         let dir = tempfile::tempdir().unwrap();
         let b = SqliteBackend::open(&dir.path().join(FILE_NAME)).unwrap();
-        b.apply(vec![put("e1/a", "1"), put("e1/b", "2"), put("e10/a", "3"), put("e2/a", "4")], vec![]).unwrap();
-        let keys: Vec<String> = b.scan_prefix("t", "e1/").unwrap().into_iter().map(|d| d.key).collect();
+        b.apply(
+            vec![
+                put("e1/a", "1"),
+                put("e1/b", "2"),
+                put("e10/a", "3"),
+                put("e2/a", "4"),
+            ],
+            vec![],
+        )
+        .unwrap();
+        let keys: Vec<String> = b
+            .scan_prefix("t", "e1/")
+            .unwrap()
+            .into_iter()
+            .map(|d| d.key)
+            .collect();
         assert_eq!(keys, ["e1/a", "e1/b"]);
         assert_eq!(b.scan_prefix("t", "").unwrap().len(), 4);
     }
@@ -334,12 +432,22 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         {
             let b = SqliteBackend::open(&path).unwrap();
-            b.apply(vec![put("a", "1")], vec![AuditEntry::new("cli", "put", "t", "a")]).unwrap();
+            b.apply(
+                vec![put("a", "1")],
+                vec![AuditEntry::new("cli", "put", "t", "a")],
+            )
+            .unwrap();
         }
         let b = SqliteBackend::open(&path).unwrap();
         assert_eq!(b.last_seq().unwrap(), 1);
         assert_eq!(b.audit_since(0, 10).unwrap()[0].actor, "cli");
-        b.writer.lock().execute("UPDATE meta SET value = '99' WHERE key = 'format_version'", []).unwrap();
+        b.writer
+            .lock()
+            .execute(
+                "UPDATE meta SET value = '99' WHERE key = 'format_version'",
+                [],
+            )
+            .unwrap();
         drop(b);
         assert!(SqliteBackend::open(&path).is_err());
     }
