@@ -29,11 +29,18 @@ fn env_with(config: impl FnOnce(&mut ApiConfig)) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     essor::api::auth::bootstrap_admin(&store, Some(ADMIN_TOKEN)).unwrap();
-    let mut cfg = ApiConfig { scratch_dir: dir.path().to_path_buf(), ..ApiConfig::default() };
+    let mut cfg = ApiConfig {
+        scratch_dir: dir.path().to_path_buf(),
+        ..ApiConfig::default()
+    };
     config(&mut cfg);
     let state = AppState::new(store, cfg);
     let app = router(state.clone());
-    Env { _dir: dir, state, app }
+    Env {
+        _dir: dir,
+        state,
+        app,
+    }
 }
 
 fn env() -> Env {
@@ -48,7 +55,8 @@ struct Resp {
 
 impl Resp {
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     fn text(&self) -> String {
@@ -62,7 +70,12 @@ impl Resp {
     /// Assert a JSON error with this status and code; returns the body.
     fn error(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
-        assert_eq!(self.header("content-type"), Some("application/json"), "{}", self.text());
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "{}",
+            self.text()
+        );
         let v = self.json();
         assert_eq!(v["code"], code, "{v}");
         assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
@@ -74,11 +87,24 @@ async fn send(app: &Router, req: Request<Body>) -> Resp {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec();
-    Resp { status, headers, body }
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
-fn build(method: Method, uri: &str, token: Option<&str>, content_type: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+fn build(
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
     let mut b = Request::builder().method(method).uri(uri);
     if let Some(t) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -93,8 +119,24 @@ async fn get(app: &Router, uri: &str) -> Resp {
     send(app, build(Method::GET, uri, None, None, Body::empty())).await
 }
 
-async fn json_req(app: &Router, method: Method, uri: &str, token: Option<&str>, body: &Value) -> Resp {
-    send(app, build(method, uri, token, Some("application/json"), body.to_string())).await
+async fn json_req(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> Resp {
+    send(
+        app,
+        build(
+            method,
+            uri,
+            token,
+            Some("application/json"),
+            body.to_string(),
+        ),
+    )
+    .await
 }
 
 async fn delete(app: &Router, uri: &str, token: Option<&str>) -> Resp {
@@ -134,7 +176,10 @@ fn token(state: &AppState, spec: TokenSpec) -> String {
 }
 
 fn spec(role: &str) -> TokenSpec {
-    TokenSpec { role: role.into(), ..Default::default() }
+    TokenSpec {
+        role: role.into(),
+        ..Default::default()
+    }
 }
 
 /// Replace server-set values (times, generated ids) so snapshots are stable.
@@ -168,7 +213,14 @@ fn pretty(v: &Value) -> String {
 async fn put_creates_then_replaces_a_supplier_and_get_reads_it_back() {
     let e = env();
     let uri = format!("/api/v1/suppliers/{SIRET}");
-    let r = json_req(&e.app, Method::PUT, &uri, Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.header("location"), Some(uri.as_str()));
     let created = r.json();
@@ -184,8 +236,15 @@ async fn put_creates_then_replaces_a_supplier_and_get_reads_it_back() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["name"], "ESAT Les Ateliers Albigeois");
     let audit = e.state.store().audit_since(0, 100).unwrap();
-    let actions: Vec<_> = audit.iter().filter(|a| a.coll == "suppliers").map(|a| (a.action.as_str(), a.actor.as_str())).collect();
-    assert_eq!(actions, [("create", "admin:env-admin"), ("put", "admin:env-admin")]);
+    let actions: Vec<_> = audit
+        .iter()
+        .filter(|a| a.coll == "suppliers")
+        .map(|a| (a.action.as_str(), a.actor.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("create", "admin:env-admin"), ("put", "admin:env-admin")]
+    );
 }
 
 #[tokio::test]
@@ -193,10 +252,24 @@ async fn put_may_omit_the_siret_but_not_contradict_the_path() {
     let e = env();
     let mut body = supplier(SIRET);
     body.as_object_mut().unwrap().remove("siret");
-    let r = json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{SIRET}"), Some(ADMIN_TOKEN), &body).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{SIRET}"),
+        Some(ADMIN_TOKEN),
+        &body,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let other = complete_siret("1200270160001");
-    let r = json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{other}"), Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{other}"),
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
     assert_eq!(r.error(422, "invalid_field")["field"], "siret");
 }
 
@@ -204,60 +277,145 @@ async fn put_may_omit_the_siret_but_not_contradict_the_path() {
 async fn patch_merges_into_the_stored_profile_and_revalidates() {
     let e = env();
     let uri = format!("/api/v1/suppliers/{SIRET}");
-    json_req(&e.app, Method::PUT, &uri, Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    json_req(
+        &e.app,
+        Method::PUT,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
     let patch = json!({"brand": "Les Ateliers", "contact": {"email": null, "phone": "05 63 00 00 00"}, "kinds": ["ESAT", "EA"]});
-    let r = send(&e.app, build(Method::PATCH, &uri, Some(ADMIN_TOKEN), Some("application/merge-patch+json"), patch.to_string())).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::PATCH,
+            &uri,
+            Some(ADMIN_TOKEN),
+            Some("application/merge-patch+json"),
+            patch.to_string(),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let v = r.json();
     assert_eq!(v["brand"], "Les Ateliers");
     assert_eq!(v["contact"], json!({"phone": "05 63 00 00 00"}));
     assert_eq!(v["kinds"], json!(["EA", "ESAT"]));
-    assert_eq!(v["name"], "ESAT Les Ateliers du Tarn", "untouched fields stay");
+    assert_eq!(
+        v["name"], "ESAT Les Ateliers du Tarn",
+        "untouched fields stay"
+    );
 
-    let r = json_req(&e.app, Method::PATCH, &uri, Some(ADMIN_TOKEN), &json!({"capacity": {"employees": -3}})).await;
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &json!({"capacity": {"employees": -3}}),
+    )
+    .await;
     assert_eq!(r.error(422, "invalid_field")["field"], "capacity.employees");
-    let r = json_req(&e.app, Method::PATCH, &uri, Some(ADMIN_TOKEN), &json!({"siret": complete_siret("1200270160001")})).await;
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &json!({"siret": complete_siret("1200270160001")}),
+    )
+    .await;
     assert_eq!(r.error(422, "invalid_field")["field"], "siret");
-    let r = json_req(&e.app, Method::PATCH, &uri, Some(ADMIN_TOKEN), &json!({"colour": "red"})).await;
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &json!({"colour": "red"}),
+    )
+    .await;
     r.error(400, "malformed_input");
-    let r = json_req(&e.app, Method::PATCH, &uri, Some(ADMIN_TOKEN), &json!([1, 2])).await;
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &json!([1, 2]),
+    )
+    .await;
     r.error(400, "malformed_input");
-    let r = json_req(&e.app, Method::PATCH, &format!("/api/v1/suppliers/{}", complete_siret("1200270160001")), Some(ADMIN_TOKEN), &json!({"name": "x"})).await;
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &format!("/api/v1/suppliers/{}", complete_siret("1200270160001")),
+        Some(ADMIN_TOKEN),
+        &json!({"name": "x"}),
+    )
+    .await;
     r.error(404, "not_found");
     let audit = e.state.store().audit_since(0, 100).unwrap();
-    assert_eq!(audit.iter().filter(|a| a.action == "patch").count(), 1, "rejected patches write nothing");
+    assert_eq!(
+        audit.iter().filter(|a| a.action == "patch").count(),
+        1,
+        "rejected patches write nothing"
+    );
 }
 
 #[tokio::test]
 async fn delete_removes_a_supplier() {
     let e = env();
     let uri = format!("/api/v1/suppliers/{SIRET}");
-    json_req(&e.app, Method::PUT, &uri, Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    json_req(
+        &e.app,
+        Method::PUT,
+        &uri,
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
     let r = delete(&e.app, &uri, Some(ADMIN_TOKEN)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     get(&e.app, &uri).await.error(404, "not_found");
-    delete(&e.app, &uri, Some(ADMIN_TOKEN)).await.error(404, "not_found");
+    delete(&e.app, &uri, Some(ADMIN_TOKEN))
+        .await
+        .error(404, "not_found");
 }
 
 #[tokio::test]
 async fn supplier_bodies_are_rejected_with_the_field_named() {
     let e = env();
     let uri = format!("/api/v1/suppliers/{SIRET}");
-    let put = |body: String, ct: Option<&'static str>| build(Method::PUT, &uri, Some(ADMIN_TOKEN), ct, body);
+    let put = |body: String, ct: Option<&'static str>| {
+        build(Method::PUT, &uri, Some(ADMIN_TOKEN), ct, body)
+    };
 
     let r = send(&e.app, put("{\"siret\": ".into(), Some("application/json"))).await;
     let v = r.error(400, "malformed_input");
-    assert!(v["message"].as_str().unwrap().contains("invalid JSON"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("invalid JSON"),
+        "{v}"
+    );
 
     let mut wrong_type = supplier(SIRET);
     wrong_type["capacity"]["employees"] = json!("forty");
-    let r = send(&e.app, put(wrong_type.to_string(), Some("application/json"))).await;
-    assert_eq!(r.error(400, "malformed_input")["field"], "capacity.employees");
+    let r = send(
+        &e.app,
+        put(wrong_type.to_string(), Some("application/json")),
+    )
+    .await;
+    assert_eq!(
+        r.error(400, "malformed_input")["field"],
+        "capacity.employees"
+    );
 
     let mut unknown = supplier(SIRET);
     unknown["colour"] = json!("red");
     let r = send(&e.app, put(unknown.to_string(), Some("application/json"))).await;
-    assert!(r.error(400, "malformed_input")["message"].as_str().unwrap().contains("unknown field"));
+    assert!(
+        r.error(400, "malformed_input")["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field")
+    );
 
     let mut bad_kind = supplier(SIRET);
     bad_kind["kinds"] = json!(["ESAT", "XYZ"]);
@@ -270,7 +428,12 @@ async fn supplier_bodies_are_rejected_with_the_field_named() {
     let r = send(&e.app, put(invalid.to_string(), Some("application/json"))).await;
     let v = r.error(422, "invalid_field");
     assert_eq!(v["field"], "address.commune");
-    let fields: Vec<&str> = v["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["address.commune", "activities[0].cpv[1]"]);
     insta::assert_snapshot!("invalid_supplier_error", pretty(&v));
 
@@ -281,9 +444,19 @@ async fn supplier_bodies_are_rejected_with_the_field_named() {
     let r = send(&e.app, put("[]".into(), Some("application/json"))).await;
     r.error(400, "malformed_input");
 
-    let r = json_req(&e.app, Method::PUT, "/api/v1/suppliers/12002701600358", Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        "/api/v1/suppliers/12002701600358",
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
     assert_eq!(r.error(422, "invalid_field")["field"], "siret");
-    assert!(e.state.store().get_supplier(SIRET).unwrap().is_none(), "nothing was written");
+    assert!(
+        e.state.store().get_supplier(SIRET).unwrap().is_none(),
+        "nothing was written"
+    );
 }
 
 #[tokio::test]
@@ -291,16 +464,29 @@ async fn oversized_bodies_are_refused_with_413() {
     let e = env_with(|c| c.body_limit = 4096);
     let mut big = supplier(SIRET);
     big["description"] = json!("x".repeat(10_000));
-    let r = json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{SIRET}"), Some(ADMIN_TOKEN), &big).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{SIRET}"),
+        Some(ADMIN_TOKEN),
+        &big,
+    )
+    .await;
     r.error(413, "payload_too_large");
 }
 
 #[tokio::test]
 async fn reading_suppliers_needs_no_token_and_checks_the_siret() {
     let e = env();
-    get(&e.app, "/api/v1/suppliers/12002701600358").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/suppliers/123").await.error(422, "invalid_field");
-    get(&e.app, &format!("/api/v1/suppliers/{SIRET}")).await.error(404, "not_found");
+    get(&e.app, "/api/v1/suppliers/12002701600358")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/suppliers/123")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, &format!("/api/v1/suppliers/{SIRET}"))
+        .await
+        .error(404, "not_found");
 }
 
 #[tokio::test]
@@ -344,18 +530,48 @@ async fn authorization_matrix() {
     let other = complete_siret("7320000000001"); // another enterprise
     let buyer_a = token(&e.state, spec("buyer"));
     let buyer_b = token(&e.state, spec("buyer"));
-    let by_siret = token(&e.state, TokenSpec { siret: Some(own.into()), ..spec("supplier") });
-    let by_siren = token(&e.state, TokenSpec { siren: Some("120027016".into()), ..spec("supplier") });
-    let organiser = token(&e.state, TokenSpec { event: Some("salon-albi-2026".into()), ..spec("organiser") });
+    let by_siret = token(
+        &e.state,
+        TokenSpec {
+            siret: Some(own.into()),
+            ..spec("supplier")
+        },
+    );
+    let by_siren = token(
+        &e.state,
+        TokenSpec {
+            siren: Some("120027016".into()),
+            ..spec("supplier")
+        },
+    );
+    let organiser = token(
+        &e.state,
+        TokenSpec {
+            event: Some("salon-albi-2026".into()),
+            ..spec("organiser")
+        },
+    );
 
     // Resources: the three suppliers exist; buyer A owns need "need-a".
     for s in [own, sibling.as_str(), other.as_str()] {
-        let r = json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{s}"), Some(ADMIN_TOKEN), &supplier(s)).await;
+        let r = json_req(
+            &e.app,
+            Method::PUT,
+            &format!("/api/v1/suppliers/{s}"),
+            Some(ADMIN_TOKEN),
+            &supplier(s),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED);
     }
     let mut n = need();
     n["id"] = json!("need-a");
-    assert_eq!(json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer_a), &n).await.status, StatusCode::CREATED);
+    assert_eq!(
+        json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer_a), &n)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
 
     #[derive(Clone, Copy, Debug)]
     enum Op {
@@ -385,28 +601,63 @@ async fn authorization_matrix() {
     // answered 200 or 201 (or 204 for deletes); non-destructive variants are used so rows
     // do not depend on each other.
     let table: Vec<(Op, [u16; 8])> = vec![
-        (Op::PutSupplier(own), [401, 401, 200, 200, 200, 403, 403, 403]),
-        (Op::PutSupplier(sib), [401, 401, 200, 403, 200, 403, 403, 403]),
-        (Op::PutSupplier(oth), [401, 401, 200, 403, 403, 403, 403, 403]),
-        (Op::PatchSupplier(own), [401, 401, 200, 200, 200, 403, 403, 403]),
-        (Op::PatchSupplier(sib), [401, 401, 200, 403, 200, 403, 403, 403]),
-        (Op::PatchSupplier(oth), [401, 401, 200, 403, 403, 403, 403, 403]),
-        (Op::DeleteSupplier(oth), [401, 401, 204, 403, 403, 403, 403, 403]),
-        (Op::DeleteSupplier(sib), [401, 401, 204, 403, 204, 403, 403, 403]),
+        (
+            Op::PutSupplier(own),
+            [401, 401, 200, 200, 200, 403, 403, 403],
+        ),
+        (
+            Op::PutSupplier(sib),
+            [401, 401, 200, 403, 200, 403, 403, 403],
+        ),
+        (
+            Op::PutSupplier(oth),
+            [401, 401, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            Op::PatchSupplier(own),
+            [401, 401, 200, 200, 200, 403, 403, 403],
+        ),
+        (
+            Op::PatchSupplier(sib),
+            [401, 401, 200, 403, 200, 403, 403, 403],
+        ),
+        (
+            Op::PatchSupplier(oth),
+            [401, 401, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            Op::DeleteSupplier(oth),
+            [401, 401, 204, 403, 403, 403, 403, 403],
+        ),
+        (
+            Op::DeleteSupplier(sib),
+            [401, 401, 204, 403, 204, 403, 403, 403],
+        ),
         (Op::PostNeed, [401, 401, 201, 403, 403, 201, 201, 403]),
         (Op::PutNeed, [401, 401, 200, 403, 403, 200, 403, 403]),
         (Op::CreateToken, [401, 401, 201, 403, 403, 403, 403, 403]),
         (Op::Import, [401, 401, 200, 403, 403, 403, 403, 403]),
         (Op::DeleteNeed, [401, 401, 204, 403, 403, 204, 403, 403]),
     ];
-    let callers: Vec<(&str, Option<&str>)> = who.iter().copied().chain(std::iter::once(organiser_row)).collect();
+    let callers: Vec<(&str, Option<&str>)> = who
+        .iter()
+        .copied()
+        .chain(std::iter::once(organiser_row))
+        .collect();
     let mut failures = Vec::new();
     for (op, expected) in &table {
         for (i, (name, tok)) in callers.iter().enumerate() {
             // A delete that succeeded once would 404 afterwards: restore the resource first.
             if matches!(op, Op::DeleteSupplier(_)) || matches!(op, Op::DeleteNeed) {
                 for s in [sib, oth] {
-                    json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{s}"), Some(ADMIN_TOKEN), &supplier(s)).await;
+                    json_req(
+                        &e.app,
+                        Method::PUT,
+                        &format!("/api/v1/suppliers/{s}"),
+                        Some(ADMIN_TOKEN),
+                        &supplier(s),
+                    )
+                    .await;
                 }
                 if e.state.store().get_need("need-a").unwrap().is_none() {
                     let mut n = need();
@@ -415,27 +666,79 @@ async fn authorization_matrix() {
                 }
             }
             let r = match op {
-                Op::PutSupplier(s) => json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{s}"), *tok, &supplier(s)).await,
-                Op::PatchSupplier(s) => json_req(&e.app, Method::PATCH, &format!("/api/v1/suppliers/{s}"), *tok, &json!({"brand": "B"})).await,
-                Op::DeleteSupplier(s) => delete(&e.app, &format!("/api/v1/suppliers/{s}"), *tok).await,
-                Op::PostNeed => json_req(&e.app, Method::POST, "/api/v1/needs", *tok, &need()).await,
-                Op::PutNeed => json_req(&e.app, Method::PUT, "/api/v1/needs/need-a", *tok, &need()).await,
+                Op::PutSupplier(s) => {
+                    json_req(
+                        &e.app,
+                        Method::PUT,
+                        &format!("/api/v1/suppliers/{s}"),
+                        *tok,
+                        &supplier(s),
+                    )
+                    .await
+                }
+                Op::PatchSupplier(s) => {
+                    json_req(
+                        &e.app,
+                        Method::PATCH,
+                        &format!("/api/v1/suppliers/{s}"),
+                        *tok,
+                        &json!({"brand": "B"}),
+                    )
+                    .await
+                }
+                Op::DeleteSupplier(s) => {
+                    delete(&e.app, &format!("/api/v1/suppliers/{s}"), *tok).await
+                }
+                Op::PostNeed => {
+                    json_req(&e.app, Method::POST, "/api/v1/needs", *tok, &need()).await
+                }
+                Op::PutNeed => {
+                    json_req(&e.app, Method::PUT, "/api/v1/needs/need-a", *tok, &need()).await
+                }
                 Op::DeleteNeed => delete(&e.app, "/api/v1/needs/need-a", *tok).await,
-                Op::CreateToken => json_req(&e.app, Method::POST, "/api/v1/tokens", *tok, &json!({"role": "buyer"})).await,
+                Op::CreateToken => {
+                    json_req(
+                        &e.app,
+                        Method::POST,
+                        "/api/v1/tokens",
+                        *tok,
+                        &json!({"role": "buyer"}),
+                    )
+                    .await
+                }
                 Op::Import => {
                     let line = supplier(own).to_string();
-                    send(&e.app, build(Method::POST, "/api/v1/import/suppliers", *tok, Some("application/x-ndjson"), line)).await
+                    send(
+                        &e.app,
+                        build(
+                            Method::POST,
+                            "/api/v1/import/suppliers",
+                            *tok,
+                            Some("application/x-ndjson"),
+                            line,
+                        ),
+                    )
+                    .await
                 }
             };
             if r.status.as_u16() != expected[i] {
-                failures.push(format!("{op:?} by {name}: expected {}, got {} {}", expected[i], r.status.as_u16(), r.text()));
+                failures.push(format!(
+                    "{op:?} by {name}: expected {}, got {} {}",
+                    expected[i],
+                    r.status.as_u16(),
+                    r.text()
+                ));
             }
             if r.status == StatusCode::UNAUTHORIZED {
                 assert_eq!(r.header("www-authenticate"), Some("Bearer realm=\"essor\""));
             }
         }
     }
-    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -445,14 +748,33 @@ async fn admin_may_delete_any_need_and_needs_without_owner_are_admin_only() {
     let mut n = need();
     n["id"] = json!("need-b");
     json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &n).await;
-    assert_eq!(delete(&e.app, "/api/v1/needs/need-b", Some(ADMIN_TOKEN)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        delete(&e.app, "/api/v1/needs/need-b", Some(ADMIN_TOKEN))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     // Imported from the command line: no owner.
     let mut imported: essor::model::Need = serde_json::from_value(need()).unwrap();
     imported.id = Some("imported-1".into());
     e.state.store().put_need(&imported, "cli").unwrap();
-    let r = json_req(&e.app, Method::PUT, "/api/v1/needs/imported-1", Some(&buyer), &need()).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        "/api/v1/needs/imported-1",
+        Some(&buyer),
+        &need(),
+    )
+    .await;
     r.error(403, "forbidden");
-    let r = json_req(&e.app, Method::PUT, "/api/v1/needs/imported-1", Some(ADMIN_TOKEN), &need()).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        "/api/v1/needs/imported-1",
+        Some(ADMIN_TOKEN),
+        &need(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 }
 
@@ -460,7 +782,13 @@ async fn admin_may_delete_any_need_and_needs_without_owner_are_admin_only() {
 async fn malformed_authorization_headers_are_401_with_www_authenticate() {
     let e = env();
     let uri = format!("/api/v1/suppliers/{SIRET}");
-    for value in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "essor_x", "Bearer not-a-token"] {
+    for value in [
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer    ",
+        "essor_x",
+        "Bearer not-a-token",
+    ] {
         let req = Request::builder()
             .method(Method::DELETE)
             .uri(&uri)
@@ -469,24 +797,48 @@ async fn malformed_authorization_headers_are_401_with_www_authenticate() {
             .unwrap();
         let r = send(&e.app, req).await;
         r.error(401, "unauthorized");
-        assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"), "{value}");
+        assert!(
+            r.header("www-authenticate").unwrap().starts_with("Bearer"),
+            "{value}"
+        );
     }
 }
 
 #[tokio::test]
 async fn token_route_creates_scoped_tokens_that_work() {
     let e = env();
-    let r = json_req(&e.app, Method::POST, "/api/v1/tokens", Some(ADMIN_TOKEN), &json!({"role": "supplier", "siret": SIRET, "label": "ESAT"})).await;
+    let r = json_req(
+        &e.app,
+        Method::POST,
+        "/api/v1/tokens",
+        Some(ADMIN_TOKEN),
+        &json!({"role": "supplier", "siret": SIRET, "label": "ESAT"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let v = r.json();
     let tok = v["token"].as_str().unwrap().to_string();
     assert_eq!(v["role"], "supplier");
     assert_eq!(v["siret"], SIRET);
-    let r = json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{SIRET}"), Some(&tok), &supplier(SIRET)).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{SIRET}"),
+        Some(&tok),
+        &supplier(SIRET),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let audit = e.state.store().audit_since(0, 100).unwrap();
-    assert!(audit.iter().any(|a| a.action == "token.create" && a.actor == "admin:env-admin"));
-    assert!(audit.iter().any(|a| a.action == "create" && a.actor == format!("supplier:{}", v["id"].as_str().unwrap())));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "token.create" && a.actor == "admin:env-admin")
+    );
+    assert!(
+        audit.iter().any(|a| a.action == "create"
+            && a.actor == format!("supplier:{}", v["id"].as_str().unwrap()))
+    );
 
     let bad = [
         (json!({"role": "emperor"}), "role"),
@@ -496,10 +848,24 @@ async fn token_route_creates_scoped_tokens_that_work() {
         (json!({"role": "buyer", "siret": SIRET}), "siret"),
     ];
     for (body, field) in bad {
-        let r = json_req(&e.app, Method::POST, "/api/v1/tokens", Some(ADMIN_TOKEN), &body).await;
+        let r = json_req(
+            &e.app,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(ADMIN_TOKEN),
+            &body,
+        )
+        .await;
         assert_eq!(r.error(422, "invalid_field")["field"], field, "{body}");
     }
-    let r = json_req(&e.app, Method::POST, "/api/v1/tokens", Some(ADMIN_TOKEN), &json!({"role": "buyer", "scope": "x"})).await;
+    let r = json_req(
+        &e.app,
+        Method::POST,
+        "/api/v1/tokens",
+        Some(ADMIN_TOKEN),
+        &json!({"role": "buyer", "scope": "x"}),
+    )
+    .await;
     r.error(400, "malformed_input");
 }
 
@@ -513,7 +879,10 @@ async fn needs_are_posted_read_replaced_and_deleted_by_their_owner() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let v = r.json();
     let id = v["id"].as_str().unwrap().to_string();
-    assert_eq!(r.header("location"), Some(format!("/api/v1/needs/{id}").as_str()));
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/api/v1/needs/{id}").as_str())
+    );
     assert_eq!(v["cpv"], json!(["77310000-6"]));
     let mut shown = v.clone();
     shown["id"] = json!("[generated]");
@@ -525,20 +894,47 @@ async fn needs_are_posted_read_replaced_and_deleted_by_their_owner() {
 
     let mut changed = need();
     changed["closed"] = json!(true);
-    let r = json_req(&e.app, Method::PUT, &format!("/api/v1/needs/{id}"), Some(&buyer), &changed).await;
+    let r = json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/needs/{id}"),
+        Some(&buyer),
+        &changed,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["closed"], true);
-    assert_eq!(r.json()["created_at"], v["created_at"], "creation time kept");
+    assert_eq!(
+        r.json()["created_at"],
+        v["created_at"],
+        "creation time kept"
+    );
 
     let mut dup = need();
     dup["id"] = json!(id);
-    json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &dup).await.error(409, "conflict");
+    json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &dup)
+        .await
+        .error(409, "conflict");
     let r = json_req(&e.app, Method::PUT, &format!("/api/v1/needs/{id}"), Some(&buyer), &json!({"id": "other", "buyer": {"name": "x"}, "title": "t", "place": {"commune": "81004"}})).await;
     assert_eq!(r.error(422, "invalid_field")["field"], "id");
 
-    assert_eq!(delete(&e.app, &format!("/api/v1/needs/{id}"), Some(&buyer)).await.status, StatusCode::NO_CONTENT);
-    get(&e.app, &format!("/api/v1/needs/{id}")).await.error(404, "not_found");
-    assert!(e.state.store().get_doc::<Value>("need_meta", &id).unwrap().is_none(), "owner removed with the need");
+    assert_eq!(
+        delete(&e.app, &format!("/api/v1/needs/{id}"), Some(&buyer))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    get(&e.app, &format!("/api/v1/needs/{id}"))
+        .await
+        .error(404, "not_found");
+    assert!(
+        e.state
+            .store()
+            .get_doc::<Value>("need_meta", &id)
+            .unwrap()
+            .is_none(),
+        "owner removed with the need"
+    );
 }
 
 #[tokio::test]
@@ -557,34 +953,87 @@ async fn need_bodies_are_validated_with_the_field_named() {
     bad.as_object_mut().unwrap().remove("title");
     let r = json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &bad).await;
     assert_eq!(r.error(400, "malformed_input")["field"], "title");
-    get(&e.app, "/api/v1/needs/bad%20id").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/needs/missing").await.error(404, "not_found");
+    get(&e.app, "/api/v1/needs/bad%20id")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/needs/missing")
+        .await
+        .error(404, "not_found");
 }
 
 #[tokio::test]
 async fn matching_routes_check_their_input_then_say_honestly_that_matching_is_not_available() {
     let e = env();
     let buyer = token(&e.state, spec("buyer"));
-    let id = json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &need()).await.json()["id"].as_str().unwrap().to_string();
-    json_req(&e.app, Method::PUT, &format!("/api/v1/suppliers/{SIRET}"), Some(ADMIN_TOKEN), &supplier(SIRET)).await;
+    let id = json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &need())
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{SIRET}"),
+        Some(ADMIN_TOKEN),
+        &supplier(SIRET),
+    )
+    .await;
 
-    let v = get(&e.app, &format!("/api/v1/needs/{id}/matches")).await.error(501, "not_available");
+    let v = get(&e.app, &format!("/api/v1/needs/{id}/matches"))
+        .await
+        .error(501, "not_available");
     insta::assert_snapshot!("matching_not_available", pretty(&v));
-    get(&e.app, "/api/v1/needs/missing/matches").await.error(404, "not_found");
-    get(&e.app, &format!("/api/v1/needs/{id}/matches?limit=0")).await.error(422, "invalid_field");
-    get(&e.app, &format!("/api/v1/needs/{id}/matches?top=3")).await.error(400, "malformed_input");
+    get(&e.app, "/api/v1/needs/missing/matches")
+        .await
+        .error(404, "not_found");
+    get(&e.app, &format!("/api/v1/needs/{id}/matches?limit=0"))
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, &format!("/api/v1/needs/{id}/matches?top=3"))
+        .await
+        .error(400, "malformed_input");
 
-    json_req(&e.app, Method::POST, "/api/v1/match", None, &need()).await.error(501, "not_available");
+    json_req(&e.app, Method::POST, "/api/v1/match", None, &need())
+        .await
+        .error(501, "not_available");
     let mut bad = need();
     bad["place"] = json!({});
     let r = json_req(&e.app, Method::POST, "/api/v1/match", None, &bad).await;
     assert_eq!(r.error(422, "invalid_field")["field"], "place");
-    send(&e.app, build(Method::POST, "/api/v1/match", None, Some("text/plain"), need().to_string())).await.error(415, "unsupported_media_type");
-    assert_eq!(e.state.store().count_needs().unwrap(), 1, "ad-hoc matching stores nothing");
+    send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/match",
+            None,
+            Some("text/plain"),
+            need().to_string(),
+        ),
+    )
+    .await
+    .error(415, "unsupported_media_type");
+    assert_eq!(
+        e.state.store().count_needs().unwrap(),
+        1,
+        "ad-hoc matching stores nothing"
+    );
 
-    get(&e.app, &format!("/api/v1/suppliers/{SIRET}/needs")).await.error(501, "not_available");
-    get(&e.app, &format!("/api/v1/suppliers/{}/needs", complete_siret("7320000000001"))).await.error(404, "not_found");
-    get(&e.app, "/api/v1/suppliers/123/needs").await.error(422, "invalid_field");
+    get(&e.app, &format!("/api/v1/suppliers/{SIRET}/needs"))
+        .await
+        .error(501, "not_available");
+    get(
+        &e.app,
+        &format!(
+            "/api/v1/suppliers/{}/needs",
+            complete_siret("7320000000001")
+        ),
+    )
+    .await
+    .error(404, "not_found");
+    get(&e.app, "/api/v1/suppliers/123/needs")
+        .await
+        .error(422, "invalid_field");
 }
 
 // ---------------------------------------------------------------- import
@@ -596,21 +1045,65 @@ async fn import_reports_rejected_rows_and_imports_the_rest() {
     let mut bad = supplier(&sibling);
     bad["address"]["commune"] = json!("99999");
     let body = format!("{}\n\n{}\n{{oops\n", supplier(SIRET), bad);
-    let r = send(&e.app, build(Method::POST, "/api/v1/import/suppliers", Some(ADMIN_TOKEN), Some("application/x-ndjson"), body)).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("application/x-ndjson"),
+            body,
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let mut v = r.json();
     v["seq"] = json!("[seq]");
     insta::assert_snapshot!("import_report", pretty(&v));
     assert!(e.state.store().get_supplier(SIRET).unwrap().is_some());
     let audit = e.state.store().audit_since(0, 100).unwrap();
-    assert!(audit.iter().any(|a| a.action == "import" && a.actor == "admin:env-admin"));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "import" && a.actor == "admin:env-admin")
+    );
 
     let csv = format!("siret,name,commune,kinds\n{sibling},Atelier CSV,81004,EA\n");
-    let r = send(&e.app, build(Method::POST, "/api/v1/import/suppliers", Some(ADMIN_TOKEN), Some("text/csv"), csv)).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("text/csv"),
+            csv,
+        ),
+    )
+    .await;
     assert_eq!(r.json()["accepted"], 1, "{}", r.text());
-    let r = send(&e.app, build(Method::POST, "/api/v1/import/suppliers", Some(ADMIN_TOKEN), Some("text/csv"), "colour\nred\n")).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("text/csv"),
+            "colour\nred\n",
+        ),
+    )
+    .await;
     r.error(400, "malformed_input");
-    let r = send(&e.app, build(Method::POST, "/api/v1/import/suppliers", Some(ADMIN_TOKEN), Some("image/png"), "x")).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("image/png"),
+            "x",
+        ),
+    )
+    .await;
     r.error(415, "unsupported_media_type");
     let leftovers: Vec<_> = std::fs::read_dir(&e.state.config().scratch_dir)
         .unwrap()
@@ -624,7 +1117,17 @@ async fn import_reports_rejected_rows_and_imports_the_rest() {
 async fn import_bodies_over_the_import_limit_are_413() {
     let e = env_with(|c| c.import_body_limit = 100);
     let body = format!("{}\n", supplier(SIRET));
-    let r = send(&e.app, build(Method::POST, "/api/v1/import/suppliers", Some(ADMIN_TOKEN), Some("application/x-ndjson"), body)).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("application/x-ndjson"),
+            body,
+        ),
+    )
+    .await;
     r.error(413, "payload_too_large");
 }
 
@@ -639,10 +1142,22 @@ async fn commune_autocomplete_ignores_accents_and_finds_postcodes() {
     let r = get(&e.app, "/api/v1/communes?q=B%C3%A9ziers&limit=1").await;
     insta::assert_snapshot!("commune_beziers", pretty(&r.json()));
     let r = get(&e.app, "/api/v1/communes?q=81000").await;
-    assert!(r.json().as_array().unwrap().iter().any(|c| c["code"] == "81004"));
-    get(&e.app, "/api/v1/communes").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/communes?q=albi&limit=1000").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/communes?q=albi&x=1").await.error(400, "malformed_input");
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "81004")
+    );
+    get(&e.app, "/api/v1/communes")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/communes?q=albi&limit=1000")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/communes?q=albi&x=1")
+        .await
+        .error(400, "malformed_input");
 }
 
 #[tokio::test]
@@ -652,17 +1167,38 @@ async fn cpv_lookup_gives_parents_and_children() {
     assert_eq!(r.status, StatusCode::OK);
     let v = r.json();
     assert_eq!(v["code"], "90910000-9");
-    assert_eq!(v["parents"].as_array().unwrap().last().unwrap()["code8"], "90000000");
-    assert!(v["children"].as_array().unwrap().iter().any(|c| c["code8"] == "90911000"));
+    assert_eq!(
+        v["parents"].as_array().unwrap().last().unwrap()["code8"],
+        "90000000"
+    );
+    assert!(
+        v["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code8"] == "90911000")
+    );
     let r = get(&e.app, "/api/v1/cpv/90911200-8").await;
     let mut v = r.json();
     v["children"] = json!(v["children"].as_array().unwrap().len());
     insta::assert_snapshot!("cpv_90911200", pretty(&v));
-    get(&e.app, "/api/v1/cpv/90911200-3").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/cpv/9091").await.error(422, "invalid_field");
-    get(&e.app, "/api/v1/cpv/99999999").await.error(404, "not_found");
+    get(&e.app, "/api/v1/cpv/90911200-3")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/cpv/9091")
+        .await
+        .error(422, "invalid_field");
+    get(&e.app, "/api/v1/cpv/99999999")
+        .await
+        .error(404, "not_found");
     let r = get(&e.app, "/api/v1/cpv?q=9091&limit=5").await;
-    assert!(r.json().as_array().unwrap().iter().all(|c| c["code8"].as_str().unwrap().starts_with("9091")));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["code8"].as_str().unwrap().starts_with("9091"))
+    );
     let r = get(&e.app, "/api/v1/cpv").await;
     assert!(r.json().as_array().unwrap().iter().all(|c| c["level"] == 1));
 }
@@ -673,24 +1209,60 @@ async fn naf_lookup_gives_parents_and_children() {
     let r = get(&e.app, "/api/v1/naf/8810C").await;
     let v = r.json();
     assert_eq!(v["code"], "88.10C");
-    let parents: Vec<&str> = v["parents"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let parents: Vec<&str> = v["parents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
     assert_eq!(parents, ["88.10", "88.1", "88", "Q"]);
     let r = get(&e.app, "/api/v1/naf/81.3").await;
-    assert!(r.json()["children"].as_array().unwrap().iter().any(|c| c["code"] == "81.30"));
-    get(&e.app, "/api/v1/naf/99.99Z").await.error(404, "not_found");
+    assert!(
+        r.json()["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "81.30")
+    );
+    get(&e.app, "/api/v1/naf/99.99Z")
+        .await
+        .error(404, "not_found");
     let r = get(&e.app, "/api/v1/naf?q=nettoyage&limit=3").await;
     assert_eq!(r.json().as_array().unwrap().len(), 3);
     let r = get(&e.app, "/api/v1/naf").await;
-    assert!(r.json().as_array().unwrap().iter().all(|c| c["level"] == "section"));
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["level"] == "section")
+    );
 }
 
 #[tokio::test]
 async fn departements_regions_and_outlines() {
     let e = env();
-    assert_eq!(get(&e.app, "/api/v1/departements").await.json().as_array().unwrap().len(), 109);
+    assert_eq!(
+        get(&e.app, "/api/v1/departements")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        109
+    );
     let regions = get(&e.app, "/api/v1/regions").await.json();
-    assert!(regions.as_array().unwrap().iter().any(|r| r["code"] == "76" && r["name"] == "Occitanie"));
-    for uri in ["/api/v1/geo/departements.geojson", "/api/v1/geo/regions.geojson"] {
+    assert!(
+        regions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "76" && r["name"] == "Occitanie")
+    );
+    for uri in [
+        "/api/v1/geo/departements.geojson",
+        "/api/v1/geo/regions.geojson",
+    ] {
         let r = get(&e.app, uri).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.header("content-type"), Some("application/geo+json"));
@@ -711,10 +1283,17 @@ async fn probes_metrics_and_home_page() {
     get(&e.app, &format!("/api/v1/suppliers/{SIRET}")).await;
     get(&e.app, "/no/such/route").await;
     let r = get(&e.app, "/api/v1/metrics").await;
-    assert!(r.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
     let text = r.text();
     assert!(text.contains("essor_http_requests_total{method=\"GET\",route=\"/api/v1/suppliers/{siret}\",status=\"404\"} 1"), "{text}");
-    assert!(text.contains("route=\"unmatched\",status=\"404\"} 1"), "{text}");
+    assert!(
+        text.contains("route=\"unmatched\",status=\"404\"} 1"),
+        "{text}"
+    );
     assert!(text.contains("essor_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/healthz\",le=\"+Inf\"} 1"), "{text}");
     assert!(text.contains("essor_store_sequence "), "{text}");
     assert!(!text.contains(SIRET), "raw paths never become labels");
@@ -726,25 +1305,65 @@ async fn probes_metrics_and_home_page() {
 #[tokio::test]
 async fn unknown_routes_are_404_and_wrong_methods_405_in_json() {
     let e = env();
-    get(&e.app, "/api/v1/nothing-here").await.error(404, "not_found");
-    get(&e.app, "/api/v2/suppliers").await.error(404, "not_found");
-    let r = send(&e.app, build(Method::POST, "/api/v1/healthz", None, None, Body::empty())).await;
+    get(&e.app, "/api/v1/nothing-here")
+        .await
+        .error(404, "not_found");
+    get(&e.app, "/api/v2/suppliers")
+        .await
+        .error(404, "not_found");
+    let r = send(
+        &e.app,
+        build(Method::POST, "/api/v1/healthz", None, None, Body::empty()),
+    )
+    .await;
     r.error(405, "method_not_allowed");
     assert!(r.header("allow").unwrap().contains("GET"));
-    let r = send(&e.app, build(Method::DELETE, "/api/v1/communes", None, None, Body::empty())).await;
+    let r = send(
+        &e.app,
+        build(
+            Method::DELETE,
+            "/api/v1/communes",
+            None,
+            None,
+            Body::empty(),
+        ),
+    )
+    .await;
     r.error(405, "method_not_allowed");
 }
 
 #[tokio::test]
 async fn request_ids_are_echoed_or_generated() {
     let e = env();
-    let req = Request::builder().uri("/api/v1/healthz").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
-    assert_eq!(send(&e.app, req).await.header("x-request-id"), Some("abc-123"));
-    let a = get(&e.app, "/api/v1/healthz").await.header("x-request-id").unwrap().to_string();
-    let b = get(&e.app, "/nope").await.header("x-request-id").unwrap().to_string();
+    let req = Request::builder()
+        .uri("/api/v1/healthz")
+        .header("x-request-id", "abc-123")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        send(&e.app, req).await.header("x-request-id"),
+        Some("abc-123")
+    );
+    let a = get(&e.app, "/api/v1/healthz")
+        .await
+        .header("x-request-id")
+        .unwrap()
+        .to_string();
+    let b = get(&e.app, "/nope")
+        .await
+        .header("x-request-id")
+        .unwrap()
+        .to_string();
     assert!(!a.is_empty() && a != b);
-    let req = Request::builder().uri("/api/v1/healthz").header("x-request-id", "bad id with spaces").body(Body::empty()).unwrap();
-    assert_ne!(send(&e.app, req).await.header("x-request-id"), Some("bad id with spaces"));
+    let req = Request::builder()
+        .uri("/api/v1/healthz")
+        .header("x-request-id", "bad id with spaces")
+        .body(Body::empty())
+        .unwrap();
+    assert_ne!(
+        send(&e.app, req).await.header("x-request-id"),
+        Some("bad id with spaces")
+    );
 }
 
 #[tokio::test]
@@ -759,9 +1378,22 @@ async fn cors_preflight_is_answered() {
         .unwrap();
     let r = send(&e.app, req).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    assert!(r.header("access-control-allow-methods").unwrap().contains("PUT"));
-    assert!(r.header("access-control-allow-headers").unwrap().contains("authorization"));
-    assert_eq!(get(&e.app, "/api/v1/healthz").await.header("access-control-allow-origin"), Some("*"));
+    assert!(
+        r.header("access-control-allow-methods")
+            .unwrap()
+            .contains("PUT")
+    );
+    assert!(
+        r.header("access-control-allow-headers")
+            .unwrap()
+            .contains("authorization")
+    );
+    assert_eq!(
+        get(&e.app, "/api/v1/healthz")
+            .await
+            .header("access-control-allow-origin"),
+        Some("*")
+    );
 }
 
 async fn boom() -> &'static str {
@@ -771,7 +1403,10 @@ async fn boom() -> &'static str {
 #[tokio::test]
 async fn a_panicking_handler_becomes_a_json_500_that_reveals_nothing() {
     let e = env();
-    let app = with_middleware(Router::new().route("/boom", axum::routing::get(boom)), e.state.clone());
+    let app = with_middleware(
+        Router::new().route("/boom", axum::routing::get(boom)),
+        e.state.clone(),
+    );
     let r = get(&app, "/boom").await;
     let v = r.error(500, "internal");
     assert_eq!(v["message"], "internal error");
@@ -805,12 +1440,20 @@ async fn at_the_concurrency_limit_requests_are_shed_with_503_and_retry_after() {
     let r = get(&app, "/api/v1/communes?q=albi").await;
     r.error(503, "overloaded");
     assert_eq!(r.header("retry-after"), Some("1"));
-    assert_eq!(get(&app, "/api/v1/healthz").await.status, StatusCode::OK, "probes are never shed");
+    assert_eq!(
+        get(&app, "/api/v1/healthz").await.status,
+        StatusCode::OK,
+        "probes are never shed"
+    );
     let text = get(&app, "/api/v1/metrics").await.text();
     assert!(text.contains("essor_http_requests_shed_total 1"), "{text}");
     gate.notify_one();
     assert_eq!(slow.await.unwrap().status, StatusCode::OK);
-    assert_eq!(get(&app, "/api/v1/communes?q=albi").await.status, StatusCode::OK, "capacity is back");
+    assert_eq!(
+        get(&app, "/api/v1/communes?q=albi").await.status,
+        StatusCode::OK,
+        "capacity is back"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -866,9 +1509,16 @@ async fn openapi_document_is_served_and_covers_every_route() {
         (paths::HOME, &["get"]),
     ];
     let documented = doc["paths"].as_object().unwrap();
-    assert_eq!(documented.len(), expected.len(), "documented paths: {:?}", documented.keys().collect::<Vec<_>>());
+    assert_eq!(
+        documented.len(),
+        expected.len(),
+        "documented paths: {:?}",
+        documented.keys().collect::<Vec<_>>()
+    );
     for (path, methods) in expected {
-        let item = doc["paths"][*path].as_object().unwrap_or_else(|| panic!("{path} is not documented"));
+        let item = doc["paths"][*path]
+            .as_object()
+            .unwrap_or_else(|| panic!("{path} is not documented"));
         let mut got: Vec<&str> = item.keys().map(String::as_str).collect();
         got.sort();
         let mut want = methods.to_vec();
@@ -876,23 +1526,57 @@ async fn openapi_document_is_served_and_covers_every_route() {
         assert_eq!(got, want, "{path}");
         // Each documented operation exists in the router (not 404, not 405).
         for m in *methods {
-            let uri = path.replace("{siret}", SIRET).replace("{id}", "x").replace("{code}", "81");
-            let r = send(&e.app, build(m.to_uppercase().parse().unwrap(), &uri, None, None, Body::empty())).await;
-            assert!(r.status != StatusCode::METHOD_NOT_ALLOWED && !(r.status == StatusCode::NOT_FOUND && r.json()["message"].as_str().unwrap_or("").starts_with("no route")), "{m} {uri}: {}", r.status);
+            let uri = path
+                .replace("{siret}", SIRET)
+                .replace("{id}", "x")
+                .replace("{code}", "81");
+            let r = send(
+                &e.app,
+                build(
+                    m.to_uppercase().parse().unwrap(),
+                    &uri,
+                    None,
+                    None,
+                    Body::empty(),
+                ),
+            )
+            .await;
+            assert!(
+                r.status != StatusCode::METHOD_NOT_ALLOWED
+                    && !(r.status == StatusCode::NOT_FOUND
+                        && r.json()["message"]
+                            .as_str()
+                            .unwrap_or("")
+                            .starts_with("no route")),
+                "{m} {uri}: {}",
+                r.status
+            );
         }
         for (m, op) in item {
             let responses = op["responses"].as_object().unwrap();
-            assert!(responses.contains_key("500") && responses.contains_key("503"), "{m} {path}");
+            assert!(
+                responses.contains_key("500") && responses.contains_key("503"),
+                "{m} {path}"
+            );
             let secured = op.get("security").is_some();
             if secured {
-                assert!(responses.contains_key("401") && responses.contains_key("403"), "{m} {path} must document 401 and 403");
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{m} {path} must document 401 and 403"
+                );
             }
             if *m != "get" && *m != "delete" && op.get("requestBody").is_some() {
-                assert!(responses.contains_key("413") && responses.contains_key("415"), "{m} {path} must document 413 and 415");
+                assert!(
+                    responses.contains_key("413") && responses.contains_key("415"),
+                    "{m} {path} must document 413 and 415"
+                );
             }
         }
     }
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
 }
 
 #[test]
@@ -911,6 +1595,12 @@ fn openapi_document_passes_the_independent_validator() {
         !stderr.contains("No module named openapi_spec_validator"),
         "the validator is missing: run `pip install openapi-spec-validator` (this test never skips)"
     );
-    assert!(out.status.success(), "openapi-spec-validator rejected the document:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("OK"), "unexpected validator output:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator rejected the document:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("OK"),
+        "unexpected validator output:\n{stdout}\n{stderr}"
+    );
 }
