@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md` for the map of modules and how data flows through them.
 
 pub mod error;
+pub mod events;
 pub mod model;
 pub mod normalize;
 pub mod referential;

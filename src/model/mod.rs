@@ -7,6 +7,7 @@
 pub mod area;
 pub mod eligibility;
 pub mod geo;
+pub mod geography;
 pub mod ids;
 pub mod need;
 pub mod supplier;

@@ -1,0 +1,424 @@
+//! From a need's title and description to a short list of weighted query words.
+//!
+//! A pasted tender notice is long and mostly boilerplate ("le présent marché a pour objet…",
+//! "lot", "titulaire", "pouvoir adjudicateur"). Ranking on all of it would favour suppliers
+//! whose profiles happen to repeat procedure words. So the words are tokenized (elisions
+//! removed, accents folded), procedure boilerplate and French stop words dropped, and the rest
+//! weighted by where they appear (the title counts more), how often, and how informative they
+//! are in the supplier corpus (inverse document frequency, supplied by the caller); only the
+//! best few are kept. CPV codes written in the text ("CPV 77310000-6") are extracted too.
+//! French stemming, synonyms and typo tolerance are the search index's job, not this one's.
+//! Pure: no IO.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::normalize::fold;
+
+const BOILERPLATE: &str = include_str!("../../fixtures/matching/boilerplate.txt");
+
+/// French function words (folded), dropped from queries.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "cet",
+    "cette",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "elle",
+    "en",
+    "est",
+    "et",
+    "etre",
+    "il",
+    "ils",
+    "je",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "leurs",
+    "lui",
+    "ma",
+    "mais",
+    "me",
+    "meme",
+    "mes",
+    "moi",
+    "mon",
+    "ne",
+    "nos",
+    "notre",
+    "nous",
+    "on",
+    "ou",
+    "par",
+    "pas",
+    "pour",
+    "qu",
+    "que",
+    "qui",
+    "sa",
+    "se",
+    "ses",
+    "son",
+    "sur",
+    "ta",
+    "te",
+    "tes",
+    "toi",
+    "ton",
+    "tu",
+    "un",
+    "une",
+    "vos",
+    "votre",
+    "vous",
+    "y",
+    "sont",
+    "ont",
+    "sera",
+    "seront",
+    "doit",
+    "doivent",
+    "peut",
+    "peuvent",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "afin",
+    "ainsi",
+    "selon",
+    "entre",
+    "lors",
+    "sans",
+    "sous",
+    "vers",
+    "chez",
+    "dont",
+    "ci",
+    "apres",
+    "avant",
+    "aupres",
+    "cas",
+    "fait",
+    "faire",
+    "ensemble",
+    "chaque",
+    "autre",
+    "autres",
+    "plus",
+    "moins",
+    "tres",
+    "bien",
+    "etc",
+    "notamment",
+    "compris",
+    "relatif",
+    "relative",
+    "relatifs",
+    "relatives",
+    "concernant",
+    "ayant",
+    "avoir",
+    "suivant",
+    "suivante",
+    "suivants",
+    "suivantes",
+    "ledit",
+    "ladite",
+    "lesdits",
+    "lesdites",
+    "celui",
+    "celle",
+    "ceux",
+    "celles",
+    "aucun",
+    "aucune",
+    "egalement",
+    "lequel",
+    "laquelle",
+    "lesquels",
+    "lesquelles",
+    "soit",
+    "sein",
+    "cadre",
+    "titre",
+    "mise",
+    "mis",
+    "place",
+    "besoin",
+    "nombre",
+    "ans",
+    "an",
+    "annee",
+    "annees",
+    "mois",
+    "jours",
+    "jour",
+    "heure",
+    "heures",
+    "euros",
+    "euro",
+    "ht",
+    "ttc",
+    "n",
+    "no",
+    "numero",
+    "site",
+    "sites",
+    "ville",
+    "departement",
+    "region",
+    "secteur",
+    "zone",
+    "zones",
+    "lieu",
+    "lieux",
+    "adresse",
+    "tel",
+    "mail",
+    "www",
+    "http",
+    "https",
+    "fr",
+    "com",
+];
+
+fn boilerplate() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        BOILERPLATE
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(fold)
+            .chain(STOP_WORDS.iter().map(|s| s.to_string()))
+            .collect()
+    })
+}
+
+/// Whether a folded word carries no information about the trade.
+pub fn is_uninformative(word: &str) -> bool {
+    word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) || boilerplate().contains(word)
+}
+
+/// Folded words of a text, elisions removed (`l'entretien` → `entretien`).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+        // Elision: keep what follows the apostrophe (l', d', qu', j', n', s', c', m', t').
+        let w = raw.rsplit(['\'', '’']).next().unwrap_or(raw);
+        let f = fold(w);
+        for part in f.split(' ') {
+            if !part.is_empty() {
+                out.push(part.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A query word with its weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightedWord {
+    /// Folded surface form (the index applies stemming and synonyms).
+    pub word: String,
+    pub weight: f64,
+    /// The word appears in the need's title.
+    pub in_title: bool,
+}
+
+/// Most words kept from a need.
+pub const MAX_QUERY_WORDS: usize = 12;
+
+/// A crude grouping key so that singular and plural count as one word when weighting
+/// (`verts`/`vert`, `travaux`/`travail` are left to the index's stemmer).
+fn group_key(w: &str) -> &str {
+    if w.len() > 4 && (w.ends_with('s') || w.ends_with('x')) {
+        &w[..w.len() - 1]
+    } else {
+        w
+    }
+}
+
+/// Select the informative words of a need. `df` gives the number of supplier profiles that
+/// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
+/// kept only from the title (they may match through synonyms or typos).
+pub fn select_words(
+    title: &str,
+    description: &str,
+    df: impl Fn(&str) -> Option<u64>,
+    num_docs: u64,
+) -> Vec<WeightedWord> {
+    struct Acc {
+        word: String,
+        tf: f64,
+        in_title: bool,
+        first: usize,
+    }
+    let mut acc: HashMap<String, Acc> = HashMap::new();
+    let mut position = 0usize;
+    let mut add = |w: String, field_weight: f64, in_title: bool| {
+        position += 1;
+        if is_uninformative(&w) {
+            return;
+        }
+        let key = group_key(&w).to_string();
+        let e = acc.entry(key).or_insert(Acc {
+            word: w,
+            tf: 0.0,
+            in_title: false,
+            first: position,
+        });
+        e.tf += field_weight;
+        e.in_title |= in_title;
+    };
+    for w in words(title) {
+        add(w, 3.0, true);
+    }
+    for w in words(description) {
+        add(w, 1.0, false);
+    }
+    let n = num_docs.max(1) as f64;
+    let mut out: Vec<(WeightedWord, usize)> = acc
+        .into_values()
+        .filter_map(|a| {
+            let d = df(&a.word);
+            if d == Some(0) && !a.in_title {
+                return None;
+            }
+            let idf = match d {
+                Some(d) => (1.0 + n / (d as f64 + 1.0)).ln(),
+                None => (1.0 + n).ln() / 2.0,
+            };
+            // Repetition helps, with diminishing returns.
+            let weight = (1.0 + a.tf.ln_1p()) * idf * if a.in_title { 1.5 } else { 1.0 };
+            Some((
+                WeightedWord {
+                    word: a.word,
+                    weight,
+                    in_title: a.in_title,
+                },
+                a.first,
+            ))
+        })
+        .collect();
+    out.sort_by(|(a, pa), (b, pb)| b.weight.total_cmp(&a.weight).then(pa.cmp(pb)));
+    out.truncate(MAX_QUERY_WORDS);
+    out.into_iter().map(|(w, _)| w).collect()
+}
+
+/// CPV codes written in a text (`77310000`, `77310000-6`, `CPV : 90911200-8`), in order,
+/// without duplicates; existence is the caller's to check.
+pub fn cpv_codes_in_text(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 8 {
+                let mut code = text[start..i].to_string();
+                if i + 1 < bytes.len()
+                    && bytes[i] == b'-'
+                    && bytes[i + 1].is_ascii_digit()
+                    && (i + 2 >= bytes.len() || !bytes[i + 2].is_ascii_digit())
+                {
+                    code.push('-');
+                    code.push(bytes[i + 1] as char);
+                }
+                if !out.contains(&code) {
+                    out.push(code);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elisions_and_accents_are_handled() {
+        assert_eq!(
+            words("L'entretien d’espaces verts, Élagage"),
+            ["entretien", "espaces", "verts", "elagage"]
+        );
+    }
+
+    #[test]
+    fn boilerplate_never_drives_the_query() {
+        let notice = "Le présent marché a pour objet des prestations de tonte et de débroussaillage. \
+                      Le titulaire du lot n°2 exécutera les prestations conformément au CCTP. \
+                      Le pouvoir adjudicateur jugera les offres selon le prix et la valeur technique.";
+        let ws = select_words("Marché de prestations", notice, |_| Some(10), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        assert!(
+            words.contains(&"tonte") && words.contains(&"debroussaillage"),
+            "{words:?}"
+        );
+        for b in [
+            "marche",
+            "prestations",
+            "titulaire",
+            "lot",
+            "pouvoir",
+            "adjudicateur",
+            "offres",
+            "prix",
+            "cctp",
+        ] {
+            assert!(!words.contains(&b), "{b} in {words:?}");
+        }
+    }
+
+    #[test]
+    fn rare_words_weigh_more_than_common_ones_and_title_words_count_most() {
+        let df = |w: &str| Some(if w == "entretien" { 900 } else { 5 });
+        let ws = select_words(
+            "Entretien des haies",
+            "entretien taille haies entretien",
+            df,
+            1000,
+        );
+        assert_eq!(ws[0].word, "haies");
+        assert!(ws.iter().find(|w| w.word == "entretien").unwrap().weight < ws[0].weight);
+    }
+
+    #[test]
+    fn at_most_twelve_words_are_kept() {
+        let text = (0..40)
+            .map(|i| format!("mot{i:02}abc"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            select_words("", &text, |_| Some(1), 100).len(),
+            MAX_QUERY_WORDS
+        );
+    }
+
+    #[test]
+    fn cpv_codes_are_found_in_text() {
+        assert_eq!(
+            cpv_codes_in_text(
+                "Code CPV principal : 77310000-6 ; secondaire 90911200, tél 0561234567"
+            ),
+            ["77310000-6", "90911200"]
+        );
+    }
+}
