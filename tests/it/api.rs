@@ -1400,6 +1400,13 @@ async fn boom() -> &'static str {
     panic!("deliberate test panic")
 }
 
+async fn boom_in_blocking() -> Result<&'static str, essor::api::ApiError> {
+    essor::api::blocking(|| -> essor::Result<&'static str> {
+        panic!("deliberate panic off the executor")
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_panicking_handler_becomes_a_json_500_that_reveals_nothing() {
     let e = env();
