@@ -34,6 +34,8 @@ pub enum ImportCommand {
         establishments: PathBuf,
         #[arg(long)]
         geo: Option<PathBuf>,
+        #[command(flatten)]
+        options: super::import_sirene::Options,
     },
 }
 
@@ -74,6 +76,11 @@ pub fn run(data: &Path, cmd: ImportCommand) -> anyhow::Result<Outcome> {
             let report = essor_import::import_needs(&store, &file, &opts)?;
             finish(&report, json)
         }
-        ImportCommand::Sirene { .. } => Err(super::not_available("import sirene")),
+        ImportCommand::Sirene {
+            units,
+            establishments,
+            geo,
+            options,
+        } => super::import_sirene::run(data, &units, &establishments, geo.as_deref(), options),
     }
 }

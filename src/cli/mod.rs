@@ -6,7 +6,9 @@
 //! rejected), 2 error. `anyhow` is allowed here and in `main.rs` only.
 
 pub mod fixtures;
+pub mod fixtures_sirene;
 pub mod import;
+pub mod import_sirene;
 pub mod matching;
 pub mod reindex;
 pub mod schedule;
@@ -65,6 +67,8 @@ pub enum Command {
     Token(token::TokenCommand),
     /// Generate a realistic synthetic data set (same seed, same bytes).
     Fixtures(fixtures::Args),
+    /// Generate SIRENE-format test files (same seed, same bytes).
+    FixturesSirene(fixtures_sirene::Args),
 }
 
 /// Run a parsed command line.
@@ -80,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Reindex(a) => reindex::run(&cli.data, a),
         Command::Token(c) => token::run(&cli.data, c),
         Command::Fixtures(a) => fixtures::run(a),
+        Command::FixturesSirene(a) => fixtures_sirene::run(a),
     }
 }
 

@@ -187,11 +187,10 @@ pub fn agendas_html(title: &str, agendas: &[Agenda]) -> String {
     for a in agendas {
         let _ = write!(
             h,
-            "<section class=\"agenda\"><h1>{}</h1><h2>{} — {}{}</h2><p><strong>{}</strong> ({})</p>",
+            "<section class=\"agenda\"><h1>{}</h1><h2>{} — {}</h2><p><strong>{}</strong> ({})</p>",
             escape_html(&a.event_name),
             escape_html(&date_fr(&a.date)),
             escape_html(&a.venue),
-            "",
             escape_html(&a.participant_name),
             a.role.label_fr()
         );

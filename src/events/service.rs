@@ -210,7 +210,7 @@ impl Events {
             .into_iter()
             .map(|(_, p)| p)
             .collect();
-        ps.sort_by(|a, b| natural_key(a.id.as_deref()).cmp(&natural_key(b.id.as_deref())));
+        ps.sort_by_key(|p| natural_key(p.id.as_deref()));
         Ok(ps)
     }
 

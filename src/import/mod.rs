@@ -9,6 +9,7 @@
 //! What this module does not do: search indexing (indexes follow the store's sequence).
 
 pub mod progress;
+pub mod sirene;
 pub mod suppliers;
 
 use serde::Serialize;

@@ -1,1 +1,2 @@
 //! Synthetic data generators (suppliers, needs, SIRENE files). Not built yet.
+pub mod sirene;

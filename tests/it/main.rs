@@ -4,5 +4,6 @@ mod api;
 mod common;
 mod import;
 mod model;
+mod sirene;
 mod smoke;
 mod tidy;

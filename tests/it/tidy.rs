@@ -18,7 +18,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn sources(sub: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    rust_files(&root.join(sub), &mut files);
+    if root.join(sub).is_dir() {
+        rust_files(&root.join(sub), &mut files);
+    }
     files.sort();
     files
         .into_iter()
