@@ -149,7 +149,7 @@ fn search_mix(seed: u64, n: usize) -> Vec<String> {
             // geographic only
             1 => format!("near={:.4},{:.4}&radius_km={radius}", p.lat, p.lon),
             // filters only
-            2 => format!("kinds={}", enc(*rng.pick(KINDS))),
+            2 => format!("kinds={}", enc(rng.pick::<&str>(KINDS))),
             3 => format!(
                 "reserved={}&serves=commune:{}",
                 rng.pick(RESERVED),
@@ -168,7 +168,7 @@ fn search_mix(seed: u64, n: usize) -> Vec<String> {
                 enc(word),
                 p.lat,
                 p.lon,
-                enc(*rng.pick(KINDS))
+                enc(rng.pick::<&str>(KINDS))
             ),
             // cpv + serves + sort by distance
             6 => format!(

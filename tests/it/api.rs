@@ -1410,15 +1410,23 @@ async fn boom_in_blocking() -> Result<&'static str, essor::api::ApiError> {
 #[tokio::test]
 async fn a_panicking_handler_becomes_a_json_500_that_reveals_nothing() {
     let e = env();
-    let app = with_middleware(
-        Router::new().route("/boom", axum::routing::get(boom)),
-        e.state.clone(),
+    let routes = Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .route("/boom-blocking", axum::routing::get(boom_in_blocking));
+    let app = with_middleware(routes, e.state.clone());
+    for uri in ["/boom", "/boom-blocking"] {
+        let r = get(&app, uri).await;
+        let v = r.error(500, "internal");
+        assert_eq!(v["message"], "internal error");
+        assert!(!r.text().contains("deliberate"), "{uri}");
+        assert!(r.header("x-request-id").is_some());
+    }
+    let r = get(&app, "/boom-blocking").await;
+    assert_eq!(
+        r.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the server keeps answering after panics"
     );
-    let r = get(&app, "/boom").await;
-    let v = r.error(500, "internal");
-    assert_eq!(v["message"], "internal error");
-    assert!(!r.text().contains("deliberate"));
-    assert!(r.header("x-request-id").is_some());
 }
 
 #[tokio::test]
