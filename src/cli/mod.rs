@@ -53,7 +53,7 @@ pub enum Command {
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Search suppliers.
-    Search(search::Args),
+    Search(Box<search::Args>),
     /// Rank suppliers for one buyer need.
     Match(matching::Args),
     /// Measure matching quality against generated ground truth.
@@ -77,7 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(a) => serve::run_demo(&cli.data, a),
         Command::Serve(a) => serve::run_serve(&cli.data, a),
         Command::Import(c) => import::run(&cli.data, c),
-        Command::Search(a) => search::run(&cli.data, a),
+        Command::Search(a) => search::run(&cli.data, *a),
         Command::Match(a) => matching::run(&cli.data, a),
         Command::Eval(a) => matching::run_eval(&cli.data, a),
         Command::Schedule(a) => schedule::run(a),

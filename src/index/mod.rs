@@ -1,1 +1,1848 @@
-//! Search indexes derived from the store: text (tantivy) and geography (rstar). Not built yet.
+//! The search core: one facade, [`SearchIndex`], over the text index (tantivy,
+//! `index/text.rs`) and the geographic index (rstar, `index/geo.rs`), derived from the store
+//! and kept consistent with it.
+//!
+//! # Queries
+//! A [`SearchQuery`] has free text (French, typo tolerant, last word as a prefix, thesaurus
+//! expansions, CPV/NAF codes), [`Filters`] (kinds, reserved route, CPV, NAF, labels, legal-form
+//! family, modes, ESS, ESUS, address commune/département/region), one optional
+//! [`GeoClause`] (*near* a point, *serves* a place per the contract's rule, *in view* of a map
+//! box), a sort, a page and whether to count facets. Closed suppliers never appear.
+//!
+//! # Planning
+//! Every clause can produce candidates: the text (its most selective word's postings), each
+//! filter (its filter terms' postings), the geography (R-trees and area lists of each segment)
+//! or a full scan. The planner estimates each index-driven source from document frequencies
+//! and takes the smallest; a geographic clause is then tried first with that estimate as a
+//! cap: when it yields fewer candidates (a small area) it drives, else the index does (the
+//! text is selective). Whatever drives, every candidate is verified by the same functions
+//! (`facts::serves`, the filters, the text matcher), so every plan returns the same hits,
+//! scores and total ([`PlanHint`] forces a plan, for tests and benchmarks).
+//!
+//! # Ranking
+//! `score = T × D × Q × C` where
+//! - `T` is the text score (BM25 per field with boosts name 3, trade 1.5, body 1, summed over
+//!   query words, each word taking its best variant: exact 1, prefix 0.8, one typo 0.7, two
+//!   typos 0.5, thesaurus expression 0.6; a code typed in the text scores 4), or 1 without
+//!   text;
+//! - `D = 0.5 + 0.5·exp(−d / 25 km)` with `d` the great-circle distance to the query's point
+//!   (near point, or served place), or 1 without one;
+//! - `Q = 0.8 + 0.2·completeness` (`Supplier::completeness`);
+//! - `C` is 1, or 0.8 when the CPV filter only matched a more general code of the supplier.
+//!
+//! Ties are broken by SIRET. `sort=distance` orders by `d`, then score.
+//!
+//! # Consistency
+//! The index lives in `<data>/search/`: generation directories (`gen-…`) and a pointer file
+//! `CURRENT` replaced atomically. Each tantivy commit records the store sequence it reflects;
+//! [`SearchIndex::sync`] applies `Store::supplier_changes` after it. [`SearchIndex::rebuild`]
+//! builds a fresh generation and swaps the pointer, so readers never see a half-built index.
+//! A [`Refresher`] polls the store every ~100 ms from a thread it owns (stopped and joined on
+//! drop), which also catches writes made by other processes and generation swaps made by
+//! `essor reindex`.
+//!
+//! What this module does not do: HTTP, matching of needs (built on this facade), and any
+//! storage of truth (the store is the truth; the index can always be rebuilt).
+
+pub mod analysis;
+pub mod facts;
+pub mod geo;
+pub mod reasons;
+pub mod text;
+
+use std::collections::{BinaryHeap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use parking_lot::{Mutex, RwLock};
+use serde::Serialize;
+
+pub use analysis::Snippet;
+pub use facts::{BBox, CpvPrefix, CpvRelation, LocatedMatch, ServesMatch, ServesRule};
+pub use text::{MatchKind, MatchedTerm, TextField, TextMode};
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::area::Area;
+use crate::model::geo::GeoPoint;
+use crate::model::need::Reserved;
+use crate::model::supplier::{Kind, Mode, Supplier};
+use crate::referential::{LegalFamily, Referential};
+use crate::store::{Seq, Store, SupplierChange};
+use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
+use geo::{Candidates, SegmentGeo};
+use text::{DriverTerm, TextIndex, TextSnapshot, TextWriter, WriterError};
+
+/// Most results a page may hold.
+pub const MAX_PER_PAGE: usize = 10_000;
+/// Distance decay scale of the ranking, in kilometres.
+pub const DECAY_KM: f64 = 25.0;
+
+// ---------------------------------------------------------------------------------------------
+// Query
+
+/// Filters; each list matches any of its values, and all given filters must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    pub kinds: Vec<Kind>,
+    /// Only suppliers eligible for this reserved route (`model::eligibility`).
+    pub reserved: Option<Reserved>,
+    /// CPV codes or prefixes; a supplier code below one matches, one above matches more
+    /// weakly.
+    pub cpv: Vec<CpvPrefix>,
+    /// NAF prefixes in compact form (`81`, `813`, `8130Z`), see [`parse_naf`].
+    pub naf: Vec<String>,
+    /// Labels (certifications), compared without case or accents.
+    pub labels: Vec<String>,
+    pub legal_families: Vec<LegalFamily>,
+    pub modes: Vec<Mode>,
+    pub ess: Option<bool>,
+    pub esus: Option<bool>,
+    /// INSEE codes of the address commune (a city code covers its arrondissements).
+    pub communes: Vec<String>,
+    pub departements: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// A place given by a buyer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlaceRef {
+    /// INSEE code (arrondissements accepted).
+    Commune(String),
+    Point(GeoPoint),
+}
+
+/// A widening of a served place: suppliers located inside it qualify too (need perimeter).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PerimeterSpec {
+    RadiusKm(f64),
+    Areas(Vec<Area>),
+    National,
+}
+
+/// The geographic clause of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GeoClause {
+    /// Suppliers located within `radius_km` (great-circle) of `point`.
+    Near { point: GeoPoint, radius_km: f64 },
+    /// Suppliers whose activity zone covers the place (contract section 2), or located in the
+    /// optional perimeter.
+    Serves {
+        place: PlaceRef,
+        perimeter: Option<PerimeterSpec>,
+    },
+    /// Suppliers located in a map box.
+    InView { bbox: BBox },
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Distance,
+}
+
+/// Which plan to run; `Auto` except in tests and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlanHint {
+    #[default]
+    Auto,
+    /// The geographic clause drives (when there is one).
+    GeoFirst,
+    /// The most selective index clause (text or filter) drives.
+    IndexFirst,
+    /// Every document is examined.
+    Scan,
+}
+
+/// A search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    /// Free French text; empty for none.
+    pub text: String,
+    pub text_mode: TextMode,
+    pub filters: Filters,
+    pub geo: Option<GeoClause>,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+    /// Count facets over all matches.
+    pub facets: bool,
+    /// Highlighted extracts for the returned hits.
+    pub snippets: bool,
+    pub plan: PlanHint,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            text_mode: TextMode::All,
+            filters: Filters::default(),
+            geo: None,
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 20,
+            facets: false,
+            snippets: false,
+            plan: PlanHint::Auto,
+        }
+    }
+}
+
+/// Parse a CPV code or prefix (`45`, `4544`, `45442100`, `45442100-3`) and check it against
+/// the nomenclature: a full code must exist (with the right check digit when given), a
+/// prefix must start at least one code.
+pub fn parse_cpv(s: &str) -> std::result::Result<CpvPrefix, String> {
+    let t = s.trim();
+    let r = Referential::get();
+    let digits = t.split_once('-').map_or(t, |(d, _)| d);
+    if digits.len() == 8 {
+        r.cpv
+            .resolve(t)
+            .map_err(|e| format!("{} ({t})", e.reason()))?;
+    } else if t.contains('-') {
+        return Err(format!("a check digit needs the full 8-digit code ({t})"));
+    }
+    let p = CpvPrefix::parse(t)
+        .ok_or_else(|| format!("must be 2 to 8 digits, optionally followed by -D ({t})"))?;
+    if !r.cpv.all().iter().any(|c| c.code8.starts_with(&p.digits)) {
+        return Err(format!("no CPV code starts with {t}"));
+    }
+    Ok(p)
+}
+
+/// Parse a NAF code at any level (`81`, `81.3`, `81.30`, `81.30Z`, `8130Z`) into the compact
+/// prefix used by [`Filters::naf`].
+pub fn parse_naf(s: &str) -> std::result::Result<String, String> {
+    let r = Referential::get();
+    match r.naf.get(s) {
+        Some(c) if c.code.as_bytes().first().is_some_and(u8::is_ascii_digit) => {
+            Ok(c.code.replace('.', ""))
+        }
+        _ => Err(format!("unknown NAF rév. 2 code ({})", s.trim())),
+    }
+}
+
+impl SearchQuery {
+    /// Check every value; field names follow the HTTP query parameters.
+    pub fn validate(&self) -> Result<()> {
+        let r = Referential::get();
+        let mut errors = Vec::new();
+        if self.page == 0 {
+            errors.push(FieldError::new("page", "must be at least 1"));
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            errors.push(FieldError::new(
+                "per_page",
+                format!("must be between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        if self.text.chars().count() > 100_000 {
+            errors.push(FieldError::new("q", "must have at most 100000 characters"));
+        }
+        for c in &self.filters.communes {
+            if r.commune(c).is_none() {
+                errors.push(FieldError::new(
+                    "commune",
+                    format!("unknown INSEE commune code ({c})"),
+                ));
+            }
+        }
+        for d in &self.filters.departements {
+            if r.departement(d).is_none() {
+                errors.push(FieldError::new(
+                    "departement",
+                    format!("unknown département ({d})"),
+                ));
+            }
+        }
+        for g in &self.filters.regions {
+            if r.region(g).is_none() {
+                errors.push(FieldError::new("region", format!("unknown region ({g})")));
+            }
+        }
+        match &self.geo {
+            Some(GeoClause::Near { point, radius_km }) => {
+                if let Err((f, why)) = point.check() {
+                    errors.push(FieldError::new(format!("near.{f}"), why));
+                }
+                if !radius_km.is_finite()
+                    || *radius_km <= 0.0
+                    || *radius_km > crate::model::validate::MAX_RADIUS_KM
+                {
+                    errors.push(FieldError::new(
+                        "radius_km",
+                        "must be a positive number of kilometres up to 20040",
+                    ));
+                }
+            }
+            Some(GeoClause::Serves { place, perimeter }) => {
+                match place {
+                    PlaceRef::Commune(c) if r.commune(c).is_none() => errors.push(FieldError::new(
+                        "serves",
+                        format!("unknown INSEE commune code ({c})"),
+                    )),
+                    PlaceRef::Point(p) => {
+                        if let Err((f, why)) = p.check() {
+                            errors.push(FieldError::new(format!("serves.{f}"), why));
+                        }
+                    }
+                    _ => {}
+                }
+                match perimeter {
+                    Some(PerimeterSpec::RadiusKm(k)) if !k.is_finite() || *k < 0.0 => {
+                        errors.push(FieldError::new(
+                            "perimeter.radius_km",
+                            "must be a non-negative number of kilometres",
+                        ))
+                    }
+                    Some(PerimeterSpec::Areas(areas)) => {
+                        for a in areas {
+                            if !r.area_exists(a) {
+                                errors.push(FieldError::new(
+                                    "perimeter.areas",
+                                    format!("unknown area ({a})"),
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Some(GeoClause::InView { bbox }) => {
+                if let Err(why) = bbox.check() {
+                    errors.push(FieldError::new("bbox", why));
+                }
+            }
+            None => {}
+        }
+        if self.sort == Sort::Distance
+            && !matches!(
+                self.geo,
+                Some(GeoClause::Near { .. } | GeoClause::Serves { .. })
+            )
+        {
+            errors.push(FieldError::new(
+                "sort",
+                "sorting by distance needs near or serves",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid { errors })
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/// Why a hit passed the geographic clause.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "geo", rename_all = "snake_case")]
+pub enum GeoMatch {
+    Near { distance_km: f64 },
+    Serves(ServesMatch),
+    Located(LocatedMatch),
+    InView,
+}
+
+/// The supplier code that matched the CPV filter.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CpvMatch {
+    /// Eight digits.
+    pub code: String,
+    pub relation: CpvRelationDto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CpvRelationDto {
+    Below,
+    Above,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub siret: String,
+    pub name: String,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// Why it matched, in French.
+    pub reasons: Vec<String>,
+    /// Query words found, with how and where.
+    pub matched_terms: Vec<MatchedTerm>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geo: Option<GeoMatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpv: Option<CpvMatch>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub snippets: Vec<Snippet>,
+    /// The full profile.
+    #[serde(skip)]
+    pub supplier: Arc<Supplier>,
+}
+
+/// One facet value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    /// French label.
+    pub label: String,
+    pub count: u64,
+}
+
+/// Counts over all matches, largest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Facets {
+    pub kinds: Vec<FacetCount>,
+    pub departements: Vec<FacetCount>,
+    pub regions: Vec<FacetCount>,
+    pub labels: Vec<FacetCount>,
+    pub legal_families: Vec<FacetCount>,
+    pub modes: Vec<FacetCount>,
+}
+
+/// What drove the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Driver {
+    Geo,
+    Text,
+    Filter(String),
+    Scan,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PlanInfo {
+    pub driver: Driver,
+    /// Candidates examined.
+    pub candidates: u64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    /// Exact number of matches.
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    pub plan: PlanInfo,
+    /// Store sequence the answer reflects.
+    pub seq: Seq,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot and search
+
+/// A consistent, immutable view of the index; searches run on it while the index moves on.
+pub struct Snapshot {
+    generation: String,
+    seq: Seq,
+    text: TextSnapshot,
+    geo: Vec<Arc<OnceLock<Arc<SegmentGeo>>>>,
+}
+
+struct Prepared {
+    text: Option<text::CompiledText>,
+    kinds: Option<u64>,
+    reserved: Option<(u64, bool, bool)>,
+    cpv: Vec<CpvPrefix>,
+    naf: Vec<String>,
+    labels: Vec<String>,
+    families: Option<u64>,
+    modes: Option<u64>,
+    ess: Option<bool>,
+    esus: Option<bool>,
+    communes: Option<Vec<AreaKey>>,
+    departements: Option<Vec<AreaKey>>,
+    regions: Option<Vec<AreaKey>>,
+    geo: Option<GeoPrepared>,
+    relevance: Relevance,
+}
+
+enum GeoPrepared {
+    Near(GeoPoint, f64),
+    Serves(PlaceCtx, Option<PerimeterCtx>),
+    InView(BBox),
+}
+
+impl GeoPrepared {
+    fn point(&self) -> Option<GeoPoint> {
+        match self {
+            GeoPrepared::Near(p, _) => Some(*p),
+            GeoPrepared::Serves(place, _) => place.point,
+            GeoPrepared::InView(_) => None,
+        }
+    }
+}
+
+/// What verifying a document found: its distance, geographic reason and CPV relation.
+type Verified = (Option<f64>, Option<GeoHit>, Option<(CpvRelation, u64)>);
+
+#[derive(Clone, Copy)]
+enum GeoHit {
+    Near(f64),
+    Serves(ServesHit),
+    Located(LocatedHit),
+    InView,
+}
+
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: f64,
+    distance: f64,
+    sid: u64,
+    seg: u32,
+    doc: u32,
+    by_distance: bool,
+}
+
+impl Ranked {
+    fn key_cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        // "Better" sorts first.
+        let by_score = other
+            .score
+            .total_cmp(&self.score)
+            .then(self.sid.cmp(&other.sid));
+        if self.by_distance {
+            self.distance.total_cmp(&other.distance).then(by_score)
+        } else {
+            by_score
+        }
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key_cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    // The max-heap keeps the worst on top.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key_cmp(other)
+    }
+}
+
+#[derive(Default)]
+struct FacetCounter {
+    kinds: [u64; 16],
+    families: [u64; 8],
+    modes: [u64; 3],
+    depts: HashMap<AreaKey, u64>,
+    regions: HashMap<AreaKey, u64>,
+    labels: HashMap<String, u64>,
+    seg_labels: HashMap<u64, u64>,
+}
+
+/// An index clause that can produce candidates.
+enum IndexClause {
+    Text,
+    Filter(String, Vec<DriverTerm>),
+}
+
+enum Source {
+    Geo(Vec<Vec<u32>>),
+    /// The intersection of these clauses, the first (smallest) leading.
+    Index(Vec<IndexClause>),
+    Scan,
+}
+
+fn sorted_desc(mut v: Vec<FacetCount>) -> Vec<FacetCount> {
+    v.retain(|f| f.count > 0);
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v
+}
+
+impl Snapshot {
+    /// The store sequence this snapshot reflects.
+    pub fn seq(&self) -> Seq {
+        self.seq
+    }
+
+    pub fn generation(&self) -> &str {
+        &self.generation
+    }
+
+    /// Suppliers searchable (closed ones excluded).
+    pub fn num_suppliers(&self) -> u64 {
+        self.text.num_docs()
+    }
+
+    /// A searchable supplier by SIRET.
+    pub fn supplier(&self, siret: &str) -> Result<Option<Arc<Supplier>>> {
+        match self.text.find(siret)? {
+            Some((seg, doc)) => Ok(Some(Arc::new(self.text.supplier(seg, doc)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn segment_geo(&self, seg: usize) -> &SegmentGeo {
+        self.geo[seg].get_or_init(|| {
+            let data = &self.text.segments()[seg];
+            let mut docs = Vec::new();
+            let mut acts_store: Vec<Vec<u64>> = Vec::new();
+            data.geo_docs(|d| {
+                acts_store.push(d.acts.to_vec());
+                docs.push((d.doc, d.location, d.own_dept, d.address));
+            });
+            Arc::new(SegmentGeo::build(docs.iter().zip(acts_store.iter()).map(
+                |((doc, location, own_dept, address), acts)| geo::GeoDoc {
+                    doc: *doc,
+                    location: *location,
+                    own_dept: *own_dept,
+                    address: *address,
+                    acts,
+                },
+            )))
+        })
+    }
+
+    /// Build the geographic index of every segment now (instead of at the first geographic
+    /// query).
+    pub fn warm(&self) {
+        for i in 0..self.geo.len() {
+            self.segment_geo(i);
+        }
+    }
+
+    fn prepare(&self, q: &SearchQuery) -> Result<Prepared> {
+        let r = Referential::get();
+        let f = &q.filters;
+        let text = if q.text.trim().is_empty() {
+            None
+        } else {
+            let ct = self.text.compile(&q.text, q.text_mode)?;
+            (!ct.is_empty()).then_some(ct)
+        };
+        let reserved = f.reserved.map(|route| {
+            let kinds: Vec<Kind> = Kind::ALL
+                .into_iter()
+                .filter(|k| crate::model::eligibility(route, &[*k], false, false).is_some())
+                .collect();
+            let ess = crate::model::eligibility(route, &[], true, false).is_some();
+            let esus = crate::model::eligibility(route, &[], false, true).is_some();
+            (facts::kinds_mask(&kinds), ess, esus)
+        });
+        let mut relevance = Relevance {
+            cpv: f.cpv.clone(),
+            stems: Default::default(),
+        };
+        if let Some(ct) = &text {
+            relevance.stems = ct
+                .relevance_stems()
+                .iter()
+                .map(|s| facts::stem_hash(s))
+                .collect();
+        }
+        let geo = match &q.geo {
+            None => None,
+            Some(GeoClause::Near { point, radius_km }) => {
+                Some(GeoPrepared::Near(*point, *radius_km))
+            }
+            Some(GeoClause::InView { bbox }) => Some(GeoPrepared::InView(*bbox)),
+            Some(GeoClause::Serves { place, perimeter }) => {
+                let ctx = match place {
+                    PlaceRef::Commune(c) => PlaceCtx::commune(r, c).ok_or_else(|| {
+                        Error::invalid("serves", format!("unknown INSEE commune code ({c})"))
+                    })?,
+                    PlaceRef::Point(p) => PlaceCtx::point(r, *p),
+                };
+                let per = perimeter.as_ref().map(|p| match p {
+                    PerimeterSpec::RadiusKm(k) => PerimeterCtx::Radius(*k),
+                    PerimeterSpec::Areas(a) => {
+                        PerimeterCtx::Areas(a.iter().map(facts::area_key).collect())
+                    }
+                    PerimeterSpec::National => PerimeterCtx::National,
+                });
+                Some(GeoPrepared::Serves(ctx, per))
+            }
+        };
+        let keys = |v: &[String], k: fn(&str) -> AreaKey| {
+            (!v.is_empty()).then(|| v.iter().map(|c| k(c)).collect::<Vec<_>>())
+        };
+        let communes = (!f.communes.is_empty()).then(|| {
+            f.communes
+                .iter()
+                .filter_map(|c| r.commune(c))
+                .map(|c| facts::commune_key(&c.code))
+                .collect::<Vec<_>>()
+        });
+        let departements = (!f.departements.is_empty()).then(|| {
+            f.departements
+                .iter()
+                .map(|d| facts::dept_key(&r.departement(d).map_or(d.clone(), |x| x.code.clone())))
+                .collect()
+        });
+        Ok(Prepared {
+            text,
+            kinds: (!f.kinds.is_empty()).then(|| facts::kinds_mask(&f.kinds)),
+            reserved,
+            cpv: f.cpv.clone(),
+            naf: f
+                .naf
+                .iter()
+                .map(|n| n.replace('.', "").to_ascii_uppercase())
+                .collect(),
+            labels: f.labels.iter().map(|l| crate::normalize::fold(l)).collect(),
+            families: (!f.legal_families.is_empty()).then(|| {
+                f.legal_families
+                    .iter()
+                    .map(|fam| 1u64 << LegalFamily::ALL.iter().position(|x| x == fam).unwrap_or(0))
+                    .fold(0, |a, b| a | b)
+            }),
+            modes: (!f.modes.is_empty()).then(|| {
+                f.modes
+                    .iter()
+                    .map(|m| facts::mode_bit(*m))
+                    .fold(0, |a, b| a | b)
+            }),
+            ess: f.ess,
+            esus: f.esus,
+            communes,
+            departements,
+            regions: keys(&f.regions, facts::region_key),
+            geo,
+            relevance,
+        })
+    }
+
+    /// Index-driven sources: (name, terms) for each filter that has driver terms.
+    fn filter_sources(&self, q: &SearchQuery, p: &Prepared) -> Vec<(String, Vec<DriverTerm>)> {
+        let f = &q.filters;
+        let mut out = Vec::new();
+        let filter = |v: Vec<String>| v.into_iter().map(DriverTerm::Filter).collect::<Vec<_>>();
+        if !f.kinds.is_empty() {
+            out.push((
+                "kinds".into(),
+                filter(
+                    f.kinds
+                        .iter()
+                        .map(|k| text::kind_term(k.as_str()))
+                        .collect(),
+                ),
+            ));
+        }
+        if let Some((mask, ess, esus)) = p.reserved {
+            let mut v: Vec<String> = Kind::ALL
+                .into_iter()
+                .filter(|k| mask & (1 << (*k as u64)) != 0)
+                .map(|k| text::kind_term(k.as_str()))
+                .collect();
+            if ess {
+                v.push("ess".into());
+            }
+            if esus {
+                v.push("esus".into());
+            }
+            out.push(("reserved".into(), filter(v)));
+        }
+        if !p.cpv.is_empty() {
+            let mut terms = Vec::new();
+            for c in &p.cpv {
+                terms.push(DriverTerm::Code(format!("c{}", c.digits)));
+                for k in 2..c.digits.len() {
+                    terms.push(DriverTerm::Code(format!("c{:0<8}", &c.digits[..k])));
+                }
+            }
+            terms.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            terms.dedup();
+            out.push(("cpv".into(), terms));
+        }
+        if !p.naf.is_empty() {
+            out.push((
+                "naf".into(),
+                p.naf
+                    .iter()
+                    .map(|n| DriverTerm::Code(format!("n{n}")))
+                    .collect(),
+            ));
+        }
+        if !f.labels.is_empty() {
+            out.push((
+                "labels".into(),
+                filter(f.labels.iter().map(|l| text::label_term(l)).collect()),
+            ));
+        }
+        if !f.legal_families.is_empty() {
+            out.push((
+                "legal_families".into(),
+                filter(
+                    f.legal_families
+                        .iter()
+                        .map(|fam| {
+                            text::family_term(
+                                LegalFamily::ALL.iter().position(|x| x == fam).unwrap_or(0),
+                            )
+                        })
+                        .collect(),
+                ),
+            ));
+        }
+        if !f.modes.is_empty() {
+            out.push((
+                "modes".into(),
+                filter(
+                    f.modes
+                        .iter()
+                        .map(|m| text::mode_term(m.as_str()))
+                        .collect(),
+                ),
+            ));
+        }
+        if f.ess == Some(true) {
+            out.push(("ess".into(), filter(vec!["ess".into()])));
+        }
+        if f.esus == Some(true) {
+            out.push(("esus".into(), filter(vec!["esus".into()])));
+        }
+        for (name, keys) in [
+            ("communes", &p.communes),
+            ("departements", &p.departements),
+            ("regions", &p.regions),
+        ] {
+            if let Some(keys) = keys {
+                out.push((
+                    name.into(),
+                    filter(keys.iter().map(|k| text::area_term(*k)).collect()),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Collect geographic candidates of every segment, or `None` past `cap`.
+    fn geo_candidates(&self, g: &GeoPrepared, cap: u64) -> Option<Vec<Vec<u32>>> {
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+        let mut all = Vec::with_capacity(self.geo.len());
+        let mut total = 0usize;
+        for seg in 0..self.geo.len() {
+            let sg = self.segment_geo(seg);
+            let mut out = Vec::new();
+            let left = cap.saturating_sub(total);
+            let status = match g {
+                GeoPrepared::Near(p, r) => sg.near(*p, *r, left, &mut out),
+                GeoPrepared::InView(b) => sg.in_view(b, left, &mut out),
+                GeoPrepared::Serves(place, per) => {
+                    let mut s = sg.serves(place, left, &mut out);
+                    if s == Candidates::Complete {
+                        let left = left.saturating_sub(out.len());
+                        s = match per {
+                            None => Candidates::Complete,
+                            Some(PerimeterCtx::National) => Candidates::OverCap,
+                            Some(PerimeterCtx::Radius(r)) => match place.point {
+                                Some(p) => sg.near(p, *r, left, &mut out),
+                                None => Candidates::Complete,
+                            },
+                            Some(PerimeterCtx::Areas(keys)) => {
+                                sg.located_in_areas(keys, left, &mut out)
+                            }
+                        };
+                    }
+                    s
+                }
+            };
+            if status == Candidates::OverCap {
+                return None;
+            }
+            out.sort_unstable();
+            out.dedup();
+            total += out.len();
+            all.push(out);
+        }
+        Some(all)
+    }
+
+    fn choose(&self, q: &SearchQuery, p: &Prepared) -> Result<Source> {
+        let total_docs: u64 = self
+            .text
+            .segments()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
+        let mut clauses: Vec<(u64, IndexClause)> = Vec::new();
+        if q.plan != PlanHint::Scan {
+            if let Some(ct) = &p.text {
+                clauses.push((ct.estimate(), IndexClause::Text));
+            }
+            for (name, terms) in self.filter_sources(q, p) {
+                let e = self.text.estimate(&terms)?;
+                clauses.push((e, IndexClause::Filter(name, terms)));
+            }
+        }
+        clauses.sort_by_key(|(e, _)| *e);
+        // The intersection costs about its smallest clause.
+        let index_cost = clauses.first().map_or(total_docs, |(e, _)| *e);
+        let index_source = || {
+            if clauses.is_empty() {
+                Source::Scan
+            } else {
+                Source::Index(clauses.into_iter().map(|(_, c)| c).collect())
+            }
+        };
+        match (&p.geo, q.plan) {
+            (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(
+                self.geo_candidates(g, u64::MAX).unwrap_or_default(),
+            )),
+            (Some(g), PlanHint::Auto) => {
+                if self.geo_estimate(g) > index_cost {
+                    return Ok(index_source());
+                }
+                match self.geo_candidates(g, index_cost) {
+                    Some(c) => Ok(Source::Geo(c)),
+                    None => Ok(index_source()),
+                }
+            }
+            _ => Ok(index_source()),
+        }
+    }
+
+    /// A cheap upper bound of the geographic candidates (from density grids), when one is
+    /// known.
+    fn geo_estimate(&self, g: &GeoPrepared) -> u64 {
+        let mut n = 0u64;
+        for seg in 0..self.geo.len() {
+            let sg = self.segment_geo(seg);
+            n += match g {
+                GeoPrepared::Near(p, r) => sg.estimate_near(*p, *r),
+                GeoPrepared::InView(b) => sg.estimate_in_view(b),
+                GeoPrepared::Serves(..) => 0,
+            };
+        }
+        n
+    }
+
+    /// Verify one live document against every clause but the text, giving its distance,
+    /// geographic reason and CPV relation.
+    fn verify(
+        &self,
+        p: &Prepared,
+        seg: &text::SegmentData,
+        doc: u32,
+        acts: &mut Vec<u64>,
+        ords: &[u64],
+    ) -> Option<Verified> {
+        let mut acts_loaded = false;
+        let mut distance = None;
+        let mut geo_hit = None;
+        if let Some(g) = &p.geo {
+            let loc = seg.location(doc);
+            match g {
+                GeoPrepared::Near(pt, r) => {
+                    let d = loc?.distance_km(pt);
+                    if d > *r {
+                        return None;
+                    }
+                    distance = Some(d);
+                    geo_hit = Some(GeoHit::Near(d));
+                }
+                GeoPrepared::InView(b) => {
+                    if !b.contains(loc?) {
+                        return None;
+                    }
+                    geo_hit = Some(GeoHit::InView);
+                }
+                GeoPrepared::Serves(place, per) => {
+                    seg.acts(doc, acts);
+                    acts_loaded = true;
+                    let hit = match facts::serves(loc, seg.dept(doc), acts, place, &p.relevance) {
+                        Some(h) => GeoHit::Serves(h),
+                        None => {
+                            let per = per.as_ref()?;
+                            GeoHit::Located(facts::located_in(loc, &seg.address(doc), place, per)?)
+                        }
+                    };
+                    geo_hit = Some(hit);
+                    distance = match (loc, place.point) {
+                        (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
+                        _ => None,
+                    };
+                }
+            }
+        }
+        if p.kinds.is_some() || p.reserved.is_some() {
+            let kinds = seg.kinds(doc);
+            if let Some(m) = p.kinds
+                && kinds & m == 0
+            {
+                return None;
+            }
+            if let Some((m, ess_ok, esus_ok)) = p.reserved {
+                let flags = seg.flags(doc);
+                let ok = kinds & m != 0
+                    || (ess_ok && flags & facts::FLAG_ESS != 0)
+                    || (esus_ok && flags & facts::FLAG_ESUS != 0);
+                if !ok {
+                    return None;
+                }
+            }
+        }
+        if p.families.is_some() || p.modes.is_some() || p.ess.is_some() || p.esus.is_some() {
+            let flags = seg.flags(doc);
+            if let Some(m) = p.families
+                && facts::flags_family(flags).is_none_or(|f| m & (1 << f) == 0)
+            {
+                return None;
+            }
+            if let Some(m) = p.modes
+                && facts::flags_modes(flags) & m == 0
+            {
+                return None;
+            }
+            if let Some(e) = p.ess
+                && (flags & facts::FLAG_ESS != 0) != e
+            {
+                return None;
+            }
+            if let Some(e) = p.esus
+                && (flags & facts::FLAG_ESUS != 0) != e
+            {
+                return None;
+            }
+        }
+        if p.communes.is_some() || p.departements.is_some() || p.regions.is_some() {
+            let addr = seg.address(doc);
+            if let Some(k) = &p.communes
+                && !k.contains(&addr[0])
+                && !k.contains(&addr[1])
+            {
+                return None;
+            }
+            if let Some(k) = &p.departements
+                && !k.contains(&addr[3])
+            {
+                return None;
+            }
+            if let Some(k) = &p.regions
+                && !k.contains(&addr[4])
+            {
+                return None;
+            }
+        }
+        if !p.naf.is_empty() {
+            let naf = facts::unpack_ascii(seg.naf(doc)?);
+            if !p.naf.iter().any(|n| naf.starts_with(n.as_str())) {
+                return None;
+            }
+        }
+        if !p.labels.is_empty() {
+            let mut mine = Vec::new();
+            seg.label_ords(doc, &mut mine);
+            if !mine.iter().any(|o| ords.contains(o)) {
+                return None;
+            }
+        }
+        let mut cpv = None;
+        if !p.cpv.is_empty() {
+            if !acts_loaded {
+                seg.acts(doc, acts);
+            }
+            cpv = Some(facts::best_cpv_match(acts, &p.cpv)?);
+        }
+        Some((distance, geo_hit, cpv))
+    }
+
+    fn rank(
+        p: &Prepared,
+        text_score: Option<f32>,
+        completeness: f64,
+        distance: Option<f64>,
+        cpv: Option<(CpvRelation, u64)>,
+    ) -> f64 {
+        let t = text_score.map_or(1.0, f64::from);
+        let d = match (distance, p.geo.as_ref().and_then(GeoPrepared::point)) {
+            (Some(d), Some(_)) => 0.5 + 0.5 * (-d / DECAY_KM).exp(),
+            _ => 1.0,
+        };
+        let qf = 0.8 + 0.2 * completeness;
+        let c = match cpv {
+            Some((CpvRelation::Above, _)) => 0.8,
+            _ => 1.0,
+        };
+        t * d * qf * c
+    }
+
+    /// Run a search.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        q.validate()?;
+        let p = self.prepare(q)?;
+        let source = self.choose(q, &p)?;
+        let driver = match &source {
+            Source::Geo(_) => Driver::Geo,
+            Source::Index(c) => match &c[0] {
+                IndexClause::Text => Driver::Text,
+                IndexClause::Filter(name, _) => Driver::Filter(name.clone()),
+            },
+            Source::Scan => Driver::Scan,
+        };
+        let keep = q.page.saturating_mul(q.per_page).min(MAX_PER_PAGE * 10);
+        let by_distance = q.sort == Sort::Distance;
+        let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(keep + 1);
+        let mut total = 0u64;
+        let mut examined = 0u64;
+        let mut facets = q.facets.then(FacetCounter::default);
+        let mut acts = Vec::new();
+        let mut label_buf = Vec::new();
+        for (si, seg) in self.text.segments().iter().enumerate() {
+            let si32 = si as u32;
+            if let Source::Geo(lists) = &source
+                && lists.get(si).is_none_or(Vec::is_empty)
+            {
+                continue;
+            }
+            let mut matcher = match &p.text {
+                Some(ct) => Some(self.text.matcher(ct, si32)?),
+                None => None,
+            };
+            let label_ords = if p.labels.is_empty() {
+                Vec::new()
+            } else {
+                seg.label_ords_matching(&p.labels)
+            };
+            if !p.labels.is_empty() && label_ords.is_empty() {
+                continue;
+            }
+            let mut intersection = match &source {
+                Source::Index(clauses) => {
+                    let mut unions = Vec::with_capacity(clauses.len());
+                    for c in clauses {
+                        unions.push(match c {
+                            IndexClause::Text => match &p.text {
+                                Some(ct) => self.text.lead_docs(ct, si32)?,
+                                None => continue,
+                            },
+                            IndexClause::Filter(_, terms) => self.text.driver_docs(si32, terms)?,
+                        });
+                    }
+                    Some(text::DocIntersection::new(unions))
+                }
+                _ => None,
+            };
+            let mut scan_next = 0u32;
+            let mut geo_pos = 0usize;
+            loop {
+                let doc = match &source {
+                    Source::Geo(lists) => {
+                        let Some(&d) = lists.get(si).and_then(|l| l.get(geo_pos)) else {
+                            break;
+                        };
+                        geo_pos += 1;
+                        d
+                    }
+                    Source::Index(_) => match intersection.as_mut().and_then(|u| u.next_doc()) {
+                        Some(d) => d,
+                        None => break,
+                    },
+                    Source::Scan => {
+                        if scan_next >= seg.max_doc() {
+                            break;
+                        }
+                        scan_next += 1;
+                        scan_next - 1
+                    }
+                };
+                examined += 1;
+                if !seg.is_alive(doc) {
+                    continue;
+                }
+                let Some((distance, _geo, cpv)) = self.verify(&p, seg, doc, &mut acts, &label_ords)
+                else {
+                    continue;
+                };
+                let text_score = match matcher.as_mut() {
+                    Some(m) => match m.score(doc) {
+                        Some(s) => Some(s),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                total += 1;
+                let ranked = Ranked {
+                    score: Self::rank(&p, text_score, seg.completeness(doc), distance, cpv),
+                    distance: distance.unwrap_or(f64::INFINITY),
+                    sid: seg.sid(doc),
+                    seg: si32,
+                    doc,
+                    by_distance,
+                };
+                if heap.len() < keep {
+                    heap.push(ranked);
+                } else if let Some(top) = heap.peek()
+                    && ranked.key_cmp(top) == std::cmp::Ordering::Less
+                {
+                    heap.pop();
+                    heap.push(ranked);
+                }
+                if let Some(fc) = facets.as_mut() {
+                    let kinds = seg.kinds(doc);
+                    for k in 0..16 {
+                        if kinds & (1 << k) != 0 {
+                            fc.kinds[k] += 1;
+                        }
+                    }
+                    let flags = seg.flags(doc);
+                    if let Some(f) = facts::flags_family(flags) {
+                        fc.families[f.min(7)] += 1;
+                    }
+                    let modes = facts::flags_modes(flags);
+                    for (i, m) in Mode::ALL.iter().enumerate() {
+                        if modes & facts::mode_bit(*m) != 0 {
+                            fc.modes[i] += 1;
+                        }
+                    }
+                    *fc.depts.entry(seg.dept(doc)).or_default() += 1;
+                    *fc.regions.entry(seg.region(doc)).or_default() += 1;
+                    seg.label_ords(doc, &mut label_buf);
+                    for o in &label_buf {
+                        *fc.seg_labels.entry(*o).or_default() += 1;
+                    }
+                }
+            }
+            if let Some(fc) = facets.as_mut() {
+                for (ord, n) in fc.seg_labels.drain().collect::<Vec<_>>() {
+                    if let Some(l) = seg.label_str(ord) {
+                        *fc.labels.entry(l).or_default() += n;
+                    }
+                }
+            }
+        }
+        let mut ranked = heap.into_vec();
+        ranked.sort_by(|a, b| a.key_cmp(b));
+        let start = (q.page - 1).saturating_mul(q.per_page);
+        let page: Vec<Ranked> = ranked.into_iter().skip(start).take(q.per_page).collect();
+        let hits = self.hits(q, &p, &page)?;
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: facets.map(|fc| self.facets(fc)),
+            plan: PlanInfo {
+                driver,
+                candidates: examined,
+            },
+            seq: self.seq,
+        })
+    }
+
+    fn facets(&self, fc: FacetCounter) -> Facets {
+        let r = Referential::get();
+        Facets {
+            kinds: sorted_desc(
+                Kind::ALL
+                    .iter()
+                    .map(|k| FacetCount {
+                        value: k.as_str().into(),
+                        label: k.label_fr().into(),
+                        count: fc.kinds[*k as usize],
+                    })
+                    .collect(),
+            ),
+            legal_families: sorted_desc(
+                LegalFamily::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| FacetCount {
+                        value: f.as_str().into(),
+                        label: f.label_fr().into(),
+                        count: fc.families[i],
+                    })
+                    .collect(),
+            ),
+            modes: sorted_desc(
+                Mode::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| FacetCount {
+                        value: m.as_str().into(),
+                        label: m.label_fr().into(),
+                        count: fc.modes[i],
+                    })
+                    .collect(),
+            ),
+            departements: sorted_desc(
+                fc.depts
+                    .iter()
+                    .map(|(k, n)| {
+                        let area = facts::area_of_key(*k);
+                        let code = area.code().to_string();
+                        let label = r
+                            .departement(&code)
+                            .map_or(code.clone(), |d| d.name.clone());
+                        FacetCount {
+                            value: code,
+                            label,
+                            count: *n,
+                        }
+                    })
+                    .collect(),
+            ),
+            regions: sorted_desc(
+                fc.regions
+                    .iter()
+                    .map(|(k, n)| {
+                        let area = facts::area_of_key(*k);
+                        let code = area.code().to_string();
+                        let label = r.region(&code).map_or(code.clone(), |d| d.name.clone());
+                        FacetCount {
+                            value: code,
+                            label,
+                            count: *n,
+                        }
+                    })
+                    .collect(),
+            ),
+            labels: sorted_desc(
+                fc.labels
+                    .into_iter()
+                    .map(|(l, n)| FacetCount {
+                        value: l.clone(),
+                        label: l,
+                        count: n,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Build the returned hits: stored profiles, explanations, reasons, snippets.
+    fn hits(&self, q: &SearchQuery, p: &Prepared, page: &[Ranked]) -> Result<Vec<SearchHit>> {
+        let r = Referential::get();
+        // Explanations need ascending documents per segment.
+        let mut order: Vec<usize> = (0..page.len()).collect();
+        order.sort_by_key(|&i| (page[i].seg, page[i].doc));
+        let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
+        if let Some(ct) = &p.text {
+            let mut cur: Option<(u32, text::SegMatcher<'_>)> = None;
+            for &i in &order {
+                let h = page[i];
+                if cur.as_ref().is_none_or(|(s, _)| *s != h.seg) {
+                    cur = Some((h.seg, self.text.matcher(ct, h.seg)?));
+                }
+                if let Some((_, m)) = cur.as_mut() {
+                    terms[i] = m.explain(h.doc);
+                }
+            }
+        }
+        let mut acts = Vec::new();
+        let mut out = Vec::with_capacity(page.len());
+        for (i, h) in page.iter().enumerate() {
+            let seg = &self.text.segments()[h.seg as usize];
+            let label_ords = if p.labels.is_empty() {
+                Vec::new()
+            } else {
+                seg.label_ords_matching(&p.labels)
+            };
+            let (distance, geo_hit, cpv) = self
+                .verify(p, seg, h.doc, &mut acts, &label_ords)
+                .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
+            let supplier = Arc::new(self.text.supplier(h.seg, h.doc)?);
+            let mut reasons = Vec::new();
+            let matched = std::mem::take(&mut terms[i]);
+            if let Some(w) = reasons::words(&matched) {
+                reasons.push(w);
+            }
+            if let Some(c) = reasons::codes(&matched) {
+                reasons.push(c);
+            }
+            if let Some((rel, code)) = cpv {
+                reasons.push(reasons::cpv(code, rel));
+            }
+            if !p.naf.is_empty()
+                && let Some(n) = &supplier.naf
+            {
+                reasons.push(format!("NAF {n}"));
+            }
+            if let Some(route) = q.filters.reserved
+                && let Some(basis) = crate::model::supplier_eligibility(route, &supplier)
+            {
+                reasons.push(basis.explain(route));
+            }
+            if !q.filters.kinds.is_empty() {
+                let ks: Vec<&str> = supplier
+                    .kinds
+                    .iter()
+                    .filter(|k| q.filters.kinds.contains(k))
+                    .map(|k| k.as_str())
+                    .collect();
+                if !ks.is_empty() {
+                    reasons.push(ks.join(", "));
+                }
+            }
+            if !p.labels.is_empty() {
+                for l in &supplier.labels {
+                    if p.labels.contains(&crate::normalize::fold(l)) {
+                        reasons.push(format!("label {l}"));
+                    }
+                }
+            }
+            let geo = geo_hit.map(|g| match g {
+                GeoHit::Near(d) => GeoMatch::Near { distance_km: d },
+                GeoHit::Serves(s) => GeoMatch::Serves(s.to_match()),
+                GeoHit::Located(l) => GeoMatch::Located(l.to_match()),
+                GeoHit::InView => GeoMatch::InView,
+            });
+            match &geo {
+                Some(GeoMatch::Near { distance_km }) => {
+                    reasons.push(reasons::distance(*distance_km))
+                }
+                Some(GeoMatch::Serves(m)) => {
+                    let label = m
+                        .activity
+                        .and_then(|a| supplier.activities.get(a as usize))
+                        .and_then(|a| a.label.as_deref());
+                    reasons.push(reasons::serves(r, m, label));
+                    if let Some(d) = distance
+                        && !matches!(m.rule, ServesRule::Radius { .. })
+                    {
+                        reasons.push(reasons::distance(d));
+                    }
+                }
+                Some(GeoMatch::Located(m)) => reasons.push(reasons::located(r, m)),
+                _ => {}
+            }
+            let snippets = if q.snippets {
+                snippets_of(&supplier, &matched)
+            } else {
+                Vec::new()
+            };
+            out.push(SearchHit {
+                siret: supplier.siret.clone(),
+                name: supplier.name.clone(),
+                score: h.score,
+                distance_km: distance,
+                reasons,
+                matched_terms: matched,
+                geo,
+                cpv: cpv.map(|(rel, code)| CpvMatch {
+                    code: format!("{code:08}"),
+                    relation: match rel {
+                        CpvRelation::Below => CpvRelationDto::Below,
+                        CpvRelation::Above => CpvRelationDto::Above,
+                    },
+                }),
+                snippets,
+                supplier,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Highlighted extracts of a profile for the matched stems.
+fn snippets_of(s: &Supplier, matched: &[MatchedTerm]) -> Vec<Snippet> {
+    let stems: std::collections::HashSet<String> = matched
+        .iter()
+        .flat_map(|m| m.stems.iter().cloned())
+        .collect();
+    if stems.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let name = match &s.brand {
+        Some(b) => format!("{} ({b})", s.name),
+        None => s.name.clone(),
+    };
+    let offers: Vec<String> = s
+        .offers
+        .iter()
+        .map(|o| format!("{} : {}", o.title, o.description))
+        .collect();
+    let activities: Vec<String> = s
+        .activities
+        .iter()
+        .filter_map(|a| a.label.clone())
+        .collect();
+    let refs: Vec<String> = s
+        .references
+        .iter()
+        .map(|r| format!("{} : {}", r.client, r.description))
+        .collect();
+    for (field, text) in [
+        ("name", name),
+        ("activities", activities.join(" · ")),
+        ("offers", offers.join(" · ")),
+        ("description", s.description.clone()),
+        ("references", refs.join(" · ")),
+    ] {
+        if let Some(sn) = analysis::snippet(field, &text, &stems, 160) {
+            out.push(sn);
+        }
+        if out.len() >= 2 {
+            break;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index handle: generations, sync, rebuild
+
+const POINTER: &str = "CURRENT";
+/// Memory for the incremental writer (one thread).
+const SYNC_WRITER_BYTES: usize = 50_000_000;
+/// Memory for a rebuild (two threads share it).
+const BUILD_WRITER_BYTES: usize = 200_000_000;
+/// Changes read from the store at once.
+const PAGE: usize = 5_000;
+/// Changes applied between intermediate commits of a long catch-up.
+const COMMIT_EVERY: usize = 50_000;
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncReport {
+    /// Supplier changes applied by this process.
+    pub applied: usize,
+    /// Store sequence the index reflects now.
+    pub seq: Seq,
+    /// Another process holds the index writer: the index may lag until it catches up.
+    pub lagging: bool,
+}
+
+struct WriterSlot {
+    generation: String,
+    text: Arc<TextIndex>,
+    writer: Option<TextWriter>,
+}
+
+struct Inner {
+    root: PathBuf,
+    current: RwLock<Arc<Snapshot>>,
+    slot: Mutex<WriterSlot>,
+    geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentGeo>>>>>,
+    /// Sequence of the last published snapshot, with a condition variable for waiters.
+    published: Mutex<Seq>,
+    published_cv: parking_lot::Condvar,
+}
+
+/// The search index of a data directory. Cheap to clone; all clones share one index.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+fn new_generation_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("gen-{nanos:024}-{}", std::process::id())
+}
+
+fn read_pointer(root: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(root.join(POINTER)) {
+        Ok(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Point `CURRENT` at a generation, atomically and durably.
+fn write_pointer(root: &Path, generation: &str) -> Result<()> {
+    use std::io::Write;
+    let tmp = root.join(format!("{POINTER}.{}.tmp", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(generation.as_bytes())?;
+        f.write_all(b"\n")?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, root.join(POINTER))?;
+    std::fs::File::open(root)?.sync_all()?;
+    Ok(())
+}
+
+/// Remove generations older than `keep` (newer ones may be a rebuild in progress).
+fn remove_old_generations(root: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("gen-") && name.as_str() < keep {
+            if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                tracing::warn!(generation = %name, error = %err, "could not remove an old index generation");
+            }
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Open the index of a data directory (`<data_dir>/search`), creating an empty one when
+    /// there is none. It is not caught up: call [`SearchIndex::sync`].
+    pub fn open(data_dir: &Path) -> Result<SearchIndex> {
+        let root = data_dir.join("search");
+        std::fs::create_dir_all(&root)?;
+        let generation = match read_pointer(&root)? {
+            Some(g) if root.join(&g).join("meta.json").exists() => g,
+            _ => {
+                let g = new_generation_name();
+                TextIndex::open_or_create(&root.join(&g))?;
+                write_pointer(&root, &g)?;
+                g
+            }
+        };
+        remove_old_generations(&root, &generation);
+        let text = Arc::new(TextIndex::open_or_create(&root.join(&generation))?);
+        let seq = text.committed_seq()?;
+        let snap = Snapshot {
+            generation: generation.clone(),
+            seq,
+            text: text.snapshot()?,
+            geo: Vec::new(),
+        };
+        let inner = Arc::new(Inner {
+            root,
+            current: RwLock::new(Arc::new(snap)),
+            slot: Mutex::new(WriterSlot {
+                generation,
+                text,
+                writer: None,
+            }),
+            geo_cache: Mutex::new(HashMap::new()),
+            published: Mutex::new(seq),
+            published_cv: parking_lot::Condvar::new(),
+        });
+        let index = SearchIndex { inner };
+        {
+            let slot = index.inner.slot.lock();
+            index.publish(&slot, seq, false)?;
+        }
+        Ok(index)
+    }
+
+    /// Open and catch up with the store.
+    pub fn open_synced(data_dir: &Path, store: &Store) -> Result<SearchIndex> {
+        let index = SearchIndex::open(data_dir)?;
+        index.sync(store)?;
+        Ok(index)
+    }
+
+    /// The current snapshot (searches on it stay consistent whatever happens meanwhile).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.current.read().clone()
+    }
+
+    /// Search the current snapshot.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        self.snapshot().search(q)
+    }
+
+    /// A searchable supplier by SIRET.
+    pub fn supplier(&self, siret: &str) -> Result<Option<Arc<Supplier>>> {
+        self.snapshot().supplier(siret)
+    }
+
+    /// The store sequence searches currently reflect.
+    pub fn applied_seq(&self) -> Seq {
+        self.snapshot().seq
+    }
+
+    fn publish(&self, slot: &WriterSlot, seq: Seq, warm: bool) -> Result<()> {
+        let text = slot.text.snapshot()?;
+        let mut cache = self.inner.geo_cache.lock();
+        let mut geo = Vec::with_capacity(text.segments().len());
+        let mut keep = HashMap::new();
+        for seg in text.segments() {
+            let cell = cache.get(&seg.key()).cloned().unwrap_or_default();
+            keep.insert(seg.key(), cell.clone());
+            geo.push(cell);
+        }
+        *cache = keep;
+        drop(cache);
+        let snap = Arc::new(Snapshot {
+            generation: slot.generation.clone(),
+            seq,
+            text,
+            geo,
+        });
+        if warm {
+            snap.warm();
+        }
+        *self.inner.current.write() = snap;
+        *self.inner.published.lock() = seq;
+        self.inner.published_cv.notify_all();
+        Ok(())
+    }
+
+    /// Block until searches reflect store sequence `seq` (e.g. a write just made), or the
+    /// timeout passes; says whether they do. Needs someone syncing (a [`Refresher`]).
+    pub fn wait_for_seq(&self, seq: Seq, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut published = self.inner.published.lock();
+        while *published < seq {
+            if self
+                .inner
+                .published_cv
+                .wait_until(&mut published, deadline)
+                .timed_out()
+            {
+                return *published >= seq;
+            }
+        }
+        true
+    }
+
+    /// Catch up with the store: apply supplier changes after the recorded sequence, commit,
+    /// and publish a new snapshot. Also follows a generation swapped by another process.
+    pub fn sync(&self, store: &Store) -> Result<SyncReport> {
+        self.sync_inner(store, true)
+    }
+
+    fn sync_inner(&self, store: &Store, warm: bool) -> Result<SyncReport> {
+        let mut slot = self.inner.slot.lock();
+        let mut changed = false;
+        if let Some(g) = read_pointer(&self.inner.root)?
+            && g != slot.generation
+            && self.inner.root.join(&g).join("meta.json").exists()
+        {
+            slot.writer = None;
+            slot.text = Arc::new(TextIndex::open_or_create(&self.inner.root.join(&g))?);
+            slot.generation = g;
+            changed = true;
+        }
+        let target = store.last_seq()?;
+        let mut committed = slot.text.committed_seq()?;
+        let mut applied = 0usize;
+        let mut lagging = false;
+        if committed < target {
+            if slot.writer.is_none() {
+                match slot.text.writer(1, SYNC_WRITER_BYTES) {
+                    Ok(w) => slot.writer = Some(w),
+                    Err(WriterError::Locked) => lagging = true,
+                    Err(WriterError::Other(e)) => return Err(e),
+                }
+            }
+            if let Some(w) = slot.writer.as_mut() {
+                let mut since_commit = 0usize;
+                loop {
+                    let page = store.supplier_changes(committed, PAGE)?;
+                    let Some(last) = page.last() else { break };
+                    let last_seq = last.seq();
+                    for c in page {
+                        match c {
+                            SupplierChange::Upsert(s, _) => w.upsert(&s)?,
+                            SupplierChange::Delete(siret, _) => w.delete(&siret),
+                        }
+                        applied += 1;
+                        since_commit += 1;
+                    }
+                    committed = last_seq;
+                    if since_commit >= COMMIT_EVERY {
+                        w.commit(committed)?;
+                        since_commit = 0;
+                    }
+                }
+                committed = committed.max(target);
+                w.commit(committed)?;
+                changed = true;
+            }
+        }
+        let current = self.snapshot();
+        if changed || current.seq != committed || current.generation != slot.generation {
+            // Read the sequence before reloading: what we publish reflects at least it.
+            let seq = slot.text.committed_seq()?;
+            self.publish(&slot, seq, warm)?;
+        }
+        Ok(SyncReport {
+            applied,
+            seq: self.applied_seq(),
+            lagging,
+        })
+    }
+
+    /// Rebuild the index from the store into a fresh generation, swap it in atomically, and
+    /// catch up with writes made meanwhile. Searches keep running on the old generation
+    /// until the swap.
+    pub fn rebuild(&self, store: &Store) -> Result<SyncReport> {
+        let generation = new_generation_name();
+        let dir = self.inner.root.join(&generation);
+        let text = TextIndex::open_or_create(&dir)?;
+        let mut w = match text.writer(2, BUILD_WRITER_BYTES) {
+            Ok(w) => w,
+            Err(WriterError::Locked) => {
+                return Err(Error::Index("new generation is locked".into()));
+            }
+            Err(WriterError::Other(e)) => return Err(e),
+        };
+        let mut n = 0usize;
+        let seq = store.for_each_supplier(|s, _| {
+            n += 1;
+            w.upsert(&s)
+        })?;
+        w.commit(seq)?;
+        w.finish()?;
+        drop(text);
+        {
+            let mut slot = self.inner.slot.lock();
+            write_pointer(&self.inner.root, &generation)?;
+            slot.writer = None;
+            slot.text = Arc::new(TextIndex::open_or_create(&dir)?);
+            slot.generation = generation.clone();
+        }
+        let report = self.sync(store)?;
+        remove_old_generations(&self.inner.root, &generation);
+        Ok(SyncReport {
+            applied: n + report.applied,
+            seq: report.seq,
+            lagging: report.lagging,
+        })
+    }
+
+    /// Start a thread that syncs with the store every `every` (about 100 ms is right). It
+    /// stops when the returned handle is dropped.
+    pub fn start_refresher(&self, store: Store, every: Duration) -> Refresher {
+        let (tx, rx) = crossbeam_channel::bounded::<()>(0);
+        let index = self.clone();
+        let handle = std::thread::Builder::new()
+            .name("essor-index-refresh".into())
+            .spawn(move || {
+                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = rx.recv_timeout(every)
+                {
+                    if let Err(e) = index.sync(&store) {
+                        tracing::warn!(error = %e, "search index refresh failed");
+                    }
+                }
+            })
+            .expect("spawning the index refresher thread");
+        Refresher {
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+}
+
+/// Owns the background refresher thread; dropping it stops and joins the thread.
+pub struct Refresher {
+    stop: Option<crossbeam_channel::Sender<()>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Refresher {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(h) = self.handle.take()
+            && h.join().is_err()
+        {
+            tracing::error!("search index refresher panicked");
+        }
+    }
+}

@@ -4,6 +4,7 @@ mod api;
 mod common;
 mod import;
 mod model;
+mod search;
 mod sirene;
 mod smoke;
 mod tidy;

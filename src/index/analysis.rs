@@ -1,0 +1,580 @@
+//! French text analysis shared by indexing and querying: tokenisation with byte offsets,
+//! elision (`l'`, `d'`, `qu'`… also with `’`), lowercasing and accent folding, French stop
+//! words, Snowball French stemming; detection of CPV and NAF codes in query text; the trade
+//! thesaurus (`fixtures/thesaurus.txt`); and highlighted snippets.
+//!
+//! Everything is pure and deterministic: the same text always gives the same tokens, at index
+//! time and at query time. Words are folded *before* stemming, so `Élagage` and `elagage`
+//! share a stem whatever accents people type. This module knows nothing of tantivy
+//! (`index/text.rs`) and does not decide how terms are weighted.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::normalize::fold;
+
+/// Words longer than this (in bytes, after folding) are not indexed: they are noise
+/// (URLs, pasted identifiers) and would bloat the term dictionary.
+pub const MAX_WORD_BYTES: usize = 40;
+
+/// One analysed word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The word lowercased and without accents (`élagage` → `elagage`).
+    pub surface: String,
+    /// Its French stem (`elagage` → `elag`).
+    pub stem: String,
+    /// Byte range of the word in the analysed text.
+    pub start: usize,
+    pub end: usize,
+}
+
+const ELISIONS: &[&str] = &[
+    "l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+];
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | '´')
+}
+
+/// French stop words, folded. Based on the Snowball French list, without the words that carry
+/// meaning in a trade description (`sans`, `sous`, `contre`).
+const STOP_WORDS: &[&str] = &[
+    "a", "ai", "aie", "aient", "aies", "ait", "as", "au", "aura", "aurai", "auraient", "aurais",
+    "aurait", "auras", "aurez", "auriez", "aurions", "aurons", "auront", "aux", "avaient", "avais",
+    "avait", "avec", "avez", "aviez", "avions", "avons", "ayant", "ayez", "ayons", "c", "ce",
+    "ceci", "cela", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles", "en",
+    "es", "est", "et", "etaient", "etais", "etait", "etant", "ete", "etee", "etees", "etes",
+    "etiez", "etions", "etre", "eu", "eue", "eues", "eurent", "eus", "eut", "eux", "fut", "il",
+    "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me",
+    "meme", "memes", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont",
+    "ou", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "s",
+    "sa", "se", "sera", "serai", "seraient", "serais", "serait", "seras", "serez", "seriez",
+    "serions", "serons", "seront", "ses", "soi", "soient", "sois", "soit", "sommes", "son", "sont",
+    "soyez", "soyons", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une",
+    "vos", "votre", "vous", "y",
+];
+
+/// Whether a folded word is a French stop word.
+pub fn is_stop_word(folded: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(folded)
+}
+
+/// The French stem of a folded word.
+pub fn stem(folded: &str) -> String {
+    thread_local! {
+        static STEMMER: rust_stemmers::Stemmer =
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French);
+    }
+    if folded.bytes().all(|b| b.is_ascii_digit()) {
+        return folded.to_string();
+    }
+    STEMMER.with(|s| s.stem(folded).into_owned())
+}
+
+/// Split a text into its raw alphanumeric runs with byte offsets, dropping elided articles
+/// (`l'entretien` gives `entretien`). Combining marks stay inside the word.
+fn raw_words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let wordy = c.is_alphanumeric()
+            || (start.is_some() && unicode_normalization::char::is_combining_mark(c));
+        if wordy {
+            if start.is_none() {
+                start = Some(i);
+            }
+            continue;
+        }
+        if let Some(s) = start.take() {
+            let elided = is_apostrophe(c)
+                && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+                && ELISIONS.contains(&fold(&text[s..i]).as_str());
+            if !elided {
+                out.push((s, i));
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// Analyse a text: words folded, elisions and stop words removed, stems computed. Single
+/// letters and over-long words are dropped; digits are kept as they are.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for (start, end) in raw_words(text) {
+        let surface = fold(&text[start..end]).replace(' ', "");
+        if surface.is_empty() || surface.len() > MAX_WORD_BYTES || is_stop_word(&surface) {
+            continue;
+        }
+        if surface.chars().count() < 2 && !surface.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let stem = stem(&surface);
+        out.push(Token {
+            surface,
+            stem,
+            start,
+            end,
+        });
+    }
+    out
+}
+
+/// The stems of a text, in order (duplicates kept).
+pub fn stems(text: &str) -> Vec<String> {
+    tokens(text).into_iter().map(|t| t.stem).collect()
+}
+
+/// A CPV or NAF code (or prefix of one) typed in free text, normalised for the `codes`
+/// field: CPV as its significant digits (`90911200-8` → `909112`), NAF without the dot
+/// (`81.30Z` → `8130Z`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeToken {
+    /// Digits only, 2 to 8 of them: a CPV prefix, and, with 2 to 4 digits, also a NAF prefix.
+    Digits { digits: String, written: String },
+    /// A NAF code with its letter or dot (`81.30Z`, `8130Z`, `81.3`).
+    Naf { code: String, written: String },
+}
+
+/// Recognise a code among the whitespace-separated words of a query.
+pub fn code_token(word: &str) -> Option<CodeToken> {
+    let w = word.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')' | '"'));
+    let written = w.to_string();
+    // CPV with check digit: 8 digits, dash, 1 digit.
+    if let Some((d, c)) = w.split_once('-')
+        && d.len() == 8
+        && d.bytes().all(|b| b.is_ascii_digit())
+        && c.len() == 1
+        && c.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(CodeToken::Digits {
+            digits: crate::referential::codes::significant_prefix(d).to_string(),
+            written,
+        });
+    }
+    if (2..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = if w.len() == 8 {
+            crate::referential::codes::significant_prefix(w).to_string()
+        } else {
+            w.to_string()
+        };
+        return Some(CodeToken::Digits { digits, written });
+    }
+    // NAF: 2 digits, optional dot, up to 2 digits, optional letter.
+    let compact: String = w
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let b = compact.as_bytes();
+    let naf_shape = b.len() >= 3
+        && b.len() <= 5
+        && b[..2].iter().all(u8::is_ascii_digit)
+        && (w.contains('.') || b.last().is_some_and(u8::is_ascii_alphabetic))
+        && {
+            let digits_end = b
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .unwrap_or(b.len());
+            digits_end <= 4
+                && b[digits_end..].iter().all(u8::is_ascii_alphabetic)
+                && b.len() - digits_end <= 1
+                && (digits_end == 4 || b.len() == digits_end)
+        };
+    if naf_shape && w.chars().filter(|c| *c == '.').count() <= 1 {
+        return Some(CodeToken::Naf {
+            code: compact,
+            written,
+        });
+    }
+    None
+}
+
+/// The terms of the `codes` field for a CPV code: every prefix of its eight digits from the
+/// division on, so `45`, `454`, `4544` … `45442100` all match `45442100-3`.
+pub fn cpv_code_terms(code8: &str, out: &mut Vec<String>) {
+    for len in 2..=code8.len().min(8) {
+        out.push(format!("c{}", &code8[..len]));
+    }
+}
+
+/// The terms of the `codes` field for a NAF sous-classe (`81.30Z`): `81`, `813`, `8130`,
+/// `8130Z`.
+pub fn naf_code_terms(naf: &str, out: &mut Vec<String>) {
+    let compact: String = naf
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    for len in 2..=compact.len() {
+        out.push(format!("n{}", &compact[..len]));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thesaurus
+
+/// One entry of a synonym group, analysed.
+#[derive(Debug, Clone)]
+pub struct ThesaurusEntry {
+    /// As written in the file (`espaces verts`).
+    pub display: String,
+    pub stems: Vec<String>,
+    pub group: usize,
+}
+
+/// The French trade thesaurus: groups of equivalent expressions, one group per line of
+/// `fixtures/thesaurus.txt`, entries separated by commas.
+#[derive(Debug, Default)]
+pub struct Thesaurus {
+    entries: Vec<ThesaurusEntry>,
+    groups: Vec<Vec<usize>>,
+    /// First stem of an entry → entries starting with it.
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+/// A thesaurus match in a sequence of query stems.
+#[derive(Debug, Clone)]
+pub struct ThesaurusMatch {
+    pub start: usize,
+    pub len: usize,
+    /// The other entries of the matched groups (never the matched expression itself).
+    pub alternatives: Vec<ThesaurusEntry>,
+}
+
+const THESAURUS_TXT: &str = include_str!("../../fixtures/thesaurus.txt");
+
+impl Thesaurus {
+    /// Parse the file format: `#` starts a comment, each other non-blank line is a group of
+    /// comma-separated expressions.
+    pub fn parse(text: &str) -> Thesaurus {
+        let mut t = Thesaurus::default();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let group = t.groups.len();
+            let mut members = Vec::new();
+            for expr in line.split(',') {
+                let display = expr.trim().to_string();
+                let stems = stems(&display);
+                if stems.is_empty() {
+                    continue;
+                }
+                if members.iter().any(|&m: &usize| t.entries[m].stems == stems) {
+                    continue;
+                }
+                let id = t.entries.len();
+                t.by_first.entry(stems[0].clone()).or_default().push(id);
+                t.entries.push(ThesaurusEntry {
+                    display,
+                    stems,
+                    group,
+                });
+                members.push(id);
+            }
+            t.groups.push(members);
+        }
+        t
+    }
+
+    /// The embedded thesaurus.
+    pub fn get() -> &'static Thesaurus {
+        static T: OnceLock<Thesaurus> = OnceLock::new();
+        T.get_or_init(|| Thesaurus::parse(THESAURUS_TXT))
+    }
+
+    pub fn num_groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Find expressions in a sequence of stems, longest first, left to right, without
+    /// overlaps. Each match lists the other expressions of every group containing it.
+    pub fn find(&self, stems: &[String]) -> Vec<ThesaurusMatch> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < stems.len() {
+            let mut best: Option<(usize, Vec<usize>)> = None;
+            if let Some(cands) = self.by_first.get(&stems[i]) {
+                for &e in cands {
+                    let es = &self.entries[e].stems;
+                    if stems.len() - i >= es.len() && stems[i..i + es.len()] == es[..] {
+                        match &mut best {
+                            Some((len, ids)) if *len == es.len() => ids.push(e),
+                            Some((len, _)) if *len > es.len() => {}
+                            _ => best = Some((es.len(), vec![e])),
+                        }
+                    }
+                }
+            }
+            match best {
+                Some((len, ids)) => {
+                    let mut alternatives: Vec<ThesaurusEntry> = Vec::new();
+                    let matched: Vec<&Vec<String>> =
+                        ids.iter().map(|&e| &self.entries[e].stems).collect();
+                    for &e in &ids {
+                        for &m in &self.groups[self.entries[e].group] {
+                            let entry = &self.entries[m];
+                            if matched.contains(&&entry.stems)
+                                || alternatives.iter().any(|a| a.stems == entry.stems)
+                            {
+                                continue;
+                            }
+                            alternatives.push(entry.clone());
+                        }
+                    }
+                    out.push(ThesaurusMatch {
+                        start: i,
+                        len,
+                        alternatives,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snippets
+
+/// A short extract of a field with the matched words marked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Snippet {
+    /// Which part of the profile: `name`, `description`, `offers`, `references`, `activities`.
+    pub field: String,
+    /// The extract, plain text.
+    pub fragment: String,
+    /// Byte ranges of `fragment` to highlight.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl Snippet {
+    /// The fragment as HTML with matched words in `<mark>`; the text is escaped.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.fragment.len() + 16 * self.highlights.len());
+        let mut last = 0;
+        for &(s, e) in &self.highlights {
+            out.push_str(&html_escape(&self.fragment[last..s]));
+            out.push_str("<mark>");
+            out.push_str(&html_escape(&self.fragment[s..e]));
+            out.push_str("</mark>");
+            last = e;
+        }
+        out.push_str(&html_escape(&self.fragment[last..]));
+        out
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The best window of about `max_bytes` of `text` around words whose stem is in `stems`
+/// (the window with the most distinct matched stems), or `None` when no word matches.
+pub fn snippet(
+    field: &str,
+    text: &str,
+    stems: &HashSet<String>,
+    max_bytes: usize,
+) -> Option<Snippet> {
+    let toks: Vec<Token> = tokens(text)
+        .into_iter()
+        .filter(|t| stems.contains(&t.stem))
+        .collect();
+    if toks.is_empty() {
+        return None;
+    }
+    // Slide over matched tokens: window starting at token i covers tokens until max_bytes.
+    let mut best = (0usize, 0usize, 0usize); // (distinct, i, j_end)
+    for i in 0..toks.len() {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut j = i;
+        while j < toks.len() && toks[j].end - toks[i].start <= max_bytes {
+            seen.insert(&toks[j].stem);
+            j += 1;
+        }
+        if seen.len() > best.0 {
+            best = (seen.len(), i, j);
+        }
+    }
+    let (_, i, j) = best;
+    let first = &toks[i];
+    let last = &toks[j.max(i + 1) - 1];
+    let slack = max_bytes.saturating_sub(last.end - first.start);
+    let mut start = floor_boundary(text, first.start.saturating_sub(slack / 3));
+    let mut end = floor_boundary(text, (last.end + slack - slack / 3).min(text.len()));
+    // Extend to word boundaries so no word is cut.
+    if start > 0
+        && let Some(p) = text[..start].rfind(char::is_whitespace)
+        && start - p < 20
+    {
+        start = p + 1;
+    }
+    if end < text.len()
+        && let Some(p) = text[end..].find(char::is_whitespace)
+        && p < 20
+    {
+        end += p;
+    }
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < text.len() { "…" } else { "" };
+    let body = &text[start..end];
+    let mut fragment = String::with_capacity(body.len() + 8);
+    fragment.push_str(prefix);
+    let shift = fragment.len();
+    fragment.push_str(body);
+    fragment.push_str(suffix);
+    let highlights = toks[i..j.max(i + 1)]
+        .iter()
+        .filter(|t| t.start >= start && t.end <= end)
+        .map(|t| (t.start - start + shift, t.end - start + shift))
+        .collect();
+    Some(Snippet {
+        field: field.to_string(),
+        fragment,
+        highlights,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems_of(s: &str) -> Vec<String> {
+        stems(s)
+    }
+
+    #[test]
+    fn accents_case_and_plural_share_a_stem() {
+        assert_eq!(stems_of("Élagage"), stems_of("elagage"));
+        assert_eq!(stems_of("espaces verts"), stems_of("espace vert"));
+        assert_eq!(stems_of("NETTOYAGE"), stems_of("nettoyage"));
+    }
+
+    #[test]
+    fn elision_is_removed_with_both_apostrophes() {
+        assert_eq!(stems_of("l'entretien"), stems_of("entretien"));
+        assert_eq!(stems_of("l’entretien"), stems_of("entretien"));
+        assert_eq!(
+            stems_of("qu'entretien d'espaces"),
+            stems_of("entretien espaces")
+        );
+        // Not an elision: both halves stay.
+        assert_eq!(stems_of("aujourd'hui").len(), 2);
+    }
+
+    #[test]
+    fn stop_words_are_dropped() {
+        assert_eq!(
+            stems_of("le nettoyage des locaux et de la voirie"),
+            stems_of("nettoyage locaux voirie")
+        );
+    }
+
+    #[test]
+    fn tokens_carry_byte_offsets_of_the_original_text() {
+        let text = "Entretien d’espaces verts";
+        let t = tokens(text);
+        assert_eq!(&text[t[1].start..t[1].end], "espaces");
+        assert_eq!(t[1].surface, "espaces");
+    }
+
+    #[test]
+    fn codes_are_recognised_in_query_words() {
+        assert_eq!(
+            code_token("90911200-8"),
+            Some(CodeToken::Digits {
+                digits: "909112".into(),
+                written: "90911200-8".into()
+            })
+        );
+        assert!(
+            matches!(code_token("9091"), Some(CodeToken::Digits { digits, .. }) if digits == "9091")
+        );
+        assert!(
+            matches!(code_token("81.30Z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z")
+        );
+        assert!(
+            matches!(code_token("8130z"), Some(CodeToken::Naf { code, .. }) if code == "8130Z")
+        );
+        assert!(matches!(code_token("81.3"), Some(CodeToken::Naf { code, .. }) if code == "813"));
+        assert_eq!(code_token("nettoyage"), None);
+        assert_eq!(code_token("3"), None);
+        assert_eq!(code_token("12a4"), None);
+    }
+
+    #[test]
+    fn code_terms_cover_every_level() {
+        let mut v = Vec::new();
+        cpv_code_terms("45442100", &mut v);
+        assert!(
+            v.contains(&"c45".to_string())
+                && v.contains(&"c4544".to_string())
+                && v.contains(&"c45442100".to_string())
+        );
+        v.clear();
+        naf_code_terms("81.30Z", &mut v);
+        assert_eq!(v, ["n81", "n813", "n8130", "n8130Z"]);
+    }
+
+    #[test]
+    fn thesaurus_matches_multi_word_expressions() {
+        let t = Thesaurus::parse("paysagiste, espaces verts\nménage, nettoyage, propreté\n");
+        let m = t.find(&stems_of("entretien espaces verts"));
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].start, m[0].len), (1, 2));
+        assert_eq!(m[0].alternatives[0].display, "paysagiste");
+        let m = t.find(&stems_of("ménage"));
+        let alts: Vec<&str> = m[0]
+            .alternatives
+            .iter()
+            .map(|a| a.display.as_str())
+            .collect();
+        assert_eq!(alts, ["nettoyage", "propreté"]);
+    }
+
+    #[test]
+    fn embedded_thesaurus_is_substantial() {
+        let t = Thesaurus::get();
+        assert!(t.num_groups() >= 40, "{}", t.num_groups());
+        let m = t.find(&stems_of("ménage"));
+        assert!(m[0].alternatives.iter().any(|a| a.display == "nettoyage"));
+    }
+
+    #[test]
+    fn snippet_marks_matched_words() {
+        let text =
+            "Nous assurons la tonte, l'élagage et la taille des haies pour les collectivités.";
+        let wanted: HashSet<String> = stems_of("élagage tonte").into_iter().collect();
+        let s = snippet("description", text, &wanted, 60).unwrap();
+        let marked: Vec<&str> = s
+            .highlights
+            .iter()
+            .map(|&(a, b)| &s.fragment[a..b])
+            .collect();
+        assert_eq!(marked, ["tonte", "élagage"]);
+        assert!(s.to_html().contains("<mark>élagage</mark>"));
+    }
+}

@@ -1,0 +1,1701 @@
+//! The text index (tantivy): schema, documents, writer with sequence-stamped commits,
+//! snapshots, per-segment columns, query compilation (fuzzy, prefix, thesaurus, codes) and a
+//! small evaluation engine over postings that scores a document the same way whichever plan
+//! reached it.
+//!
+//! Fields: `name` (name and brand), `trade` (offer titles, activity labels, CPV and NAF
+//! labels, kinds), `body` (description, offer descriptions, references, labels) hold French
+//! stems (`index/analysis.rs`), space-joined and split by tantivy's whitespace tokenizer so
+//! indexing and querying share one analyser. `words` holds the folded surface words, as the
+//! vocabulary for typo tolerance and prefix search. `codes` holds every prefix of the CPV and
+//! NAF codes. `filters` holds filter terms (kinds, ESS, ESUS, labels, legal-form family, modes,
+//! address areas) used to drive filtered queries. Numbers (`index/facts.rs`) are fast fields;
+//! the supplier itself is stored as JSON.
+//!
+//! Scoring (per document, independent of how it was reached): for each query concept, the
+//! best matching alternative (the typed words, or a thesaurus expression) scores
+//! `weight × Σ parts`, a part scores its best variant (exact 1.0, prefix 0.8, typo 0.7 or 0.5),
+//! and a variant scores `Σ fields boost × BM25` (name 3, trade 1.5, body 1) or a constant for a
+//! code. The text score is the sum over concepts.
+//!
+//! This is the only tantivy user. It does not plan queries, rank with geography or explain in
+//! French (`index/mod.rs`).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::SegmentPostings;
+use tantivy::query::{Bm25Weight, FuzzyTermQuery};
+use tantivy::schema::document::Value;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    SegmentReader, TERMINATED, TantivyDocument, TantivyError, Term,
+};
+
+use super::analysis::{self, CodeToken, Thesaurus};
+use super::facts::{self, AreaKey, Facts};
+use super::geo::GeoDoc;
+use crate::error::{Error, Result};
+use crate::model::geo::GeoPoint;
+use crate::model::supplier::Supplier;
+use crate::referential::Referential;
+use crate::store::Seq;
+
+fn ierr(e: impl std::fmt::Display) -> Error {
+    Error::Index(e.to_string())
+}
+
+/// Field boosts.
+const BOOST_NAME: f32 = 3.0;
+const BOOST_TRADE: f32 = 1.5;
+const BOOST_BODY: f32 = 1.0;
+/// Score of a code match (CPV or NAF typed in the query).
+const CODE_SCORE: f32 = 4.0;
+/// Variant weights.
+const W_EXACT: f32 = 1.0;
+const W_PREFIX: f32 = 0.8;
+const W_TYPO1: f32 = 0.7;
+const W_TYPO2: f32 = 0.5;
+/// Weight of a thesaurus expansion relative to the typed words.
+const W_SYNONYM: f32 = 0.6;
+/// Most vocabulary words a typo or prefix expansion may bring per query word.
+const MAX_EXPANSIONS: usize = 10;
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    siret: Field,
+    name: Field,
+    trade: Field,
+    body: Field,
+    codes: Field,
+    words: Field,
+    filters: Field,
+    doc: Field,
+    sid: Field,
+    kinds: Field,
+    flags: Field,
+    commune: Field,
+    city: Field,
+    epci: Field,
+    dept: Field,
+    region: Field,
+    naf: Field,
+    acts: Field,
+    lat: Field,
+    lon: Field,
+    compl: Field,
+    labels: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let scored = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let bare = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let fast = NumericOptions::default().set_fast();
+    let fields = Fields {
+        siret: b.add_text_field("siret", STRING),
+        name: b.add_text_field("name", scored.clone()),
+        trade: b.add_text_field("trade", scored.clone()),
+        body: b.add_text_field("body", scored),
+        codes: b.add_text_field("codes", bare.clone()),
+        words: b.add_text_field("words", bare.clone()),
+        filters: b.add_text_field("filters", bare),
+        doc: b.add_bytes_field("doc", STORED),
+        sid: b.add_u64_field("sid", fast.clone()),
+        kinds: b.add_u64_field("kinds", fast.clone()),
+        flags: b.add_u64_field("flags", fast.clone()),
+        commune: b.add_u64_field("commune", fast.clone()),
+        city: b.add_u64_field("city", fast.clone()),
+        epci: b.add_u64_field("epci", fast.clone()),
+        dept: b.add_u64_field("dept", fast.clone()),
+        region: b.add_u64_field("region", fast.clone()),
+        naf: b.add_u64_field("naf", fast.clone()),
+        acts: b.add_u64_field("acts", fast.clone()),
+        lat: b.add_f64_field("lat", fast.clone()),
+        lon: b.add_f64_field("lon", fast.clone()),
+        compl: b.add_f64_field("compl", fast),
+        labels: b.add_text_field("labels", TextOptions::default().set_fast("raw")),
+    };
+    (b.build(), fields)
+}
+
+/// A tantivy index directory of one generation.
+pub struct TextIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// Why a writer could not be had.
+pub enum WriterError {
+    /// Another process holds the index writer (e.g. a server while a CLI runs).
+    Locked,
+    Other(Error),
+}
+
+impl TextIndex {
+    /// Open the index in `dir`, creating it when the directory holds none.
+    pub fn open_or_create(dir: &Path) -> Result<TextIndex> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let exists = dir.join("meta.json").exists();
+        let index = if exists {
+            Index::open_in_dir(dir).map_err(ierr)?
+        } else {
+            let settings = IndexSettings {
+                docstore_compression: tantivy::store::Compressor::Lz4,
+                docstore_blocksize: 8192,
+                ..IndexSettings::default()
+            };
+            Index::builder()
+                .schema(schema.clone())
+                .settings(settings)
+                .create_in_dir(dir)
+                .map_err(ierr)?
+        };
+        if index.schema() != schema {
+            return Err(Error::Index(
+                "index schema differs from this program's; run `essor reindex`".into(),
+            ));
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(64)
+            .try_into()
+            .map_err(ierr)?;
+        Ok(TextIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The store sequence recorded by the last commit (0 for a new index).
+    pub fn committed_seq(&self) -> Result<Seq> {
+        let metas = self.index.load_metas().map_err(ierr)?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// A writer with `num_threads` indexing threads sharing `memory_bytes`.
+    pub fn writer(
+        &self,
+        num_threads: usize,
+        memory_bytes: usize,
+    ) -> std::result::Result<TextWriter, WriterError> {
+        match self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(num_threads, memory_bytes)
+        {
+            Ok(w) => Ok(TextWriter {
+                w,
+                fields: self.fields,
+                pending: 0,
+            }),
+            Err(TantivyError::LockFailure(..)) => Err(WriterError::Locked),
+            Err(e) => Err(WriterError::Other(ierr(e))),
+        }
+    }
+
+    /// Reload the reader and take a snapshot of what is committed now.
+    pub fn snapshot(&self) -> Result<TextSnapshot> {
+        self.reader.reload().map_err(ierr)?;
+        TextSnapshot::new(self.reader.searcher(), self.fields)
+    }
+}
+
+/// The single writer of an index.
+pub struct TextWriter {
+    w: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    pending: usize,
+}
+
+impl TextWriter {
+    /// Insert or replace a supplier; a closed supplier is removed (it never appears).
+    pub fn upsert(&mut self, s: &Supplier) -> Result<()> {
+        self.delete(&s.siret);
+        if !s.closed {
+            let doc = document(&self.fields, s, Referential::get())?;
+            self.w.add_document(doc).map_err(ierr)?;
+        }
+        Ok(())
+    }
+
+    pub fn delete(&mut self, siret: &str) {
+        self.w
+            .delete_term(Term::from_field_text(self.fields.siret, siret));
+        self.pending += 1;
+    }
+
+    /// Make everything added so far durable and visible to new snapshots, recording the
+    /// store sequence it reflects.
+    pub fn commit(&mut self, seq: Seq) -> Result<()> {
+        let mut prepared = self.w.prepare_commit().map_err(ierr)?;
+        prepared.set_payload(&seq.to_string());
+        prepared.commit().map_err(ierr)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Wait for background merges (after a bulk build).
+    pub fn finish(self) -> Result<()> {
+        self.w.wait_merging_threads().map_err(ierr)
+    }
+}
+
+fn push_stems(out: &mut String, words: &mut BTreeSet<String>, text: &str) {
+    for t in analysis::tokens(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&t.stem);
+        words.insert(t.surface);
+    }
+}
+
+/// The tantivy document of a validated supplier.
+fn document(f: &Fields, s: &Supplier, r: &Referential) -> Result<TantivyDocument> {
+    let facts = Facts::of(s, r);
+    let mut words = BTreeSet::new();
+    let mut name = String::new();
+    push_stems(&mut name, &mut words, &s.name);
+    if let Some(b) = &s.brand {
+        push_stems(&mut name, &mut words, b);
+    }
+    let mut trade = String::new();
+    for o in &s.offers {
+        push_stems(&mut trade, &mut words, &o.title);
+    }
+    let mut codes: Vec<String> = Vec::new();
+    let mut seen_cpv = HashSet::new();
+    for a in &s.activities {
+        if let Some(l) = &a.label {
+            push_stems(&mut trade, &mut words, l);
+        }
+        for c in &a.cpv {
+            let code8 = c.get(..8).unwrap_or(c);
+            if seen_cpv.insert(code8.to_string()) {
+                analysis::cpv_code_terms(code8, &mut codes);
+                if let Some(cpv) = r.cpv.get(code8) {
+                    push_stems(&mut trade, &mut words, cpv.label());
+                }
+            }
+        }
+    }
+    if let Some(naf) = &s.naf {
+        analysis::naf_code_terms(naf, &mut codes);
+        if let Some(n) = r.naf.get(naf) {
+            push_stems(&mut trade, &mut words, &n.label_fr);
+        }
+    }
+    for k in &s.kinds {
+        push_stems(&mut trade, &mut words, k.as_str());
+        push_stems(&mut trade, &mut words, k.label_fr());
+    }
+    let mut body = String::new();
+    push_stems(&mut body, &mut words, &s.description);
+    for o in &s.offers {
+        push_stems(&mut body, &mut words, &o.description);
+    }
+    for rf in &s.references {
+        push_stems(&mut body, &mut words, &rf.client);
+        push_stems(&mut body, &mut words, &rf.description);
+    }
+    for l in &s.labels {
+        push_stems(&mut body, &mut words, l);
+    }
+    codes.sort();
+    codes.dedup();
+
+    let mut filters: Vec<String> = Vec::new();
+    for k in &s.kinds {
+        filters.push(kind_term(k.as_str()));
+    }
+    if s.ess {
+        filters.push("ess".into());
+    }
+    if s.esus {
+        filters.push("esus".into());
+    }
+    for l in &s.labels {
+        filters.push(label_term(l));
+    }
+    if let Some(fam) = facts::flags_family(facts.flags) {
+        filters.push(family_term(fam));
+    }
+    for m in crate::model::supplier::Mode::ALL {
+        if facts::flags_modes(facts.flags) & facts::mode_bit(m) != 0 {
+            filters.push(mode_term(m.as_str()));
+        }
+    }
+    for k in facts::address_keys(
+        facts.commune,
+        facts.city,
+        facts.epci,
+        facts.dept,
+        facts.region,
+    ) {
+        if k != u64::MAX {
+            filters.push(area_term(k));
+        }
+    }
+    filters.sort();
+    filters.dedup();
+
+    let mut d = TantivyDocument::default();
+    d.add_text(f.siret, &s.siret);
+    d.add_text(f.name, &name);
+    d.add_text(f.trade, &trade);
+    d.add_text(f.body, &body);
+    d.add_text(f.codes, codes.join(" "));
+    d.add_text(f.words, words.into_iter().collect::<Vec<_>>().join(" "));
+    d.add_text(f.filters, filters.join(" "));
+    d.add_bytes(
+        f.doc,
+        &serde_json::to_vec(s).map_err(|e| Error::Internal(format!("encode supplier: {e}")))?,
+    );
+    d.add_u64(f.sid, facts.sid);
+    d.add_u64(f.kinds, facts.kinds);
+    d.add_u64(f.flags, facts.flags);
+    d.add_u64(f.commune, facts.commune);
+    d.add_u64(f.city, facts.city);
+    if let Some(e) = facts.epci {
+        d.add_u64(f.epci, e);
+    }
+    d.add_u64(f.dept, facts.dept);
+    d.add_u64(f.region, facts.region);
+    if let Some(n) = facts.naf {
+        d.add_u64(f.naf, n);
+    }
+    for w in &facts.acts {
+        d.add_u64(f.acts, *w);
+    }
+    if let Some(p) = facts.location {
+        d.add_f64(f.lat, p.lat);
+        d.add_f64(f.lon, p.lon);
+    }
+    d.add_f64(f.compl, facts.completeness);
+    for l in &s.labels {
+        d.add_text(f.labels, l);
+    }
+    Ok(d)
+}
+
+// ---- filter terms ----
+
+pub fn kind_term(kind: &str) -> String {
+    format!("k:{kind}")
+}
+
+pub fn label_term(label: &str) -> String {
+    format!("l:{}", crate::normalize::fold(label).replace(' ', "_"))
+}
+
+pub fn family_term(idx: usize) -> String {
+    format!("f:{idx}")
+}
+
+pub fn mode_term(mode: &str) -> String {
+    format!("m:{mode}")
+}
+
+pub fn area_term(k: AreaKey) -> String {
+    format!("a:{k:x}")
+}
+
+/// A term usable to drive a query: a filter term or a code term.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DriverTerm {
+    Filter(String),
+    /// `c…` or `n…` as in the `codes` field.
+    Code(String),
+}
+
+// ---- snapshots and segments ----
+
+/// A consistent view of the committed index.
+#[derive(Clone)]
+pub struct TextSnapshot {
+    searcher: Searcher,
+    fields: Fields,
+    segments: Vec<SegmentData>,
+}
+
+/// The columns of one segment.
+#[derive(Clone)]
+pub struct SegmentData {
+    reader: SegmentReader,
+    sid: Column<u64>,
+    kinds: Column<u64>,
+    flags: Column<u64>,
+    commune: Column<u64>,
+    city: Column<u64>,
+    epci: Column<u64>,
+    dept: Column<u64>,
+    region: Column<u64>,
+    naf: Column<u64>,
+    acts: Column<u64>,
+    lat: Column<f64>,
+    lon: Column<f64>,
+    compl: Column<f64>,
+    labels: Option<StrColumn>,
+}
+
+impl SegmentData {
+    fn new(reader: &SegmentReader) -> Result<SegmentData> {
+        let ff = reader.fast_fields();
+        let u = |n: &str| -> Result<Column<u64>> {
+            Ok(ff
+                .column_opt::<u64>(n)
+                .map_err(ierr)?
+                .unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
+        };
+        let f = |n: &str| -> Result<Column<f64>> {
+            Ok(ff
+                .column_opt::<f64>(n)
+                .map_err(ierr)?
+                .unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
+        };
+        Ok(SegmentData {
+            reader: reader.clone(),
+            sid: u("sid")?,
+            kinds: u("kinds")?,
+            flags: u("flags")?,
+            commune: u("commune")?,
+            city: u("city")?,
+            epci: u("epci")?,
+            dept: u("dept")?,
+            region: u("region")?,
+            naf: u("naf")?,
+            acts: u("acts")?,
+            lat: f("lat")?,
+            lon: f("lon")?,
+            compl: f("compl")?,
+            labels: ff.str("labels").map_err(ierr)?,
+        })
+    }
+
+    /// A stable identity of the segment (tantivy segment id), for caches.
+    pub fn key(&self) -> u128 {
+        u128::from_str_radix(&self.reader.segment_id().uuid_string(), 16).unwrap_or(0)
+    }
+
+    pub fn max_doc(&self) -> u32 {
+        self.reader.max_doc()
+    }
+
+    pub fn num_docs(&self) -> u32 {
+        self.reader.num_docs()
+    }
+
+    pub fn is_alive(&self, doc: u32) -> bool {
+        !self.reader.is_deleted(doc)
+    }
+
+    pub fn sid(&self, doc: u32) -> u64 {
+        self.sid.first(doc).unwrap_or(0)
+    }
+
+    pub fn kinds(&self, doc: u32) -> u64 {
+        self.kinds.first(doc).unwrap_or(0)
+    }
+
+    pub fn flags(&self, doc: u32) -> u64 {
+        self.flags.first(doc).unwrap_or(0)
+    }
+
+    pub fn dept(&self, doc: u32) -> AreaKey {
+        self.dept.first(doc).unwrap_or(0)
+    }
+
+    pub fn region(&self, doc: u32) -> AreaKey {
+        self.region.first(doc).unwrap_or(0)
+    }
+
+    pub fn naf(&self, doc: u32) -> Option<u64> {
+        self.naf.first(doc)
+    }
+
+    /// Address areas: commune, city, EPCI (`u64::MAX` when none), département, region.
+    pub fn address(&self, doc: u32) -> [AreaKey; 5] {
+        facts::address_keys(
+            self.commune.first(doc).unwrap_or(0),
+            self.city.first(doc).unwrap_or(0),
+            self.epci.first(doc),
+            self.dept(doc),
+            self.region(doc),
+        )
+    }
+
+    pub fn completeness(&self, doc: u32) -> f64 {
+        self.compl.first(doc).unwrap_or(0.0)
+    }
+
+    pub fn location(&self, doc: u32) -> Option<GeoPoint> {
+        match (self.lat.first(doc), self.lon.first(doc)) {
+            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
+            _ => None,
+        }
+    }
+
+    /// Activity words of a document into `out` (cleared first).
+    pub fn acts(&self, doc: u32, out: &mut Vec<u64>) {
+        out.clear();
+        out.extend(self.acts.values_for_doc(doc));
+    }
+
+    /// Label ordinals of a document (segment-local).
+    pub fn label_ords(&self, doc: u32, out: &mut Vec<u64>) {
+        out.clear();
+        if let Some(l) = &self.labels {
+            out.extend(l.term_ords(doc));
+        }
+    }
+
+    /// The label of a segment-local ordinal.
+    pub fn label_str(&self, ord: u64) -> Option<String> {
+        let mut s = String::new();
+        match &self.labels {
+            Some(l) if l.ord_to_str(ord, &mut s).ok()? => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Segment-local ordinals of labels whose folded form is one of `folded`.
+    pub fn label_ords_matching(&self, folded: &[String]) -> Vec<u64> {
+        let Some(l) = &self.labels else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for ord in 0..l.num_terms() as u64 {
+            if let Some(s) = self.label_str(ord)
+                && folded.contains(&crate::normalize::fold(&s))
+            {
+                out.push(ord);
+            }
+        }
+        out
+    }
+
+    /// Every document's geographic facts, for building the segment's geo index.
+    pub fn geo_docs(&self, mut f: impl FnMut(GeoDoc<'_>)) {
+        let mut acts = Vec::new();
+        for doc in 0..self.max_doc() {
+            self.acts(doc, &mut acts);
+            f(GeoDoc {
+                doc,
+                location: self.location(doc),
+                own_dept: self.dept(doc),
+                address: self.address(doc),
+                acts: &acts,
+            });
+        }
+    }
+}
+
+impl TextSnapshot {
+    fn new(searcher: Searcher, fields: Fields) -> Result<TextSnapshot> {
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentData::new)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TextSnapshot {
+            searcher,
+            fields,
+            segments,
+        })
+    }
+
+    pub fn segments(&self) -> &[SegmentData] {
+        &self.segments
+    }
+
+    /// Live documents.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// The stored supplier of a document.
+    pub fn supplier(&self, seg: u32, doc: u32) -> Result<Supplier> {
+        let d: TantivyDocument = self.searcher.doc(DocAddress::new(seg, doc)).map_err(ierr)?;
+        let bytes = d
+            .get_first(self.fields.doc)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| ierr("stored document without body"))?;
+        serde_json::from_slice(bytes).map_err(|e| ierr(format!("corrupt stored supplier: {e}")))
+    }
+
+    /// Where a live supplier is, by SIRET.
+    pub fn find(&self, siret: &str) -> Result<Option<(u32, u32)>> {
+        let term = Term::from_field_text(self.fields.siret, siret);
+        for (ord, seg) in self.segments.iter().enumerate() {
+            let inv = seg.reader.inverted_index(self.fields.siret).map_err(ierr)?;
+            if let Some(mut p) = inv
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
+                let mut doc = p.doc();
+                while doc != TERMINATED {
+                    if seg.is_alive(doc) {
+                        return Ok(Some((ord as u32, doc)));
+                    }
+                    doc = p.advance();
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn driver_term(&self, t: &DriverTerm) -> Term {
+        match t {
+            DriverTerm::Filter(s) => Term::from_field_text(self.fields.filters, s),
+            DriverTerm::Code(s) => Term::from_field_text(self.fields.codes, s),
+        }
+    }
+
+    /// An upper bound of the documents carrying any of the terms.
+    pub fn estimate(&self, terms: &[DriverTerm]) -> Result<u64> {
+        let mut n = 0;
+        for t in terms {
+            n += self.searcher.doc_freq(&self.driver_term(t)).map_err(ierr)?;
+        }
+        Ok(n)
+    }
+
+    /// The documents of a segment carrying any of the terms, ascending (deleted included).
+    pub fn driver_docs(&self, seg: u32, terms: &[DriverTerm]) -> Result<DocUnion> {
+        let reader = &self.segments[seg as usize].reader;
+        let mut postings = Vec::new();
+        for t in terms {
+            let term = self.driver_term(t);
+            let inv = reader.inverted_index(term.field()).map_err(ierr)?;
+            if let Some(p) = inv
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
+                postings.push(p);
+            }
+        }
+        Ok(DocUnion::new(postings, reader.max_doc()))
+    }
+
+    /// Surface words of the vocabulary within `distance` edits of `word`, or starting with it
+    /// when `prefix` (at most `MAX_EXPANSIONS`, shortest and lexicographically first).
+    fn expand(&self, word: &str, distance: u8, prefix: bool) -> Result<Vec<String>> {
+        let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
+        let automaton = if distance > 0 {
+            Some(
+                FuzzyTermQuery::new(
+                    Term::from_field_text(self.fields.words, word),
+                    distance,
+                    true,
+                )
+                .automaton()
+                .map_err(ierr)?,
+            )
+        } else {
+            None
+        };
+        let mut upper = word.as_bytes().to_vec();
+        upper.push(0xff);
+        for seg in &self.segments {
+            let inv = seg.reader.inverted_index(self.fields.words).map_err(ierr)?;
+            let dict = inv.terms();
+            if prefix {
+                let mut s = dict
+                    .range()
+                    .ge(word.as_bytes())
+                    .lt(&upper)
+                    .into_stream()
+                    .map_err(ierr)?;
+                let mut n = 0;
+                while n < 4 * MAX_EXPANSIONS && s.advance() {
+                    if let Ok(k) = std::str::from_utf8(s.key()) {
+                        found.insert((k.len(), k.to_string()));
+                    }
+                    n += 1;
+                }
+            }
+            if let Some(a) = &automaton {
+                let mut s = dict.search(a).into_stream().map_err(ierr)?;
+                while s.advance() {
+                    if let Ok(k) = std::str::from_utf8(s.key()) {
+                        found.insert((k.len(), k.to_string()));
+                    }
+                }
+            }
+        }
+        Ok(found
+            .into_iter()
+            .take(MAX_EXPANSIONS)
+            .map(|(_, w)| w)
+            .collect())
+    }
+
+    /// Compile free text into concepts, expansions and per-field terms with BM25 weights.
+    pub fn compile(&self, text: &str, mode: TextMode) -> Result<CompiledText> {
+        let mut b = Builder {
+            snap: self,
+            pairs: Vec::new(),
+            pair_ids: HashMap::new(),
+            stats: HashMap::new(),
+        };
+        let ends_open = !text.ends_with(char::is_whitespace);
+        // Split codes from words, keeping order.
+        enum Item {
+            Code(CodeToken),
+            Words(String),
+        }
+        let mut items: Vec<Item> = Vec::new();
+        for w in text.split_whitespace() {
+            match analysis::code_token(w) {
+                Some(c) => items.push(Item::Code(c)),
+                None => match items.last_mut() {
+                    Some(Item::Words(s)) => {
+                        s.push(' ');
+                        s.push_str(w);
+                    }
+                    _ => items.push(Item::Words(w.to_string())),
+                },
+            }
+        }
+        let last_is_words = matches!(items.last(), Some(Item::Words(_)));
+        let mut concepts = Vec::new();
+        let mut relevance_stems = Vec::new();
+        let n_items = items.len();
+        for (ii, item) in items.into_iter().enumerate() {
+            match item {
+                Item::Code(c) => concepts.push(b.code_concept(&c)?),
+                Item::Words(run) => {
+                    let toks = analysis::tokens(&run);
+                    let stems: Vec<String> = toks.iter().map(|t| t.stem.clone()).collect();
+                    let matches = Thesaurus::get().find(&stems);
+                    let mut i = 0;
+                    let mut mi = 0;
+                    while i < toks.len() {
+                        let is_last_tok =
+                            ii + 1 == n_items && last_is_words && ends_open && i + 1 == toks.len();
+                        if mi < matches.len() && matches[mi].start == i {
+                            let m = &matches[mi];
+                            let span = &toks[i..i + m.len];
+                            let span_last = ii + 1 == n_items
+                                && last_is_words
+                                && ends_open
+                                && i + m.len == toks.len();
+                            concepts.push(b.word_concept(
+                                &run,
+                                span,
+                                span_last,
+                                &m.alternatives,
+                            )?);
+                            for alt in &m.alternatives {
+                                relevance_stems.extend(alt.stems.iter().cloned());
+                            }
+                            relevance_stems.extend(span.iter().map(|t| t.stem.clone()));
+                            i += m.len;
+                            mi += 1;
+                        } else {
+                            concepts.push(b.word_concept(
+                                &run,
+                                &toks[i..i + 1],
+                                is_last_tok,
+                                &[],
+                            )?);
+                            relevance_stems.push(toks[i].stem.clone());
+                            i += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for c in &mut concepts {
+            c.estimate = c.pair_ids().map(|p| b.pairs[p].df).sum();
+        }
+        // Evaluate the most selective concepts first: fewer postings read when they miss.
+        let mut order: Vec<usize> = (0..concepts.len()).collect();
+        order.sort_by_key(|&i| (concepts[i].estimate, i));
+        let total_docs = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>();
+        let lead: Vec<usize> = match mode {
+            TextMode::All => concepts
+                .iter()
+                .min_by_key(|c| c.estimate)
+                .map(|c| {
+                    let mut v: Vec<usize> = c.pair_ids().collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                })
+                .unwrap_or_default(),
+            TextMode::Any => (0..b.pairs.len()).collect(),
+        };
+        let estimate = lead
+            .iter()
+            .map(|&p| b.pairs[p].df)
+            .sum::<u64>()
+            .min(total_docs);
+        relevance_stems.sort();
+        relevance_stems.dedup();
+        Ok(CompiledText {
+            concepts,
+            order,
+            pairs: b.pairs,
+            mode,
+            lead,
+            estimate,
+            relevance_stems,
+        })
+    }
+
+    /// The evaluator of a compiled query on one segment. Posting lists are opened on first
+    /// use, so a matcher asked about few documents stays cheap.
+    pub fn matcher<'a>(&self, ct: &'a CompiledText, seg: u32) -> Result<SegMatcher<'a>> {
+        let reader = self.segments[seg as usize].reader.clone();
+        Ok(SegMatcher {
+            ct,
+            reader,
+            fields: self.fields,
+            postings: (0..ct.pairs.len()).map(|_| None).collect(),
+            norm_of: vec![None; ct.pairs.len()],
+            cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
+            scores: vec![0.0; ct.concepts.len()],
+        })
+    }
+
+    /// The documents of a segment that may match the text (its lead concept), ascending.
+    pub fn lead_docs(&self, ct: &CompiledText, seg: u32) -> Result<DocUnion> {
+        let reader = &self.segments[seg as usize].reader;
+        let mut postings = Vec::new();
+        for &p in &ct.lead {
+            let field = self.field_of(ct.pairs[p].field);
+            let term = Term::from_field_text(field, &ct.pairs[p].term);
+            if let Some(post) = reader
+                .inverted_index(field)
+                .map_err(ierr)?
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(ierr)?
+            {
+                postings.push(post);
+            }
+        }
+        Ok(DocUnion::new(postings, reader.max_doc()))
+    }
+
+    fn field_of(&self, f: TextField) -> Field {
+        match f {
+            TextField::Name => self.fields.name,
+            TextField::Trade => self.fields.trade,
+            TextField::Body => self.fields.body,
+            TextField::Code => self.fields.codes,
+        }
+    }
+}
+
+/// The ascending union of several posting lists: merged on the fly when they are few,
+/// materialised as a bit set when they are many.
+pub struct DocUnion {
+    postings: Vec<SegmentPostings>,
+    bits: Option<Vec<u64>>,
+    cur: u32,
+    started: bool,
+}
+
+/// First set bit at or after `from`, or `TERMINATED`.
+fn next_set(words: &[u64], from: u32) -> u32 {
+    let mut w = (from / 64) as usize;
+    if w >= words.len() {
+        return TERMINATED;
+    }
+    let mut bits = words[w] & (u64::MAX << (from % 64));
+    loop {
+        if bits != 0 {
+            return (w as u32) * 64 + bits.trailing_zeros();
+        }
+        w += 1;
+        if w >= words.len() {
+            return TERMINATED;
+        }
+        bits = words[w];
+    }
+}
+
+impl DocUnion {
+    fn new(mut postings: Vec<SegmentPostings>, max_doc: u32) -> DocUnion {
+        if postings.len() <= 4 {
+            return DocUnion {
+                postings,
+                bits: None,
+                cur: 0,
+                started: false,
+            };
+        }
+        let mut words = vec![0u64; (max_doc as usize).div_ceil(64).max(1)];
+        for p in &mut postings {
+            let mut d = p.doc();
+            while d != TERMINATED {
+                words[(d / 64) as usize] |= 1 << (d % 64);
+                d = p.advance();
+            }
+        }
+        let cur = next_set(&words, 0);
+        DocUnion {
+            postings: Vec::new(),
+            bits: Some(words),
+            cur,
+            started: false,
+        }
+    }
+
+    /// The current document (`TERMINATED` at the end).
+    fn current(&self) -> u32 {
+        match &self.bits {
+            Some(_) => self.cur,
+            None => self
+                .postings
+                .iter()
+                .map(|p| p.doc())
+                .min()
+                .unwrap_or(TERMINATED),
+        }
+    }
+
+    /// Move past the current document; returns the new current one.
+    fn advance(&mut self) -> u32 {
+        if let Some(words) = &self.bits {
+            if self.cur != TERMINATED {
+                self.cur = next_set(words, self.cur + 1);
+            }
+            return self.cur;
+        }
+        let d = self.current();
+        if d != TERMINATED {
+            for p in &mut self.postings {
+                if p.doc() == d {
+                    p.advance();
+                }
+            }
+        }
+        self.current()
+    }
+
+    /// Move to the first document at or after `target`; returns it.
+    pub fn seek(&mut self, target: u32) -> u32 {
+        self.started = true;
+        if let Some(words) = &self.bits {
+            if self.cur < target {
+                self.cur = next_set(words, target);
+            }
+            return self.cur;
+        }
+        for p in &mut self.postings {
+            if p.doc() < target {
+                p.seek(target);
+            }
+        }
+        self.current()
+    }
+
+    /// The next document of the union (`None` at the end).
+    pub fn next_doc(&mut self) -> Option<u32> {
+        let d = if self.started {
+            self.advance()
+        } else {
+            self.current()
+        };
+        self.started = true;
+        (d != TERMINATED).then_some(d)
+    }
+}
+
+/// The ascending intersection of unions: documents present in every one.
+pub struct DocIntersection {
+    unions: Vec<DocUnion>,
+}
+
+impl DocIntersection {
+    /// `unions` should come smallest first: the first one leads.
+    pub fn new(unions: Vec<DocUnion>) -> DocIntersection {
+        DocIntersection { unions }
+    }
+
+    pub fn next_doc(&mut self) -> Option<u32> {
+        let (lead, others) = self.unions.split_first_mut()?;
+        let mut cand = lead.next_doc()?;
+        loop {
+            let mut max = cand;
+            for u in others.iter_mut() {
+                let d = u.seek(cand);
+                if d > max {
+                    max = d;
+                }
+                if d != cand {
+                    break;
+                }
+            }
+            if max == cand {
+                return Some(cand);
+            }
+            if max == TERMINATED {
+                return None;
+            }
+            cand = lead.seek(max);
+            if cand == TERMINATED {
+                return None;
+            }
+        }
+    }
+}
+
+// ---- compiled queries ----
+
+/// How several query words combine.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TextMode {
+    /// Every word (or one of its expansions) must match: search.
+    #[default]
+    All,
+    /// At least one word must match; more matches score higher: long texts such as a need.
+    Any,
+}
+
+/// Which part of the profile a term was found in.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    Name,
+    Trade,
+    Body,
+    Code,
+}
+
+/// How a query word reached a document term.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Exact,
+    Prefix,
+    Typo,
+    Synonym,
+    Code,
+}
+
+struct Pair {
+    field: TextField,
+    term: String,
+    df: u64,
+    bm25: Option<Bm25Weight>,
+    boost: f32,
+}
+
+struct Variant {
+    stem: String,
+    /// The vocabulary word it came from (or the typed word).
+    surface: String,
+    kind: MatchKind,
+    weight: f32,
+    pairs: Vec<usize>,
+}
+
+struct Part {
+    variants: Vec<Variant>,
+}
+
+struct Alt {
+    weight: f32,
+    /// The thesaurus expression, for a synonym alternative.
+    synonym: Option<String>,
+    parts: Vec<Part>,
+}
+
+struct Concept {
+    /// The words as typed.
+    display: String,
+    alts: Vec<Alt>,
+    estimate: u64,
+}
+
+impl Concept {
+    fn pair_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.alts.iter().flat_map(|a| {
+            a.parts
+                .iter()
+                .flat_map(|p| p.variants.iter().flat_map(|v| v.pairs.iter().copied()))
+        })
+    }
+}
+
+/// A query text compiled against a snapshot.
+pub struct CompiledText {
+    concepts: Vec<Concept>,
+    order: Vec<usize>,
+    pairs: Vec<Pair>,
+    mode: TextMode,
+    lead: Vec<usize>,
+    estimate: u64,
+    relevance_stems: Vec<String>,
+}
+
+impl CompiledText {
+    /// Whether the text had any searchable word or code.
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+
+    /// An upper bound of the documents the text can match.
+    pub fn estimate(&self) -> u64 {
+        self.estimate
+    }
+
+    /// Stems of the typed words and their thesaurus expansions: an activity whose label
+    /// contains one is relevant to the query.
+    pub fn relevance_stems(&self) -> &[String] {
+        &self.relevance_stems
+    }
+}
+
+struct Builder<'a> {
+    snap: &'a TextSnapshot,
+    pairs: Vec<Pair>,
+    pair_ids: HashMap<(TextField, String), usize>,
+    stats: HashMap<Field, (u64, f32)>,
+}
+
+impl Builder<'_> {
+    fn pair(&mut self, field: TextField, term: &str) -> Result<Option<usize>> {
+        if let Some(&id) = self.pair_ids.get(&(field, term.to_string())) {
+            return Ok(Some(id));
+        }
+        let f = self.snap.field_of(field);
+        let df = self
+            .snap
+            .searcher
+            .doc_freq(&Term::from_field_text(f, term))
+            .map_err(ierr)?;
+        if df == 0 {
+            return Ok(None);
+        }
+        let (bm25, boost) = match field {
+            TextField::Code => (None, 1.0),
+            _ => {
+                let (n, avg) = match self.stats.get(&f) {
+                    Some(s) => *s,
+                    None => {
+                        let n: u64 = self
+                            .snap
+                            .searcher
+                            .segment_readers()
+                            .iter()
+                            .map(|s| u64::from(s.max_doc()))
+                            .sum();
+                        let mut tokens = 0u64;
+                        for s in self.snap.searcher.segment_readers() {
+                            tokens += s.inverted_index(f).map_err(ierr)?.total_num_tokens();
+                        }
+                        let avg = if n == 0 {
+                            1.0
+                        } else {
+                            (tokens as f32 / n as f32).max(1.0)
+                        };
+                        self.stats.insert(f, (n, avg));
+                        (n, avg)
+                    }
+                };
+                let boost = match field {
+                    TextField::Name => BOOST_NAME,
+                    TextField::Trade => BOOST_TRADE,
+                    _ => BOOST_BODY,
+                };
+                (
+                    Some(Bm25Weight::for_one_term_without_explain(
+                        df.min(n),
+                        n.max(df),
+                        avg,
+                    )),
+                    boost,
+                )
+            }
+        };
+        let id = self.pairs.len();
+        self.pairs.push(Pair {
+            field,
+            term: term.to_string(),
+            df,
+            bm25,
+            boost,
+        });
+        self.pair_ids.insert((field, term.to_string()), id);
+        Ok(Some(id))
+    }
+
+    fn text_pairs(&mut self, stem: &str) -> Result<Vec<usize>> {
+        let mut v = Vec::new();
+        for f in [TextField::Name, TextField::Trade, TextField::Body] {
+            if let Some(p) = self.pair(f, stem)? {
+                v.push(p);
+            }
+        }
+        Ok(v)
+    }
+
+    fn code_concept(&mut self, c: &CodeToken) -> Result<Concept> {
+        let (written, terms) = match c {
+            CodeToken::Digits { digits, written } => {
+                let mut t = vec![format!("c{digits}")];
+                if digits.len() <= 4 {
+                    t.push(format!("n{digits}"));
+                }
+                (written.clone(), t)
+            }
+            CodeToken::Naf { code, written } => (written.clone(), vec![format!("n{code}")]),
+        };
+        let mut variants = Vec::new();
+        for t in terms {
+            let pairs = self.pair(TextField::Code, &t)?.into_iter().collect();
+            variants.push(Variant {
+                stem: t,
+                surface: written.clone(),
+                kind: MatchKind::Code,
+                weight: 1.0,
+                pairs,
+            });
+        }
+        Ok(Concept {
+            display: written,
+            alts: vec![Alt {
+                weight: 1.0,
+                synonym: None,
+                parts: vec![Part { variants }],
+            }],
+            estimate: 0,
+        })
+    }
+
+    fn word_part(&mut self, tok: &analysis::Token, is_last: bool) -> Result<Part> {
+        let mut by_stem: HashMap<String, Variant> = HashMap::new();
+        let mut add = |b: &mut Self,
+                       stem: String,
+                       surface: String,
+                       kind: MatchKind,
+                       weight: f32|
+         -> Result<()> {
+            if let Some(v) = by_stem.get_mut(&stem) {
+                if weight > v.weight {
+                    v.weight = weight;
+                    v.kind = kind;
+                    v.surface = surface;
+                }
+                return Ok(());
+            }
+            let pairs = b.text_pairs(&stem)?;
+            by_stem.insert(
+                stem.clone(),
+                Variant {
+                    stem,
+                    surface,
+                    kind,
+                    weight,
+                    pairs,
+                },
+            );
+            Ok(())
+        };
+        add(
+            self,
+            tok.stem.clone(),
+            tok.surface.clone(),
+            MatchKind::Exact,
+            W_EXACT,
+        )?;
+        let len = tok.surface.chars().count();
+        let distance = if len >= 9 {
+            2
+        } else if len >= 5 {
+            1
+        } else {
+            0
+        };
+        let is_digits = tok.surface.bytes().all(|b| b.is_ascii_digit());
+        if !is_digits && (distance > 0 || (is_last && len >= 3)) {
+            let prefix = is_last && len >= 3;
+            for w in self.snap.expand(&tok.surface, distance, false)? {
+                let d = if w == tok.surface {
+                    0
+                } else {
+                    edit_distance(&w, &tok.surface)
+                };
+                let weight = match d {
+                    0 => W_EXACT,
+                    1 => W_TYPO1,
+                    _ => W_TYPO2,
+                };
+                add(
+                    self,
+                    analysis::stem(&w),
+                    w,
+                    if d == 0 {
+                        MatchKind::Exact
+                    } else {
+                        MatchKind::Typo
+                    },
+                    weight,
+                )?;
+            }
+            if prefix {
+                for w in self.snap.expand(&tok.surface, 0, true)? {
+                    let exact = w == tok.surface;
+                    add(
+                        self,
+                        analysis::stem(&w),
+                        w,
+                        if exact {
+                            MatchKind::Exact
+                        } else {
+                            MatchKind::Prefix
+                        },
+                        if exact { W_EXACT } else { W_PREFIX },
+                    )?;
+                }
+            }
+        }
+        let mut variants: Vec<Variant> = by_stem.into_values().collect();
+        variants.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| a.stem.cmp(&b.stem))
+        });
+        Ok(Part { variants })
+    }
+
+    fn word_concept(
+        &mut self,
+        run: &str,
+        toks: &[analysis::Token],
+        last_open: bool,
+        synonyms: &[analysis::ThesaurusEntry],
+    ) -> Result<Concept> {
+        let mut parts = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            parts.push(self.word_part(t, last_open && i + 1 == toks.len())?);
+        }
+        let display = run[toks[0].start..toks[toks.len() - 1].end].to_string();
+        let mut alts = vec![Alt {
+            weight: 1.0,
+            synonym: None,
+            parts,
+        }];
+        for s in synonyms {
+            let mut parts = Vec::new();
+            for st in &s.stems {
+                let pairs = self.text_pairs(st)?;
+                parts.push(Part {
+                    variants: vec![Variant {
+                        stem: st.clone(),
+                        surface: st.clone(),
+                        kind: MatchKind::Synonym,
+                        weight: 1.0,
+                        pairs,
+                    }],
+                });
+            }
+            alts.push(Alt {
+                weight: W_SYNONYM,
+                synonym: Some(s.display.clone()),
+                parts,
+            });
+        }
+        Ok(Concept {
+            display,
+            alts,
+            estimate: 0,
+        })
+    }
+}
+
+/// Edit distance with adjacent transpositions counting as one edit (optimal string
+/// alignment), for short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+/// What matched for one query concept in a document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct MatchedTerm {
+    /// The query words as typed (`espaces verts`, `90911200`).
+    pub query: String,
+    /// The word or expression found in the profile (a vocabulary word for typos and
+    /// prefixes, the thesaurus expression for synonyms).
+    pub matched: String,
+    pub kind: MatchKind,
+    /// Where it was found.
+    pub fields: Vec<TextField>,
+    /// Stems found, for highlighting.
+    #[serde(skip)]
+    pub stems: Vec<String>,
+}
+
+/// Evaluates a compiled query on the documents of one segment, in ascending order.
+pub struct SegMatcher<'a> {
+    ct: &'a CompiledText,
+    reader: SegmentReader,
+    fields: Fields,
+    /// Per pair: not opened yet (`None`), absent from the segment, or its postings.
+    postings: Vec<Option<Option<SegmentPostings>>>,
+    norm_of: Vec<Option<FieldNormReader>>,
+    /// Per pair: the document last evaluated and its contribution (negative when absent).
+    cache: Vec<(u32, f32)>,
+    scores: Vec<f32>,
+}
+
+impl SegMatcher<'_> {
+    fn open(&mut self, p: usize) -> Option<SegmentPostings> {
+        let pair = &self.ct.pairs[p];
+        let field = match pair.field {
+            TextField::Name => self.fields.name,
+            TextField::Trade => self.fields.trade,
+            TextField::Body => self.fields.body,
+            TextField::Code => self.fields.codes,
+        };
+        let term = Term::from_field_text(field, &pair.term);
+        let opt = if pair.field == TextField::Code {
+            IndexRecordOption::Basic
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        let post = self
+            .reader
+            .inverted_index(field)
+            .ok()?
+            .read_postings(&term, opt)
+            .ok()??;
+        if pair.field != TextField::Code {
+            self.norm_of[p] = self.reader.get_fieldnorms_reader(field).ok();
+        }
+        Some(post)
+    }
+
+    /// The contribution of a term pair to `doc`, `None` when absent. Documents must be asked
+    /// in ascending order.
+    fn pair_score(&mut self, p: usize, doc: u32) -> Option<f32> {
+        let (cached_doc, cached) = self.cache[p];
+        if cached_doc == doc {
+            return (cached >= 0.0).then_some(cached);
+        }
+        if self.postings[p].is_none() {
+            let opened = self.open(p);
+            self.postings[p] = Some(opened);
+        }
+        let score = match self.postings[p].as_mut().and_then(Option::as_mut) {
+            None => None,
+            Some(post) => {
+                if post.doc() < doc {
+                    post.seek(doc);
+                }
+                if post.doc() == doc {
+                    let pair = &self.ct.pairs[p];
+                    Some(match (&pair.bm25, &self.norm_of[p]) {
+                        (Some(w), Some(n)) => {
+                            use tantivy::postings::Postings;
+                            pair.boost * w.score(n.fieldnorm_id(doc), post.term_freq())
+                        }
+                        _ => CODE_SCORE,
+                    })
+                } else {
+                    None
+                }
+            }
+        };
+        self.cache[p] = (doc, score.unwrap_or(-1.0));
+        score
+    }
+
+    fn variant_score(&mut self, c: usize, a: usize, pi: usize, vi: usize, doc: u32) -> Option<f32> {
+        let n = self.ct.concepts[c].alts[a].parts[pi].variants[vi]
+            .pairs
+            .len();
+        let mut total: Option<f32> = None;
+        for k in 0..n {
+            let p = self.ct.concepts[c].alts[a].parts[pi].variants[vi].pairs[k];
+            if let Some(s) = self.pair_score(p, doc) {
+                total = Some(total.unwrap_or(0.0) + s);
+            }
+        }
+        total.map(|t| t * self.ct.concepts[c].alts[a].parts[pi].variants[vi].weight)
+    }
+
+    /// Best variant of a part: (score, variant index).
+    fn part_score(&mut self, c: usize, a: usize, pi: usize, doc: u32) -> Option<(f32, usize)> {
+        let mut best: Option<(f32, usize)> = None;
+        for vi in 0..self.ct.concepts[c].alts[a].parts[pi].variants.len() {
+            if let Some(s) = self.variant_score(c, a, pi, vi, doc)
+                && best.is_none_or(|(b, _)| s > b)
+            {
+                best = Some((s, vi));
+            }
+        }
+        best
+    }
+
+    fn alt_score(&mut self, c: usize, a: usize, doc: u32) -> Option<f32> {
+        let mut total = 0.0;
+        for pi in 0..self.ct.concepts[c].alts[a].parts.len() {
+            total += self.part_score(c, a, pi, doc)?.0;
+        }
+        Some(total * self.ct.concepts[c].alts[a].weight)
+    }
+
+    /// The typed words when they match, else the best thesaurus expression: a synonym never
+    /// outranks the words actually typed.
+    fn concept_score(&mut self, c: usize, doc: u32) -> Option<(f32, usize)> {
+        if let Some(s) = self.alt_score(c, 0, doc) {
+            return Some((s, 0));
+        }
+        let mut best: Option<(f32, usize)> = None;
+        for a in 1..self.ct.concepts[c].alts.len() {
+            if let Some(s) = self.alt_score(c, a, doc)
+                && best.is_none_or(|(b, _)| s > b)
+            {
+                best = Some((s, a));
+            }
+        }
+        best
+    }
+
+    /// The text score of `doc`, or `None` when it does not match. Documents must be asked in
+    /// ascending order.
+    pub fn score(&mut self, doc: u32) -> Option<f32> {
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        let mut any = false;
+        for k in 0..self.ct.order.len() {
+            let c = self.ct.order[k];
+            match self.concept_score(c, doc) {
+                Some((s, _)) => {
+                    scores[c] = s;
+                    any = true;
+                }
+                None if self.ct.mode == TextMode::All => {
+                    self.scores = scores;
+                    return None;
+                }
+                None => {}
+            }
+        }
+        // Sum in query order so that the result never depends on evaluation order.
+        let total = any.then(|| scores.iter().sum());
+        self.scores = scores;
+        total
+    }
+
+    /// What matched in `doc`, concept by concept (ascending order as for [`Self::score`]).
+    pub fn explain(&mut self, doc: u32) -> Vec<MatchedTerm> {
+        let mut out = Vec::new();
+        for c in 0..self.ct.concepts.len() {
+            let Some((_, a)) = self.concept_score(c, doc) else {
+                continue;
+            };
+            let concept = &self.ct.concepts[c];
+            let alt = &concept.alts[a];
+            let mut fields = BTreeSet::new();
+            let mut stems = Vec::new();
+            let mut matched = Vec::new();
+            let mut kind = MatchKind::Exact;
+            for pi in 0..alt.parts.len() {
+                if let Some((_, vi)) = self.part_score(c, a, pi, doc) {
+                    let v = &self.ct.concepts[c].alts[a].parts[pi].variants[vi];
+                    for &p in &v.pairs {
+                        if self.pair_score(p, doc).is_some() {
+                            fields.insert(self.ct.pairs[p].field);
+                        }
+                    }
+                    stems.push(v.stem.clone());
+                    matched.push(v.surface.clone());
+                    kind = kind.max(v.kind);
+                }
+            }
+            let alt = &self.ct.concepts[c].alts[a];
+            let matched = match &alt.synonym {
+                Some(s) => s.clone(),
+                None => matched.join(" "),
+            };
+            if alt.synonym.is_some() {
+                kind = MatchKind::Synonym;
+            }
+            out.push(MatchedTerm {
+                query: concept.display.clone(),
+                matched,
+                kind,
+                fields: fields.into_iter().collect(),
+                stems,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_transpositions_as_one() {
+        assert_eq!(edit_distance("nettoyage", "nettoyaje"), 1);
+        assert_eq!(edit_distance("elagage", "elagaeg"), 1);
+        assert_eq!(edit_distance("tonte", "tonte"), 0);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+}
