@@ -259,9 +259,13 @@ pub async fn import_suppliers(
         progress: false,
         ..ImportOptions::default()
     };
+    let st = state.clone();
     let report = blocking(move || {
         let r = crate::import::import_suppliers(&store, &spool.0, &opts);
         drop(spool);
+        if let Ok(report) = &r {
+            st.make_searchable(report.seq);
+        }
         r
     })
     .await?;

@@ -43,7 +43,8 @@ pub use auth::{Principal, Role};
 pub use error::{ApiError, ApiResult, ErrorBody};
 
 use crate::error::ErrorCode;
-use crate::store::Store;
+use crate::index::SearchIndex;
+use crate::store::{Seq, Store};
 
 /// Limits and timeouts of the server.
 #[derive(Debug, Clone)]
@@ -75,6 +76,19 @@ impl Default for ApiConfig {
     }
 }
 
+/// How writes become searchable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexSync {
+    /// A background [`crate::index::Refresher`] syncs the index; after a write the handler
+    /// waits (at most [`SEARCHABLE_WITHIN`]) until searches reflect it.
+    Refresher,
+    /// No refresher: the handler syncs the index itself after each write (tests, tools).
+    Inline,
+}
+
+/// A write answered 2xx is searchable by then, or at the latest this long after.
+pub const SEARCHABLE_WITHIN: Duration = Duration::from_secs(1);
+
 /// Everything handlers share. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -83,6 +97,10 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    index: SearchIndex,
+    sync: IndexSync,
+    /// The store sequence at start: the server is ready once the index has reached it.
+    ready_at_seq: Seq,
     config: ApiConfig,
     metrics: metrics::Metrics,
     limiter: Arc<Semaphore>,
@@ -90,22 +108,62 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: ApiConfig) -> AppState {
+    /// State over a store and its search index. Reads the store's sequence (blocking: call
+    /// it before serving, not from async code).
+    pub fn new(
+        store: Store,
+        index: SearchIndex,
+        sync: IndexSync,
+        config: ApiConfig,
+    ) -> crate::Result<AppState> {
         let limiter = Arc::new(Semaphore::new(config.max_concurrency.max(1)));
         let openapi = openapi::document_json().into();
-        AppState {
+        let ready_at_seq = store.last_seq()?;
+        Ok(AppState {
             inner: Arc::new(Inner {
                 store,
+                index,
+                sync,
+                ready_at_seq,
                 config,
                 metrics: metrics::Metrics::default(),
                 limiter,
                 openapi,
             }),
-        }
+        })
     }
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.inner.index
+    }
+
+    pub fn ready_at_seq(&self) -> Seq {
+        self.inner.ready_at_seq
+    }
+
+    /// Make a write that reached store sequence `seq` searchable (blocking; call from
+    /// [`blocking`]). A failure or a slow refresher is logged, not returned: the write is
+    /// durable and the index catches up by itself.
+    pub fn make_searchable(&self, seq: Seq) {
+        match self.inner.sync {
+            IndexSync::Inline => {
+                if let Err(e) = self.inner.index.sync(&self.inner.store) {
+                    tracing::warn!(error = %e, seq, "search index sync after a write failed");
+                }
+            }
+            IndexSync::Refresher => {
+                if !self.inner.index.wait_for_seq(seq, SEARCHABLE_WITHIN) {
+                    tracing::warn!(
+                        seq,
+                        "search index did not reflect a write within the expected time"
+                    );
+                }
+            }
+        }
     }
 
     pub fn config(&self) -> &ApiConfig {
@@ -265,12 +323,13 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
 }
 
 /// Serve `router(state)` on `listener` until `shutdown` resolves; then stop accepting, let
-/// in-flight requests finish (at most `grace`), and flush the store.
+/// in-flight requests finish (at most `grace`), stop the index refresher, and flush the store.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
+    refresher: Option<crate::index::Refresher>,
 ) -> crate::Result<()> {
     let store = state.store().clone();
     let app = router(state);
@@ -301,9 +360,13 @@ pub async fn serve(
             }
         }
     }
-    tokio::task::spawn_blocking(move || store.flush())
-        .await
-        .map_err(|e| crate::Error::Internal(format!("flush task: {e}")))??;
+    tokio::task::spawn_blocking(move || {
+        // Stop index syncing before the store folds its log.
+        drop(refresher);
+        store.flush()
+    })
+    .await
+    .map_err(|e| crate::Error::Internal(format!("flush task: {e}")))??;
     tracing::info!("store flushed; bye");
     Ok(())
 }

@@ -37,7 +37,7 @@ Errors are always JSON: `{\"code\", \"message\", \"field\"?}`. Unknown routes an
     components(schemas(
         error::ErrorBody, error::FieldErrorBody,
         model::Supplier, model::Need, model::Kind, model::Mode, model::Reserved, model::GeoPoint,
-        suppliers::Sort, needs::MatchResults, needs::MatchResult, needs::NeedMatches, needs::NeedMatch,
+        crate::index::Sort, suppliers::SearchPage, suppliers::SupplierHit, needs::MatchResults, needs::MatchResult, needs::NeedMatches, needs::NeedMatch,
         auth::Role, auth::TokenSpec, admin::CreatedToken, admin::ImportReportOut, admin::RowErrorOut,
         ops::Health, ops::Readiness,
     )),

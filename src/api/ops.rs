@@ -24,17 +24,19 @@ pub struct Health {
     pub version: &'static str,
 }
 
-/// Readiness: whether searches see every stored change.
+/// Readiness: whether searches reflect the store.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Readiness {
+    /// The search index has caught up with the store as it was when the server started.
     pub ready: bool,
     /// Last sequence number of the store.
     pub store_seq: i64,
-    /// Store sequence the search index has caught up with (absent without an index).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index_seq: Option<i64>,
+    /// Store sequence the search index reflects.
+    pub index_seq: i64,
     /// Store changes not yet searchable.
     pub lag: i64,
+    /// Suppliers in the search index.
+    pub index_documents: u64,
 }
 
 /// Liveness probe
@@ -56,14 +58,20 @@ pub async fn healthz() -> Json<Health> {
         (status = 503, description = "Not ready yet (the index is catching up)", body = Readiness),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Response> {
-    let store = state.store().clone();
-    let store_seq = blocking(move || store.last_seq()).await?;
-    let r = Readiness {
-        ready: true,
-        store_seq,
-        index_seq: None,
-        lag: 0,
-    };
+    let st = state.clone();
+    let r = blocking(move || -> crate::Result<Readiness> {
+        let store_seq = st.store().last_seq()?;
+        let snap = st.index().snapshot();
+        let index_seq = snap.seq();
+        Ok(Readiness {
+            ready: index_seq >= st.ready_at_seq(),
+            store_seq,
+            index_seq,
+            lag: (store_seq - index_seq).max(0),
+            index_documents: snap.num_suppliers(),
+        })
+    })
+    .await?;
     let status = if r.ready {
         StatusCode::OK
     } else {
@@ -82,14 +90,15 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Response> {
         (status = 500, description = "The store could not be read", body = ErrorBody),
     ))]
 pub async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
-    let store = state.store().clone();
+    let st = state.clone();
     let gauges = blocking(move || -> crate::Result<Gauges> {
+        let snap = st.index().snapshot();
         Ok(Gauges {
-            store_seq: store.last_seq()?,
-            num_suppliers: store.count_suppliers()?,
-            num_needs: store.count_needs()?,
-            index_docs: None,
-            index_seq: None,
+            store_seq: st.store().last_seq()?,
+            num_suppliers: st.store().count_suppliers()?,
+            num_needs: st.store().count_needs()?,
+            index_docs: Some(snap.num_suppliers()),
+            index_seq: Some(snap.seq()),
         })
     })
     .await?;

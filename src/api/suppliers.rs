@@ -15,186 +15,339 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{JsonValue, PathParam, QueryParams};
-use super::{AppState, Auth, blocking, not_available, paths};
-use crate::model::area::Area;
+use super::{AppState, Auth, blocking, paths};
+use crate::index::{self, BBox, GeoClause, PlaceRef, SearchQuery, Sort};
 use crate::model::ids::Siret;
-use crate::model::{self, GeoPoint, Kind, Reserved, Supplier};
-use crate::referential::Referential;
+use crate::model::{self, GeoPoint, Kind, Mode, Reserved, Supplier};
+use crate::referential::{LegalFamily, Referential};
 
 /// Largest `per_page`.
 pub const MAX_PER_PAGE: u64 = 100;
 /// Deepest page reachable (`page * per_page`), to bound the work of one request.
 pub const MAX_RESULT_WINDOW: u64 = 10_000;
 
-/// Result order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    /// Best text and filter match first (the default).
-    #[default]
-    Relevance,
-    /// Nearest to `near` first.
-    Distance,
-}
-
-/// Query parameters of the supplier search (the CLI's filters, plus paging and sorting).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, IntoParams)]
+/// Query parameters of the supplier search: the CLI's filters, plus paging, sorting, facets
+/// and snippets. Lists are comma-separated (or the parameter repeated); a list matches any
+/// of its values, and all given parameters must match. Documentation only: the handler
+/// parses the query string itself so that every error names its parameter.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Free text (French): what the supplier does, its name, its offers.
+    /// Free French text: trades, products, names, CPV or NAF codes.
     pub q: Option<String>,
-    /// Centre of a geographic search, `lat,lon` in WGS84 degrees (with `radius_km`).
-    #[param(value_type = Option<String>, example = "43.6045,1.4440")]
-    pub near: Option<GeoPoint>,
+    /// Suppliers located near a point, `lat,lon` in WGS84 degrees (with `radius_km`).
+    #[param(example = "43.6045,1.4440")]
+    pub near: Option<String>,
     /// Radius around `near`, in kilometres.
     pub radius_km: Option<f64>,
-    /// Only suppliers that serve this place: `commune:CODE` (INSEE code).
+    /// Suppliers whose activity zone covers a place: `commune:CODE` (INSEE) or `lat,lon`.
     #[param(example = "commune:31555")]
     pub serves: Option<String>,
-    /// Structure types, comma-separated: any of them (`EA,ESAT`).
-    #[param(value_type = Option<String>, example = "EA,ESAT")]
-    pub kinds: Vec<Kind>,
+    /// Suppliers located in a map box: `south,west,north,east` (west > east crosses the
+    /// antimeridian). `near`, `serves` and `bbox` exclude each other.
+    #[param(example = "43.5,1.3,43.7,1.6")]
+    pub bbox: Option<String>,
+    /// Structure types (EI AI ACI ETTI EITI GEIQ EA EATT ESAT SEP).
+    #[param(example = "EA,ESAT")]
+    pub kinds: Option<String>,
     /// Only suppliers eligible for this reserved-contract route.
-    #[param(value_type = Option<String>, example = "L2113-12")]
-    pub reserved: Option<Reserved>,
-    /// CPV codes, comma-separated: suppliers with any of them or a code below them.
-    #[param(value_type = Option<String>, example = "90910000")]
-    pub cpv: Vec<String>,
+    #[param(value_type = Option<Reserved>)]
+    pub reserved: Option<String>,
+    /// CPV codes or prefixes (`45`, `4544`, `90911200-8`): suppliers with a code below one
+    /// of them, or above it (weaker).
+    #[param(example = "90910000")]
+    pub cpv: Option<String>,
+    /// NAF codes at any level (`81`, `81.3`, `8130Z`).
+    pub naf: Option<String>,
+    /// Labels and certifications (case and accents ignored).
+    pub labels: Option<String>,
+    /// Legal-form families: association, cooperative, mutuelle, fondation, societe, public, autre.
+    pub legal_family: Option<String>,
+    /// Modes: goods, services, staffing.
+    pub modes: Option<String>,
+    /// Only SSE members (`true`) or only non-members (`false`).
+    pub ess: Option<bool>,
+    /// Only ESUS-approved structures (`true`) or only others (`false`).
+    pub esus: Option<bool>,
+    /// Address département codes.
+    pub departement: Option<String>,
+    /// Address region codes.
+    pub region: Option<String>,
+    /// Address commune INSEE codes (a city code covers its arrondissements).
+    pub commune: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1)]
     pub page: Option<u64>,
-    /// Results per page, 1 to 100 (default 20).
+    /// Results per page, 1 to 100 (default 20); page × per_page at most 10000.
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
-    /// `relevance` (default) or `distance` (needs `near`).
+    /// `relevance` (default) or `distance` (needs `near` or `serves`).
     #[param(value_type = Option<Sort>)]
-    pub sort: Option<Sort>,
-    /// Whether to compute facet counts (default true).
+    pub sort: Option<String>,
+    /// Count facets over all matches (default false).
     pub facets: Option<bool>,
+    /// Highlighted extracts of the profiles (default false).
+    pub snippets: Option<bool>,
 }
 
-impl SearchParams {
-    /// Parse and check the query string; errors name the parameter.
-    pub fn parse(mut q: QueryParams) -> ApiResult<SearchParams> {
-        let r = Referential::get();
-        let mut p = SearchParams {
-            q: q.take("q")?,
-            ..Default::default()
+fn point_param(name: &str, v: &str) -> ApiResult<GeoPoint> {
+    let (lat, lon) = v
+        .split_once(',')
+        .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+        .ok_or_else(|| ApiError::invalid(name, "must be lat,lon in degrees (43.6045,1.4440)"))?;
+    GeoPoint::new(lat, lon).map_err(|(_, reason)| ApiError::invalid(name, reason))
+}
+
+/// Parse and check the query string into an index query; errors name the parameter.
+pub fn parse_search(mut q: QueryParams) -> ApiResult<SearchQuery> {
+    let mut sq = SearchQuery {
+        text: q.take("q")?.unwrap_or_default(),
+        ..SearchQuery::default()
+    };
+    if sq.text.chars().count() > 1000 {
+        return Err(ApiError::invalid("q", "must have at most 1000 characters"));
+    }
+    let f = &mut sq.filters;
+    for k in q.take_list("kinds") {
+        let kind = Kind::parse(&k).ok_or_else(|| {
+            ApiError::invalid("kinds", format!("unknown structure type ({k}); expected EI AI ACI ETTI EITI GEIQ EA EATT ESAT SEP"))
+        })?;
+        if !f.kinds.contains(&kind) {
+            f.kinds.push(kind);
+        }
+    }
+    if let Some(res) = q.take("reserved")? {
+        f.reserved = Some(Reserved::parse(&res).ok_or_else(|| {
+            ApiError::invalid(
+                "reserved",
+                "must be L2113-12, L2113-13, L2113-12-13, L2113-13-1 or L2113-15",
+            )
+        })?);
+    }
+    for c in q.take_list("cpv") {
+        f.cpv
+            .push(index::parse_cpv(&c).map_err(|e| ApiError::invalid("cpv", e))?);
+    }
+    for n in q.take_list("naf") {
+        f.naf
+            .push(index::parse_naf(&n).map_err(|e| ApiError::invalid("naf", e))?);
+    }
+    f.labels = q.take_list("labels");
+    for lf in q.take_list("legal_family") {
+        f.legal_families.push(LegalFamily::parse(&lf).ok_or_else(|| {
+            ApiError::invalid("legal_family", format!("unknown family ({lf}); expected association, cooperative, mutuelle, fondation, societe, public or autre"))
+        })?);
+    }
+    for m in q.take_list("modes") {
+        f.modes.push(Mode::parse(&m).ok_or_else(|| {
+            ApiError::invalid(
+                "modes",
+                format!("unknown mode ({m}); expected goods, services or staffing"),
+            )
+        })?);
+    }
+    f.ess = q.take_bool("ess")?;
+    f.esus = q.take_bool("esus")?;
+    f.departements = q.take_list("departement");
+    f.regions = q.take_list("region");
+    f.communes = q.take_list("commune");
+
+    let near = q.take("near")?;
+    let radius_km = q.take_f64("radius_km", f64::MIN, f64::MAX)?;
+    let serves = q.take("serves")?;
+    let bbox = q.take("bbox")?;
+    let given: Vec<&str> = [
+        ("near", near.is_some()),
+        ("serves", serves.is_some()),
+        ("bbox", bbox.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(n, g)| g.then_some(n))
+    .collect();
+    if given.len() > 1 {
+        return Err(ApiError::invalid(
+            given[1],
+            format!("{} and {} exclude each other", given[0], given[1]),
+        ));
+    }
+    if radius_km.is_some() && near.is_none() {
+        return Err(ApiError::invalid("near", "radius_km needs near=lat,lon"));
+    }
+    sq.geo = if let Some(p) = near {
+        let point = point_param("near", &p)?;
+        let radius_km =
+            radius_km.ok_or_else(|| ApiError::invalid("radius_km", "near needs radius_km"))?;
+        Some(GeoClause::Near { point, radius_km })
+    } else if let Some(sv) = serves {
+        let place = match sv.strip_prefix("commune:") {
+            Some(code) => PlaceRef::Commune(code.trim().to_string()),
+            None if sv.contains(',') => PlaceRef::Point(point_param("serves", &sv)?),
+            None => {
+                return Err(ApiError::invalid(
+                    "serves",
+                    "must be commune:CODE or lat,lon",
+                ));
+            }
         };
-        if let Some(text) = &p.q
-            && text.chars().count() > 500
-        {
-            return Err(ApiError::invalid("q", "must have at most 500 characters"));
-        }
-        if let Some(near) = q.take("near")? {
-            let (lat, lon) = near
-                .split_once(',')
-                .and_then(|(a, b)| {
-                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
-                })
-                .ok_or_else(|| {
-                    ApiError::invalid("near", "must be lat,lon in degrees (43.6045,1.4440)")
-                })?;
-            p.near = Some(
-                GeoPoint::new(lat, lon).map_err(|(_, reason)| ApiError::invalid("near", reason))?,
-            );
-        }
-        p.radius_km = q.take_f64("radius_km", 0.0, model::validate::MAX_RADIUS_KM)?;
-        if p.radius_km.is_some() && p.near.is_none() {
-            return Err(ApiError::invalid("near", "radius_km needs near=lat,lon"));
-        }
-        if let Some(serves) = q.take("serves")? {
-            match Area::parse(&serves) {
-                Ok(Area::Commune(code)) => match r.commune(&code) {
-                    Some(c) => p.serves = Some(format!("commune:{}", c.code)),
-                    None => {
-                        return Err(ApiError::invalid(
-                            "serves",
-                            format!("unknown INSEE commune code ({code})"),
-                        ));
-                    }
-                },
-                _ => {
-                    return Err(ApiError::invalid(
-                        "serves",
-                        "must be commune:CODE (an INSEE commune code)",
-                    ));
-                }
-            }
-        }
-        for k in q.take_list("kinds") {
-            match Kind::parse(&k) {
-                Some(kind) if !p.kinds.contains(&kind) => p.kinds.push(kind),
-                Some(_) => {}
-                None => {
-                    return Err(ApiError::invalid(
-                        "kinds",
-                        format!(
-                            "unknown structure type ({k}); expected EI AI ACI ETTI EITI GEIQ EA EATT ESAT SEP"
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(res) = q.take("reserved")? {
-            p.reserved = Some(Reserved::parse(&res).ok_or_else(|| {
-                ApiError::invalid(
-                    "reserved",
-                    "must be L2113-12, L2113-13, L2113-12-13, L2113-13-1 or L2113-15",
-                )
-            })?);
-        }
-        for c in q.take_list("cpv") {
-            match r.cpv.resolve(&c) {
-                Ok(code) => p.cpv.push(code.code.clone()),
-                Err(e) => return Err(ApiError::invalid("cpv", format!("{} ({c})", e.reason()))),
-            }
-        }
-        p.page = q.take_int("page", 1, MAX_RESULT_WINDOW)?;
-        p.per_page = q.take_int("per_page", 1, MAX_PER_PAGE)?;
-        if p.page.unwrap_or(1) * p.per_page.unwrap_or(20) > MAX_RESULT_WINDOW {
+        Some(GeoClause::Serves {
+            place,
+            perimeter: None,
+        })
+    } else if let Some(b) = bbox {
+        let v: Vec<f64> = b.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+        let [south, west, north, east] = v[..] else {
             return Err(ApiError::invalid(
-                "page",
-                format!("page × per_page must be at most {MAX_RESULT_WINDOW}"),
+                "bbox",
+                "must be south,west,north,east in degrees",
             ));
-        }
-        p.sort = match q.take("sort")?.as_deref() {
-            None => None,
-            Some("relevance") => Some(Sort::Relevance),
-            Some("distance") => Some(Sort::Distance),
-            Some(_) => return Err(ApiError::invalid("sort", "must be relevance or distance")),
         };
-        if p.sort == Some(Sort::Distance) && p.near.is_none() {
-            return Err(ApiError::invalid(
-                "sort",
-                "sort=distance needs near=lat,lon",
-            ));
-        }
-        p.facets = q.take_bool("facets")?;
-        q.finish()?;
-        Ok(p)
+        Some(GeoClause::InView {
+            bbox: BBox {
+                south,
+                west,
+                north,
+                east,
+            },
+        })
+    } else {
+        None
+    };
+
+    sq.page = q.take_int("page", 1, MAX_RESULT_WINDOW)?.unwrap_or(1) as usize;
+    sq.per_page = q.take_int("per_page", 1, MAX_PER_PAGE)?.unwrap_or(20) as usize;
+    if (sq.page * sq.per_page) as u64 > MAX_RESULT_WINDOW {
+        return Err(ApiError::invalid(
+            "page",
+            format!("page × per_page must be at most {MAX_RESULT_WINDOW}"),
+        ));
+    }
+    sq.sort = match q.take("sort")?.as_deref() {
+        None | Some("relevance") => Sort::Relevance,
+        Some("distance") => Sort::Distance,
+        Some(_) => return Err(ApiError::invalid("sort", "must be relevance or distance")),
+    };
+    sq.facets = q.take_bool("facets")?.unwrap_or(false);
+    sq.snippets = q.take_bool("snippets")?.unwrap_or(false);
+    q.finish()?;
+    sq.validate()?;
+    Ok(sq)
+}
+
+/// One search result: why it matched, and a summary of the profile for lists and maps.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SupplierHit {
+    pub siret: String,
+    pub name: String,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// Why it matched, in French.
+    pub reasons: Vec<String>,
+    /// Query words found, with how and where.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched_terms: Vec<index::MatchedTerm>,
+    /// Why it passed the geographic clause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geo: Option<index::GeoMatch>,
+    /// The supplier code that matched the CPV filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpv: Option<index::CpvMatch>,
+    /// Highlighted extracts (with `snippets=true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub snippets: Vec<index::Snippet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    pub kinds: Vec<Kind>,
+    pub ess: bool,
+    pub esus: bool,
+    /// INSEE code of the address commune.
+    pub commune: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The supplier's location, or its commune's centre.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<GeoPoint>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchPage {
+    /// Exact number of matching suppliers.
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub results: Vec<SupplierHit>,
+    /// Counts over all matches (with `facets=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<index::Facets>,
+    /// Store sequence the results reflect.
+    pub seq: i64,
+}
+
+fn hit_out(h: index::SearchHit) -> SupplierHit {
+    let s = &h.supplier;
+    let r = Referential::get();
+    let location = s.location.or_else(|| {
+        r.commune(&s.address.commune)
+            .and_then(|c| r.communes.centre(c))
+    });
+    SupplierHit {
+        brand: s.brand.clone(),
+        kinds: s.kinds.clone(),
+        ess: s.ess,
+        esus: s.esus,
+        commune: s.address.commune.clone(),
+        city: s
+            .address
+            .city
+            .clone()
+            .or_else(|| r.commune(&s.address.commune).map(|c| c.name.clone())),
+        location,
+        labels: s.labels.clone(),
+        siret: h.siret,
+        name: h.name,
+        score: h.score,
+        distance_km: h.distance_km,
+        reasons: h.reasons,
+        matched_terms: h.matched_terms,
+        geo: h.geo,
+        cpv: h.cpv,
+        snippets: h.snippets,
     }
 }
 
 /// Search suppliers
 ///
-/// Free text, geography (`near` + `radius_km`, `serves`) and filters (`kinds`, `reserved`,
-/// `cpv`), with paging, sorting and facet counts. No token needed.
+/// Free text, geography (`near` + `radius_km`, `serves`, `bbox`) and filters, with paging,
+/// sorting, facet counts and snippets. Without any parameter every supplier is listed. No
+/// token needed. Closed establishments are never returned.
 #[utoipa::path(
     get, path = paths::SUPPLIERS, tag = "suppliers", operation_id = "search_suppliers",
     params(SearchParams),
     responses(
-        (status = 200, description = "One page of results", body = serde_json::Value),
-        (status = 400, description = "Malformed or unknown query parameter", body = ErrorBody),
+        (status = 200, description = "One page of results", body = SearchPage),
+        (status = 400, description = "Malformed, repeated or unknown query parameter", body = ErrorBody),
         (status = 422, description = "Invalid parameter value (the field names the parameter)", body = ErrorBody),
-        (status = 501, description = "The search index is not available in this build", body = ErrorBody),
     )
 )]
-pub async fn search(State(_state): State<AppState>, q: QueryParams) -> ApiResult<Response> {
-    let _params = SearchParams::parse(q)?;
-    Err(not_available(
-        "supplier search (the search index is not built into this version yet)",
-    ))
+pub async fn search(State(state): State<AppState>, q: QueryParams) -> ApiResult<Json<SearchPage>> {
+    let query = parse_search(q)?;
+    let index = state.index().clone();
+    let page = blocking(move || -> crate::Result<SearchPage> {
+        let res = index.search(&query)?;
+        Ok(SearchPage {
+            total: res.total,
+            page: query.page as u64,
+            per_page: query.per_page as u64,
+            results: res.hits.into_iter().map(hit_out).collect(),
+            facets: res.facets,
+            seq: res.seq,
+        })
+    })
+    .await?;
+    Ok(Json(page))
 }
 
 /// Check a SIRET given in a path; 422 naming `siret` when it cannot be one.
@@ -304,11 +457,13 @@ pub async fn put_supplier(
     let siret = parse_siret(&siret)?;
     require_edit(&principal, &siret)?;
     let store = state.store().clone();
+    let st = state.clone();
     let actor = principal.actor();
     let (created, stored) = blocking(move || -> ApiResult<_> {
         let supplier = supplier_from_body(body, &siret)?;
         let existed = store.get_supplier(&siret)?.is_some();
-        store.put_supplier(&supplier, &actor, if existed { "put" } else { "create" })?;
+        let seq = store.put_supplier(&supplier, &actor, if existed { "put" } else { "create" })?;
+        st.make_searchable(seq);
         let stored = store
             .get_supplier(&siret)?
             .ok_or_else(|| ApiError::internal("supplier vanished after write"))?;
@@ -386,6 +541,7 @@ pub async fn patch_supplier(
         ));
     }
     let store = state.store().clone();
+    let st = state.clone();
     let actor = principal.actor();
     let stored = blocking(move || -> ApiResult<_> {
         let Some(current) = store.get_supplier(&siret)? else {
@@ -397,7 +553,8 @@ pub async fn patch_supplier(
         }
         merge_patch(&mut doc, &patch);
         let supplier = supplier_from_body(doc, &siret)?;
-        store.put_supplier(&supplier, &actor, "patch")?;
+        let seq = store.put_supplier(&supplier, &actor, "patch")?;
+        st.make_searchable(seq);
         store
             .get_supplier(&siret)?
             .ok_or_else(|| ApiError::internal("supplier vanished after write"))
@@ -427,8 +584,14 @@ pub async fn delete_supplier(
     let siret = parse_siret(&siret)?;
     require_edit(&principal, &siret)?;
     let store = state.store().clone();
+    let st = state.clone();
     let actor = principal.actor();
-    blocking(move || store.delete_supplier(&siret, &actor)).await?;
+    blocking(move || -> crate::Result<()> {
+        let seq = store.delete_supplier(&siret, &actor)?;
+        st.make_searchable(seq);
+        Ok(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

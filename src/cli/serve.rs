@@ -12,8 +12,12 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use super::Outcome;
-use crate::api::{self, ApiConfig, AppState};
+use crate::api::{self, ApiConfig, AppState, IndexSync};
+use crate::index::SearchIndex;
 use crate::store::Store;
+
+/// How often the search index catches up with the store.
+const REFRESH_EVERY: Duration = Duration::from_millis(100);
 
 /// Server limits shared by `serve` and `demo`.
 #[derive(Debug, Clone, clap::Args)]
@@ -74,7 +78,12 @@ fn run(data: &Path, addr: &str, options: &ServerOptions) -> anyhow::Result<Outco
     if let Some(token) = api::auth::bootstrap_admin(&store, env_token.as_deref())? {
         println!("first admin token (shown once, keep it): {token}");
     }
-    let state = AppState::new(store, config(data, options));
+    // The index catches up in the refresher: the server answers at once and /readyz says
+    // when searches reflect the whole store.
+    let index = SearchIndex::open(data)
+        .with_context(|| format!("cannot open the search index in {}", data.display()))?;
+    let refresher = index.start_refresher(store.clone(), REFRESH_EVERY);
+    let state = AppState::new(store, index, IndexSync::Refresher, config(data, options))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -91,6 +100,7 @@ fn run(data: &Path, addr: &str, options: &ServerOptions) -> anyhow::Result<Outco
             state,
             api::shutdown_signal(),
             Duration::from_secs(options.shutdown_grace_secs),
+            Some(refresher),
         )
         .await?;
         anyhow::Ok(())

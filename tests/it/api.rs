@@ -9,7 +9,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use essor::api::auth::{TokenSpec, create_token};
-use essor::api::{ApiConfig, AppState, paths, router, with_middleware};
+use essor::api::{ApiConfig, AppState, IndexSync, paths, router, with_middleware};
+use essor::index::SearchIndex;
 use essor::model::ids::complete_siret;
 use essor::store::Store;
 use serde_json::{Value, json};
@@ -34,7 +35,8 @@ fn env_with(config: impl FnOnce(&mut ApiConfig)) -> Env {
         ..ApiConfig::default()
     };
     config(&mut cfg);
-    let state = AppState::new(store, cfg);
+    let index = SearchIndex::open_synced(dir.path(), &store).unwrap();
+    let state = AppState::new(store, index, IndexSync::Inline, cfg).unwrap();
     let app = router(state.clone());
     Env {
         _dir: dir,
@@ -508,6 +510,17 @@ async fn supplier_search_checks_every_parameter_before_answering() {
         ("sort=name", "sort"),
         ("sort=distance", "sort"),
         ("facets=maybe", "facets"),
+        ("near=43.6,1.44", "radius_km"),
+        ("near=43.6,1.44&radius_km=10&serves=commune:81004", "serves"),
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=50,1,40,2", "bbox"),
+        ("naf=99.99Z", "naf"),
+        ("legal_family=guild", "legal_family"),
+        ("modes=barter", "modes"),
+        ("departement=00", "departement"),
+        ("region=99", "region"),
+        ("commune=99999", "commune"),
+        ("ess=perhaps", "ess"),
     ];
     for (query, field) in cases {
         let r = get(&e.app, &format!("/api/v1/suppliers?{query}")).await;
@@ -517,6 +530,203 @@ async fn supplier_search_checks_every_parameter_before_answering() {
     assert_eq!(r.error(400, "malformed_input")["field"], "colour");
     let r = get(&e.app, "/api/v1/suppliers?q=a&q=b").await;
     assert_eq!(r.error(400, "malformed_input")["field"], "q");
+}
+
+/// Three suppliers around Albi, Toulouse and Lille, written through the API.
+async fn three_suppliers(e: &Env) -> [String; 3] {
+    let albi = SIRET.to_string();
+    let toulouse = complete_siret("1200270160001");
+    let lille = complete_siret("7320000000001");
+    let mut t = supplier(&toulouse);
+    t["name"] = json!("Restaurant d'insertion du Capitole");
+    t["kinds"] = json!(["EI"]);
+    t["naf"] = json!("56.10A");
+    t["description"] =
+        json!("Traiteur solidaire : plateaux-repas et buffets pour les collectivités.");
+    t["offers"] = json!([{"title": "Traiteur pour réceptions"}]);
+    t["address"] = json!({"commune": "31555", "city": "Toulouse"});
+    t["activities"] = json!([{"label": "traiteur", "cpv": ["55520000"], "modes": ["services"], "zone": {"radius_km": 50}}]);
+    let mut l = supplier(&lille);
+    l["name"] = json!("Blanchisserie du Nord");
+    l["kinds"] = json!(["EA"]);
+    l["description"] = json!("Blanchisserie industrielle et entretien du linge hospitalier.");
+    l["offers"] = json!([{"title": "Blanchisserie"}]);
+    l["address"] = json!({"commune": "59350", "city": "Lille"});
+    l["activities"] = json!([{"label": "blanchisserie", "cpv": ["98310000"], "modes": ["services"], "zone": {"areas": ["region:32"]}}]);
+    for (siret, body) in [(&albi, supplier(&albi)), (&toulouse, t), (&lille, l)] {
+        let r = json_req(
+            &e.app,
+            Method::PUT,
+            &format!("/api/v1/suppliers/{siret}"),
+            Some(ADMIN_TOKEN),
+            &body,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    [albi, toulouse, lille]
+}
+
+fn sirets(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["siret"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
+    let e = env();
+    let [albi, toulouse, lille] = three_suppliers(&e).await;
+
+    let r = get(&e.app, "/api/v1/suppliers").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["total"], 3, "no parameter lists everyone");
+
+    let v = get(&e.app, "/api/v1/suppliers?q=traiteur").await.json();
+    assert_eq!(sirets(&v), [toulouse.clone()]);
+    assert!(
+        !v["results"][0]["reasons"].as_array().unwrap().is_empty(),
+        "every hit says why"
+    );
+
+    let v = get(
+        &e.app,
+        "/api/v1/suppliers?near=43.93,2.15&radius_km=100&sort=distance",
+    )
+    .await
+    .json();
+    assert_eq!(
+        sirets(&v),
+        [albi.clone(), toulouse.clone()],
+        "nearest first, Lille is too far"
+    );
+    assert!(v["results"][0]["distance_km"].as_f64().unwrap() < 5.0);
+
+    let v = get(&e.app, "/api/v1/suppliers?serves=commune:59350")
+        .await
+        .json();
+    assert_eq!(sirets(&v), [lille.clone()], "{v:#}");
+    let v = get(&e.app, "/api/v1/suppliers?kinds=EA,ESAT").await.json();
+    let mut got = sirets(&v);
+    got.sort();
+    let mut want = vec![albi.clone(), lille.clone()];
+    want.sort();
+    assert_eq!(got, want);
+    let v = get(&e.app, "/api/v1/suppliers?reserved=L2113-13")
+        .await
+        .json();
+    assert_eq!(sirets(&v), [toulouse.clone()], "only the EI is a SIAE");
+    let v = get(&e.app, "/api/v1/suppliers?cpv=98").await.json();
+    assert_eq!(
+        sirets(&v),
+        [lille.clone()],
+        "a CPV prefix matches the codes below it"
+    );
+    let v = get(&e.app, "/api/v1/suppliers?departement=31").await.json();
+    assert_eq!(sirets(&v), [toulouse.clone()]);
+    let v = get(&e.app, "/api/v1/suppliers?bbox=43,1,44.5,3")
+        .await
+        .json();
+    assert_eq!(v["total"], 2);
+
+    let v = get(&e.app, "/api/v1/suppliers?per_page=1&page=2&facets=true")
+        .await
+        .json();
+    assert_eq!(
+        (v["total"].as_u64(), v["results"].as_array().unwrap().len()),
+        (Some(3), 1)
+    );
+    assert!(
+        v["facets"]["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == "ESAT" && f["count"] == 1),
+        "{v}"
+    );
+
+    let mut v = get(
+        &e.app,
+        "/api/v1/suppliers?q=linge%20hospitalier&snippets=true",
+    )
+    .await
+    .json();
+    assert_eq!(sirets(&v), [lille.clone()]);
+    v["results"][0]["score"] = json!("[score]");
+    v["seq"] = json!("[seq]");
+    insta::assert_snapshot!("search_page", pretty(&v));
+
+    // Changes are searchable as soon as they are answered.
+    let r = json_req(
+        &e.app,
+        Method::PATCH,
+        &format!("/api/v1/suppliers/{lille}"),
+        Some(ADMIN_TOKEN),
+        &json!({"name": "Lavoir solidaire"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        sirets(&get(&e.app, "/api/v1/suppliers?q=lavoir").await.json()),
+        [lille.clone()]
+    );
+    assert_eq!(
+        delete(
+            &e.app,
+            &format!("/api/v1/suppliers/{lille}"),
+            Some(ADMIN_TOKEN)
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        get(&e.app, "/api/v1/suppliers?q=lavoir").await.json()["total"],
+        0
+    );
+    let r = get(&e.app, "/api/v1/readyz").await.json();
+    assert_eq!(
+        (
+            r["ready"].as_bool(),
+            r["lag"].as_i64(),
+            r["index_documents"].as_u64()
+        ),
+        (Some(true), Some(0), Some(2))
+    );
+    let text = get(&e.app, "/api/v1/metrics").await.text();
+    assert!(
+        text.contains("essor_index_documents 2") && text.contains("essor_index_lag 0"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn imported_suppliers_are_searchable_when_the_import_answers() {
+    let e = env();
+    let body = format!("{}\n", supplier(SIRET));
+    let r = send(
+        &e.app,
+        build(
+            Method::POST,
+            "/api/v1/import/suppliers",
+            Some(ADMIN_TOKEN),
+            Some("application/x-ndjson"),
+            body,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        sirets(
+            &get(&e.app, "/api/v1/suppliers?q=blanchisserie")
+                .await
+                .json()
+        ),
+        [SIRET]
+    );
 }
 
 // ---------------------------------------------------------------- authorization
