@@ -586,7 +586,7 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     assert_eq!(r.json()["total"], 3, "no parameter lists everyone");
 
     let v = get(&e.app, "/api/v1/suppliers?q=traiteur").await.json();
-    assert_eq!(sirets(&v), [toulouse.clone()]);
+    assert_eq!(sirets(&v), [toulouse.as_str()]);
     assert!(
         !v["results"][0]["reasons"].as_array().unwrap().is_empty(),
         "every hit says why"
@@ -600,7 +600,7 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     .json();
     assert_eq!(
         sirets(&v),
-        [albi.clone(), toulouse.clone()],
+        [albi.as_str(), toulouse.as_str()],
         "nearest first, Lille is too far"
     );
     assert!(v["results"][0]["distance_km"].as_f64().unwrap() < 5.0);
@@ -608,7 +608,7 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     let v = get(&e.app, "/api/v1/suppliers?serves=commune:59350")
         .await
         .json();
-    assert_eq!(sirets(&v), [lille.clone()], "{v:#}");
+    assert_eq!(sirets(&v), [lille.as_str()], "{v:#}");
     let v = get(&e.app, "/api/v1/suppliers?kinds=EA,ESAT").await.json();
     let mut got = sirets(&v);
     got.sort();
@@ -618,15 +618,15 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     let v = get(&e.app, "/api/v1/suppliers?reserved=L2113-13")
         .await
         .json();
-    assert_eq!(sirets(&v), [toulouse.clone()], "only the EI is a SIAE");
+    assert_eq!(sirets(&v), [toulouse.as_str()], "only the EI is a SIAE");
     let v = get(&e.app, "/api/v1/suppliers?cpv=98").await.json();
     assert_eq!(
         sirets(&v),
-        [lille.clone()],
+        [lille.as_str()],
         "a CPV prefix matches the codes below it"
     );
     let v = get(&e.app, "/api/v1/suppliers?departement=31").await.json();
-    assert_eq!(sirets(&v), [toulouse.clone()]);
+    assert_eq!(sirets(&v), [toulouse.as_str()]);
     let v = get(&e.app, "/api/v1/suppliers?bbox=43,1,44.5,3")
         .await
         .json();
@@ -654,7 +654,7 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     )
     .await
     .json();
-    assert_eq!(sirets(&v), [lille.clone()]);
+    assert_eq!(sirets(&v), [lille.as_str()]);
     v["results"][0]["score"] = json!("[score]");
     v["seq"] = json!("[seq]");
     insta::assert_snapshot!("search_page", pretty(&v));
@@ -671,7 +671,7 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
         sirets(&get(&e.app, "/api/v1/suppliers?q=lavoir").await.json()),
-        [lille.clone()]
+        [lille.as_str()]
     );
     assert_eq!(
         delete(
