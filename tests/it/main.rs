@@ -2,8 +2,10 @@
 
 mod api;
 mod common;
+mod fixtures;
 mod import;
 mod model;
+mod scheduling;
 mod search;
 mod sirene;
 mod smoke;
