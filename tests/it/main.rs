@@ -1,5 +1,6 @@
 //! The single integration-test binary: one module per area.
 
+mod api;
 mod common;
 mod fixtures;
 mod import;
@@ -7,4 +8,5 @@ mod model;
 mod scheduling;
 mod search;
 mod sirene;
+mod smoke;
 mod tidy;
