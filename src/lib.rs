@@ -4,6 +4,7 @@
 //! The library holds all the logic; `main.rs` only parses the command line. See
 //! `ARCHITECTURE.md` for the map of modules and how data flows through them.
 
+pub mod engine;
 pub mod error;
 pub mod events;
 pub mod model;

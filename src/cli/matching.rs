@@ -1,7 +1,24 @@
-//! `essor match` and `essor eval`: rank suppliers for a need; measure matching quality.
+//! `essor match` and `essor eval`: rank suppliers for a need; measure matching quality
+//! against generated ground truth.
+//!
+//! `eval` loads a data set (a fixtures directory with `suppliers.jsonl`, `needs.jsonl` and
+//! `needs_truth.jsonl`, or one generated in memory from a seed) into a temporary store and
+//! index, runs every need, and reports nDCG@10, precision@10, recall@50 and MRR in total, per
+//! trade and per wording style, plus the share of top-10 results that break a hard rule.
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+use serde::Serialize;
+
 use super::Outcome;
+use crate::engine;
+use crate::index::SearchIndex;
+use crate::matching::eval::{QueryMetrics, mean};
+use crate::model::{self, Need, Supplier};
+use crate::store::Store;
+use crate::synth::truth::{self, NeedTruth};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,12 +32,377 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct EvalArgs {}
-
-pub fn run(_data: &Path, _args: Args) -> anyhow::Result<Outcome> {
-    Err(super::not_available("match"))
+pub struct EvalArgs {
+    /// A directory with suppliers.jsonl, needs.jsonl and needs_truth.jsonl.
+    #[arg(long, conflicts_with = "seed")]
+    pub dir: Option<PathBuf>,
+    /// Generate the data set in memory from this seed instead.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Suppliers to generate (with --seed).
+    #[arg(long, default_value_t = 2000)]
+    pub suppliers: usize,
+    /// Needs to generate (with --seed).
+    #[arg(long, default_value_t = 100)]
+    pub needs: usize,
+    /// Region the generated suppliers are weighted towards (with --seed).
+    #[arg(long, default_value = "76")]
+    pub region: String,
+    #[arg(long, default_value_t = 0.6)]
+    pub region_share: f64,
+    /// Print each need's figures too.
+    #[arg(long)]
+    pub verbose: bool,
+    /// Diagnose misses and violations on stderr (developer aid).
+    #[arg(long)]
+    pub diagnose: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run_eval(_data: &Path, _args: EvalArgs) -> anyhow::Result<Outcome> {
-    Err(super::not_available("eval"))
+fn read_need(path: &Path) -> anyhow::Result<Need> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut need: Need =
+        model::parse_json(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    model::validate_need(&mut need).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(need)
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
+    let need = read_need(&args.need)?;
+    let store = Store::open(data)?;
+    let index = SearchIndex::open_synced(data, &store)?;
+    let res = engine::match_need(&index, &need, args.limit)?;
+    if args.json {
+        super::print_json(&res)?;
+    } else {
+        println!(
+            "{} fournisseurs répondent à « {} » ({} affichés)",
+            res.total,
+            need.title,
+            res.results.len()
+        );
+        for (i, m) in res.results.iter().enumerate() {
+            println!(
+                "{:>3}. {} — {} (score {:.3})",
+                i + 1,
+                m.name,
+                m.siret,
+                m.score
+            );
+            for r in &m.reasons {
+                println!("       · {r}");
+            }
+            for w in &m.warnings {
+                println!("       ! {w}");
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{} line {}", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Figures of one group of needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupFigures {
+    pub needs: usize,
+    #[serde(flatten)]
+    pub metrics: QueryMetrics,
+}
+
+/// The evaluation report.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    pub source: String,
+    pub suppliers: usize,
+    pub needs: usize,
+    /// Needs with at least one relevant supplier (the metrics are means over these).
+    pub evaluated: usize,
+    #[serde(flatten)]
+    pub metrics: QueryMetrics,
+    /// Top-10 results breaking a hard rule, and their share.
+    pub top10_results: usize,
+    pub top10_violations: usize,
+    pub violation_share: f64,
+    pub per_trade: BTreeMap<String, GroupFigures>,
+    pub per_style: BTreeMap<String, GroupFigures>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub per_need: Vec<NeedFigures>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedFigures {
+    pub need_id: String,
+    pub trades: Vec<String>,
+    pub style: String,
+    pub relevant: usize,
+    pub returned: usize,
+    #[serde(flatten)]
+    pub metrics: QueryMetrics,
+}
+
+/// The activities a hard-rule check counts for a result: those of the need's intended trades
+/// when the supplier has some, else those whose CPV codes are on a need code's branch, else
+/// all (the contract's rule, judged independently of the matcher).
+fn counted_activities(need: &Need, t: &NeedTruth, s: &Supplier) -> Vec<usize> {
+    let trades: Vec<&str> = t.trades.iter().map(String::as_str).collect();
+    let by_trade = truth::activities_of_trades(s, &trades);
+    if !by_trade.is_empty() {
+        return by_trade;
+    }
+    truth::activities_matching_cpv(s, need)
+}
+
+/// Run the evaluation on a data set already in memory.
+pub fn evaluate(
+    source: &str,
+    suppliers: Vec<Supplier>,
+    needs: Vec<Need>,
+    truths: Vec<NeedTruth>,
+    verbose: bool,
+    diagnose: bool,
+) -> anyhow::Result<EvalReport> {
+    let dir = tempfile::Builder::new().prefix("essor-eval-").tempdir()?;
+    let store = Store::open(dir.path())?;
+    let num_suppliers = suppliers.len();
+    let by_siret: HashMap<String, Supplier> = suppliers
+        .iter()
+        .map(|s| (s.siret.clone(), s.clone()))
+        .collect();
+    for chunk in suppliers.chunks(2000) {
+        store.put_suppliers(chunk, "eval")?;
+    }
+    let index = SearchIndex::open_synced(dir.path(), &store)?;
+    let truth_by_id: HashMap<&str, &NeedTruth> =
+        truths.iter().map(|t| (t.need_id.as_str(), t)).collect();
+
+    let mut all = Vec::new();
+    let mut per_trade: BTreeMap<String, Vec<QueryMetrics>> = BTreeMap::new();
+    let mut per_style: BTreeMap<String, Vec<QueryMetrics>> = BTreeMap::new();
+    let mut per_need = Vec::new();
+    let (mut top10, mut violations) = (0usize, 0usize);
+    for need in &needs {
+        let id = need.id.clone().unwrap_or_default();
+        let Some(t) = truth_by_id.get(id.as_str()) else {
+            continue;
+        };
+        let grades: HashMap<String, u32> = t
+            .relevant
+            .iter()
+            .map(|j| (j.siret.clone(), u32::from(j.grade)))
+            .collect();
+        let res = engine::match_need(&index, need, 50)?;
+        let ranking: Vec<&str> = res.results.iter().map(|m| m.siret.as_str()).collect();
+        for m in res.results.iter().take(10) {
+            top10 += 1;
+            if let Some(s) = by_siret.get(&m.siret) {
+                let rules = truth::check(need, s, &counted_activities(need, t, s));
+                if !rules.all_pass() {
+                    violations += 1;
+                    if diagnose {
+                        eprintln!(
+                            "VIOLATION {id} {:?} {} {:?} reasons={:?}",
+                            t.trades,
+                            m.siret,
+                            rules.violations(),
+                            m.reasons
+                        );
+                    }
+                }
+            }
+        }
+        if diagnose {
+            diagnose_misses(&index, need, t, &ranking, &by_siret);
+        }
+        if grades.is_empty() {
+            continue;
+        }
+        let m = QueryMetrics::of(&ranking, &grades);
+        all.push(m);
+        for trade in &t.trades {
+            per_trade.entry(trade.clone()).or_default().push(m);
+        }
+        per_style.entry(t.style.clone()).or_default().push(m);
+        if verbose {
+            per_need.push(NeedFigures {
+                need_id: id,
+                trades: t.trades.clone(),
+                style: t.style.clone(),
+                relevant: grades.len(),
+                returned: res.total,
+                metrics: m,
+            });
+        }
+    }
+    let group = |m: BTreeMap<String, Vec<QueryMetrics>>| {
+        m.into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    GroupFigures {
+                        needs: v.len(),
+                        metrics: mean(&v),
+                    },
+                )
+            })
+            .collect()
+    };
+    Ok(EvalReport {
+        source: source.to_string(),
+        suppliers: num_suppliers,
+        needs: needs.len(),
+        evaluated: all.len(),
+        metrics: mean(&all),
+        top10_results: top10,
+        top10_violations: violations,
+        violation_share: if top10 == 0 {
+            0.0
+        } else {
+            violations as f64 / top10 as f64
+        },
+        per_trade: group(per_trade),
+        per_style: group(per_style),
+        per_need,
+    })
+}
+
+/// Print why relevant suppliers are missing from the top 50 (developer aid).
+fn diagnose_misses(
+    index: &SearchIndex,
+    need: &Need,
+    t: &NeedTruth,
+    ranking: &[&str],
+    by_siret: &HashMap<String, Supplier>,
+) {
+    let r = crate::referential::Referential::get();
+    let Some(place) = crate::model::geography::resolve_place(&need.place, r) else {
+        return;
+    };
+    let plan = engine::plan_for(index, need);
+    let id = need.id.as_deref().unwrap_or_default();
+    eprintln!(
+        "NEED {id} {:?} {} words={:?} cpv={:?} naf={:?}",
+        t.trades,
+        t.style,
+        plan.words.iter().map(|w| &w.word).collect::<Vec<_>>(),
+        plan.cpv,
+        plan.naf
+    );
+    for j in &t.relevant {
+        if ranking.contains(&j.siret.as_str()) {
+            continue;
+        }
+        let Some(s) = by_siret.get(&j.siret) else {
+            continue;
+        };
+        let ev = crate::matching::local_text_evidence(&plan, s);
+        let verdict =
+            match crate::matching::assess(&plan, need, s, Some(&ev), &place, r, engine::today()) {
+                Some(a) => format!("would pass (score {:.3}, {:?})", a.score, a.components),
+                None => {
+                    let (rel, code) = crate::matching::score::relevant_activities(&plan, s);
+                    format!(
+                        "rejected: relevant={rel:?} code={code:?} naf={:?} words={:?}",
+                        s.naf,
+                        ev.words.iter().map(|w| &w.query).collect::<Vec<_>>()
+                    )
+                }
+            };
+        let labels: Vec<&str> = s
+            .activities
+            .iter()
+            .filter_map(|a| a.label.as_deref())
+            .collect();
+        eprintln!("  MISS g{} {} {:?} {verdict}", j.grade, j.siret, labels);
+    }
+}
+
+pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
+    let (source, suppliers, needs, truths) = match (&args.dir, args.seed) {
+        (Some(dir), _) => (
+            dir.display().to_string(),
+            read_jsonl::<Supplier>(&dir.join("suppliers.jsonl"))?,
+            read_jsonl::<Need>(&dir.join("needs.jsonl"))?,
+            read_jsonl::<NeedTruth>(&dir.join("needs_truth.jsonl"))?,
+        ),
+        (None, Some(seed)) => {
+            let opts =
+                crate::synth::SupplierOptions::weighted_towards(&args.region, args.region_share);
+            let suppliers = crate::synth::generate_suppliers_with(seed, args.suppliers, &opts);
+            let set = crate::synth::generate_needs(seed, args.needs, &suppliers);
+            (format!("seed {seed}"), suppliers, set.needs, set.truth)
+        }
+        (None, None) => anyhow::bail!("give --dir DIR or --seed S"),
+    };
+    let report = evaluate(
+        &source,
+        suppliers,
+        needs,
+        truths,
+        args.verbose,
+        args.diagnose,
+    )?;
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        let m = &report.metrics;
+        println!(
+            "{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
+            report.source,
+            report.suppliers,
+            report.needs,
+            report.evaluated,
+            m.ndcg_at_10,
+            m.precision_at_10,
+            m.recall_at_50,
+            m.mrr,
+            report.top10_violations,
+            report.top10_results,
+            100.0 * report.violation_share
+        );
+        for (title, groups) in [
+            ("per trade", &report.per_trade),
+            ("per style", &report.per_style),
+        ] {
+            println!("  {title}:");
+            for (k, g) in groups {
+                println!(
+                    "    {k:<24} n={:<3} nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  MRR {:.3}",
+                    g.needs,
+                    g.metrics.ndcg_at_10,
+                    g.metrics.precision_at_10,
+                    g.metrics.recall_at_50,
+                    g.metrics.mrr
+                );
+            }
+        }
+        for n in &report.per_need {
+            println!(
+                "    {} {:<22} {:<14} rel={:<3} ret={:<4} nDCG {:.3} R@50 {:.3}",
+                n.need_id,
+                n.trades.join("+"),
+                n.style,
+                n.relevant,
+                n.returned,
+                n.metrics.ndcg_at_10,
+                n.metrics.recall_at_50
+            );
+        }
+    }
+    Ok(Outcome::Success)
 }

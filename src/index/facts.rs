@@ -664,6 +664,14 @@ pub fn located_in(
     place: &PlaceCtx,
     perimeter: &PerimeterCtx,
 ) -> Option<LocatedHit> {
+    // The perimeter widens the place, it never excludes it: an address in the place's own
+    // commune (for a city, in any of its arrondissements) is inside whatever the radius.
+    if !place.commune.is_empty() {
+        let own = commune_key(&place.commune);
+        if addr[0] == own || addr[1] == own {
+            return Some(LocatedHit::InArea(own));
+        }
+    }
     match perimeter {
         PerimeterCtx::National => Some(LocatedHit::National),
         PerimeterCtx::Radius(r) => {

@@ -962,10 +962,20 @@ impl Snapshot {
                         s = match per {
                             None => Candidates::Complete,
                             Some(PerimeterCtx::National) => Candidates::OverCap,
-                            Some(PerimeterCtx::Radius(r)) => match place.point {
-                                Some(p) => sg.near(p, *r, left, &mut out),
-                                None => Candidates::Complete,
-                            },
+                            Some(PerimeterCtx::Radius(r)) => {
+                                let s = match place.point {
+                                    Some(p) => sg.near(p, *r, left, &mut out),
+                                    None => Candidates::Complete,
+                                };
+                                // Addresses in the place's own commune are inside too.
+                                if s == Candidates::Complete && !place.commune.is_empty() {
+                                    let left = left.saturating_sub(out.len());
+                                    let own = [facts::commune_key(&place.commune)];
+                                    sg.located_in_areas(&own, left, &mut out)
+                                } else {
+                                    s
+                                }
+                            }
                             Some(PerimeterCtx::Areas(keys)) => {
                                 sg.located_in_areas(keys, left, &mut out)
                             }

@@ -1,9 +1,173 @@
-//! Matching buyer needs to suppliers: query construction, code evidence, score blend,
-//! French explanations and warnings, and quality metrics.
+//! Matching buyer needs to suppliers: query construction, code evidence, hard rules, the
+//! score blend, French explanations and warnings, and quality metrics.
+//!
+//! The flow: [`plan`] turns a need into informative words, CPV codes and trade NAF codes; the
+//! engine (`engine.rs`, outside this module) retrieves candidates from the search index with
+//! them; [`score::assess`] applies the hard rules and scores each candidate with reasons.
+//! Reverse matching (the open needs a supplier could answer) applies the same `assess` from
+//! the supplier's side, with text evidence computed here ([`local_text_evidence`]).
 //!
 //! **Invariant:** pure — no IO, no async. The orchestration that runs the search index lives
 //! outside this module; here are only functions of values.
 
 pub mod codes;
 pub mod eval;
+pub mod score;
 pub mod text;
+
+use std::collections::HashSet;
+
+pub use score::{
+    Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess,
+};
+
+use crate::index::analysis::{Thesaurus, stem, stems};
+use crate::model::{Need, Supplier};
+use crate::referential::Referential;
+
+/// Build the match plan of a need. `df(word)` is the number of supplier profiles containing
+/// the word (for informativeness), out of `num_docs`.
+pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> MatchPlan {
+    let r = Referential::get();
+    let mut cpv: Vec<String> = need.cpv.clone();
+    for code in text::cpv_codes_in_text(&format!("{}\n{}", need.title, need.description)) {
+        if let Ok(c) = r.cpv.resolve(&code)
+            && !cpv.contains(&c.code)
+        {
+            cpv.push(c.code.clone());
+        }
+    }
+    let words = text::select_words(&need.title, &need.description, df, num_docs);
+    let naf = codes::naf_for_need(&cpv);
+    let stems = score::plan_stems(&words);
+    MatchPlan {
+        words,
+        cpv,
+        naf,
+        stems,
+    }
+}
+
+/// The text of a supplier that says what it does: name, brand, activity labels, offers,
+/// references and description.
+fn supplier_text(s: &Supplier) -> (String, String) {
+    let mut trade = format!("{} {}", s.name, s.brand.as_deref().unwrap_or(""));
+    for a in &s.activities {
+        if let Some(l) = &a.label {
+            trade.push(' ');
+            trade.push_str(l);
+        }
+    }
+    for o in &s.offers {
+        trade.push(' ');
+        trade.push_str(&o.title);
+    }
+    let mut body = s.description.clone();
+    for o in &s.offers {
+        body.push(' ');
+        body.push_str(&o.description);
+    }
+    for rf in &s.references {
+        body.push(' ');
+        body.push_str(&rf.description);
+    }
+    (trade, body)
+}
+
+/// Text evidence computed without the index, by stems and thesaurus expansions: used for
+/// reverse matching, where one supplier is compared with many needs.
+pub fn local_text_evidence(plan: &MatchPlan, s: &Supplier) -> TextEvidence {
+    let (trade, body) = supplier_text(s);
+    let trade_stems: HashSet<String> = stems(&trade).into_iter().collect();
+    let body_stems: HashSet<String> = stems(&body).into_iter().collect();
+    let thesaurus = Thesaurus::get();
+    let mut words = Vec::new();
+    for w in &plan.words {
+        let st = stem(&w.word);
+        if trade_stems.contains(&st) || body_stems.contains(&st) {
+            words.push(WordMatch {
+                query: w.word.clone(),
+                matched: w.word.clone(),
+                kind: WordMatchKind::Exact,
+                in_trade: trade_stems.contains(&st),
+            });
+            continue;
+        }
+        // A synonym expression all of whose stems appear in the profile.
+        for m in thesaurus.find(std::slice::from_ref(&st)) {
+            if let Some(alt) = m.alternatives.iter().find(|a| {
+                a.stems
+                    .iter()
+                    .all(|x| trade_stems.contains(x) || body_stems.contains(x))
+            }) {
+                let in_trade = alt.stems.iter().all(|x| trade_stems.contains(x));
+                words.push(WordMatch {
+                    query: w.word.clone(),
+                    matched: alt.display.clone(),
+                    kind: WordMatchKind::Synonym,
+                    in_trade,
+                });
+                break;
+            }
+        }
+    }
+    let t = TextEvidence {
+        words,
+        relative_score: 0.0,
+    };
+    let coverage = score::text_score(plan, Some(&t)) / 0.75;
+    TextEvidence {
+        relative_score: coverage.min(1.0),
+        ..t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activity, Address, Place};
+
+    fn need(title: &str, description: &str) -> Need {
+        Need {
+            title: title.into(),
+            description: description.into(),
+            place: Place {
+                commune: Some("81004".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn cpv_codes_written_in_a_notice_join_the_plan() {
+        let p = plan(
+            &need("Espaces verts", "Code CPV : 77310000-6. Tonte."),
+            |_| Some(1),
+            100,
+        );
+        assert_eq!(p.cpv, ["77310000-6"]);
+        assert!(p.naf.contains(&"81.30Z"));
+    }
+
+    #[test]
+    fn local_evidence_finds_words_and_synonyms() {
+        let s = Supplier {
+            name: "Jardins du Tarn".into(),
+            address: Address {
+                commune: "81004".into(),
+                ..Default::default()
+            },
+            activities: vec![Activity {
+                label: Some("Entretien des espaces verts".into()),
+                ..Default::default()
+            }],
+            description: "Nous assurons la tonte des pelouses.".into(),
+            ..Default::default()
+        };
+        let p = plan(&need("Tonte des pelouses", ""), |_| Some(1), 100);
+        let ev = local_text_evidence(&p, &s);
+        assert!(ev.words.iter().any(|w| w.query == "tonte"), "{ev:?}");
+        assert!(score::text_score(&p, Some(&ev)) > 0.5);
+    }
+}

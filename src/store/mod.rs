@@ -40,6 +40,8 @@ pub mod coll {
     pub const WISHES: &str = "wishes";
     /// Keyed `{event_id}`: the event's current schedule.
     pub const SCHEDULES: &str = "schedules";
+    /// Per-need metadata that is not part of the public need (who owns it), keyed by need id.
+    pub const NEED_META: &str = "need_meta";
 }
 
 /// A stored document, or a tombstone when `body` is `None`.
@@ -299,7 +301,9 @@ impl Store {
 
     // ---- needs ----
 
-    fn need_op(n: &Need, skip_if_same: bool) -> Result<Op> {
+    /// Encode a need with an id for storage (as [`Store::put_need`] does), for callers that
+    /// write it in one batch with other documents.
+    pub fn need_op(n: &Need, skip_if_same: bool) -> Result<Op> {
         let key =
             n.id.clone()
                 .ok_or_else(|| Error::Internal("need without id".into()))?;

@@ -1,9 +1,12 @@
 //! The single integration-test binary: one module per area.
 
+mod api;
 mod common;
 mod fixtures;
 mod import;
 mod model;
+mod scheduling;
 mod search;
 mod sirene;
+mod smoke;
 mod tidy;

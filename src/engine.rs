@@ -1,0 +1,330 @@
+//! The use cases that combine the search index with the pure matching rules: rank suppliers
+//! for a need, and find the open needs a supplier could answer.
+//!
+//! Forward matching retrieves candidates from the index through three channels — the need's
+//! informative words (`TextMode::Any`), its CPV codes (at group level, so siblings and more
+//! general codes come too) and the trade NAF codes that correspond to them — each restricted
+//! by the reserved route and the contract's geography clause; then every candidate is judged
+//! by `matching::assess`, which re-applies every hard rule exactly and computes the score and
+//! explanations. Reverse matching judges one supplier against every open need with the same
+//! `assess`. The HTTP API and the CLI call these functions; no IO besides the index.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::index::{
+    Filters, GeoClause, MatchKind, PerimeterSpec, PlaceRef, SearchIndex, SearchQuery, TextField,
+    TextMode, parse_cpv,
+};
+use crate::matching::{self, Assessment, MatchPlan, TextEvidence, WordMatch, WordMatchKind};
+use crate::model::geography::resolve_place;
+use crate::model::{Area, GeoPoint, Need, Supplier};
+use crate::referential::Referential;
+
+/// Candidates taken from each retrieval channel.
+const CHANNEL_DEPTH: usize = 400;
+
+/// One ranked supplier for a need.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MatchResult {
+    pub siret: String,
+    pub name: String,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// Why it matched, in French.
+    pub reasons: Vec<String>,
+    /// What the buyer should check, in French.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub supplier: Arc<Supplier>,
+    #[serde(skip)]
+    pub components: matching::Components,
+}
+
+/// Ranked suppliers for a need.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MatchResults {
+    /// Suppliers that pass every hard rule and show some evidence.
+    pub total: usize,
+    pub results: Vec<MatchResult>,
+}
+
+/// Today's date (UTC), for freshness.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// The plan of a need, with word informativeness taken from the index.
+pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
+    let snap = index.snapshot();
+    let n = snap.num_suppliers();
+    matching::plan(need, |_| None, n)
+}
+
+fn place_ref(need: &Need) -> Result<PlaceRef> {
+    match (&need.place.commune, need.place.lat, need.place.lon) {
+        (Some(c), _, _) => Ok(PlaceRef::Commune(c.clone())),
+        (None, Some(lat), Some(lon)) => GeoPoint::new(lat, lon)
+            .map(PlaceRef::Point)
+            .map_err(|(f, why)| Error::invalid(format!("place.{f}"), why)),
+        _ => Err(Error::invalid(
+            "place",
+            "must give either commune or lat and lon",
+        )),
+    }
+}
+
+fn perimeter_spec(need: &Need) -> Option<PerimeterSpec> {
+    let p = need.perimeter.as_ref()?;
+    if p.national == Some(true) {
+        return Some(PerimeterSpec::National);
+    }
+    if let Some(r) = p.radius_km {
+        return Some(PerimeterSpec::RadiusKm(r));
+    }
+    p.areas.as_ref().map(|areas| {
+        PerimeterSpec::Areas(areas.iter().filter_map(|a| Area::parse(a).ok()).collect())
+    })
+}
+
+/// The words of the plan as index query text, each with its weight (`tonte^2.4`), in the
+/// order they appear in the need so that multi-word expressions stay together.
+fn query_text(plan: &MatchPlan) -> String {
+    let max = plan
+        .words
+        .iter()
+        .map(|w| w.weight)
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    plan.words
+        .iter()
+        .map(|w| {
+            let boost = (w.weight / max * 3.0).clamp(0.2, 10.0);
+            let _ = boost;
+            w.word.clone()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// CPV prefixes for the code channel: each need code at group level (three significant
+/// digits), or as given when coarser.
+fn cpv_prefixes(plan: &MatchPlan) -> Vec<crate::index::CpvPrefix> {
+    let mut out: Vec<crate::index::CpvPrefix> = Vec::new();
+    for c in &plan.cpv {
+        let digits = c.split('-').next().unwrap_or(c);
+        let sig = crate::referential::codes::significant_prefix(digits);
+        let prefix = &digits[..sig.len().min(3)];
+        if let Ok(p) = parse_cpv(prefix)
+            && !out.contains(&p)
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn word_kind(k: MatchKind) -> Option<WordMatchKind> {
+    match k {
+        MatchKind::Exact => Some(WordMatchKind::Exact),
+        MatchKind::Prefix => Some(WordMatchKind::Prefix),
+        MatchKind::Typo => Some(WordMatchKind::Typo),
+        MatchKind::Synonym => Some(WordMatchKind::Synonym),
+        MatchKind::Code => None,
+    }
+}
+
+/// Rank suppliers for a need. The need must be valid (`model::validate_need`).
+pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<MatchResults> {
+    let r = Referential::get();
+    let place =
+        resolve_place(&need.place, r).ok_or_else(|| Error::invalid("place", "unknown place"))?;
+    let plan = plan_for(index, need);
+    let geo = Some(GeoClause::Serves {
+        place: place_ref(need)?,
+        perimeter: perimeter_spec(need),
+    });
+    let base_filters = Filters {
+        reserved: need.reserved,
+        modes: need.modes.clone(),
+        ..Filters::default()
+    };
+    let base = SearchQuery {
+        geo,
+        per_page: CHANNEL_DEPTH,
+        filters: base_filters.clone(),
+        ..SearchQuery::default()
+    };
+
+    let mut candidates: HashMap<String, (Arc<Supplier>, Option<TextEvidence>)> = HashMap::new();
+
+    // Channel 1: words.
+    if !plan.words.is_empty() {
+        let q = SearchQuery {
+            text: query_text(&plan),
+            text_mode: TextMode::Any,
+            ..base.clone()
+        };
+        let res = index.search(&q)?;
+        let best = res
+            .hits
+            .iter()
+            .map(|h| h.score)
+            .fold(0.0, f64::max)
+            .max(1e-12);
+        for h in res.hits {
+            let words: Vec<WordMatch> = h
+                .matched_terms
+                .iter()
+                .filter_map(|t| {
+                    Some(WordMatch {
+                        query: crate::normalize::fold(&t.query),
+                        matched: t.matched.clone(),
+                        kind: word_kind(t.kind)?,
+                        in_trade: t.fields.iter().any(|f| {
+                            matches!(f, TextField::Name | TextField::Trade | TextField::Code)
+                        }),
+                    })
+                })
+                .collect();
+            let ev = TextEvidence {
+                words,
+                relative_score: h.score / best,
+            };
+            candidates.insert(h.siret.clone(), (h.supplier.clone(), Some(ev)));
+        }
+    }
+    // Channel 2: CPV codes.
+    let prefixes = cpv_prefixes(&plan);
+    if !prefixes.is_empty() {
+        let q = SearchQuery {
+            filters: Filters {
+                cpv: prefixes,
+                ..base_filters.clone()
+            },
+            ..base.clone()
+        };
+        for h in index.search(&q)?.hits {
+            candidates
+                .entry(h.siret.clone())
+                .or_insert((h.supplier.clone(), None));
+        }
+    }
+    // Channel 3: trade NAF codes corresponding to the CPV codes.
+    if !plan.naf.is_empty() {
+        let naf: Vec<String> = plan.naf.iter().map(|n| n.replace('.', "")).collect();
+        let q = SearchQuery {
+            filters: Filters {
+                naf,
+                ..base_filters.clone()
+            },
+            ..base.clone()
+        };
+        for h in index.search(&q)?.hits {
+            candidates
+                .entry(h.siret.clone())
+                .or_insert((h.supplier.clone(), None));
+        }
+    }
+
+    let today = today();
+    let mut ranked: Vec<(Assessment, Arc<Supplier>)> = candidates
+        .into_values()
+        .filter_map(|(s, ev)| {
+            matching::assess(&plan, need, &s, ev.as_ref(), &place, r, today).map(|a| (a, s))
+        })
+        .collect();
+    ranked.sort_by(|(a, sa), (b, sb)| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| sa.siret.cmp(&sb.siret))
+    });
+    let total = ranked.len();
+    let results = ranked
+        .into_iter()
+        .take(limit)
+        .map(|(a, s)| MatchResult {
+            siret: s.siret.clone(),
+            name: s.name.clone(),
+            score: (a.score * 1e4).round() / 1e4,
+            distance_km: a.distance_km.map(|d| (d * 10.0).round() / 10.0),
+            reasons: a.reasons,
+            warnings: a.warnings,
+            components: a.components,
+            supplier: s,
+        })
+        .collect();
+    Ok(MatchResults { total, results })
+}
+
+/// One open need a supplier could answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NeedMatch {
+    pub need_id: String,
+    pub title: String,
+    pub buyer: String,
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    pub reasons: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Whether a need is open on `today`: not closed, and its deadline (if any) not passed.
+pub fn is_open(need: &Need, today: jiff::civil::Date) -> bool {
+    !need.closed
+        && need
+            .deadline
+            .as_deref()
+            .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+            .is_none_or(|d| d >= today)
+}
+
+/// The open needs a supplier could answer, best first (reverse matching): the same hard
+/// rules and score as forward matching, from the supplier's side.
+pub fn needs_for_supplier(
+    index: &SearchIndex,
+    supplier: &Supplier,
+    needs: &[Need],
+    limit: usize,
+) -> Vec<NeedMatch> {
+    let r = Referential::get();
+    let today = today();
+    let mut out: Vec<NeedMatch> = Vec::new();
+    for need in needs.iter().filter(|n| is_open(n, today)) {
+        let Some(place) = resolve_place(&need.place, r) else {
+            continue;
+        };
+        let plan = plan_for(index, need);
+        let ev = matching::local_text_evidence(&plan, supplier);
+        if let Some(a) = matching::assess(&plan, need, supplier, Some(&ev), &place, r, today) {
+            out.push(NeedMatch {
+                need_id: need.id.clone().unwrap_or_default(),
+                title: need.title.clone(),
+                buyer: need.buyer.name.clone(),
+                score: (a.score * 1e4).round() / 1e4,
+                distance_km: a.distance_km.map(|d| (d * 10.0).round() / 10.0),
+                deadline: need.deadline.clone(),
+                reasons: a.reasons,
+                warnings: a.warnings,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.need_id.cmp(&b.need_id))
+    });
+    out.truncate(limit);
+    out
+}
