@@ -47,6 +47,21 @@ fn rss_mb() -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time used by the calling thread so far, in seconds (from `/proc`, 10 ms ticks).
+fn thread_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 14th
+    // and 15th fields of the line.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
+}
+
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -233,7 +248,10 @@ fn random_text(rng: &mut Rng) -> String {
             .buyer_keywords
             .iter()
             .copied()
-            .filter(|k| k.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\''))
+            .filter(|k| {
+                k.chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+            })
             .collect();
         if !usable.is_empty() {
             return usable[rng.index(usable.len())].to_string();
@@ -245,9 +263,18 @@ fn random_text(rng: &mut Rng) -> String {
 fn random_geo(rng: &mut Rng) -> GeoClause {
     let r = Referential::get();
     let c = World::get().sample_commune(rng, None, 0.0);
-    if rng.chance(0.6) {
+    let near = rng.chance(0.6);
+    let near = match std::env::var("ESSOR_BENCH_GEO").as_deref() {
+        Ok("near") => true,
+        Ok("serves") => false,
+        _ => near,
+    };
+    if near {
         GeoClause::Near {
-            point: r.communes.centre(c).expect("sampled communes have a centre"),
+            point: r
+                .communes
+                .centre(c)
+                .expect("sampled communes have a centre"),
             radius_km: rng.range_f64(10.0, 50.0).round(),
         }
     } else {
@@ -336,23 +363,51 @@ fn ms(d: Duration) -> f64 {
 fn measure(ds: &Dataset, class: Class, rounds: usize) {
     let queries = workload(class, rounds, 7 + class as u64);
     let snap = ds.index.snapshot();
-    for q in queries.iter().take(50) {
+    // Warm the caches with other queries of the class (another seed), as a server that has
+    // been answering for a while; the measured queries then miss the caches at the rate the
+    // class's variety makes them.
+    for q in &workload(class, 500, 1000 + class as u64) {
         snap.search(q).unwrap();
     }
     let mut times = Vec::with_capacity(queries.len());
+    let cpu0 = thread_cpu_secs();
     let mut hits = 0usize;
     let mut total = 0u64;
+    let mut examined = 0u64;
+    let mut drivers: std::collections::BTreeMap<String, usize> = Default::default();
     for q in &queries {
         let t = Instant::now();
         let res = snap.search(q).unwrap();
         times.push(t.elapsed());
         hits += res.hits.len();
         total += res.total;
+        examined += res.plan.candidates;
+        let d = match &res.plan.driver {
+            essor::index::Driver::Filter(_) => "filter".to_string(),
+            d => format!("{d:?}").to_lowercase(),
+        };
+        *drivers.entry(d).or_default() += 1;
     }
+    let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
     times.sort();
+    let phases: Vec<String> = essor::index::PHASE_NS
+        .iter()
+        .map(|a| {
+            format!(
+                "{:.0}",
+                a.swap(0, std::sync::atomic::Ordering::Relaxed) as f64
+                    / 1e3
+                    / (queries.len() + 500) as f64
+            )
+        })
+        .collect();
+    println!(
+        "phases µs/query (supplier; prep,sets,filters,geo,loop,scoring+fallbacks*1000,hits; explain µs, scored): {}",
+        phases.join(" ")
+    );
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
     println!(
-        "[{}] {:<20} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  mean {:>7.3} ms  max {:>8.3} ms  (avg {:.1} hits of {:.0})",
+        "[{}] {:<20} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  mean {:>7.3} ms  max {:>8.3} ms  cpu {cpu_ms:.3} ms/query  (avg {:.1} hits of {:.0}; {:.0} examined; drivers {drivers:?}; load {})",
         ds.n,
         format!("{class:?}"),
         times.len(),
@@ -362,6 +417,8 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
         ms(*times.last().unwrap()),
         hits as f64 / times.len() as f64,
         total as f64 / times.len() as f64,
+        examined as f64 / times.len() as f64,
+        load_average(),
     );
 }
 

@@ -45,6 +45,7 @@
 //! storage of truth (the store is the truth; the index can always be rebuilt).
 
 pub mod analysis;
+pub mod bits;
 pub mod columns;
 pub mod facts;
 pub mod geo;
@@ -70,10 +71,36 @@ use crate::model::need::Reserved;
 use crate::model::supplier::{Kind, Mode, Supplier};
 use crate::referential::{LegalFamily, Referential};
 use crate::store::{Seq, Store, SupplierChange};
-use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
+use bits::Bits;
 use columns::SegCols;
+use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
 use geo::{Candidates, SegmentGeo};
 use text::{DriverTerm, TextIndex, TextSnapshot, TextWriter, WriterError};
+
+#[doc(hidden)]
+pub static PHASE_NS: [std::sync::atomic::AtomicU64; 10] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 10];
+thread_local! { static LAST: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) }; }
+fn tphase(i: usize) {
+    let now = std::time::Instant::now();
+    LAST.with(|l| {
+        if let Some(t) = l.get()
+            && i > 0
+        {
+            PHASE_NS[i].fetch_add(
+                (now - t).as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        l.set(Some(now));
+    });
+}
+
+/// The quality factor `Q` of the ranking.
+#[inline]
+fn quality_factor(completeness: f64) -> f64 {
+    0.8 + 0.2 * completeness
+}
 
 /// Most results a page may hold.
 pub const MAX_PER_PAGE: usize = 10_000;
@@ -486,7 +513,9 @@ struct Prepared {
 }
 
 enum GeoPrepared {
-    Near(GeoPoint, f64),
+    /// The point, the radius, and for a cheap first test the point as a unit vector and the
+    /// largest squared chord within the radius, in single precision (with slack for it).
+    Near(GeoPoint, f64, [f32; 3], f32),
     Serves(PlaceCtx, Option<PerimeterCtx>),
     InView(BBox),
 }
@@ -494,7 +523,7 @@ enum GeoPrepared {
 impl GeoPrepared {
     fn point(&self) -> Option<GeoPoint> {
         match self {
-            GeoPrepared::Near(p, _) => Some(*p),
+            GeoPrepared::Near(p, ..) => Some(*p),
             GeoPrepared::Serves(place, _) => place.point,
             GeoPrepared::InView(_) => None,
         }
@@ -624,27 +653,30 @@ impl FacetCounter {
     }
 }
 
-/// An index clause that can produce candidates.
-enum IndexClause {
-    Text,
-    Filter(String, Vec<DriverTerm>),
-}
-
-enum Source {
-    Geo(Vec<Vec<u32>>),
-    /// The intersection of these clauses, the first (smallest) leading, with the estimate
-    /// of the first.
-    Index(Vec<IndexClause>, u64),
-    Scan,
-}
-
-/// A match whose score is not computed yet: its bound and what ranking needs besides text.
-#[derive(Clone, Copy)]
-struct Pending {
-    doc: u32,
-    bound: f64,
+/// A text match not scored yet: its score bound in `r.score` (and its document id in
+/// `r.sid`, for a stable order), with what ranking needs besides the text score.
+struct Cand {
+    r: Ranked,
     distance: Option<f64>,
     cpv: Option<(CpvRelation, u64)>,
+}
+
+impl PartialEq for Cand {
+    fn eq(&self, other: &Self) -> bool {
+        self.r == other.r
+    }
+}
+impl Eq for Cand {}
+impl PartialOrd for Cand {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Cand {
+    // As `Ranked`: the max-heap keeps the worst bound on top.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.r.key_cmp(&other.r)
+    }
 }
 
 /// The best `keep` results so far.
@@ -704,10 +736,26 @@ impl Snapshot {
         self.text.num_docs()
     }
 
+    /// Number of searchable suppliers (closed ones excluded): the `N` of term weighting.
+    pub fn num_docs(&self) -> u64 {
+        self.text.num_docs()
+    }
+
+    /// Number of searchable suppliers whose analysed name, trade or body text (the text
+    /// fields free-text search matches) contains the analysed `word`: every stem of it when it
+    /// analyses into several, 0 when it has none (a stop word). Typos, prefixes and thesaurus
+    /// expansions are not counted: it measures how informative the word itself is.
+    pub fn doc_freq(&self, word: &str) -> u64 {
+        self.text.word_doc_freq(word).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, word, "document frequency unavailable");
+            0
+        })
+    }
+
     /// A searchable supplier by SIRET.
     pub fn supplier(&self, siret: &str) -> Result<Option<Arc<Supplier>>> {
         match self.text.find(siret)? {
-            Some((seg, doc)) => Ok(Some(Arc::new(self.text.supplier(seg, doc)?))),
+            Some((seg, doc)) => Ok(Some(self.text.supplier(seg, doc)?)),
             None => Ok(None),
         }
     }
@@ -770,7 +818,16 @@ impl Snapshot {
         let geo = match &q.geo {
             None => None,
             Some(GeoClause::Near { point, radius_km }) => {
-                Some(GeoPrepared::Near(*point, *radius_km))
+                // Single precision is within ~2e-7 of the chord: 1e-5 of slack keeps the first
+                // test a superset of the exact one.
+                let c = crate::model::geo::chord_for_km(*radius_km) + 1e-5;
+                let v = point.to_unit_vector();
+                Some(GeoPrepared::Near(
+                    *point,
+                    *radius_km,
+                    [v[0] as f32, v[1] as f32, v[2] as f32],
+                    (c * c) as f32,
+                ))
             }
             Some(GeoClause::InView { bbox }) => Some(GeoPrepared::InView(*bbox)),
             Some(GeoClause::Serves { place, perimeter }) => {
@@ -943,157 +1000,76 @@ impl Snapshot {
         out
     }
 
-    /// Collect geographic candidates of every segment, or `None` past `cap`.
-    fn geo_candidates(&self, g: &GeoPrepared, cap: u64) -> Option<Vec<Vec<u32>>> {
-        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-        let mut all = Vec::with_capacity(self.cache.len());
-        let mut total = 0usize;
-        for seg in 0..self.cache.len() {
-            let sg = self.segment_geo(seg);
-            let mut out = Vec::new();
-            let left = cap.saturating_sub(total);
-            let status = match g {
-                GeoPrepared::Near(p, r) => sg.near(*p, *r, left, &mut out),
-                GeoPrepared::InView(b) => sg.in_view(b, left, &mut out),
-                GeoPrepared::Serves(place, per) => {
-                    let mut s = sg.serves(place, left, &mut out);
-                    if s == Candidates::Complete {
-                        let left = left.saturating_sub(out.len());
-                        s = match per {
-                            None => Candidates::Complete,
-                            Some(PerimeterCtx::National) => Candidates::OverCap,
-                            Some(PerimeterCtx::Radius(r)) => {
-                                let s = match place.point {
-                                    Some(p) => sg.near(p, *r, left, &mut out),
-                                    None => Candidates::Complete,
-                                };
-                                // Addresses in the place's own commune are inside too.
-                                if s == Candidates::Complete && !place.commune.is_empty() {
-                                    let left = left.saturating_sub(out.len());
-                                    let own = [facts::commune_key(&place.commune)];
-                                    sg.located_in_areas(&own, left, &mut out)
-                                } else {
-                                    s
-                                }
+    /// The documents of a segment the geographic clause may select (a superset, verified
+    /// later), or `None` when there would be more than `cap` of them.
+    fn geo_bits(&self, g: &GeoPrepared, seg: usize, cap: usize) -> Option<Bits> {
+        let sg = self.segment_geo(seg);
+        let max_doc = self.text.segments()[seg].max_doc();
+        let mut out = Vec::new();
+        let mut bits = Bits::empty(max_doc);
+        let status = match g {
+            GeoPrepared::Near(p, r, ..) => sg.near(*p, *r, cap, &mut out),
+            GeoPrepared::InView(b) => sg.in_view(b, cap, &mut out),
+            GeoPrepared::Serves(place, per) => {
+                let mut s = sg.serves(place, cap, &mut bits);
+                if s == Candidates::Complete {
+                    s = match per {
+                        None => Candidates::Complete,
+                        Some(PerimeterCtx::National) => {
+                            return (max_doc as usize <= cap).then(|| Bits::full(max_doc));
+                        }
+                        Some(PerimeterCtx::Radius(r)) => {
+                            let s = match place.point {
+                                Some(p) => sg.near(p, *r, cap, &mut out),
+                                None => Candidates::Complete,
+                            };
+                            // Addresses in the place's own commune are inside too.
+                            if s == Candidates::Complete && !place.commune.is_empty() {
+                                let left = cap.saturating_sub(out.len());
+                                let own = [facts::commune_key(&place.commune)];
+                                sg.located_in_areas(&own, left, &mut out)
+                            } else {
+                                s
                             }
-                            Some(PerimeterCtx::Areas(keys)) => {
-                                sg.located_in_areas(keys, left, &mut out)
-                            }
-                        };
-                    }
-                    s
+                        }
+                        Some(PerimeterCtx::Areas(keys)) => sg.located_in_areas(keys, cap, &mut out),
+                    };
                 }
-            };
-            if status == Candidates::OverCap {
-                return None;
-            }
-            out.sort_unstable();
-            out.dedup();
-            total += out.len();
-            all.push(out);
-        }
-        Some(all)
-    }
-
-    fn choose(&self, q: &SearchQuery, p: &Prepared) -> Result<Source> {
-        let total_docs: u64 = self
-            .text
-            .segments()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum();
-        let mut clauses: Vec<(u64, IndexClause)> = Vec::new();
-        if q.plan != PlanHint::Scan {
-            if let Some(ct) = &p.text {
-                clauses.push((ct.estimate(), IndexClause::Text));
-            }
-            for (name, terms) in self.filter_sources(q, p) {
-                let e = self.text.estimate(&terms)?;
-                clauses.push((e, IndexClause::Filter(name, terms)));
-            }
-        }
-        clauses.sort_by_key(|(e, _)| *e);
-        // The intersection costs about its smallest clause.
-        let index_cost = clauses.first().map_or(total_docs, |(e, _)| *e);
-        let index_source = || {
-            if clauses.is_empty() {
-                Source::Scan
-            } else {
-                Source::Index(clauses.into_iter().map(|(_, c)| c).collect(), index_cost)
+                s
             }
         };
-        match (&p.geo, q.plan) {
-            (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(
-                self.geo_candidates(g, u64::MAX).unwrap_or_default(),
-            )),
-            (Some(g), PlanHint::Auto) => {
-                if self.geo_estimate(g) > index_cost {
-                    return Ok(index_source());
-                }
-                match self.geo_candidates(g, index_cost) {
-                    Some(c) => Ok(Source::Geo(c)),
-                    None => Ok(index_source()),
-                }
-            }
-            _ => Ok(index_source()),
+        if status != Candidates::Complete {
+            return None;
         }
+        out.iter().for_each(|d| bits.insert(*d));
+        Some(bits)
     }
 
-    /// A cheap upper bound of the geographic candidates (from density grids), when one is
-    /// known.
-    fn geo_estimate(&self, g: &GeoPrepared) -> u64 {
-        let mut n = 0u64;
-        for seg in 0..self.cache.len() {
-            let sg = self.segment_geo(seg);
-            n += match g {
-                GeoPrepared::Near(p, r) => sg.estimate_near(*p, *r),
-                GeoPrepared::InView(b) => sg.estimate_in_view(b),
-                GeoPrepared::Serves(..) => 0,
-            };
-        }
-        n
+    /// Whether to enumerate a segment's geographic candidates rather than verify each of
+    /// the `n` documents left, and past how many candidates to give up: enumeration must
+    /// cost less. The estimate is cheap: density grids (which overestimate) or list lengths.
+    fn geo_plan(&self, g: &GeoPrepared, seg: usize, n: u64) -> Option<usize> {
+        let sg = self.segment_geo(seg);
+        let (estimate, cap) = match g {
+            // An R-tree point costs about four radius tests.
+            GeoPrepared::Near(p, r, ..) => (sg.estimate_near(*p, *r) / 4, n / 4),
+            GeoPrepared::InView(b) => (sg.estimate_in_view(b) / 4, n / 4),
+            // Copying zone lists costs little next to the serves rule.
+            GeoPrepared::Serves(place, _) => (sg.estimate_serves(place), n.saturating_mul(50)),
+        };
+        (estimate <= cap).then(|| usize::try_from(cap).unwrap_or(usize::MAX))
     }
 
-    /// Verify one live document against every clause but the text, giving its distance,
-    /// geographic reason and CPV relation.
-    fn verify(&self, p: &Prepared, cols: &SegCols, doc: u32, ords: &[u32]) -> Option<Verified> {
-        let mut distance = None;
-        let mut geo_hit = None;
-        if let Some(g) = &p.geo {
-            let loc = cols.location(doc);
-            match g {
-                GeoPrepared::Near(pt, r) => {
-                    let d = loc?.distance_km(pt);
-                    if d > *r {
-                        return None;
-                    }
-                    distance = Some(d);
-                    geo_hit = Some(GeoHit::Near(d));
-                }
-                GeoPrepared::InView(b) => {
-                    if !b.contains(loc?) {
-                        return None;
-                    }
-                    geo_hit = Some(GeoHit::InView);
-                }
-                GeoPrepared::Serves(place, per) => {
-                    let acts = cols.acts(doc);
-                    let hit = match facts::serves(loc, cols.dept(doc), acts, place, &p.relevance)
-                    {
-                        Some(h) => GeoHit::Serves(h),
-                        None => {
-                            let per = per.as_ref()?;
-                            GeoHit::Located(facts::located_in(loc, cols.address(doc), place, per)?)
-                        }
-                    };
-                    geo_hit = Some(hit);
-                    distance = match (loc, place.point) {
-                        (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
-                        _ => None,
-                    };
-                }
-            }
-        }
+    /// Verify one document against every clause but the text, giving its distance, CPV
+    /// relation and, with `detail`, its geographic reason. The cheap tests come first.
+    fn verify(
+        &self,
+        p: &Prepared,
+        cols: &SegCols,
+        doc: u32,
+        ords: &[u32],
+        detail: bool,
+    ) -> Option<Verified> {
         if p.kinds.is_some() || p.reserved.is_some() {
             let kinds = cols.kinds(doc);
             if let Some(m) = p.kinds
@@ -1162,6 +1138,56 @@ impl Snapshot {
         if !p.labels.is_empty() && !cols.label_ords(doc).iter().any(|o| ords.contains(o)) {
             return None;
         }
+        let mut distance = None;
+        let mut geo_hit = None;
+        if let Some(g) = &p.geo {
+            match g {
+                GeoPrepared::Near(pt, r, xyz, max_chord2) => {
+                    // `NaN` (no location) fails the comparison.
+                    if !(cols.chord2(doc, xyz) <= *max_chord2) {
+                        return None;
+                    }
+                    let d = cols.location(doc)?.distance_km(pt);
+                    if d > *r {
+                        return None;
+                    }
+                    distance = Some(d);
+                    geo_hit = Some(GeoHit::Near(d));
+                }
+                GeoPrepared::InView(b) => {
+                    if !b.contains(cols.location(doc)?) {
+                        return None;
+                    }
+                    geo_hit = Some(GeoHit::InView);
+                }
+                GeoPrepared::Serves(place, per) => {
+                    let loc = cols.location(doc);
+                    let acts = cols.acts(doc);
+                    let dept = cols.dept(doc);
+                    if detail {
+                        let hit = match facts::serves(loc, dept, acts, place, &p.relevance) {
+                            Some(h) => GeoHit::Serves(h),
+                            None => {
+                                let per = per.as_ref()?;
+                                GeoHit::Located(facts::located_in(
+                                    loc,
+                                    cols.address(doc),
+                                    place,
+                                    per,
+                                )?)
+                            }
+                        };
+                        geo_hit = Some(hit);
+                    } else if !facts::serves_quick(loc, dept, acts, place, &p.relevance) {
+                        facts::located_in(loc, cols.address(doc), place, per.as_ref()?)?;
+                    }
+                    distance = match (loc, place.point) {
+                        (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
+                        _ => None,
+                    };
+                }
+            }
+        }
         let mut cpv = None;
         if !p.cpv.is_empty() {
             cpv = Some(facts::best_cpv_match(cols.acts(doc), &p.cpv)?);
@@ -1181,7 +1207,7 @@ impl Snapshot {
             (Some(d), Some(_)) => 0.5 + 0.5 * (-d / DECAY_KM).exp(),
             _ => 1.0,
         };
-        let qf = 0.8 + 0.2 * completeness;
+        let qf = quality_factor(completeness);
         let c = match cpv {
             Some((CpvRelation::Above, _)) => 0.8,
             _ => 1.0,
@@ -1190,19 +1216,37 @@ impl Snapshot {
     }
 
     /// Run a search.
+    ///
+    /// Per segment, the clauses are intersected as bit sets: the documents alive, those the
+    /// text matches, those each filter's terms select (unless the plan is a scan or
+    /// geography-first) and those the geographic clause may select (when the plan or its
+    /// cost says so). Every document left is verified against every clause with the exact
+    /// rules (unless the bit sets decided them all), counted, and ranked in ascending order:
+    /// with text, an upper bound of its score comes first (from the fields it matched in and
+    /// their lengths) and the text score is computed only when the bound can still enter the
+    /// top.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         q.validate()?;
+        tphase(0);
         let p = self.prepare(q)?;
-        let source = self.choose(q, &p)?;
-        let driver = match &source {
-            Source::Geo(_) => Driver::Geo,
-            Source::Index(c, _) => match &c[0] {
-                IndexClause::Text => Driver::Text,
-                IndexClause::Filter(name, _) => Driver::Filter(name.clone()),
-            },
-            Source::Scan => Driver::Scan,
+        let mut filters: Vec<(u64, String, Vec<DriverTerm>)> = Vec::new();
+        if q.plan != PlanHint::Scan {
+            for (name, terms) in self.filter_sources(q, &p) {
+                let e = self.text.estimate(&terms)?;
+                filters.push((e, name, terms));
+            }
+        }
+        filters.sort_by_key(|f| f.0);
+        let index_driver = match (&p.text, filters.first()) {
+            (Some(ct), Some((e, name, _))) if *e < ct.estimate() => Driver::Filter(name.clone()),
+            (Some(_), _) => Driver::Text,
+            (None, Some((_, name, _))) => Driver::Filter(name.clone()),
+            (None, None) => Driver::Scan,
         };
+        let use_filters = matches!(q.plan, PlanHint::Auto | PlanHint::IndexFirst);
         let keep = q.page.saturating_mul(q.per_page).min(MAX_PER_PAGE * 10);
+        // Text matches kept by score bound per segment before scoring.
+        let cand_cap = keep.saturating_mul(4).max(64);
         let by_distance = q.sort == Sort::Distance;
         let mut top = TopK {
             heap: BinaryHeap::with_capacity(keep + 1),
@@ -1211,26 +1255,25 @@ impl Snapshot {
         };
         let mut total = 0u64;
         let mut examined = 0u64;
+        let mut geo_used = false;
         let mut facets = q.facets.then(FacetCounter::default);
-        let total_docs: u64 = self
-            .text
-            .segments()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum::<u64>()
-            .max(1);
-        let mut pending: Vec<Pending> = Vec::new();
+        // Whether documents must be verified one by one: a clause the bit sets do not decide
+        // exactly (geography, CPV, NAF, labels, a negated flag), or filters not intersected.
+        let f = &q.filters;
+        let verify_each = p.geo.is_some()
+            || !use_filters
+            || !p.cpv.is_empty()
+            || !p.naf.is_empty()
+            || !p.labels.is_empty()
+            || f.ess == Some(false)
+            || f.esus == Some(false);
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
-            if let Source::Geo(lists) = &source
-                && lists.get(si).is_none_or(Vec::is_empty)
-            {
+            let alive = seg.alive();
+            if alive.is_empty() {
                 continue;
             }
             let cols = &self.segment_cache(si).cols;
-            if let Some(fc) = facets.as_mut() {
-                fc.start_segment(cols);
-            }
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
@@ -1239,136 +1282,170 @@ impl Snapshot {
             if !p.labels.is_empty() && label_ords.is_empty() {
                 continue;
             }
-            // Dense: the text's matches as bit sets, scores bounded and only the documents
-            // that can enter the top computed. Sparse (few candidates): each candidate is
-            // scored by seeking in the postings.
-            let share = u64::from(seg.max_doc());
+            let mut m = alive.clone();
+            tphase(1);
             let sets = match &p.text {
-                None => None,
                 Some(ct) => {
-                    let postings = ct.total_df().saturating_mul(share) / total_docs;
-                    let candidates = match &source {
-                        Source::Index(c, _) if matches!(c[0], IndexClause::Text) => u64::MAX,
-                        Source::Index(_, first) => first.saturating_mul(share) / total_docs,
-                        Source::Geo(lists) => lists[si].len() as u64,
-                        Source::Scan => u64::MAX,
-                    };
-                    let dense = candidates.saturating_mul(ct.num_pairs() as u64) > postings / 4;
-                    if dense {
-                        Some(self.text.text_sets(ct, si32)?)
-                    } else {
-                        None
-                    }
+                    let ts = self.text.text_sets(ct, si32)?;
+                    m.and(ts.matched());
+                    Some(ts)
                 }
+                None => None,
             };
-            let mut matcher = match (&p.text, &sets) {
-                (Some(ct), None) => Some(self.text.matcher(ct, si32)?),
-                _ => None,
-            };
-            let mut intersection = match &source {
-                Source::Index(clauses, _) => {
-                    let mut unions = Vec::with_capacity(clauses.len());
-                    for (i, c) in clauses.iter().enumerate() {
-                        unions.push(match c {
-                            IndexClause::Text => match (&p.text, &sets) {
-                                (Some(_), Some(ts)) if i == 0 => {
-                                    text::DocUnion::from_bits(ts.matched_bits().to_vec())
-                                }
-                                // Checked against the bit set below.
-                                (Some(_), Some(_)) => continue,
-                                (Some(ct), None) => self.text.lead_docs(ct, si32)?,
-                                (None, _) => continue,
-                            },
-                            IndexClause::Filter(_, terms) => self.text.driver_docs(si32, terms)?,
-                        });
+            tphase(2);
+            if use_filters {
+                for (_, _, terms) in &filters {
+                    if m.is_empty() {
+                        break;
                     }
-                    Some(text::DocIntersection::new(unions))
+                    m.and(&self.text.driver_bits(si32, terms)?);
                 }
-                _ => None,
-            };
-            let mut scan_next = 0u32;
-            let mut geo_pos = 0usize;
-            pending.clear();
-            loop {
-                let doc = match &source {
-                    Source::Geo(lists) => {
-                        let Some(&d) = lists.get(si).and_then(|l| l.get(geo_pos)) else {
-                            break;
-                        };
-                        geo_pos += 1;
-                        d
-                    }
-                    Source::Index(..) => match intersection.as_mut().and_then(|u| u.next_doc()) {
-                        Some(d) => d,
-                        None => break,
-                    },
-                    Source::Scan => {
-                        if scan_next >= seg.max_doc() {
-                            break;
-                        }
-                        scan_next += 1;
-                        scan_next - 1
-                    }
+            }
+            tphase(3);
+            if let Some(g) = &p.geo
+                && !m.is_empty()
+            {
+                let geo = match q.plan {
+                    PlanHint::GeoFirst => self.geo_bits(g, si, usize::MAX),
+                    PlanHint::Auto => self
+                        .geo_plan(g, si, m.count())
+                        .and_then(|cap| self.geo_bits(g, si, cap)),
+                    PlanHint::IndexFirst | PlanHint::Scan => None,
                 };
-                examined += 1;
-                if !seg.is_alive(doc) {
-                    continue;
+                if let Some(gb) = geo {
+                    m.and(&gb);
+                    geo_used = true;
                 }
-                if let Some(ts) = &sets
-                    && !ts.contains(doc)
-                {
-                    continue;
-                }
-                let Some((distance, _geo, cpv)) = self.verify(&p, cols, doc, &label_ords) else {
-                    continue;
-                };
-                if let Some(ts) = &sets {
-                    total += 1;
-                    if let Some(fc) = facets.as_mut() {
-                        fc.add(cols, doc);
-                    }
-                    let completeness = cols.completeness(doc);
-                    let bound = ts.upper_bound(doc);
-                    pending.push(Pending {
+            }
+            if !verify_each && sets.is_none() && facets.is_none() && !by_distance {
+                // Every document left matches and ranks by its quality factor alone: take
+                // the best from the quality order, or from the matches when they are few.
+                let n = m.count();
+                total += n;
+                examined += n;
+                let mut offer = |doc: u32| {
+                    top.offer(Ranked {
+                        score: Self::rank(&p, None, cols.completeness(doc), None, None),
+                        distance: f64::INFINITY,
+                        sid: cols.sid(doc),
+                        seg: si32,
                         doc,
-                        bound: Self::rank(&p, Some(bound), completeness, distance, cpv),
-                        distance,
-                        cpv,
-                    });
-                    continue;
+                        by_distance,
+                    })
+                };
+                if n * 64 < u64::from(seg.max_doc()) {
+                    m.iter().for_each(&mut offer);
+                } else {
+                    cols.by_quality()
+                        .iter()
+                        .filter(|d| m.contains(**d))
+                        .take(keep)
+                        .for_each(|d| offer(*d));
                 }
-                let text_score = match matcher.as_mut() {
-                    Some(m) => match m.score(doc) {
-                        Some(s) => Some(s),
+                continue;
+            }
+            if let Some(fc) = facets.as_mut() {
+                fc.start_segment(cols);
+            }
+            tphase(4);
+            // With text: the documents with the best score bounds, and the best bound left
+            // out.
+            let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
+            let mut left_out: Option<Ranked> = None;
+            for doc in m.iter() {
+                examined += 1;
+                let (distance, cpv) = if verify_each {
+                    match self.verify(&p, cols, doc, &label_ords, false) {
+                        Some((distance, _, cpv)) => (distance, cpv),
                         None => continue,
-                    },
-                    None => None,
+                    }
+                } else {
+                    (None, None)
                 };
                 total += 1;
                 if let Some(fc) = facets.as_mut() {
                     fc.add(cols, doc);
                 }
-                top.offer(Ranked {
-                    score: Self::rank(&p, text_score, cols.completeness(doc), distance, cpv),
-                    distance: distance.unwrap_or(f64::INFINITY),
-                    sid: cols.sid(doc),
-                    seg: si32,
-                    doc,
-                    by_distance,
-                });
+                let completeness = cols.completeness(doc);
+                let Some(ts) = &sets else {
+                    top.offer(Ranked {
+                        score: Self::rank(&p, None, completeness, distance, cpv),
+                        distance: distance.unwrap_or(f64::INFINITY),
+                        sid: cols.sid(doc),
+                        seg: si32,
+                        doc,
+                        by_distance,
+                    });
+                    continue;
+                };
+                let c = Cand {
+                    r: Ranked {
+                        score: Self::rank(
+                            &p,
+                            Some(ts.upper_bound(doc, cols.norms(doc))),
+                            completeness,
+                            distance,
+                            cpv,
+                        ),
+                        distance: distance.unwrap_or(f64::INFINITY),
+                        sid: u64::from(doc),
+                        seg: si32,
+                        doc,
+                        by_distance,
+                    },
+                    distance,
+                    cpv,
+                };
+                let out = if cands.len() < cand_cap {
+                    cands.push(c);
+                    None
+                } else if cands.peek().is_some_and(|w| c.r.key_cmp(&w.r).is_lt()) {
+                    let w = cands.pop();
+                    cands.push(c);
+                    w
+                } else {
+                    Some(c)
+                };
+                if let Some(o) = out
+                    && left_out.is_none_or(|l| o.r.key_cmp(&l).is_lt())
+                {
+                    left_out = Some(o.r);
+                }
             }
-            if let (Some(ct), Some(_)) = (&p.text, &sets) {
-                self.score_pending(&p, ct, si32, cols, &mut pending, &mut top)?;
+            tphase(5);
+            if let (Some(ct), Some(ts)) = (&p.text, &sets) {
+                self.score_candidates(
+                    &p,
+                    ct,
+                    ts,
+                    si32,
+                    cols,
+                    cands,
+                    left_out,
+                    &m,
+                    &label_ords,
+                    &mut top,
+                )?;
             }
             if let Some(fc) = facets.as_mut() {
                 fc.end_segment(cols);
             }
+            tphase(6);
         }
+        let driver = if geo_used {
+            Driver::Geo
+        } else if q.plan == PlanHint::Scan {
+            Driver::Scan
+        } else {
+            index_driver
+        };
         let mut ranked = top.heap.into_vec();
         ranked.sort_by(|a, b| a.key_cmp(b));
         let start = (q.page - 1).saturating_mul(q.per_page);
         let page: Vec<Ranked> = ranked.into_iter().skip(start).take(q.per_page).collect();
+        tphase(6);
         let hits = self.hits(q, &p, &page)?;
+        tphase(7);
         Ok(SearchResults {
             total,
             hits,
@@ -1381,72 +1458,101 @@ impl Snapshot {
         })
     }
 
-    /// Score the matches of a segment that can still enter the top, best bound first, in
-    /// growing chunks (each scored in ascending document order), until the next bound cannot
-    /// beat the last kept result.
-    fn score_pending(
+    /// Score a segment's text matches with the best bounds, best first, in growing chunks
+    /// (each scored in ascending document order), until the next bound cannot enter the top.
+    /// When every candidate kept could enter and a match left out might too, the segment's
+    /// matches are gone through again, in order, scoring those whose bound can still enter.
+    #[allow(clippy::too_many_arguments)]
+    fn score_candidates(
         &self,
         p: &Prepared,
         ct: &text::CompiledText,
+        sets: &text::TextSets,
         seg: u32,
         cols: &SegCols,
-        pending: &mut [Pending],
+        cands: BinaryHeap<Cand>,
+        left_out: Option<Ranked>,
+        m: &Bits,
+        label_ords: &[u32],
         top: &mut TopK,
     ) -> Result<()> {
-        let by_distance = top.by_distance;
-        let order = |a: &Pending, b: &Pending| {
-            let by_bound = b.bound.total_cmp(&a.bound).then(a.doc.cmp(&b.doc));
-            if by_distance {
-                let (da, db) = (
-                    a.distance.unwrap_or(f64::INFINITY),
-                    b.distance.unwrap_or(f64::INFINITY),
-                );
-                da.total_cmp(&db).then(by_bound)
-            } else {
-                by_bound
-            }
-        };
-        let mut chunk_len = (top.keep * 4).max(256);
-        let mut rest = pending;
-        let mut chunk: Vec<Pending> = Vec::new();
+        let sorted = cands.into_sorted_vec();
+        let mut scored = Vec::new();
+        let mut chunk_len = top.keep + 16;
+        let mut i = 0;
         let mut done = false;
-        while !rest.is_empty() && !done {
-            // The best `n` of the rest, in order.
-            let n = chunk_len.min(rest.len());
-            if n < rest.len() {
-                rest.select_nth_unstable_by(n - 1, order);
-            }
-            let (head, tail) = rest.split_at_mut(n);
-            head.sort_unstable_by(order);
-            rest = tail;
+        let mut chunk: Vec<&Cand> = Vec::new();
+        let score = |matcher: &mut text::SegMatcher<'_>, doc: u32| {
+            PHASE_NS[9].fetch_add(1000, std::sync::atomic::Ordering::Relaxed);
+            matcher
+                .score(doc)
+                .ok_or_else(|| Error::Internal("a text match has no text score".into()))
+        };
+        while i < sorted.len() && !done {
+            let end = (i + chunk_len).min(sorted.len());
             chunk.clear();
-            for c in head.iter() {
-                if !top.may_enter(c.bound, c.distance.unwrap_or(f64::INFINITY)) {
+            for c in &sorted[i..end] {
+                if !top.may_enter(c.r.score, c.r.distance) {
                     // Every later one is bounded lower (or farther).
                     done = true;
                     break;
                 }
-                chunk.push(*c);
+                chunk.push(c);
             }
-            if chunk.is_empty() {
-                break;
-            }
-            chunk.sort_unstable_by_key(|c| c.doc);
-            let mut m = self.text.matcher(ct, seg)?;
+            i = end;
+            chunk_len *= 4;
+            chunk.sort_unstable_by_key(|c| c.r.doc);
+            let mut matcher = self.text.matcher(ct, seg)?;
             for c in &chunk {
-                let Some(s) = m.score(c.doc) else {
-                    return Err(Error::Internal("a text match has no text score".into()));
-                };
+                let t = score(&mut matcher, c.r.doc)?;
+                scored.push(c.r.doc);
                 top.offer(Ranked {
-                    score: Self::rank(p, Some(s), cols.completeness(c.doc), c.distance, c.cpv),
-                    distance: c.distance.unwrap_or(f64::INFINITY),
-                    sid: cols.sid(c.doc),
+                    score: Self::rank(p, Some(t), cols.completeness(c.r.doc), c.distance, c.cpv),
+                    distance: c.r.distance,
+                    sid: cols.sid(c.r.doc),
                     seg,
-                    doc: c.doc,
-                    by_distance,
+                    doc: c.r.doc,
+                    by_distance: top.by_distance,
                 });
             }
-            chunk_len *= 4;
+        }
+        let Some(l) = left_out else {
+            return Ok(());
+        };
+        if done || !top.may_enter(l.score, l.distance) {
+            return Ok(());
+        }
+        PHASE_NS[6].fetch_add(1_000_000, std::sync::atomic::Ordering::Relaxed);
+        scored.sort_unstable();
+        let mut matcher = self.text.matcher(ct, seg)?;
+        for doc in m.iter() {
+            if scored.binary_search(&doc).is_ok() {
+                continue;
+            }
+            let Some((distance, _, cpv)) = self.verify(p, cols, doc, label_ords, false) else {
+                continue;
+            };
+            let completeness = cols.completeness(doc);
+            let bound = Self::rank(
+                p,
+                Some(sets.upper_bound(doc, cols.norms(doc))),
+                completeness,
+                distance,
+                cpv,
+            );
+            let d = distance.unwrap_or(f64::INFINITY);
+            if !top.may_enter(bound, d) {
+                continue;
+            }
+            let t = score(&mut matcher, doc)?;
+            top.offer(Ranked {
+                score: Self::rank(p, Some(t), completeness, distance, cpv),
+                distance: d,
+                sid: cols.sid(doc),
+                seg,
+                doc,
+                by_distance: top.by_distance,
+            });
         }
         Ok(())
     }
@@ -1537,6 +1643,7 @@ impl Snapshot {
         // Explanations need ascending documents per segment.
         let mut order: Vec<usize> = (0..page.len()).collect();
         order.sort_by_key(|&i| (page[i].seg, page[i].doc));
+        let t0 = std::time::Instant::now();
         let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
         if let Some(ct) = &p.text {
             let mut cur: Option<(u32, text::SegMatcher<'_>)> = None;
@@ -1550,6 +1657,10 @@ impl Snapshot {
                 }
             }
         }
+        PHASE_NS[8].fetch_add(
+            t0.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let mut out = Vec::with_capacity(page.len());
         for (i, h) in page.iter().enumerate() {
             let cols = &self.segment_cache(h.seg as usize).cols;
@@ -1559,9 +1670,14 @@ impl Snapshot {
                 cols.label_ords_matching(&p.labels)
             };
             let (distance, geo_hit, cpv) = self
-                .verify(p, cols, h.doc, &label_ords)
+                .verify(p, cols, h.doc, &label_ords, true)
                 .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
-            let supplier = Arc::new(self.text.supplier(h.seg, h.doc)?);
+            let t0 = std::time::Instant::now();
+            let supplier = self.text.supplier(h.seg, h.doc)?;
+            PHASE_NS[0].fetch_add(
+                t0.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
             let mut reasons = Vec::new();
             let matched = std::mem::take(&mut terms[i]);
             if let Some(w) = reasons::words(&matched) {
