@@ -4,6 +4,7 @@ mod api;
 mod common;
 mod fixtures;
 mod import;
+mod matching;
 mod model;
 mod scheduling;
 mod search;
