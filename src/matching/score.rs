@@ -14,13 +14,15 @@
 //! An activity is *relevant* when its strength (see [`relevant_activities`]: CPV codes on the
 //! branch, class or group of a need code; the need's informative words in its label or its
 //! codes' labels) is within half of the strongest activity's. Which activity is the relevant
-//! one is a judgement the engine can get wrong, and the rule "one relevant activity's zone
-//! covers the place" would then let an unrelated activity's zone (a national mailing service
-//! next to a local gardening one) qualify the supplier. So the engine asks more: *every*
-//! candidate activity must cover the place, where the candidates are the relevant ones plus
-//! those whose relevance cannot be judged (no label, and no CPV code to compare), or all of
-//! them when none is relevant. A supplier that passes this passes the contract's rule
-//! whichever of its candidate activities is the truly relevant one.
+//! one is a judgement the engine can get wrong (a need coded "prepared meals" may be answered
+//! by a supplier's "collective catering" activity under other codes), and the rule "one
+//! relevant activity's zone covers the place" would then let an unrelated activity's zone (a
+//! national mailing service next to a local gardening one) qualify the supplier. So the
+//! engine asks more: *every* activity must cover the place and, when the need lists modes,
+//! offer one of them. A supplier that passes this passes the contract's rule whichever
+//! activity is the truly relevant one; the price is recall on suppliers whose activities
+//! have different zones, measured by `essor eval`. Relevance still chooses the activity named
+//! in the reasons and the geographic fit `G`.
 //!
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
@@ -263,28 +265,11 @@ pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Optio
     (relevant, best)
 }
 
-/// Activities whose relevance cannot be judged: no label, and no CPV code to compare with
-/// the need's (or a need without codes).
-pub fn undetermined_activities(plan: &MatchPlan, s: &Supplier) -> Vec<usize> {
-    s.activities
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| {
-            a.label.as_deref().is_none_or(|l| l.trim().is_empty())
-                && (a.cpv.is_empty() || (plan.cpv.is_empty() && plan.inferred_cpv.is_empty()))
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// The activities that may be the relevant one: the relevant ones and those whose relevance
-/// cannot be judged, or all of them when none is relevant (see the module doc).
-pub fn candidate_activities(plan: &MatchPlan, s: &Supplier, relevant: &[usize]) -> Vec<usize> {
-    if relevant.is_empty() {
-        return (0..s.activities.len()).collect();
-    }
+/// The activities that may be the relevant one: all of them (see the module doc). `relevant`
+/// orders them, so that the reasons name a relevant activity first.
+pub fn candidate_activities(s: &Supplier, relevant: &[usize]) -> Vec<usize> {
     let mut candidates = relevant.to_vec();
-    for i in undetermined_activities(plan, s) {
+    for i in 0..s.activities.len() {
         if !candidates.contains(&i) {
             candidates.push(i);
         }
@@ -496,7 +481,7 @@ pub fn assess(
         None => None,
     };
     let (relevant, code_ev) = relevant_activities(plan, s);
-    let candidates = candidate_activities(plan, s, &relevant);
+    let candidates = candidate_activities(s, &relevant);
     if !need.modes.is_empty() {
         // Every candidate activity offers one of the modes (see the module doc).
         let offers = |i: &usize| {
