@@ -209,7 +209,9 @@ fn boilerplate() -> &'static HashSet<String> {
 
 /// Whether a folded word carries no information about the trade.
 pub fn is_uninformative(word: &str) -> bool {
-    word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) || boilerplate().contains(word)
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    // Numbers, and article or reference numbers (`l2113`, `r2123`, `dc1`).
+    word.len() < 3 || digits == word.len() || digits >= 2 || boilerplate().contains(word)
 }
 
 /// Folded words of a text, elisions removed (`l'entretien` → `entretien`).
