@@ -411,7 +411,13 @@ mod tests {
     #[test]
     fn at_most_twelve_words_are_kept() {
         let text = (0..40)
-            .map(|i| format!("mot{i:02}abc"))
+            .map(|i: u8| {
+                format!(
+                    "mot{}{}abc",
+                    (b'a' + i / 26) as char,
+                    (b'a' + i % 26) as char
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(
