@@ -5,6 +5,7 @@ mod common;
 mod events;
 mod fixtures;
 mod import;
+mod matching;
 mod model;
 mod scheduling;
 mod search;
