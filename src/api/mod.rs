@@ -4,7 +4,7 @@
 //!
 //! Shape: [`router`] builds the whole application from an [`AppState`]; tests drive it in
 //! process with `oneshot`, `essor serve` hands it to [`serve`]. Handlers live in one file per
-//! area (`suppliers.rs`, `needs.rs`, `referential.rs`, `ops.rs`, `admin.rs`); the
+//! area (`suppliers.rs`, `needs.rs`, `events.rs`, `referential.rs`, `ops.rs`, `admin.rs`); the
 //! cross-cutting parts are `error.rs` (the JSON error format), `extract.rs` (our own
 //! extractors), `auth.rs` (tokens), `middleware.rs` and `metrics.rs`.
 //!
@@ -17,6 +17,7 @@
 pub mod admin;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
@@ -303,6 +304,7 @@ pub fn routes() -> Router<AppState> {
         .route(METRICS, get(ops::metrics))
         .route(OPENAPI, get(ops::openapi))
         .route(HOME, get(ops::home))
+        .merge(events::routes())
 }
 
 /// Wrap routes in the API's fallbacks (JSON 404 and 405) and middleware (body limit, panic

@@ -1738,6 +1738,8 @@ async fn slow_requests_time_out_with_503() {
 
 // ---------------------------------------------------------------- OpenAPI
 
+use essor::api::events::paths as ev;
+
 fn openapi_doc() -> Value {
     serde_json::from_str(&essor::api::openapi::document_json()).unwrap()
 }
@@ -1773,6 +1775,25 @@ async fn openapi_document_is_served_and_covers_every_route() {
         (paths::METRICS, &["get"]),
         (paths::OPENAPI, &["get"]),
         (paths::HOME, &["get"]),
+        (ev::EVENTS, &["get", "post"]),
+        (ev::EVENT, &["get", "put"]),
+        (ev::PARTICIPANTS, &["get", "post"]),
+        (ev::PARTICIPANT, &["get", "patch"]),
+        (ev::WISHES, &["get", "post"]),
+        (ev::WISH, &["delete"]),
+        (ev::SUGGESTIONS, &["get"]),
+        (ev::SCHEDULE, &["get", "post"]),
+        (ev::TABLES, &["get"]),
+        (ev::MEETINGS, &["post"]),
+        (ev::MEETING_MOVE, &["post"]),
+        (ev::MEETING_LOCK, &["post"]),
+        (ev::MEETING_CANCEL, &["post"]),
+        (ev::ABSENCES, &["post"]),
+        (ev::REOPTIMIZE, &["post"]),
+        (ev::WAITING_LIST, &["get"]),
+        (ev::WAITING_LIST_FILL, &["post"]),
+        (ev::AGENDAS, &["get"]),
+        (ev::AGENDA, &["get"]),
     ];
     let documented = doc["paths"].as_object().unwrap();
     assert_eq!(
@@ -1795,7 +1816,10 @@ async fn openapi_document_is_served_and_covers_every_route() {
             let uri = path
                 .replace("{siret}", SIRET)
                 .replace("{id}", "x")
-                .replace("{code}", "81");
+                .replace("{code}", "81")
+                .replace("{pid}", "b1")
+                .replace("{from}", "b1")
+                .replace("{to}", "s1");
             let r = send(
                 &e.app,
                 build(

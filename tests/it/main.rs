@@ -2,6 +2,7 @@
 
 mod api;
 mod common;
+mod events;
 mod fixtures;
 mod import;
 mod matching;
