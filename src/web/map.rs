@@ -343,9 +343,17 @@ fn outline_paths(
         let in_zone = all_zone || zone.contains(&d.code);
         let _ = write!(
             out,
-            "<path class=\"{}\" data-dep=\"{}\" d=\"",
+            "<path class=\"{}\" data-dep=\"{}\"{} d=\"",
             if in_zone { "dep zone" } else { "dep" },
-            d.code
+            d.code,
+            if in_zone {
+                match frame {
+                    Frame::Metro => " style=\"fill:url(#hatch-m)\"",
+                    Frame::Inset(_) => " style=\"fill:url(#hatch-i)\"",
+                }
+            } else {
+                ""
+            }
         );
         for r in &d.rings {
             let s = simplify(r, tol);
@@ -521,7 +529,11 @@ fn zone_extras(out: &mut String, z: &ZoneOverlay, frame: Frame, scale: f64) {
         if place(*c).map(|(f, _)| f) != Some(frame) {
             continue;
         }
-        out.push_str("<path class=\"zone-circle\" d=\"");
+        let _ = write!(
+            out,
+            "<path class=\"zone-circle\" style=\"fill:url(#hatch-{})\" d=\"",
+            if frame == Frame::Metro { "m" } else { "i" }
+        );
         let pts: Vec<[f64; 2]> = circle_points(*c, *r)
             .into_iter()
             .map(|(lon, lat)| proj.xy(lon, lat))
@@ -542,6 +554,13 @@ fn zone_extras(out: &mut String, z: &ZoneOverlay, frame: Frame, scale: f64) {
             );
         }
     }
+}
+
+fn hatch(id: &str, size: f64) -> String {
+    format!(
+        "<pattern id=\"{id}\" width=\"{size:.3}\" height=\"{size:.3}\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"{size:.3}\" height=\"{size:.3}\" class=\"hatch-bg\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"{size:.3}\" class=\"hatch-line\" stroke-width=\"{:.3}\"/></pattern>",
+        size * 0.3
+    )
 }
 
 /// The map as an inline `<svg>` inside a `<figure>`-less wrapper (the page adds the caption).
@@ -569,7 +588,7 @@ pub fn render(spec: &MapSpec<'_>) -> String {
         view[2],
         view[3]
     );
-    out.push_str("<defs><pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" class=\"hatch-bg\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" class=\"hatch-line\"/></pattern></defs>");
+    let _ = write!(out, "<defs>{}{}</defs>", hatch("hatch-m", 8.0 * scale), hatch("hatch-i", 6.0));
     // Metropolitan panel.
     let _ = write!(
         out,
@@ -586,7 +605,7 @@ pub fn render(spec: &MapSpec<'_>) -> String {
         zone_extras(&mut out, z, Frame::Metro, scale);
     }
     out.push_str("</g>");
-    let r = 13.0 * scale.max(0.35);
+    let r = 15.0 * scale;
     for m in spec.markers.iter().rev() {
         if let Some((Frame::Metro, xy)) = place(m.point) {
             marker_svg(&mut out, m, xy, r);

@@ -229,7 +229,7 @@ fn form(h: &mut String, f: &NeedForm, errors: &FormErrors) {
         h,
         "cpv",
         "Codes CPV (facultatif)",
-        Some("Séparés par des virgules ; tapez un mot pour choisir dans la liste."),
+        Some("Séparés par des virgules ; tapez le début d'un code (par exemple 9091) pour choisir dans la liste."),
         &f.cpv,
         errors,
         "autocomplete=\"off\" data-suggest=\"cpv\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\"",

@@ -335,7 +335,7 @@ fn facet_count(list: &[FacetCount], value: &str) -> u64 {
 
 fn filters_panel(h: &mut String, f: &SearchForm, facets: &Facets) {
     let r = Referential::get();
-    h.push_str("<aside class=\"filters\" aria-labelledby=\"filtres-titre\"><h2 id=\"filtres-titre\">Filtres</h2>");
+    h.push_str("<aside class=\"filters\" aria-labelledby=\"filtres-titre\"><details open id=\"filtres-details\"><summary><h2 id=\"filtres-titre\">Filtres</h2></summary>");
     h.push_str("<p class=\"hint\">Les nombres entre parenthèses comptent les résultats de la recherche en cours.</p>");
     // Structure kinds.
     h.push_str("<fieldset><legend>Type de structure</legend>");
@@ -468,7 +468,7 @@ fn filters_panel(h: &mut String, f: &SearchForm, facets: &Facets) {
         );
     }
     h.push_str("</select></div>");
-    h.push_str("<div class=\"actions\"><button type=\"submit\" class=\"btn\">Appliquer les filtres</button> <a href=\"/\">Tout effacer</a></div></aside>");
+    h.push_str("<div class=\"actions\"><button type=\"submit\" class=\"btn\">Appliquer les filtres</button> <a href=\"/\">Tout effacer</a></div></details></aside>");
 }
 
 fn search_box(h: &mut String, f: &SearchForm, errors: &FormErrors) {

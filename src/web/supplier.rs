@@ -851,7 +851,7 @@ pub fn render_edit(
             &mut h,
             &format!("{p}.cpv"),
             "Codes CPV",
-            Some("Séparés par des virgules. Tapez un mot (par exemple « nettoyage ») pour choisir un code dans la liste."),
+            Some("Séparés par des virgules. Tapez le début d'un code (par exemple 7731) ou un mot de l'intitulé officiel pour choisir dans la liste."),
             f.get(&format!("{p}.cpv")),
             errors,
             "autocomplete=\"off\" data-suggest=\"cpv\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\"",

@@ -10,3 +10,4 @@ mod search;
 mod sirene;
 mod smoke;
 mod tidy;
+mod web;

@@ -66,8 +66,9 @@
       close();
       input.focus();
     }
-    function render(data) {
+    function render(data, q) {
       items = data;
+      list.setAttribute("data-q", q);
       list.innerHTML = "";
       data.forEach(function (s, i) {
         var li = document.createElement("li");
@@ -100,7 +101,7 @@
       var type = kind === "trades" ? "all" : kind;
       fetch("/suggestions?type=" + encodeURIComponent(type) + "&q=" + encodeURIComponent(q))
         .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (data) { if (my === seq && document.activeElement === input) render(data); })
+        .then(function (data) { if (my === seq && document.activeElement === input) render(data, q); })
         .catch(function () {});
     }
     input.addEventListener("input", function () {
@@ -170,6 +171,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-suggest]").forEach(setupSuggest);
     document.querySelectorAll("svg.map").forEach(setupMap);
+    // On a phone the results come first: the filters fold away (still one tap away).
+    var filters = document.getElementById("filtres-details");
+    if (filters && window.matchMedia("(max-width: 61.99rem)").matches) filters.open = false;
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.hidden = false;
       b.addEventListener("click", function () { window.print(); });
