@@ -22,7 +22,9 @@ fn status_text(s: MeetingStatus) -> &'static str {
 
 fn name_of(p: &Participant) -> String {
     if p.name.trim().is_empty() {
-        p.siret.clone().unwrap_or_else(|| p.id.clone().unwrap_or_default())
+        p.siret
+            .clone()
+            .unwrap_or_else(|| p.id.clone().unwrap_or_default())
     } else {
         p.name.clone()
     }
@@ -30,7 +32,9 @@ fn name_of(p: &Participant) -> String {
 
 /// The list of events.
 pub fn render_list(events: &[Event]) -> String {
-    let mut h = String::from("<h1>Événements</h1><p class=\"lead\">Rencontres d'affaires entre acheteurs publics et structures de l'ESS : planning des rendez-vous et agendas personnels.</p>");
+    let mut h = String::from(
+        "<h1>Événements</h1><p class=\"lead\">Rencontres d'affaires entre acheteurs publics et structures de l'ESS : planning des rendez-vous et agendas personnels.</p>",
+    );
     if events.is_empty() {
         h.push_str("<p>Aucun événement pour le moment. Les organisateurs créent leurs événements par l'API (<code>POST /api/v1/events</code>).</p>");
     } else {
@@ -90,7 +94,11 @@ pub fn render_event(
             let _ = write!(
                 h,
                 "<p>{} sur {} et {} ; calculé le {}.</p>",
-                esc(&plural(planned as u64, "rendez-vous prévu", "rendez-vous prévus")),
+                esc(&plural(
+                    planned as u64,
+                    "rendez-vous prévu",
+                    "rendez-vous prévus"
+                )),
                 esc(&plural(event.slots.len() as u64, "créneau", "créneaux")),
                 esc(&plural(event.num_tables as u64, "table", "tables")),
                 esc(&date_fr(s.computed_at.get(..10).unwrap_or(&s.computed_at)))
@@ -127,7 +135,9 @@ pub fn render_event(
                 );
                 for t in 0..used_tables {
                     match grid.get(&(si as u32, t)) {
-                        None => h.push_str("<td class=\"free\"><span class=\"visually-hidden\">libre</span></td>"),
+                        None => h.push_str(
+                            "<td class=\"free\"><span class=\"visually-hidden\">libre</span></td>",
+                        ),
                         Some(ms) => {
                             h.push_str("<td>");
                             for m in ms {
@@ -185,7 +195,8 @@ pub fn render_event(
                     s.meetings
                         .iter()
                         .filter(|m| {
-                            m.status == MeetingStatus::Planned && (m.buyer == pid || m.supplier == pid)
+                            m.status == MeetingStatus::Planned
+                                && (m.buyer == pid || m.supplier == pid)
                         })
                         .count()
                 })

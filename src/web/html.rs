@@ -111,7 +111,9 @@ pub fn page(title: &str, section: Section, body: &str) -> String {
         };
         let _ = write!(h, "<li><a href=\"{href}\"{current}>{label}</a></li>");
     }
-    h.push_str("</ul></nav></div></header><main id=\"contenu\" tabindex=\"-1\"><div class=\"wrap\">");
+    h.push_str(
+        "</ul></nav></div></header><main id=\"contenu\" tabindex=\"-1\"><div class=\"wrap\">",
+    );
     h.push_str(body);
     h.push_str(
         "</div></main><footer class=\"site\"><div class=\"wrap\"><p>essor — moteur libre de recherche \
@@ -193,7 +195,9 @@ pub fn reason_fr(reason: &str) -> String {
         return format!("{n} caractères au moins.");
     }
     if let Some(rest) = tail("unknown INSEE commune code") {
-        return format!("Commune inconnue {rest} : choisissez une commune dans la liste ou saisissez son code INSEE.");
+        return format!(
+            "Commune inconnue {rest} : choisissez une commune dans la liste ou saisissez son code INSEE."
+        );
     }
     if let Some(rest) = tail("unknown CPV code") {
         return format!("Code CPV inconnu {rest}.");
@@ -249,7 +253,10 @@ pub fn reason_fr(reason: &str) -> String {
         return format!("Valeur trop grande (au plus {rest}).");
     }
     if let Some(rest) = tail("must be a year between") {
-        return format!("Indiquez une année entre {}.", rest.replace(" and ", " et "));
+        return format!(
+            "Indiquez une année entre {}.",
+            rest.replace(" and ", " et ")
+        );
     }
     if r.starts_with("must be exactly 14 digits") {
         return "Le SIRET compte 14 chiffres.".into();
@@ -454,7 +461,10 @@ mod tests {
         let e = FormErrors::new(vec![
             FieldError::new("labels[1]", "must not be empty"),
             FieldError::new("activities[0].cpv[0]", "unknown CPV code (1234)"),
-            FieldError::new("activities[0].zone", "a zone must be national, have a radius_km or list areas"),
+            FieldError::new(
+                "activities[0].zone",
+                "a zone must be national, have a radius_km or list areas",
+            ),
         ]);
         assert_eq!(e.for_field("labels"), vec!["Ce champ est obligatoire."]);
         assert_eq!(e.for_field("activities[0].cpv").len(), 1);

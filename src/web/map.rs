@@ -431,8 +431,8 @@ fn circle_points(c: GeoPoint, radius_km: f64) -> Vec<(f64, f64)> {
         .map(|i| {
             let brg = (i as f64) * 5.0_f64.to_radians();
             let lat2 = (lat1.sin() * r.cos() + lat1.cos() * r.sin() * brg.cos()).asin();
-            let lon2 = lon1
-                + (brg.sin() * r.sin() * lat1.cos()).atan2(r.cos() - lat1.sin() * lat2.sin());
+            let lon2 =
+                lon1 + (brg.sin() * r.sin() * lat1.cos()).atan2(r.cos() - lat1.sin() * lat2.sin());
             (lon2.to_degrees(), lat2.to_degrees())
         })
         .collect()
@@ -588,7 +588,12 @@ pub fn render(spec: &MapSpec<'_>) -> String {
         view[2],
         view[3]
     );
-    let _ = write!(out, "<defs>{}{}</defs>", hatch("hatch-m", 8.0 * scale), hatch("hatch-i", 6.0));
+    let _ = write!(
+        out,
+        "<defs>{}{}</defs>",
+        hatch("hatch-m", 8.0 * scale),
+        hatch("hatch-i", 6.0)
+    );
     // Metropolitan panel.
     let _ = write!(
         out,

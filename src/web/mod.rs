@@ -110,9 +110,8 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let body = format!(
-            "<h1>{title}</h1><p>{text}</p><p><a href=\"/\">Retour à la recherche</a></p>"
-        );
+        let body =
+            format!("<h1>{title}</h1><p>{text}</p><p><a href=\"/\">Retour à la recherche</a></p>");
         (status, Html(html::page(title, Section::Other, &body))).into_response()
     }
 }
@@ -168,7 +167,10 @@ async fn home(State(state): State<AppState>, RawQuery(raw): RawQuery) -> PageRes
     .await
 }
 
-async fn export_results(state: AppState, raw: Option<String>) -> PageResult<crate::index::SearchResults> {
+async fn export_results(
+    state: AppState,
+    raw: Option<String>,
+) -> PageResult<crate::index::SearchResults> {
     let mut form = search::SearchForm::from_pairs(&query_pairs(raw));
     form.page = 1;
     let index = state.index().clone();
@@ -181,7 +183,10 @@ async fn export_results(state: AppState, raw: Option<String>) -> PageResult<crat
     .await
 }
 
-async fn export_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> PageResult<Response> {
+async fn export_csv(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> PageResult<Response> {
     let res = export_results(state, raw).await?;
     Ok((
         [
@@ -281,7 +286,10 @@ async fn profile(
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, Path(siret): Path<String>) -> PageResult<Response> {
+async fn edit_form(
+    State(state): State<AppState>,
+    Path(siret): Path<String>,
+) -> PageResult<Response> {
     let siret = valid_siret(&siret)?;
     let store = state.store().clone();
     let page = blocking(move || match store.get_supplier(&siret)? {
@@ -438,7 +446,10 @@ async fn events_list(State(state): State<AppState>) -> PageResult<Html<String>> 
     .await
 }
 
-async fn event_page(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Html<String>> {
+async fn event_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult<Html<String>> {
     let (e, p, s) = load_event(&state, id).await?;
     Ok(Html(events::render_event(&e, &p, s.as_ref())))
 }
@@ -459,13 +470,19 @@ async fn event_csv(State(state): State<AppState>, Path(id): Path<String>) -> Pag
         .into_response())
 }
 
-async fn event_tables(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Html<String>> {
+async fn event_tables(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult<Html<String>> {
     let (e, p, s) = load_event(&state, id.clone()).await?;
     let s = s.ok_or(PageError::NotFound(id))?;
     Ok(Html(crate::events::agenda::table_sheet_html(&e, &p, &s)))
 }
 
-async fn event_agendas(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Html<String>> {
+async fn event_agendas(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult<Html<String>> {
     let (e, p, s) = load_event(&state, id.clone()).await?;
     let s = s.ok_or(PageError::NotFound(id))?;
     let agendas: Vec<_> = p
@@ -509,7 +526,10 @@ async fn agenda_ics(
         .collect();
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"agenda-{safe}.ics\""),

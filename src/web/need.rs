@@ -215,12 +215,24 @@ fn form(h: &mut String, f: &NeedForm, errors: &FormErrors) {
     html::error_summary(h, errors, &field_label);
     h.push_str("<form method=\"post\" action=\"/besoin\" class=\"need\" novalidate>");
     h.push_str("<fieldset><legend>Le besoin</legend>");
-    html::text_field(h, "title", "Objet du marché", Some("Par exemple : entretien des espaces verts des écoles. Facultatif si vous collez un avis de marché."), &f.title, errors, "");
+    html::text_field(
+        h,
+        "title",
+        "Objet du marché",
+        Some(
+            "Par exemple : entretien des espaces verts des écoles. Facultatif si vous collez un avis de marché.",
+        ),
+        &f.title,
+        errors,
+        "",
+    );
     html::textarea_field(
         h,
         "description",
         "Description ou avis de marché",
-        Some("Décrivez la prestation avec vos mots, ou collez le texte de l'avis : les métiers et codes CPV en sont extraits."),
+        Some(
+            "Décrivez la prestation avec vos mots, ou collez le texte de l'avis : les métiers et codes CPV en sont extraits.",
+        ),
         &f.description,
         8,
         errors,
@@ -229,12 +241,16 @@ fn form(h: &mut String, f: &NeedForm, errors: &FormErrors) {
         h,
         "cpv",
         "Codes CPV (facultatif)",
-        Some("Séparés par des virgules ; tapez le début d'un code (par exemple 9091) pour choisir dans la liste."),
+        Some(
+            "Séparés par des virgules ; tapez le début d'un code (par exemple 9091) pour choisir dans la liste.",
+        ),
         &f.cpv,
         errors,
         "autocomplete=\"off\" data-suggest=\"cpv\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\"",
     );
-    h.push_str("<fieldset class=\"inline-checks\"><legend>Nature de la prestation (facultatif)</legend>");
+    h.push_str(
+        "<fieldset class=\"inline-checks\"><legend>Nature de la prestation (facultatif)</legend>",
+    );
     for m in Mode::ALL {
         html::checkbox(
             h,
@@ -246,8 +262,24 @@ fn form(h: &mut String, f: &NeedForm, errors: &FormErrors) {
         );
     }
     h.push_str("</fieldset>");
-    html::text_field(h, "amount", "Montant estimé en euros (facultatif)", None, &f.amount, errors, "inputmode=\"decimal\"");
-    html::text_field(h, "buyer", "Acheteur (facultatif)", Some("Votre organisme, par exemple : Mairie de Castres."), &f.buyer, errors, "autocomplete=\"organization\"");
+    html::text_field(
+        h,
+        "amount",
+        "Montant estimé en euros (facultatif)",
+        None,
+        &f.amount,
+        errors,
+        "inputmode=\"decimal\"",
+    );
+    html::text_field(
+        h,
+        "buyer",
+        "Acheteur (facultatif)",
+        Some("Votre organisme, par exemple : Mairie de Castres."),
+        &f.buyer,
+        errors,
+        "autocomplete=\"organization\"",
+    );
     h.push_str("</fieldset><fieldset><legend>Lieu et règles</legend>");
     html::text_field(
         h,
@@ -273,7 +305,15 @@ fn form(h: &mut String, f: &NeedForm, errors: &FormErrors) {
         );
     }
     h.push_str("</select></div>");
-    html::text_field(h, "perimetre_km", "Rayon du périmètre (km)", Some("Utilisé si vous choisissez « dans un rayon » ; 30 km par défaut."), &f.perimetre_km, errors, "inputmode=\"decimal\"");
+    html::text_field(
+        h,
+        "perimetre_km",
+        "Rayon du périmètre (km)",
+        Some("Utilisé si vous choisissez « dans un rayon » ; 30 km par défaut."),
+        &f.perimetre_km,
+        errors,
+        "inputmode=\"decimal\"",
+    );
     h.push_str("<div class=\"field\"><label for=\"reserved\">Marché réservé</label><select id=\"reserved\" name=\"reserved\"><option value=\"\">Non réservé</option>");
     for res in Reserved::ALL {
         let _ = write!(
@@ -387,7 +427,11 @@ fn results(h: &mut String, need: &Need, res: &MatchResults) {
 }
 
 /// The need page: the form, and the matches when there are some to show.
-pub fn render(f: &NeedForm, errors: &[FieldError], matched: Option<(&Need, &MatchResults)>) -> String {
+pub fn render(
+    f: &NeedForm,
+    errors: &[FieldError],
+    matched: Option<(&Need, &MatchResults)>,
+) -> String {
     let errors = FormErrors::new(errors.to_vec());
     let mut h = String::with_capacity(64 * 1024);
     h.push_str("<h1>Décrire un besoin d'achat</h1><p class=\"lead\">Décrivez ce que vous voulez acheter et où : essor classe les structures de l'économie sociale et solidaire qui peuvent y répondre, explique chaque résultat et signale ce qu'il faut vérifier. Rien n'est enregistré.</p>");

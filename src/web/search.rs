@@ -477,7 +477,9 @@ fn search_box(h: &mut String, f: &SearchForm, errors: &FormErrors) {
         h,
         "q",
         "Que recherchez-vous ?",
-        Some("Un métier, une prestation, un nom ou un code CPV (exemple : espaces verts, traiteur, 77310000)."),
+        Some(
+            "Un métier, une prestation, un nom ou un code CPV (exemple : espaces verts, traiteur, 77310000).",
+        ),
         &f.q,
         errors,
         "autocomplete=\"off\" data-suggest=\"trades\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" class=\"big\"",
@@ -513,7 +515,9 @@ fn search_box(h: &mut String, f: &SearchForm, errors: &FormErrors) {
 }
 
 fn pagination(h: &mut String, f: &SearchForm, total: u64) {
-    let pages = (total as usize).div_ceil(PER_PAGE).min(EXPORT_MAX / PER_PAGE);
+    let pages = (total as usize)
+        .div_ceil(PER_PAGE)
+        .min(EXPORT_MAX / PER_PAGE);
     if pages <= 1 {
         return;
     }
@@ -584,9 +588,17 @@ fn summary(f: &SearchForm, total: u64) -> String {
             .unwrap_or("");
         match f.geo_mode() {
             GeoMode::Near => {
+                let de = if c
+                    .name
+                    .starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'É', 'È', 'Î', 'Ô'])
+                {
+                    "d'"
+                } else {
+                    "de "
+                };
                 let _ = write!(
                     s,
-                    ", à moins de {} km de {} ({dep})",
+                    ", à moins de {} km {de}{} ({dep})",
                     f.radius_km(),
                     c.name
                 );
@@ -729,7 +741,9 @@ fn csv_field(s: &str) -> String {
 /// The results as CSV (UTF-8 with a byte-order mark so that spreadsheet software reads
 /// accents right).
 pub fn export_csv(res: &SearchResults) -> String {
-    let mut out = String::from("\u{feff}siret,nom,enseigne,types,ess,esus,commune_insee,ville,departement,lat,lon,distance_km,score,labels,email,telephone,site_web,fiche\n");
+    let mut out = String::from(
+        "\u{feff}siret,nom,enseigne,types,ess,esus,commune_insee,ville,departement,lat,lon,distance_km,score,labels,email,telephone,site_web,fiche\n",
+    );
     let r = Referential::get();
     for h in &res.hits {
         let s = &h.supplier;
@@ -752,9 +766,7 @@ pub fn export_csv(res: &SearchResults) -> String {
                 .unwrap_or_default(),
             p.map(|p| format!("{:.5}", p.lat)).unwrap_or_default(),
             p.map(|p| format!("{:.5}", p.lon)).unwrap_or_default(),
-            h.distance_km
-                .map(|d| format!("{d:.2}"))
-                .unwrap_or_default(),
+            h.distance_km.map(|d| format!("{d:.2}")).unwrap_or_default(),
             format!("{:.4}", h.score),
             s.labels.join(" | "),
             s.contact.email.clone().unwrap_or_default(),
@@ -933,7 +945,10 @@ mod tests {
     #[test]
     fn suggestions_mix_trades_and_communes() {
         let s = suggestions("pays", "all", 5);
-        assert!(s.iter().any(|x| x.kind == "metier" && x.value == "paysagiste"));
+        assert!(
+            s.iter()
+                .any(|x| x.kind == "metier" && x.value == "paysagiste")
+        );
         let s = suggestions("toulo", "communes", 5);
         assert_eq!(s[0].value, "Toulouse (31555)");
         assert!(s.iter().all(|x| x.kind == "commune"));

@@ -75,7 +75,11 @@ pub fn render_profile(s: &Supplier, saved: bool) -> String {
     if saved {
         h.push_str("<div class=\"alert alert-success\" role=\"status\"><p>Profil enregistré. Les modifications apparaissent déjà dans la recherche.</p></div>");
     }
-    let _ = write!(h, "<p class=\"crumbs\"><a href=\"/\">Recherche</a> › Fiche fournisseur</p><h1>{}</h1>", esc(&s.name));
+    let _ = write!(
+        h,
+        "<p class=\"crumbs\"><a href=\"/\">Recherche</a> › Fiche fournisseur</p><h1>{}</h1>",
+        esc(&s.name)
+    );
     h.push_str("<p class=\"meta\">");
     if let Some(b) = &s.brand {
         let _ = write!(h, "<span class=\"brand-name\">{}</span> · ", esc(b));
@@ -113,9 +117,9 @@ pub fn render_profile(s: &Supplier, saved: bool) -> String {
                 .label
                 .clone()
                 .or_else(|| {
-                    a.cpv.first().and_then(|c| {
-                        r.cpv.get(c).map(|x| x.label().to_string())
-                    })
+                    a.cpv
+                        .first()
+                        .and_then(|c| r.cpv.get(c).map(|x| x.label().to_string()))
                 })
                 .unwrap_or_else(|| "Activité".into());
             let _ = write!(h, "<li><h3>{}</h3><dl>", esc(&title));
@@ -172,7 +176,9 @@ pub fn render_profile(s: &Supplier, saved: bool) -> String {
         h.push_str("</ul></section>");
     }
     if !s.references.is_empty() {
-        h.push_str("<section aria-labelledby=\"references\"><h2 id=\"references\">Références</h2><ul>");
+        h.push_str(
+            "<section aria-labelledby=\"references\"><h2 id=\"references\">Références</h2><ul>",
+        );
         for rf in &s.references {
             let _ = write!(h, "<li><strong>{}</strong>", esc(&rf.client));
             if let Some(y) = rf.year {
@@ -269,7 +275,11 @@ pub fn render_profile(s: &Supplier, saved: bool) -> String {
         );
     }
     if let Some(naf) = &s.naf {
-        let label = r.naf.get(naf).map(|n| n.label_fr.clone()).unwrap_or_default();
+        let label = r
+            .naf
+            .get(naf)
+            .map(|n| n.label_fr.clone())
+            .unwrap_or_default();
         let _ = write!(
             h,
             "<dt>Activité principale (NAF)</dt><dd>{} — {}</dd>",
@@ -375,7 +385,10 @@ pub fn supplier_pairs(s: &Supplier) -> FormValues {
     f.set("legal_form", s.legal_form.clone().unwrap_or_default());
     f.set("naf", s.naf.clone().unwrap_or_default());
     f.set("labels", s.labels.join(", "));
-    f.set("address.street", s.address.street.clone().unwrap_or_default());
+    f.set(
+        "address.street",
+        s.address.street.clone().unwrap_or_default(),
+    );
     f.set(
         "address.postcode",
         s.address.postcode.clone().unwrap_or_default(),
@@ -406,8 +419,10 @@ pub fn supplier_pairs(s: &Supplier) -> FormValues {
     for (i, a) in s.activities.iter().enumerate() {
         let p = format!("activities[{i}]");
         // Always present, so the row is counted even when every field is empty.
-        f.map
-            .insert(format!("{p}.label"), vec![a.label.clone().unwrap_or_default()]);
+        f.map.insert(
+            format!("{p}.label"),
+            vec![a.label.clone().unwrap_or_default()],
+        );
         f.set(&format!("{p}.cpv"), a.cpv.join(", "));
         for m in &a.modes {
             f.push(&format!("{p}.modes"), m.as_str());
@@ -503,7 +518,11 @@ pub fn apply_pairs(stored: &Supplier, f: &FormValues) -> (Supplier, Vec<FieldErr
     s.name = f.get("name").to_string();
     s.brand = opt_text(f.get("brand"));
     s.description = f.get("description").trim().to_string();
-    s.kinds = f.all("kinds").iter().filter_map(|k| Kind::parse(k)).collect();
+    s.kinds = f
+        .all("kinds")
+        .iter()
+        .filter_map(|k| Kind::parse(k))
+        .collect();
     s.ess = f.has("ess");
     s.esus = f.has("esus");
     s.legal_form = opt_text(f.get("legal_form"));
@@ -639,7 +658,14 @@ pub fn renumber(errors: Vec<FieldError>, f: &FormValues) -> Vec<FieldError> {
     };
     let acts = kept(
         "activities",
-        &["label", "cpv", "modes", "zone.national", "zone.radius_km", "zone.areas"],
+        &[
+            "label",
+            "cpv",
+            "modes",
+            "zone.national",
+            "zone.radius_km",
+            "zone.areas",
+        ],
     );
     let offers = kept("offers", &["title", "description"]);
     let refs = kept("references", &["client", "description", "year"]);
@@ -651,7 +677,10 @@ pub fn renumber(errors: Vec<FieldError>, f: &FormValues) -> Vec<FieldError> {
                 ("offers", &offers),
                 ("references", &refs),
             ] {
-                if let Some(rest) = e.field.strip_prefix(group).and_then(|r| r.strip_prefix('['))
+                if let Some(rest) = e
+                    .field
+                    .strip_prefix(group)
+                    .and_then(|r| r.strip_prefix('['))
                     && let Some((n, tail)) = rest.split_once(']')
                     && let Ok(n) = n.parse::<usize>()
                     && let Some(orig) = rows.get(n)
@@ -772,8 +801,24 @@ pub fn render_edit(
     h.push_str("</fieldset>");
 
     h.push_str("<fieldset><legend>Identité</legend>");
-    html::text_field(&mut h, "name", "Raison sociale *", None, f.get("name"), errors, "required aria-required=\"true\" autocomplete=\"organization\"");
-    html::text_field(&mut h, "brand", "Nom commercial", None, f.get("brand"), errors, "");
+    html::text_field(
+        &mut h,
+        "name",
+        "Raison sociale *",
+        None,
+        f.get("name"),
+        errors,
+        "required aria-required=\"true\" autocomplete=\"organization\"",
+    );
+    html::text_field(
+        &mut h,
+        "brand",
+        "Nom commercial",
+        None,
+        f.get("brand"),
+        errors,
+        "",
+    );
     html::textarea_field(
         &mut h,
         "description",
@@ -798,37 +843,155 @@ pub fn render_edit(
         );
     }
     h.push_str("</fieldset><fieldset class=\"inline-checks\"><legend>Économie sociale et solidaire</legend>");
-    checkbox_row(&mut h, f, "ess", "1", "Membre de l'ESS (statut ou agrément)");
-    checkbox_row(&mut h, f, "esus", "1", "Agrément ESUS (entreprise solidaire d'utilité sociale)");
+    checkbox_row(
+        &mut h,
+        f,
+        "ess",
+        "1",
+        "Membre de l'ESS (statut ou agrément)",
+    );
+    checkbox_row(
+        &mut h,
+        f,
+        "esus",
+        "1",
+        "Agrément ESUS (entreprise solidaire d'utilité sociale)",
+    );
     h.push_str("</fieldset>");
-    html::text_field(&mut h, "legal_form", "Catégorie juridique", Some("Code INSEE à 4 chiffres, par exemple 9220 pour une association déclarée."), f.get("legal_form"), errors, "inputmode=\"numeric\"");
-    html::text_field(&mut h, "naf", "Code NAF (activité principale)", Some("Sous-classe NAF rév. 2, par exemple 81.30Z."), f.get("naf"), errors, "");
-    html::text_field(&mut h, "labels", "Labels et certifications", Some("Séparés par des virgules, par exemple : Qualiopi, RGE."), f.get("labels"), errors, "");
+    html::text_field(
+        &mut h,
+        "legal_form",
+        "Catégorie juridique",
+        Some("Code INSEE à 4 chiffres, par exemple 9220 pour une association déclarée."),
+        f.get("legal_form"),
+        errors,
+        "inputmode=\"numeric\"",
+    );
+    html::text_field(
+        &mut h,
+        "naf",
+        "Code NAF (activité principale)",
+        Some("Sous-classe NAF rév. 2, par exemple 81.30Z."),
+        f.get("naf"),
+        errors,
+        "",
+    );
+    html::text_field(
+        &mut h,
+        "labels",
+        "Labels et certifications",
+        Some("Séparés par des virgules, par exemple : Qualiopi, RGE."),
+        f.get("labels"),
+        errors,
+        "",
+    );
     h.push_str("</fieldset>");
 
     h.push_str("<fieldset><legend>Adresse et contact</legend>");
-    html::text_field(&mut h, "address.street", "Adresse", None, f.get("address.street"), errors, "autocomplete=\"address-line1\"");
-    html::text_field(&mut h, "address.postcode", "Code postal", Some("5 chiffres."), f.get("address.postcode"), errors, "inputmode=\"numeric\" autocomplete=\"postal-code\"");
-    html::text_field(&mut h, "address.city", "Ville", None, f.get("address.city"), errors, "autocomplete=\"address-level2\"");
+    html::text_field(
+        &mut h,
+        "address.street",
+        "Adresse",
+        None,
+        f.get("address.street"),
+        errors,
+        "autocomplete=\"address-line1\"",
+    );
+    html::text_field(
+        &mut h,
+        "address.postcode",
+        "Code postal",
+        Some("5 chiffres."),
+        f.get("address.postcode"),
+        errors,
+        "inputmode=\"numeric\" autocomplete=\"postal-code\"",
+    );
+    html::text_field(
+        &mut h,
+        "address.city",
+        "Ville",
+        None,
+        f.get("address.city"),
+        errors,
+        "autocomplete=\"address-level2\"",
+    );
     html::text_field(
         &mut h,
         "address.commune",
         "Commune (INSEE) *",
-        Some("Tapez le nom de la commune puis choisissez-la dans la liste, ou saisissez son code INSEE."),
+        Some(
+            "Tapez le nom de la commune puis choisissez-la dans la liste, ou saisissez son code INSEE.",
+        ),
         f.get("address.commune"),
         errors,
         "required aria-required=\"true\" autocomplete=\"off\" data-suggest=\"communes\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\"",
     );
-    html::text_field(&mut h, "contact.email", "Courriel", Some("Exemple : contact@exemple.fr"), f.get("contact.email"), errors, "inputmode=\"email\" autocomplete=\"email\"");
-    html::text_field(&mut h, "contact.phone", "Téléphone", None, f.get("contact.phone"), errors, "inputmode=\"tel\" autocomplete=\"tel\"");
-    html::text_field(&mut h, "contact.website", "Site internet", None, f.get("contact.website"), errors, "inputmode=\"url\" autocomplete=\"url\"");
+    html::text_field(
+        &mut h,
+        "contact.email",
+        "Courriel",
+        Some("Exemple : contact@exemple.fr"),
+        f.get("contact.email"),
+        errors,
+        "inputmode=\"email\" autocomplete=\"email\"",
+    );
+    html::text_field(
+        &mut h,
+        "contact.phone",
+        "Téléphone",
+        None,
+        f.get("contact.phone"),
+        errors,
+        "inputmode=\"tel\" autocomplete=\"tel\"",
+    );
+    html::text_field(
+        &mut h,
+        "contact.website",
+        "Site internet",
+        None,
+        f.get("contact.website"),
+        errors,
+        "inputmode=\"url\" autocomplete=\"url\"",
+    );
     h.push_str("</fieldset>");
 
     h.push_str("<fieldset><legend>Capacité</legend><div class=\"grid-2\">");
-    html::text_field(&mut h, "capacity.employees", "Salariés", None, f.get("capacity.employees"), errors, "inputmode=\"numeric\"");
-    html::text_field(&mut h, "capacity.insertion_employees", "Salariés en insertion ou en situation de handicap", None, f.get("capacity.insertion_employees"), errors, "inputmode=\"numeric\"");
-    html::text_field(&mut h, "capacity.turnover_eur", "Chiffre d'affaires annuel (euros)", None, f.get("capacity.turnover_eur"), errors, "inputmode=\"decimal\"");
-    html::text_field(&mut h, "capacity.founded", "Année de création", None, f.get("capacity.founded"), errors, "inputmode=\"numeric\"");
+    html::text_field(
+        &mut h,
+        "capacity.employees",
+        "Salariés",
+        None,
+        f.get("capacity.employees"),
+        errors,
+        "inputmode=\"numeric\"",
+    );
+    html::text_field(
+        &mut h,
+        "capacity.insertion_employees",
+        "Salariés en insertion ou en situation de handicap",
+        None,
+        f.get("capacity.insertion_employees"),
+        errors,
+        "inputmode=\"numeric\"",
+    );
+    html::text_field(
+        &mut h,
+        "capacity.turnover_eur",
+        "Chiffre d'affaires annuel (euros)",
+        None,
+        f.get("capacity.turnover_eur"),
+        errors,
+        "inputmode=\"decimal\"",
+    );
+    html::text_field(
+        &mut h,
+        "capacity.founded",
+        "Année de création",
+        None,
+        f.get("capacity.founded"),
+        errors,
+        "inputmode=\"numeric\"",
+    );
     h.push_str("</div></fieldset>");
 
     // Activities.
@@ -846,17 +1009,30 @@ pub fn render_edit(
                 format!("Activité {}", i + 1)
             }
         );
-        html::text_field(&mut h, &format!("{p}.label"), "Intitulé", None, f.get(&format!("{p}.label")), errors, "");
+        html::text_field(
+            &mut h,
+            &format!("{p}.label"),
+            "Intitulé",
+            None,
+            f.get(&format!("{p}.label")),
+            errors,
+            "",
+        );
         html::text_field(
             &mut h,
             &format!("{p}.cpv"),
             "Codes CPV",
-            Some("Séparés par des virgules. Tapez le début d'un code (par exemple 7731) ou un mot de l'intitulé officiel pour choisir dans la liste."),
+            Some(
+                "Séparés par des virgules. Tapez le début d'un code (par exemple 7731) ou un mot de l'intitulé officiel pour choisir dans la liste.",
+            ),
             f.get(&format!("{p}.cpv")),
             errors,
             "autocomplete=\"off\" data-suggest=\"cpv\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\"",
         );
-        let _ = write!(h, "<fieldset class=\"inline-checks\"><legend>Nature</legend>");
+        let _ = write!(
+            h,
+            "<fieldset class=\"inline-checks\"><legend>Nature</legend>"
+        );
         for m in Mode::ALL {
             checkbox_row(&mut h, f, &format!("{p}.modes"), m.as_str(), m.label_fr());
         }
@@ -866,14 +1042,32 @@ pub fn render_edit(
         let _ = write!(
             h,
             "<fieldset class=\"zone{}\" id=\"{}\"><legend>Zone d'intervention</legend>",
-            if zone_msgs.is_empty() { "" } else { " has-error" },
+            if zone_msgs.is_empty() {
+                ""
+            } else {
+                " has-error"
+            },
             html::field_id(&zone_key)
         );
         for m in &zone_msgs {
             let _ = write!(h, "<p class=\"error\">Erreur : {}</p>", esc(m));
         }
-        checkbox_row(&mut h, f, &format!("{p}.zone.national"), "1", "Toute la France");
-        html::text_field(&mut h, &format!("{p}.zone.radius_km"), "Rayon autour du siège (km)", None, f.get(&format!("{p}.zone.radius_km")), errors, "inputmode=\"decimal\"");
+        checkbox_row(
+            &mut h,
+            f,
+            &format!("{p}.zone.national"),
+            "1",
+            "Toute la France",
+        );
+        html::text_field(
+            &mut h,
+            &format!("{p}.zone.radius_km"),
+            "Rayon autour du siège (km)",
+            None,
+            f.get(&format!("{p}.zone.radius_km")),
+            errors,
+            "inputmode=\"decimal\"",
+        );
         html::text_field(
             &mut h,
             &format!("{p}.zone.areas"),
@@ -885,7 +1079,13 @@ pub fn render_edit(
         );
         h.push_str("</fieldset>");
         if !new {
-            checkbox_row(&mut h, f, &format!("{p}.remove"), "1", &format!("Supprimer l'activité {}", i + 1));
+            checkbox_row(
+                &mut h,
+                f,
+                &format!("{p}.remove"),
+                "1",
+                &format!("Supprimer l'activité {}", i + 1),
+            );
         }
         h.push_str("</fieldset>");
     }
@@ -906,10 +1106,32 @@ pub fn render_edit(
                 format!("Offre {}", i + 1)
             }
         );
-        html::text_field(&mut h, &format!("{p}.title"), "Titre", None, f.get(&format!("{p}.title")), errors, "");
-        html::textarea_field(&mut h, &format!("{p}.description"), "Description", None, f.get(&format!("{p}.description")), 2, errors);
+        html::text_field(
+            &mut h,
+            &format!("{p}.title"),
+            "Titre",
+            None,
+            f.get(&format!("{p}.title")),
+            errors,
+            "",
+        );
+        html::textarea_field(
+            &mut h,
+            &format!("{p}.description"),
+            "Description",
+            None,
+            f.get(&format!("{p}.description")),
+            2,
+            errors,
+        );
         if !new {
-            checkbox_row(&mut h, f, &format!("{p}.remove"), "1", &format!("Supprimer l'offre {}", i + 1));
+            checkbox_row(
+                &mut h,
+                f,
+                &format!("{p}.remove"),
+                "1",
+                &format!("Supprimer l'offre {}", i + 1),
+            );
         }
         h.push_str("</fieldset>");
     }
@@ -930,11 +1152,41 @@ pub fn render_edit(
                 format!("Référence {}", i + 1)
             }
         );
-        html::text_field(&mut h, &format!("{p}.client"), "Client", None, f.get(&format!("{p}.client")), errors, "");
-        html::text_field(&mut h, &format!("{p}.year"), "Année", None, f.get(&format!("{p}.year")), errors, "inputmode=\"numeric\"");
-        html::textarea_field(&mut h, &format!("{p}.description"), "Description", None, f.get(&format!("{p}.description")), 2, errors);
+        html::text_field(
+            &mut h,
+            &format!("{p}.client"),
+            "Client",
+            None,
+            f.get(&format!("{p}.client")),
+            errors,
+            "",
+        );
+        html::text_field(
+            &mut h,
+            &format!("{p}.year"),
+            "Année",
+            None,
+            f.get(&format!("{p}.year")),
+            errors,
+            "inputmode=\"numeric\"",
+        );
+        html::textarea_field(
+            &mut h,
+            &format!("{p}.description"),
+            "Description",
+            None,
+            f.get(&format!("{p}.description")),
+            2,
+            errors,
+        );
         if !new {
-            checkbox_row(&mut h, f, &format!("{p}.remove"), "1", &format!("Supprimer la référence {}", i + 1));
+            checkbox_row(
+                &mut h,
+                f,
+                &format!("{p}.remove"),
+                "1",
+                &format!("Supprimer la référence {}", i + 1),
+            );
         }
         h.push_str("</fieldset>");
     }
@@ -993,9 +1245,8 @@ mod tests {
         let (mut back, errors) = apply_pairs(&s, &f);
         assert_eq!(errors[0].field, "capacity.employees");
         assert_eq!(back.activities.len(), 1);
-        let model_errors = crate::model::field_errors(
-            &crate::model::validate_supplier(&mut back).unwrap_err(),
-        );
+        let model_errors =
+            crate::model::field_errors(&crate::model::validate_supplier(&mut back).unwrap_err());
         let renumbered = renumber(model_errors, &f);
         assert_eq!(renumbered[0].field, "activities[1].cpv[0]");
         let fe = FormErrors::new(renumbered);
@@ -1005,8 +1256,20 @@ mod tests {
     #[test]
     fn the_form_names_every_input_after_the_profile_field() {
         let s = sample();
-        let page = render_edit(&s.siret, &s.name, &supplier_pairs(&s), &FormErrors::default(), "");
-        for name in ["name", "address.commune", "activities[0].cpv", "activities[2].label", "references[0].year"] {
+        let page = render_edit(
+            &s.siret,
+            &s.name,
+            &supplier_pairs(&s),
+            &FormErrors::default(),
+            "",
+        );
+        for name in [
+            "name",
+            "address.commune",
+            "activities[0].cpv",
+            "activities[2].label",
+            "references[0].year",
+        ] {
             assert!(page.contains(&format!("name=\"{name}\"")), "{name}");
         }
         assert!(page.contains("value=\"Toulouse (31555)\""));
