@@ -12,7 +12,7 @@
 //! CPU-heavy step runs in [`blocking`] (`spawn_blocking`).
 //! **Invariant:** a write answered 2xx is durable (the store fsyncs before returning).
 //! What this module does not do: business rules (model, matching), storage (store), or the
-//! web pages (`web/`; `/` is a placeholder until they exist).
+//! web pages (`web/`, whose routes are merged in `routes`).
 
 pub mod admin;
 pub mod auth;
@@ -303,8 +303,8 @@ pub fn routes() -> Router<AppState> {
         .route(READYZ, get(ops::readyz))
         .route(METRICS, get(ops::metrics))
         .route(OPENAPI, get(ops::openapi))
-        .route(HOME, get(ops::home))
         .merge(events::routes())
+        .merge(crate::web::routes())
 }
 
 /// Wrap routes in the API's fallbacks (JSON 404 and 405) and middleware (body limit, panic

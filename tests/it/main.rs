@@ -12,3 +12,4 @@ mod search;
 mod sirene;
 mod smoke;
 mod tidy;
+mod web;
