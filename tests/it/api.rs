@@ -1550,7 +1550,9 @@ async fn probes_metrics_and_home_page() {
     assert!(!text.contains(SIRET), "raw paths never become labels");
     let r = get(&e.app, "/").await;
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
-    assert!(r.text().contains("Page provisoire"));
+    let home = r.text();
+    assert!(home.contains("<html lang=\"fr\""), "{home}");
+    assert!(home.contains("<form"), "the home page is the search page: {home}");
 }
 
 #[tokio::test]

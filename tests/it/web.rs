@@ -539,7 +539,9 @@ fn seed(data: &Path) -> (String, String, String) {
                         unavailable: vec![],
                         max_meetings: None,
                         absent_from_slot: None,
+                        registered_by: None,
                     },
+                    None,
                     "test",
                 )
                 .unwrap(),
@@ -561,7 +563,9 @@ fn seed(data: &Path) -> (String, String, String) {
                         unavailable: vec![],
                         max_meetings: None,
                         absent_from_slot: None,
+                        registered_by: None,
                     },
+                    None,
                     "test",
                 )
                 .unwrap(),
@@ -588,8 +592,19 @@ fn seed(data: &Path) -> (String, String, String) {
         computed_at: "2026-06-01T08:00:00Z".into(),
         ..EventSchedule::default()
     };
-    events
-        .save_schedule(&id, &schedule, &[], "schedule", "test")
+    // A stored schedule as the planner would leave it, with one cancelled meeting.
+    store
+        .apply(
+            vec![
+                essor::store::Store::doc_op(essor::store::coll::SCHEDULES, &id, &schedule).unwrap(),
+            ],
+            vec![essor::store::AuditEntry::new(
+                "test",
+                "schedule",
+                essor::store::coll::SCHEDULES,
+                &id,
+            )],
+        )
         .unwrap();
     store.flush().unwrap();
     (own, token, id)
