@@ -740,7 +740,12 @@ async fn search_with_text_filter_and_distance_shows_results_and_markers(b: &Brow
         assert!(km <= 50.0, "{t}");
     }
     // A click on a marker shows its card over the map.
-    b.find("svg.map a.marker").await.click().await.unwrap();
+    let first_id = b.find("li.card").await.attr("id").await.unwrap().unwrap();
+    b.find(&format!("svg.map a.marker[data-card=\"{first_id}\"]"))
+        .await
+        .click()
+        .await
+        .unwrap();
     let popup = b.find(".popup:not([hidden]) article h3").await;
     let first_card = b.text("li.card h3 a").await;
     assert!(popup.text().await.unwrap().contains(&first_card));
