@@ -1552,7 +1552,10 @@ async fn probes_metrics_and_home_page() {
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
     let home = r.text();
     assert!(home.contains("<html lang=\"fr\""), "{home}");
-    assert!(home.contains("<form"), "the home page is the search page: {home}");
+    assert!(
+        home.contains("<form"),
+        "the home page is the search page: {home}"
+    );
 }
 
 #[tokio::test]
