@@ -118,7 +118,12 @@ fn query_text(plan: &MatchPlan) -> String {
 /// digits), or as given when coarser.
 fn cpv_prefixes(plan: &MatchPlan) -> Vec<crate::index::CpvPrefix> {
     let mut out: Vec<crate::index::CpvPrefix> = Vec::new();
-    for c in &plan.cpv {
+    let codes = if plan.cpv.is_empty() {
+        &plan.inferred_cpv
+    } else {
+        &plan.cpv
+    };
+    for c in codes {
         let digits = c.split('-').next().unwrap_or(c);
         let sig = crate::referential::codes::significant_prefix(digits);
         let prefix = &digits[..sig.len().min(3)];
@@ -141,12 +146,65 @@ fn word_kind(k: MatchKind) -> Option<WordMatchKind> {
     }
 }
 
+/// How many of the best text matches vote for inferred CPV codes.
+const INFERENCE_DEPTH: usize = 30;
+
+/// CPV codes for a need that gives none: the CPV groups (three digits) of the activities of
+/// the best text matches whose labels say the need's words, kept when several suppliers agree
+/// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
+/// represented by its own code when the CPV list has one, else by its most voted code.
+fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String> {
+    let mut votes: HashMap<String, (usize, HashMap<String, usize>)> = HashMap::new();
+    for s in top {
+        let (relevant, _) = matching::score::relevant_activities(plan, s);
+        let mut groups_of_s: HashMap<String, Vec<String>> = HashMap::new();
+        for i in relevant {
+            for code in &s.activities[i].cpv {
+                if let Ok(c) = r.cpv.resolve(code) {
+                    groups_of_s
+                        .entry(c.code8[..3].to_string())
+                        .or_default()
+                        .push(c.code.clone());
+                }
+            }
+        }
+        for (g, codes) in groups_of_s {
+            let e = votes.entry(g).or_default();
+            e.0 += 1;
+            for c in codes {
+                *e.1.entry(c).or_default() += 1;
+            }
+        }
+    }
+    let max = votes.values().map(|v| v.0).max().unwrap_or(0);
+    let mut groups: Vec<(String, usize, HashMap<String, usize>)> = votes
+        .into_iter()
+        .filter(|(_, v)| v.0 >= 3 && v.0 * 10 >= max * 3)
+        .map(|(g, v)| (g, v.0, v.1))
+        .collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    groups
+        .into_iter()
+        .take(3)
+        .filter_map(|(g, _, codes)| {
+            let own = format!("{g}00000");
+            match r.cpv.get(&own) {
+                Some(c) => Some(c.code.clone()),
+                None => codes
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                    .map(|(c, _)| c),
+            }
+        })
+        .collect()
+}
+
 /// Rank suppliers for a need. The need must be valid (`model::validate_need`).
 pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<MatchResults> {
     let r = Referential::get();
     let place =
         resolve_place(&need.place, r).ok_or_else(|| Error::invalid("place", "unknown place"))?;
-    let plan = plan_for(index, need);
+    let mut plan = plan_for(index, need);
     let geo = Some(GeoClause::Serves {
         place: place_ref(need)?,
         perimeter: perimeter_spec(need),
@@ -164,6 +222,7 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
     };
 
     let mut candidates: HashMap<String, (Arc<Supplier>, Option<TextEvidence>)> = HashMap::new();
+    let mut text_ranked: Vec<Arc<Supplier>> = Vec::new();
 
     // Channel 1: words.
     if !plan.words.is_empty() {
@@ -179,6 +238,12 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
             .map(|h| h.score)
             .fold(0.0, f64::max)
             .max(1e-12);
+        text_ranked = res
+            .hits
+            .iter()
+            .take(INFERENCE_DEPTH)
+            .map(|h| h.supplier.clone())
+            .collect();
         for h in res.hits {
             let words: Vec<WordMatch> = h
                 .matched_terms
@@ -201,7 +266,12 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
             candidates.insert(h.siret.clone(), (h.supplier.clone(), Some(ev)));
         }
     }
-    // Channel 2: CPV codes.
+    // Without codes in the need, infer them from what the best text matches do.
+    if plan.cpv.is_empty() {
+        let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
+        plan.inferred_cpv = infer_cpv(&plan, &top, r);
+    }
+    // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);
     if !prefixes.is_empty() {
         let q = SearchQuery {
@@ -238,7 +308,9 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
     let mut ranked: Vec<(Assessment, Arc<Supplier>)> = candidates
         .into_values()
         .filter_map(|(s, ev)| {
-            matching::assess(&plan, need, &s, ev.as_ref(), &place, r, today).map(|a| (a, s))
+            // Found by codes only: look for the words in the profile itself.
+            let ev = ev.unwrap_or_else(|| matching::local_text_evidence(&plan, &s));
+            matching::assess(&plan, need, &s, Some(&ev), &place, r, today).map(|a| (a, s))
         })
         .collect();
     ranked.sort_by(|(a, sa), (b, sb)| {

@@ -4,7 +4,7 @@
 //!
 //! Shape: [`router`] builds the whole application from an [`AppState`]; tests drive it in
 //! process with `oneshot`, `essor serve` hands it to [`serve`]. Handlers live in one file per
-//! area (`suppliers.rs`, `needs.rs`, `referential.rs`, `ops.rs`, `admin.rs`); the
+//! area (`suppliers.rs`, `needs.rs`, `events.rs`, `referential.rs`, `ops.rs`, `admin.rs`); the
 //! cross-cutting parts are `error.rs` (the JSON error format), `extract.rs` (our own
 //! extractors), `auth.rs` (tokens), `middleware.rs` and `metrics.rs`.
 //!
@@ -12,11 +12,12 @@
 //! CPU-heavy step runs in [`blocking`] (`spawn_blocking`).
 //! **Invariant:** a write answered 2xx is durable (the store fsyncs before returning).
 //! What this module does not do: business rules (model, matching), storage (store), or the
-//! web pages (`web/`; `/` is a placeholder until they exist).
+//! web pages (`web/`, whose routes are merged in `routes`).
 
 pub mod admin;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
@@ -302,7 +303,8 @@ pub fn routes() -> Router<AppState> {
         .route(READYZ, get(ops::readyz))
         .route(METRICS, get(ops::metrics))
         .route(OPENAPI, get(ops::openapi))
-        .route(HOME, get(ops::home))
+        .merge(events::routes())
+        .merge(crate::web::routes())
 }
 
 /// Wrap routes in the API's fallbacks (JSON 404 and 405) and middleware (body limit, panic

@@ -5,9 +5,9 @@
 //! transaction as the need); only its owner or an admin may replace or delete it. Needs
 //! imported from the command line have no owner and only admins may change them.
 //!
-//! Matching: the matching engine is not in this build, so the three matching routes check
-//! their input completely (the need exists, the body is a valid need, the supplier exists)
-//! and then answer 501 `not_available`. They never make results up.
+//! Matching: the three matching routes check their input completely (the need exists, the
+//! body is a valid need, the supplier exists), then run the matching engine
+//! (`crate::engine`) on the blocking pool against the current index snapshot.
 
 use axum::Json;
 use axum::extract::State;
@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{JsonBody, PathParam, QueryParams};
 use super::suppliers::parse_siret;
-use super::{AppState, Auth, Principal, blocking, not_available, paths};
+use super::{AppState, Auth, Principal, blocking, paths};
 use crate::error::ErrorCode;
 use crate::model::validate::valid_need_id;
 use crate::model::{self, Need};
@@ -36,37 +36,10 @@ pub struct NeedMeta {
     pub owner: String,
 }
 
-/// One ranked supplier for a need (contract: `essor match`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MatchResult {
-    pub siret: String,
-    pub name: String,
-    pub score: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub distance_km: Option<f64>,
-    /// Why it matches, in French (« ESAT : éligible L2113-12 », « intervient dans le Tarn (81) »).
-    pub reasons: Vec<String>,
-}
-
-/// Ranked suppliers, best first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MatchResults {
-    pub results: Vec<MatchResult>,
-}
-
-/// One open need a supplier could answer.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct NeedMatch {
-    pub need: Need,
-    pub score: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub distance_km: Option<f64>,
-    /// Why the supplier could answer it, in French.
-    pub reasons: Vec<String>,
-}
+pub use crate::engine::{MatchResult, MatchResults, NeedMatch};
 
 /// Open needs, best first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NeedMatches {
     pub results: Vec<NeedMatch>,
 }
@@ -363,8 +336,6 @@ fn parse_limit(mut q: QueryParams) -> ApiResult<u64> {
     Ok(limit)
 }
 
-const MATCHING_MISSING: &str = "matching (the matching engine is not built into this version yet)";
-
 /// Ranked suppliers for a stored need
 ///
 /// Best first, each with the reasons it matches (French). No token needed.
@@ -379,7 +350,6 @@ const MATCHING_MISSING: &str = "matching (the matching engine is not built into 
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
         (status = 404, description = "No such need", body = ErrorBody),
         (status = 422, description = "Invalid need id or limit", body = ErrorBody),
-        (status = 501, description = "The matching engine is not available in this build", body = ErrorBody),
     )
 )]
 pub async fn need_matches(
@@ -388,15 +358,21 @@ pub async fn need_matches(
     q: QueryParams,
 ) -> ApiResult<Json<MatchResults>> {
     let id = parse_need_id(&id)?;
-    let _limit = parse_limit(q)?;
-    let store = state.store().clone();
-    blocking(move || -> ApiResult<Need> {
-        store
+    let limit = parse_limit(q)?;
+    let state2 = state.clone();
+    let results = blocking(move || -> ApiResult<MatchResults> {
+        let need = state2
+            .store()
             .get_need(&id)?
-            .ok_or_else(|| ApiError::not_found(format!("need not found: {id}")))
+            .ok_or_else(|| ApiError::not_found(format!("need not found: {id}")))?;
+        Ok(crate::engine::match_need(
+            state2.index(),
+            &need,
+            limit as usize,
+        )?)
     })
     .await?;
-    Err(not_available(MATCHING_MISSING))
+    Ok(Json(results))
 }
 
 /// Ranked suppliers for an ad-hoc need (nothing is stored)
@@ -410,17 +386,24 @@ pub async fn need_matches(
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "A value breaks a rule (the field is named)", body = ErrorBody),
-        (status = 501, description = "The matching engine is not available in this build", body = ErrorBody),
     )
 )]
 pub async fn adhoc_match(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     q: QueryParams,
     JsonBody(need): JsonBody<Need>,
 ) -> ApiResult<Json<MatchResults>> {
-    let _limit = parse_limit(q)?;
-    let _need = blocking(move || validated(need)).await?;
-    Err(not_available(MATCHING_MISSING))
+    let limit = parse_limit(q)?;
+    let results = blocking(move || -> ApiResult<MatchResults> {
+        let need = validated(need)?;
+        Ok(crate::engine::match_need(
+            state.index(),
+            &need,
+            limit as usize,
+        )?)
+    })
+    .await?;
+    Ok(Json(results))
 }
 
 /// Open needs a supplier could answer
@@ -435,7 +418,6 @@ pub async fn adhoc_match(
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
         (status = 404, description = "No such supplier", body = ErrorBody),
         (status = 422, description = "Invalid SIRET or limit", body = ErrorBody),
-        (status = 501, description = "The matching engine is not available in this build", body = ErrorBody),
     )
 )]
 pub async fn supplier_needs(
@@ -444,14 +426,22 @@ pub async fn supplier_needs(
     q: QueryParams,
 ) -> ApiResult<Json<NeedMatches>> {
     let siret = parse_siret(&siret)?;
-    let _limit = parse_limit(q)?;
-    let store = state.store().clone();
-    blocking(move || -> ApiResult<()> {
-        match store.get_supplier(&siret)? {
-            Some(_) => Ok(()),
-            None => Err(ApiError::not_found(format!("supplier not found: {siret}"))),
-        }
+    let limit = parse_limit(q)?;
+    let results = blocking(move || -> ApiResult<NeedMatches> {
+        let stored = state
+            .store()
+            .get_supplier(&siret)?
+            .ok_or_else(|| ApiError::not_found(format!("supplier not found: {siret}")))?;
+        let needs = state.store().all_needs()?;
+        Ok(NeedMatches {
+            results: crate::engine::needs_for_supplier(
+                state.index(),
+                &stored.supplier,
+                &needs,
+                limit as usize,
+            ),
+        })
     })
     .await?;
-    Err(not_available(MATCHING_MISSING))
+    Ok(Json(results))
 }

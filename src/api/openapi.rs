@@ -12,7 +12,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, error, needs, ops, referential, suppliers};
+use super::{admin, auth, error, events, needs, ops, referential, suppliers};
+use crate::events::model as ev;
 use crate::model;
 
 #[derive(OpenApi)]
@@ -33,6 +34,13 @@ Errors are always JSON: `{\"code\", \"message\", \"field\"?}`. Unknown routes an
         referential::departements, referential::regions, referential::departements_geojson, referential::regions_geojson,
         admin::create_token, admin::import_suppliers,
         ops::healthz, ops::readyz, ops::metrics, ops::openapi, ops::home,
+        events::create_event, events::list_events, events::get_event, events::put_event,
+        events::post_participant, events::list_participants, events::get_participant, events::patch_participant,
+        events::post_wish, events::list_wishes, events::delete_wish, events::suggestions,
+        events::run_schedule, events::get_schedule, events::table_sheet,
+        events::add_meeting, events::move_meeting, events::lock_meeting, events::cancel_meeting,
+        events::post_absence, events::reoptimize, events::waiting_list, events::fill_waiting_list,
+        events::participant_agenda, events::all_agendas,
     ),
     components(schemas(
         error::ErrorBody, error::FieldErrorBody,
@@ -40,6 +48,12 @@ Errors are always JSON: `{\"code\", \"message\", \"field\"?}`. Unknown routes an
         crate::index::Sort, suppliers::SearchPage, suppliers::SupplierHit, needs::MatchResults, needs::MatchResult, needs::NeedMatches, needs::NeedMatch,
         auth::Role, auth::TokenSpec, admin::CreatedToken, admin::ImportReportOut, admin::RowErrorOut,
         ops::Health, ops::Readiness,
+        ev::Event, ev::Slot, ev::PairWeights, ev::Role, ev::Participant, ev::Wish, ev::WishKind, ev::MeetingStatus,
+        ev::EventMeeting, ev::WaitingPair, ev::EventSchedule, crate::events::agenda::Agenda, crate::events::agenda::AgendaEntry,
+        crate::events::planner::CandidatePair, crate::events::planner::Replan, crate::events::planner::AbsenceKind,
+        crate::events::service::AbsenceReport,
+        events::EventList, events::ParticipantList, events::WishList, events::PairList, events::AddMeeting, events::MoveMeeting,
+        events::LockMeeting, events::MeetingRef, events::Absence, events::FromSlot, events::WaitingList, events::AgendaList,
     )),
     modifiers(&Common),
     tags(
@@ -47,6 +61,7 @@ Errors are always JSON: `{\"code\", \"message\", \"field\"?}`. Unknown routes an
         (name = "needs", description = "Buyers' needs and matching"),
         (name = "referential", description = "Communes, départements, regions, CPV and NAF"),
         (name = "admin", description = "Tokens and imports (admin tokens only)"),
+        (name = "events", description = "Purchasing events: registration, wishes, the meeting schedule, on-site changes, agendas"),
         (name = "operations", description = "Probes, metrics and this document"),
     ),
 )]

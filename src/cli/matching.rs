@@ -215,12 +215,20 @@ pub fn evaluate(
                 if !rules.all_pass() {
                     violations += 1;
                     if diagnose {
+                        let plan = engine::plan_for(&index, need);
+                        let (rel, _) = crate::matching::score::relevant_activities(&plan, s);
                         eprintln!(
-                            "VIOLATION {id} {:?} {} {:?} reasons={:?}",
+                            "VIOLATION {id} {:?} {} {:?} reasons={:?} relevant={rel:?} counted={:?} activities={:?} stems={:?}",
                             t.trades,
                             m.siret,
                             rules.violations(),
-                            m.reasons
+                            m.reasons,
+                            counted_activities(need, t, s),
+                            s.activities
+                                .iter()
+                                .map(|a| (a.label.as_deref(), &a.cpv))
+                                .collect::<Vec<_>>(),
+                            plan.stems,
                         );
                     }
                 }

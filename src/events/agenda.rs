@@ -173,6 +173,7 @@ section.agenda:last-child{page-break-after:auto;break-after:auto}\
 h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:.2rem 0 1rem;font-weight:normal}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #666;padding:.45rem .6rem;text-align:left;vertical-align:top}\
 th{background:#eee}td.status{font-weight:bold}.empty{font-style:italic}\
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 @media print{body{margin:0}a{color:inherit;text-decoration:none}}";
 
 /// Printable HTML in French: one page per agenda.
@@ -293,12 +294,15 @@ pub fn agenda_ics(a: &Agenda, stamp_rfc3339: &str) -> String {
             continue;
         };
         ics_line(&mut out, "BEGIN:VEVENT");
+        // One UID per pair (a pair meets at most once), the same in both participants'
+        // calendars and stable when the meeting moves, so calendar apps update it in place.
+        let (buyer, supplier) = match a.role {
+            Role::Buyer => (&a.participant_id, &e.counterpart_id),
+            Role::Supplier => (&e.counterpart_id, &a.participant_id),
+        };
         ics_line(
             &mut out,
-            &format!(
-                "UID:{}-{}-{}-{}@essor",
-                a.event_id, e.slot, a.participant_id, e.counterpart_id
-            ),
+            &format!("UID:{}-{buyer}-{supplier}@essor", a.event_id),
         );
         ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
         ics_line(&mut out, &format!("DTSTART:{start}"));

@@ -85,6 +85,7 @@ fn default_min_score() -> f64 {
 /// Buyer or supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ParticipantRole)]
 pub enum Role {
     Buyer,
     Supplier,
@@ -127,9 +128,14 @@ pub struct Participant {
     /// Own cap, below the event's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_meetings: Option<u32>,
-    /// Did not come, or left: unavailable from this slot on.
+    /// Did not come, or left: unavailable from this slot on. Set by the organiser's
+    /// absence operation (or a PATCH by the organiser), never by the participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absent_from_slot: Option<u32>,
+    /// Id of the buyer token that registered this participant (set by the server; lets that
+    /// token read its agenda and post its wishes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
 }
 
 /// What a wish asks.
@@ -173,7 +179,10 @@ pub struct EventMeeting {
     /// Participant ids.
     pub buyer: String,
     pub supplier: String,
+    /// Slot index (0-based, into the event's `slots`).
     pub slot: u32,
+    /// Table index, 0-based as in the scheduling format; agendas, sheets and the CSV show
+    /// `table + 1`, the number on site.
     pub table: u32,
     /// Kept as is by every re-optimisation.
     #[serde(default)]
@@ -187,8 +196,10 @@ pub struct EventMeeting {
     pub score: f64,
 }
 
-/// A pair waiting for a freed slot.
+/// A pair waiting for a freed slot: it may meet (suggested or wished, not excluded) but has
+/// no meeting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WaitingPair {
     pub buyer: String,
     pub supplier: String,
@@ -197,21 +208,66 @@ pub struct WaitingPair {
 }
 
 /// The event's current schedule, with the solver's figures.
+///
+/// The pairs that may meet are fixed when the schedule is run: they are the meetings plus
+/// the waiting list. On-site changes (moves, absences, re-optimisation, refills) work from
+/// them; registrations and wishes made later count from the next run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 pub struct EventSchedule {
+    /// Every meeting, cancelled and no-show ones included, by slot then table.
     pub meetings: Vec<EventMeeting>,
-    /// Pairs not scheduled, best first: they refill freed slots.
+    /// Pairs not scheduled, best weight first: they refill freed slots.
     #[serde(default)]
     pub waiting_list: Vec<WaitingPair>,
+    /// `weight − shortfall_penalty × shortfall` of the planned meetings.
     pub objective: i64,
+    /// Sum of the weights of the planned meetings.
     pub weight: i64,
+    /// Meetings missing to reach every participant's fairness target.
     pub shortfall: i64,
-    /// The flow relaxation's bound: no schedule can do better.
+    /// No schedule can do better than this (the solver's flow bound, from the last run or
+    /// re-optimisation).
     pub upper_bound: i64,
+    /// True when the last run proved the schedule optimal.
+    #[serde(default)]
+    pub optimal: bool,
+    /// When the schedule was last run or re-optimised (RFC 3339).
     pub computed_at: String,
-    /// Number of times the schedule was changed since the first run.
+    /// Solver time of that run, in milliseconds (the only machine-dependent figure).
+    #[serde(default)]
+    pub solve_time_ms: u64,
+    /// When it last changed in any way (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Number of changes since the first run.
     #[serde(default)]
     pub revision: u32,
+}
+
+impl Event {
+    /// The default cap on meetings of a role.
+    pub fn default_cap(&self, role: Role) -> u32 {
+        match role {
+            Role::Buyer => self.max_meetings_buyer,
+            Role::Supplier => self.max_meetings_supplier,
+        }
+    }
+
+    /// Write slot times as `HH:MM` (`9:05` becomes `09:05`); invalid times are left for
+    /// [`Event::validate`] to name.
+    pub fn normalise(&mut self) {
+        for s in &mut self.slots {
+            for t in [&mut s.start, &mut s.end] {
+                if let Some(m) = parse_hhmm(t) {
+                    *t = format!("{:02}:{:02}", m / 60, m % 60);
+                }
+            }
+        }
+        self.name = self.name.trim().to_string();
+        self.venue = self.venue.trim().to_string();
+        self.date = self.date.trim().to_string();
+    }
 }
 
 /// `HH:MM` → minutes since midnight.
@@ -321,7 +377,27 @@ impl Event {
     }
 }
 
+/// Most needs one buyer brings to an event.
+pub const MAX_NEEDS: usize = 20;
+
 impl Participant {
+    /// The participant's id (empty before registration gives it one).
+    pub fn pid(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the participant can meet in `slot`: not listed unavailable, not absent by then.
+    pub fn available_in(&self, slot: u32) -> bool {
+        !self.unavailable.contains(&slot) && self.absent_from_slot.is_none_or(|a| slot < a)
+    }
+
+    /// The most meetings this participant may have: its own cap when lower than the event's
+    /// default for its role.
+    pub fn cap(&self, event: &Event) -> u32 {
+        let default = event.default_cap(self.role);
+        self.max_meetings.map_or(default, |own| own.min(default))
+    }
+
     /// Check the rules that need no store access (the SIRET's existence is checked by the
     /// service).
     pub fn validate(&self, num_slots: u32) -> Result<(), Vec<FieldError>> {
@@ -357,8 +433,27 @@ impl Participant {
             }
             Role::Buyer => trimmed_len_ok(&mut e, "name", &self.name, 200),
         }
-        if self.name.chars().count() > 200 {
+        if self.role == Role::Supplier && self.name.chars().count() > 200 {
             e.push(FieldError::new("name", "must have at most 200 characters"));
+        }
+        if let Some(o) = &self.organisation
+            && o.chars().count() > 200
+        {
+            e.push(FieldError::new(
+                "organisation",
+                "must have at most 200 characters",
+            ));
+        }
+        if let Some(m) = &self.email
+            && (m.len() > 254 || !m.trim().contains('@') || m.trim().starts_with('@'))
+        {
+            e.push(FieldError::new("email", "must be an email address"));
+        }
+        if self.needs.len() > MAX_NEEDS {
+            e.push(FieldError::new(
+                "needs",
+                format!("must list at most {MAX_NEEDS} needs"),
+            ));
         }
         for (i, s) in self.unavailable.iter().enumerate() {
             if *s >= num_slots {
@@ -381,6 +476,17 @@ impl Participant {
         }
         if e.is_empty() { Ok(()) } else { Err(e) }
     }
+}
+
+/// Sort key that puts `b2` before `b10` (ids are a prefix and a number).
+pub fn natural_key(id: &str) -> (String, u64, String) {
+    let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+    let (head, tail) = id.split_at(split);
+    (
+        head.to_string(),
+        tail.parse().unwrap_or(u64::MAX),
+        tail.to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -453,6 +559,7 @@ mod tests {
             unavailable: vec![5],
             max_meetings: None,
             absent_from_slot: None,
+            registered_by: None,
         };
         let fields: Vec<String> = p
             .validate(2)

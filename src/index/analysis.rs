@@ -296,6 +296,11 @@ impl Thesaurus {
         self.groups.len()
     }
 
+    /// Every expression of every group.
+    pub fn entries(&self) -> &[ThesaurusEntry] {
+        &self.entries
+    }
+
     /// Find expressions in a sequence of stems, longest first, left to right, without
     /// overlaps. Each match lists the other expressions of every group containing it.
     pub fn find(&self, stems: &[String]) -> Vec<ThesaurusMatch> {

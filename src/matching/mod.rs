@@ -14,6 +14,7 @@ pub mod codes;
 pub mod eval;
 pub mod score;
 pub mod text;
+pub mod vocabulary;
 
 use std::collections::HashSet;
 
@@ -44,6 +45,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         words,
         cpv,
         naf,
+        inferred_cpv: Vec::new(),
         stems,
     }
 }

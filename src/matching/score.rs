@@ -4,16 +4,25 @@
 //! # Hard rules (a supplier failing one is never returned)
 //! - open (not a ceased establishment);
 //! - eligible for the need's reserved route (`model::eligibility`);
-//! - offers one of the need's modes, when the need lists some (on a relevant activity when
-//!   there is one);
+//! - offers one of the need's modes, when the need lists some (on every candidate activity,
+//!   see below);
 //! - the contract's geography rule (`model::geography::qualifies`): serves the place through
 //!   a *relevant* activity's zone (any activity's when none is relevant), or is located in the
-//!   need's perimeter;
+//!   need's perimeter — applied conservatively, see below;
 //! - some evidence that it does the work: words, CPV or trade NAF.
 //!
-//! An activity is *relevant* when one of its CPV codes is on the same branch as a need code
-//! or in its class or group, or when its label shares a stem (or a thesaurus expression) with
-//! the need's words.
+//! An activity is *relevant* when its strength (see [`relevant_activities`]: CPV codes on the
+//! branch, class or group of a need code; the need's informative words in its label or its
+//! codes' labels) is within half of the strongest activity's. Which activity is the relevant
+//! one is a judgement the engine can get wrong (a need coded "prepared meals" may be answered
+//! by a supplier's "collective catering" activity under other codes), and the rule "one
+//! relevant activity's zone covers the place" would then let an unrelated activity's zone (a
+//! national mailing service next to a local gardening one) qualify the supplier. So the
+//! engine asks more: *every* activity must cover the place and, when the need lists modes,
+//! offer one of them. A supplier that passes this passes the contract's rule whichever
+//! activity is the truly relevant one; the price is recall on suppliers whose activities
+//! have different zones, measured by `essor eval`. Relevance still chooses the activity named
+//! in the reasons and the geographic fit `G`.
 //!
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
@@ -35,14 +44,15 @@
 //! Relevance dominates by construction: proximity, completeness and freshness only reorder
 //! suppliers whose evidence is comparable. Pure: no IO.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::codes::{CpvRelation, cpv_relation, is_administrative_naf};
 use super::text::WeightedWord;
 use crate::index::analysis::{Thesaurus, stem, stems};
 use crate::model::eligibility::{Basis, supplier_eligibility};
 use crate::model::geography::{
-    GeoQualification, InPerimeter, ResolvedPlace, ZoneCover, qualifies, supplier_point,
+    GeoQualification, InPerimeter, ResolvedPlace, ZoneCover, in_perimeter, qualifies, serves,
+    supplier_point,
 };
 use crate::model::{Kind, Need, Supplier};
 use crate::referential::Referential;
@@ -96,8 +106,13 @@ pub struct MatchPlan {
     /// Canonical CPV codes (`77310000-6`): the need's and those written in its text.
     pub cpv: Vec<String>,
     pub naf: Vec<&'static str>,
-    /// Stems of the words and of their thesaurus expansions, for activity relevance.
-    pub stems: HashSet<String>,
+    /// CPV codes inferred from what the best text matches do when the need gives none
+    /// (pseudo-relevance feedback, see `engine`): they let activities be judged by their
+    /// codes, never count as the need's own codes in the score or the reasons.
+    pub inferred_cpv: Vec<String>,
+    /// Stems of the words and of their thesaurus expansions, each with the relative weight
+    /// (0 to 1) of the word it comes from, for activity relevance.
+    pub stems: HashMap<String, f64>,
 }
 
 impl MatchPlan {
@@ -166,22 +181,50 @@ pub fn text_score(plan: &MatchPlan, ev: Option<&TextEvidence>) -> f64 {
     0.75 * coverage + 0.25 * ev.relative_score.clamp(0.0, 1.0)
 }
 
-/// Whether an activity label relates to the plan's stems.
-fn label_relevant(label: &str, plan: &MatchPlan) -> bool {
-    !plan.stems.is_empty() && stems(label).iter().any(|s| plan.stems.contains(s))
+/// How strongly a text (an activity label, a CPV label) says the need's trade: the relative
+/// weights of the distinct plan stems it contains, summed, at most 1.
+fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
+    if plan.stems.is_empty() {
+        return 0.0;
+    }
+    let found: HashSet<String> = stems(text)
+        .into_iter()
+        .filter(|s| plan.stems.contains_key(s))
+        .collect();
+    let v = super::vocabulary::Vocabulary::get();
+    found
+        .iter()
+        .map(|s| plan.stems[s] * v.specificity(s))
+        .sum::<f64>()
+        .min(1.0)
 }
 
+/// An activity counts as relevant when its strength reaches this share of the best
+/// activity's strength (and [`MIN_ACTIVITY_STRENGTH`]): a supplier that cleans buildings
+/// under a CPV code of the need and also mows lawns ("entretien") is relevant for cleaning
+/// through its cleaning activity only, so only that activity's zone answers "where".
+const RELATIVE_ACTIVITY_STRENGTH: f64 = 0.5;
+const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
+
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
+///
+/// Each activity gets a strength: 1 when one of its CPV codes is the need's, a narrower or a
+/// broader one, 0.7 in the same CPV group; otherwise how strongly its label and the labels of
+/// its CPV codes say the need's words (see [`text_strength`]). The relevant activities are
+/// those within [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest.
 pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Option<CodeEvidence>) {
-    let mut relevant = Vec::new();
+    let r = crate::referential::Referential::get();
     let mut best: Option<CodeEvidence> = None;
-    for (i, a) in s.activities.iter().enumerate() {
-        let mut is_relevant = false;
+    let mut strengths: Vec<f64> = Vec::with_capacity(s.activities.len());
+    for a in &s.activities {
+        let mut strength: f64 = 0.0;
         for code in &a.cpv {
             for n in &plan.cpv {
                 if let Some(rel) = cpv_relation(n, code) {
-                    if rel <= CpvRelation::SameGroup {
-                        is_relevant = true;
+                    if rel < CpvRelation::SameGroup {
+                        strength = strength.max(1.0);
+                    } else if rel == CpvRelation::SameGroup {
+                        strength = strength.max(0.7);
                     }
                     if best.as_ref().is_none_or(|b| rel < b.relation) {
                         best = Some(CodeEvidence {
@@ -192,30 +235,103 @@ pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Optio
                 }
             }
         }
-        if !is_relevant && a.label.as_deref().is_some_and(|l| label_relevant(l, plan)) {
-            is_relevant = true;
+        for code in &a.cpv {
+            for n in &plan.inferred_cpv {
+                if cpv_relation(n, code).is_some_and(|rel| rel <= CpvRelation::SameGroup) {
+                    strength = strength.max(0.8);
+                }
+            }
         }
-        if is_relevant {
-            relevant.push(i);
+        if strength < 1.0 {
+            if let Some(l) = a.label.as_deref() {
+                strength = strength.max(text_strength(l, plan));
+            }
+            for code in &a.cpv {
+                if let Ok(c) = r.cpv.resolve(code) {
+                    strength = strength.max(0.8 * text_strength(c.label(), plan));
+                }
+            }
         }
+        strengths.push(strength);
     }
+    let top = strengths.iter().copied().fold(0.0, f64::max);
+    let threshold = (top * RELATIVE_ACTIVITY_STRENGTH).max(MIN_ACTIVITY_STRENGTH);
+    let relevant = strengths
+        .iter()
+        .enumerate()
+        .filter(|&(_, &x)| x >= threshold)
+        .map(|(i, _)| i)
+        .collect();
     (relevant, best)
 }
 
-/// Stems of the plan's words and of their thesaurus expansions.
-pub fn plan_stems(words: &[WeightedWord]) -> HashSet<String> {
-    let mut out: HashSet<String> = HashSet::new();
+/// The activities that may be the relevant one: all of them (see the module doc). `relevant`
+/// orders them, so that the reasons name a relevant activity first.
+pub fn candidate_activities(s: &Supplier, relevant: &[usize]) -> Vec<usize> {
+    let mut candidates = relevant.to_vec();
+    for i in 0..s.activities.len() {
+        if !candidates.contains(&i) {
+            candidates.push(i);
+        }
+    }
+    candidates
+}
+
+/// The contract's geography rule, asked of every candidate activity (see the module doc).
+fn conservative_qualifies(
+    need: &Need,
+    s: &Supplier,
+    candidates: &[usize],
+    place: &ResolvedPlace<'_>,
+    r: &Referential,
+) -> Option<GeoQualification> {
+    if s.activities.is_empty() {
+        return qualifies(s, need, &[], place, r);
+    }
+    let all_cover = candidates
+        .iter()
+        .all(|&i| serves(s, &[i], place, r).is_some());
+    if all_cover {
+        qualifies(s, need, candidates, place, r)
+    } else {
+        need.perimeter
+            .as_ref()
+            .and_then(|p| in_perimeter(s, p, place, r))
+            .map(GeoQualification::Located)
+    }
+}
+
+/// Stems of the plan's words and of their thesaurus expansions, each with the weight of its
+/// word relative to the heaviest word.
+pub fn plan_stems(words: &[WeightedWord]) -> HashMap<String, f64> {
+    let max = words
+        .iter()
+        .map(|w| w.weight)
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let mut out: HashMap<String, f64> = HashMap::new();
+    let mut put = |s: &str, w: f64| {
+        if s.len() >= 3 {
+            let e = out.entry(s.to_string()).or_insert(0.0);
+            *e = e.max(w);
+        }
+    };
     let seq: Vec<String> = words.iter().map(|w| stem(&w.word)).collect();
-    out.extend(seq.iter().cloned());
+    for (st, w) in seq.iter().zip(words) {
+        put(st, w.weight / max);
+    }
     for m in Thesaurus::get().find(&seq) {
+        let w = words[m.start..m.start + m.len]
+            .iter()
+            .map(|w| w.weight / max)
+            .fold(0.0, f64::max);
         for alt in m.alternatives {
             // A multi-word expansion is relevant through its most specific word.
             if let Some(longest) = alt.stems.iter().max_by_key(|s| s.len()) {
-                out.insert(longest.clone());
+                put(longest, w);
             }
         }
     }
-    out.retain(|s| s.len() >= 3);
     out
 }
 
@@ -365,22 +481,19 @@ pub fn assess(
         None => None,
     };
     let (relevant, code_ev) = relevant_activities(plan, s);
+    let candidates = candidate_activities(s, &relevant);
     if !need.modes.is_empty() {
+        // Every candidate activity offers one of the modes (see the module doc).
         let offers = |i: &usize| {
             s.activities
                 .get(*i)
                 .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
         };
-        let ok = if relevant.is_empty() {
-            (0..s.activities.len()).any(|i| offers(&i))
-        } else {
-            relevant.iter().any(offers)
-        };
-        if !ok {
+        if candidates.is_empty() || !candidates.iter().all(offers) {
             return None;
         }
     }
-    let geo = qualifies(s, need, &relevant, place, r)?;
+    let geo = conservative_qualifies(need, s, &candidates, place, r)?;
 
     let t = text_score(plan, text);
     let naf_ev = s
@@ -509,6 +622,61 @@ mod tests {
     fn euros_are_grouped_the_french_way() {
         assert_eq!(euros(120000.0), "120\u{202f}000 €");
         assert_eq!(euros(950.4), "950 €");
+    }
+
+    fn supplier_json(activities: serde_json::Value) -> Supplier {
+        serde_json::from_value(serde_json::json!({
+            "siret": "12002701600357", "name": "Atelier", "kinds": ["ESAT"],
+            "description": "Tonte, débroussaillage et publipostage.",
+            "address": {"commune": "32013"},
+            "activities": activities,
+        }))
+        .unwrap()
+    }
+
+    fn tonte_need(commune: &str) -> Need {
+        serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Tonte des pelouses",
+            "description": "Tonte et débroussaillage des parcs.", "place": {"commune": commune},
+        }))
+        .unwrap()
+    }
+
+    fn assess_plain(need: &Need, s: &Supplier) -> Option<Assessment> {
+        let r = Referential::get();
+        let plan = super::super::plan(need, |_| None, 1000);
+        let ev = super::super::local_text_evidence(&plan, s);
+        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
+        let today = jiff::civil::date(2026, 6, 1);
+        assess(&plan, need, s, Some(&ev), &place, r, today)
+    }
+
+    #[test]
+    fn an_unrelated_activity_zone_never_qualifies_a_supplier_far_from_its_relevant_one() {
+        // Mowing in the Gers only, mailing everywhere: a mowing need in Lille is not served.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "zone": {"national": true}},
+        ]));
+        assert!(assess_plain(&tonte_need("59350"), &s).is_none());
+        // In the Gers it is, through the mowing activity.
+        let a = assess_plain(&tonte_need("32013"), &s).expect("served in the Gers");
+        assert!(
+            a.reasons.iter().any(|r| r.contains("Tonte")),
+            "{:?}",
+            a.reasons
+        );
+    }
+
+    #[test]
+    fn an_activity_that_cannot_be_judged_must_cover_the_place_too() {
+        // The second activity has no label and the need no code: it may be the mowing one.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "zone": {"national": true}},
+            {"cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+        ]));
+        assert!(assess_plain(&tonte_need("59350"), &s).is_none());
+        assert!(assess_plain(&tonte_need("32013"), &s).is_some());
     }
 
     #[test]

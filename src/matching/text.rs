@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use super::vocabulary::Vocabulary;
 use crate::normalize::fold;
 
 const BOILERPLATE: &str = include_str!("../../fixtures/matching/boilerplate.txt");
@@ -198,7 +199,8 @@ fn boilerplate() -> &'static HashSet<String> {
         BOILERPLATE
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
             .map(fold)
             .chain(STOP_WORDS.iter().map(|s| s.to_string()))
             .collect()
@@ -207,7 +209,9 @@ fn boilerplate() -> &'static HashSet<String> {
 
 /// Whether a folded word carries no information about the trade.
 pub fn is_uninformative(word: &str) -> bool {
-    word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) || boilerplate().contains(word)
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    // Numbers, and article or reference numbers (`l2113`, `r2123`, `dc1`).
+    word.len() < 3 || digits == word.len() || digits >= 2 || boilerplate().contains(word)
 }
 
 /// Folded words of a text, elisions removed (`l'entretien` → `entretien`).
@@ -264,11 +268,12 @@ pub fn select_words(
         in_title: bool,
         first: usize,
     }
+    let vocabulary = Vocabulary::get();
     let mut acc: HashMap<String, Acc> = HashMap::new();
     let mut position = 0usize;
     let mut add = |w: String, field_weight: f64, in_title: bool| {
         position += 1;
-        if is_uninformative(&w) {
+        if is_uninformative(&w) || vocabulary.is_place_only(&w) {
             return;
         }
         let key = group_key(&w).to_string();
@@ -300,7 +305,10 @@ pub fn select_words(
                 None => (1.0 + n).ln() / 2.0,
             };
             // Repetition helps, with diminishing returns.
-            let weight = (1.0 + a.tf.ln_1p()) * idf * if a.in_title { 1.5 } else { 1.0 };
+            let weight = (1.0 + a.tf.ln_1p())
+                * idf
+                * vocabulary.prior(&a.word)
+                * if a.in_title { 1.5 } else { 1.0 };
             Some((
                 WeightedWord {
                     word: a.word,
@@ -403,7 +411,13 @@ mod tests {
     #[test]
     fn at_most_twelve_words_are_kept() {
         let text = (0..40)
-            .map(|i| format!("mot{i:02}abc"))
+            .map(|i: u8| {
+                format!(
+                    "mot{}{}abc",
+                    (b'a' + i / 26) as char,
+                    (b'a' + i % 26) as char
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ");
         assert_eq!(

@@ -40,8 +40,8 @@ mod tables;
 pub use check::{Evaluation, Side, Violation, evaluate, validate_schedule};
 pub use grid::render_grid;
 pub use instance::{
-    FORMAT, Fairness, Instance, LockedMeeting, MAX_SLOTS, MAX_TABLES, Meeting, Pair, Participant,
-    Weights,
+    FORMAT, Fairness, Instance, LockedMeeting, MAX_SLOTS, MAX_TABLES, MAX_WEIGHT, Meeting, Pair,
+    Participant, Weights,
 };
 pub use reopt::{Reoptimization, Reoptimized, reoptimize};
 pub use solve::solve;

@@ -69,6 +69,12 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Assert a 2xx answer.
+    fn ok(self) -> Self {
+        assert!(self.status.is_success(), "{}: {}", self.status, self.text());
+        self
+    }
+
     /// Assert a JSON error with this status and code; returns the body.
     fn error(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
@@ -1172,7 +1178,7 @@ async fn need_bodies_are_validated_with_the_field_named() {
 }
 
 #[tokio::test]
-async fn matching_routes_check_their_input_then_say_honestly_that_matching_is_not_available() {
+async fn matching_routes_rank_eligible_suppliers_and_check_their_input() {
     let e = env();
     let buyer = token(&e.state, spec("buyer"));
     let id = json_req(&e.app, Method::POST, "/api/v1/needs", Some(&buyer), &need())
@@ -1190,10 +1196,35 @@ async fn matching_routes_check_their_input_then_say_honestly_that_matching_is_no
     )
     .await;
 
+    // A second supplier that does the same work but is not eligible for L2113-12 (an EI).
+    let mut other = supplier(&complete_siret("3560000000001"));
+    other["name"] = json!("Jardins d'Insertion du Tarn");
+    other["kinds"] = json!(["EI"]);
+    json_req(
+        &e.app,
+        Method::PUT,
+        &format!("/api/v1/suppliers/{}", other["siret"].as_str().unwrap()),
+        Some(ADMIN_TOKEN),
+        &other,
+    )
+    .await
+    .ok();
+
     let v = get(&e.app, &format!("/api/v1/needs/{id}/matches"))
         .await
-        .error(501, "not_available");
-    insta::assert_snapshot!("matching_not_available", pretty(&v));
+        .ok()
+        .json();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "only the ESAT is eligible: {v:#}");
+    assert_eq!(results[0]["siret"], SIRET);
+    let reasons = results[0]["reasons"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("L2113-12")),
+        "the legal route is explained: {reasons:?}"
+    );
+    assert!(results[0]["score"].as_f64().unwrap() > 0.0);
     get(&e.app, "/api/v1/needs/missing/matches")
         .await
         .error(404, "not_found");
@@ -1204,9 +1235,14 @@ async fn matching_routes_check_their_input_then_say_honestly_that_matching_is_no
         .await
         .error(400, "malformed_input");
 
-    json_req(&e.app, Method::POST, "/api/v1/match", None, &need())
+    // Ad-hoc: the same need without the reserved route ranks both, and stores nothing.
+    let mut open = need();
+    open.as_object_mut().unwrap().remove("reserved");
+    let v = json_req(&e.app, Method::POST, "/api/v1/match?limit=5", None, &open)
         .await
-        .error(501, "not_available");
+        .ok()
+        .json();
+    assert_eq!(v["results"].as_array().unwrap().len(), 2, "{v:#}");
     let mut bad = need();
     bad["place"] = json!({});
     let r = json_req(&e.app, Method::POST, "/api/v1/match", None, &bad).await;
@@ -1229,9 +1265,14 @@ async fn matching_routes_check_their_input_then_say_honestly_that_matching_is_no
         "ad-hoc matching stores nothing"
     );
 
-    get(&e.app, &format!("/api/v1/suppliers/{SIRET}/needs"))
+    let v = get(&e.app, &format!("/api/v1/suppliers/{SIRET}/needs"))
         .await
-        .error(501, "not_available");
+        .ok()
+        .json();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{v:#}");
+    assert_eq!(results[0]["need_id"], id.as_str());
+    assert!(!results[0]["reasons"].as_array().unwrap().is_empty());
     get(
         &e.app,
         &format!(
@@ -1509,7 +1550,12 @@ async fn probes_metrics_and_home_page() {
     assert!(!text.contains(SIRET), "raw paths never become labels");
     let r = get(&e.app, "/").await;
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
-    assert!(r.text().contains("Page provisoire"));
+    let home = r.text();
+    assert!(home.contains("<html lang=\"fr\""), "{home}");
+    assert!(
+        home.contains("<form"),
+        "the home page is the search page: {home}"
+    );
 }
 
 #[tokio::test]
@@ -1697,6 +1743,8 @@ async fn slow_requests_time_out_with_503() {
 
 // ---------------------------------------------------------------- OpenAPI
 
+use essor::api::events::paths as ev;
+
 fn openapi_doc() -> Value {
     serde_json::from_str(&essor::api::openapi::document_json()).unwrap()
 }
@@ -1732,6 +1780,25 @@ async fn openapi_document_is_served_and_covers_every_route() {
         (paths::METRICS, &["get"]),
         (paths::OPENAPI, &["get"]),
         (paths::HOME, &["get"]),
+        (ev::EVENTS, &["get", "post"]),
+        (ev::EVENT, &["get", "put"]),
+        (ev::PARTICIPANTS, &["get", "post"]),
+        (ev::PARTICIPANT, &["get", "patch"]),
+        (ev::WISHES, &["get", "post"]),
+        (ev::WISH, &["delete"]),
+        (ev::SUGGESTIONS, &["get"]),
+        (ev::SCHEDULE, &["get", "post"]),
+        (ev::TABLES, &["get"]),
+        (ev::MEETINGS, &["post"]),
+        (ev::MEETING_MOVE, &["post"]),
+        (ev::MEETING_LOCK, &["post"]),
+        (ev::MEETING_CANCEL, &["post"]),
+        (ev::ABSENCES, &["post"]),
+        (ev::REOPTIMIZE, &["post"]),
+        (ev::WAITING_LIST, &["get"]),
+        (ev::WAITING_LIST_FILL, &["post"]),
+        (ev::AGENDAS, &["get"]),
+        (ev::AGENDA, &["get"]),
     ];
     let documented = doc["paths"].as_object().unwrap();
     assert_eq!(
@@ -1754,7 +1821,10 @@ async fn openapi_document_is_served_and_covers_every_route() {
             let uri = path
                 .replace("{siret}", SIRET)
                 .replace("{id}", "x")
-                .replace("{code}", "81");
+                .replace("{code}", "81")
+                .replace("{pid}", "b1")
+                .replace("{from}", "b1")
+                .replace("{to}", "s1");
             let r = send(
                 &e.app,
                 build(
