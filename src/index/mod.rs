@@ -1144,7 +1144,8 @@ impl Snapshot {
             match g {
                 GeoPrepared::Near(pt, r, xyz, max_chord2) => {
                     // `NaN` (no location) fails the comparison.
-                    if !(cols.chord2(doc, xyz) <= *max_chord2) {
+                    let within = cols.chord2(doc, xyz) <= *max_chord2;
+                    if !within {
                         return None;
                     }
                     let d = cols.location(doc)?.distance_km(pt);
