@@ -1,419 +1,38 @@
-//! Benchmarks of the search core on generated data: index build time from the store, query
-//! latency (median and p99) for text only, geography only, text + geography + filters, and
-//! with facets, write-to-searchable latency while searches run, and memory (RSS).
+//! Benchmarks of the search core (issue 3) on realistic generated data (`essor::synth`):
+//! index build time from the store, query latency percentiles (p50, p99, mean, max) over
+//! thousands of realistic buyer queries per class — text only, geography only, text +
+//! geography + filter (the goal), text with facets, text + geography + filter with facets —
+//! throughput of the text + geography + filter mix on every core, write-to-searchable latency
+//! while searches run, and memory (RSS). Criterion then times each class as usual.
 //!
-//! Sizes: 10,000 and 220,000 suppliers always; 2,800,000 when `ESSOR_BENCH_HUGE=1` (its
-//! build takes long). Built data directories are cached under `target/bench-search/` between
-//! runs (delete them to rebuild). `ESSOR_BENCH_SIZES=10000,220000` picks sizes.
+//! It does not check results (the tests do) nor time the HTTP layer.
+//!
+//! Sizes: 10,000 and 220,000 suppliers by default; 2,800,000 too with `ESSOR_BENCH_HUGE=1`;
+//! `ESSOR_BENCH_SIZES=10000,220000` picks sizes. Data directories (store and index) are cached
+//! under `target/bench-search/synth-n<N>/`: the store is generated once; the index is rebuilt
+//! when it does not open (schema changed) or with `ESSOR_BENCH_REBUILD=1` (which measures the
+//! build again). `ESSOR_BENCH_ROUNDS=500` sets the queries per class (default 3,000, 1,000 at
+//! 2.8M); `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part; `ESSOR_BENCH_QUICK=1` runs
+//! the latency percentiles only (no throughput, freshness or criterion: for profiling);
+//! `ESSOR_BENCH_CLASSES=Text,Geo` limits the query classes (names as printed).
 //!
 //! Run: `cargo bench --bench search` (add `-- --quick` for shorter criterion runs).
-//!
-//! TEMPORARY: the data comes from `temp_synth` below, a small generator written for these
-//! benchmarks while `essor::synth` (the project's realistic generator) is not in `main` yet.
-//! Replace it with `essor::synth` once that lands. It does not try to be what the real one is.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use essor::index::{Filters, GeoClause, PlaceRef, SearchIndex, SearchQuery};
-use essor::model::geo::GeoPoint;
+use essor::model::need::Reserved;
 use essor::model::supplier::Kind;
 use essor::referential::Referential;
 use essor::store::Store;
+use essor::synth::SupplierOptions;
+use essor::synth::places::World;
 use essor::util::Rng;
 
-/// TEMPORARY generator (see the module doc): suppliers by trade, located by population.
-mod temp_synth {
-    use essor::model::geo::GeoPoint;
-    use essor::model::ids::complete_siret;
-    use essor::model::supplier::{
-        Activity, Address, Capacity, Contact, Kind, Mode, Offer, Reference, Supplier, Zone,
-    };
-    use essor::referential::{Commune, Referential};
-    use essor::util::Rng;
-
-    pub struct Trade {
-        pub name: &'static str,
-        pub words: &'static [&'static str],
-        pub cpv: &'static [&'static str],
-        pub naf: &'static str,
-        pub mode: Mode,
-    }
-
-    pub const TRADES: &[Trade] = &[
-        Trade {
-            name: "Jardins",
-            words: &[
-                "entretien des espaces verts",
-                "tonte de pelouses",
-                "taille de haies",
-                "élagage et abattage",
-                "débroussaillage",
-                "création de massifs",
-            ],
-            cpv: &["77310000", "77314000", "77211400"],
-            naf: "81.30Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Propreté",
-            words: &[
-                "nettoyage de locaux",
-                "entretien de bureaux",
-                "lavage de vitres",
-                "nettoyage industriel",
-                "remise en état après travaux",
-            ],
-            cpv: &["90910000", "90911200", "90919200"],
-            naf: "81.21Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Blanchisserie",
-            words: &[
-                "blanchisserie",
-                "lavage et repassage du linge",
-                "pressing",
-                "location de linge plat",
-                "traitement des tenues professionnelles",
-            ],
-            cpv: &["98311000", "98310000"],
-            naf: "96.01A",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Traiteur",
-            words: &[
-                "traiteur",
-                "restauration collective",
-                "plateaux repas",
-                "portage de repas",
-                "buffets et cocktails",
-            ],
-            cpv: &["55520000", "55523100", "15000000"],
-            naf: "56.21Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Imprimerie",
-            words: &[
-                "imprimerie",
-                "reprographie",
-                "impression numérique",
-                "façonnage",
-                "routage et mise sous pli",
-            ],
-            cpv: &["79810000", "79820000", "79521000"],
-            naf: "18.12Z",
-            mode: Mode::Goods,
-        },
-        Trade {
-            name: "Déménagement",
-            words: &[
-                "déménagement de bureaux",
-                "manutention",
-                "transfert de mobilier",
-                "stockage et archivage",
-                "logistique",
-            ],
-            cpv: &["98392000", "63120000", "60130000"],
-            naf: "49.42Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Menuiserie",
-            words: &[
-                "menuiserie bois",
-                "fabrication de mobilier",
-                "agencement",
-                "palettes et caisses",
-                "ébénisterie",
-            ],
-            cpv: &["45421000", "39100000"],
-            naf: "16.23Z",
-            mode: Mode::Goods,
-        },
-        Trade {
-            name: "Bâtiment",
-            words: &[
-                "peinture en bâtiment",
-                "second œuvre",
-                "petits travaux de rénovation",
-                "plâtrerie",
-                "revêtements de sols",
-            ],
-            cpv: &["45442100", "45262500"],
-            naf: "43.34Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Recyclerie",
-            words: &[
-                "collecte et recyclage",
-                "déchets d'équipements électriques",
-                "ressourcerie",
-                "réemploi de mobilier",
-                "tri des déchets",
-            ],
-            cpv: &["90510000", "90514000"],
-            naf: "38.32Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Couture",
-            words: &[
-                "couture",
-                "retouches",
-                "confection textile",
-                "fabrication de sacs",
-                "broderie",
-            ],
-            cpv: &["18000000", "98393000"],
-            naf: "14.13Z",
-            mode: Mode::Goods,
-        },
-        Trade {
-            name: "Numérique",
-            words: &[
-                "reconditionnement informatique",
-                "ordinateurs reconditionnés",
-                "maintenance informatique",
-                "saisie de données",
-                "numérisation de documents",
-            ],
-            cpv: &["30213000", "50312000", "79999000"],
-            naf: "95.11Z",
-            mode: Mode::Goods,
-        },
-        Trade {
-            name: "Conditionnement",
-            words: &[
-                "conditionnement",
-                "mise sous film",
-                "assemblage",
-                "sous-traitance industrielle",
-                "étiquetage",
-            ],
-            cpv: &["79992000"],
-            naf: "82.92Z",
-            mode: Mode::Services,
-        },
-        Trade {
-            name: "Maraîchage",
-            words: &[
-                "maraîchage biologique",
-                "paniers de légumes",
-                "légumerie",
-                "production de fruits",
-            ],
-            cpv: &["03221000", "15000000"],
-            naf: "01.13Z",
-            mode: Mode::Goods,
-        },
-        Trade {
-            name: "Intérim",
-            words: &[
-                "mise à disposition de personnel",
-                "intérim d'insertion",
-                "travail temporaire",
-                "remplacement de personnel",
-            ],
-            cpv: &["79620000"],
-            naf: "78.20Z",
-            mode: Mode::Staffing,
-        },
-        Trade {
-            name: "Accueil",
-            words: &[
-                "accueil et standard",
-                "centre d'appels",
-                "secrétariat",
-                "gestion administrative",
-            ],
-            cpv: &["79512000"],
-            naf: "82.20Z",
-            mode: Mode::Services,
-        },
-    ];
-
-    const FORMS: &[&str] = &[
-        "9220", "9220", "9220", "9221", "9222", "5458", "5710", "5499", "9300",
-    ];
-    const LABELS: &[&str] = &[
-        "Qualiopi",
-        "RGE",
-        "Ecocert",
-        "Écolabel",
-        "Imprim'Vert",
-        "ISO 14001",
-        "Lucie",
-    ];
-
-    /// Communes with a centre, and their cumulative population for weighted picks.
-    pub struct Places {
-        pub communes: Vec<&'static Commune>,
-        cumulative: Vec<f64>,
-    }
-
-    impl Places {
-        pub fn new() -> Places {
-            let r = Referential::get();
-            let communes: Vec<&Commune> = r
-                .communes
-                .all()
-                .iter()
-                .filter(|c| c.center.is_some())
-                .collect();
-            let mut cumulative = Vec::with_capacity(communes.len());
-            let mut acc = 0.0;
-            for c in &communes {
-                acc += f64::from(c.population.max(50));
-                cumulative.push(acc);
-            }
-            Places {
-                communes,
-                cumulative,
-            }
-        }
-
-        pub fn pick(&self, rng: &mut Rng) -> &'static Commune {
-            let x = rng.f64() * self.cumulative.last().copied().unwrap_or(1.0);
-            let i = self
-                .cumulative
-                .partition_point(|c| *c < x)
-                .min(self.communes.len() - 1);
-            self.communes[i]
-        }
-    }
-
-    pub fn supplier(rng: &mut Rng, i: u64, places: &Places) -> Supplier {
-        let r = Referential::get();
-        let c = places.pick(rng);
-        let t = &TRADES[rng.index(TRADES.len())];
-        let kinds: Vec<Kind> = match rng.below(20) {
-            0..=9 => vec![*rng.pick(&[Kind::ACI, Kind::EI, Kind::AI, Kind::ETTI, Kind::EITI])],
-            10..=15 => vec![*rng.pick(&[Kind::ESAT, Kind::EA, Kind::EATT])],
-            16 => vec![Kind::GEIQ],
-            17 => vec![Kind::ACI, Kind::EI],
-            _ => vec![],
-        };
-        let prefix = match kinds.first() {
-            Some(Kind::ESAT) => "ESAT",
-            Some(Kind::EA) => "Entreprise adaptée",
-            Some(Kind::ACI) => "Chantier d'insertion",
-            _ => "Atelier",
-        };
-        let name = format!("{prefix} {} {} {i}", t.name, c.name);
-        let w = |rng: &mut Rng| t.words[rng.index(t.words.len())];
-        let other = &TRADES[rng.index(TRADES.len())];
-        let description = format!(
-            "{} propose {}, {} et {} aux collectivités, bailleurs et entreprises du territoire. \
-             Notre équipe de salariés en parcours assure aussi {}. Intervention rapide, devis gratuit.",
-            name,
-            w(rng),
-            w(rng),
-            w(rng),
-            other.words[rng.index(other.words.len())]
-        );
-        let mut s = Supplier {
-            siret: complete_siret(&format!("{:013}", 3_000_000_000_000u64 + i * 7)),
-            name,
-            kinds,
-            ess: rng.chance(0.7),
-            esus: rng.chance(0.2),
-            legal_form: Some(FORMS[rng.index(FORMS.len())].to_string()),
-            naf: Some(t.naf.to_string()),
-            description,
-            address: Address {
-                commune: c.code.clone(),
-                city: Some(c.name.clone()),
-                ..Address::default()
-            },
-            ..Supplier::default()
-        };
-        if rng.chance(0.6) {
-            s.offers = (0..rng.range_i64(1, 3))
-                .map(|_| Offer {
-                    title: w(rng).to_string(),
-                    description: format!("Prestation de {} sur devis.", w(rng)),
-                })
-                .collect();
-        }
-        if rng.chance(0.4) {
-            s.references = vec![Reference {
-                client: format!("Mairie de {}", c.name),
-                description: w(rng).to_string(),
-                year: Some(2023),
-            }];
-        }
-        for l in LABELS {
-            if rng.chance(0.06) {
-                s.labels.push(l.to_string());
-            }
-        }
-        if rng.chance(0.5) {
-            let p = r.communes.centre(c).unwrap_or(GeoPoint {
-                lat: 46.0,
-                lon: 2.0,
-            });
-            s.location = GeoPoint::new(
-                (p.lat + rng.range_f64(-0.02, 0.02)).clamp(-90.0, 90.0),
-                (p.lon + rng.range_f64(-0.02, 0.02)).clamp(-180.0, 180.0),
-            )
-            .ok();
-        }
-        let n_acts = rng.below(3);
-        for k in 0..n_acts {
-            let tt = if k == 0 {
-                t
-            } else {
-                &TRADES[rng.index(TRADES.len())]
-            };
-            let zone = match rng.below(10) {
-                0..=3 => Some(Zone {
-                    areas: Some(vec![format!("dept:{}", c.dept)]),
-                    ..Zone::default()
-                }),
-                4..=6 => Some(Zone {
-                    radius_km: Some(rng.range_f64(15.0, 80.0).round()),
-                    ..Zone::default()
-                }),
-                7 => Some(Zone {
-                    areas: Some(vec![format!("region:{}", c.region)]),
-                    ..Zone::default()
-                }),
-                8 => Some(Zone {
-                    national: Some(true),
-                    ..Zone::default()
-                }),
-                _ => None,
-            };
-            s.activities.push(Activity {
-                label: Some(tt.words[rng.index(tt.words.len())].to_string()),
-                cpv: vec![tt.cpv[rng.index(tt.cpv.len())].to_string()],
-                modes: vec![tt.mode],
-                zone,
-            });
-        }
-        if rng.chance(0.5) {
-            s.capacity = Capacity {
-                employees: Some(rng.range_i64(3, 200)),
-                insertion_employees: None,
-                turnover_eur: rng.chance(0.5).then(|| rng.range_f64(1e5, 5e6).round()),
-                founded: None,
-            };
-        }
-        if rng.chance(0.7) {
-            s.contact = Contact {
-                email: Some(format!("contact{i}@example.org")),
-                phone: None,
-                website: rng.chance(0.4).then(|| format!("https://example.org/{i}")),
-            };
-        }
-        s
-    }
-}
+/// Seed of the generated suppliers.
+const SEED: u64 = 2026;
 
 fn rss_mb() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -426,6 +45,27 @@ fn rss_mb() -> (f64, f64) {
             .map_or(0.0, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU time used by the calling thread so far, in seconds (from `/proc`, 10 ms ticks).
+fn thread_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 14th
+    // and 15th fields of the line.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 struct Dataset {
@@ -442,16 +82,51 @@ fn data_root() -> PathBuf {
         .join("bench-search")
 }
 
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v == "1")
+}
+
+/// The store of `n` generated suppliers, generated once.
+fn cached_store(dir: &Path, n: u64) -> Store {
+    let ready = dir.join("STORE_READY");
+    if ready.exists() {
+        return Store::open(dir).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let store = Store::open(dir).unwrap();
+    let t0 = Instant::now();
+    let mut batch = Vec::with_capacity(5000);
+    for s in essor::synth::supplier_stream(SEED, n as usize, &SupplierOptions::default()) {
+        batch.push(s);
+        if batch.len() == 5000 {
+            store.put_suppliers(&batch, "bench").unwrap();
+            batch.clear();
+        }
+    }
+    store.put_suppliers(&batch, "bench").unwrap();
+    eprintln!(
+        "[{n}] store generated in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    std::fs::write(&ready, "").unwrap();
+    store
+}
+
 fn dataset(n: u64) -> Dataset {
-    let dir = data_root().join(format!("n{n}-v1"));
-    let ready = dir.join("READY");
-    if let Ok(text) = std::fs::read_to_string(&ready) {
-        let store = Store::open(&dir).unwrap();
-        let index = SearchIndex::open(&dir).unwrap();
+    let dir = data_root().join(format!("synth-n{n}"));
+    let store = cached_store(&dir, n);
+    let build_file = dir.join("BUILD");
+    if !env_flag("ESSOR_BENCH_REBUILD")
+        && let Ok(text) = std::fs::read_to_string(&build_file)
+        && let Some((generation, secs)) = text.trim().split_once(' ')
+        && let Ok(index) = SearchIndex::open(&dir)
+        && index.snapshot().generation() == generation
+    {
         index.sync(&store).unwrap();
-        let build_secs = text.trim().parse().unwrap_or(f64::NAN);
+        let build_secs = secs.parse().unwrap_or(f64::NAN);
         eprintln!(
-            "[{n}] cached data set in {} (build took {build_secs:.1} s)",
+            "[{n}] cached index in {} (its build took {build_secs:.1} s)",
             dir.display()
         );
         return Dataset {
@@ -462,31 +137,21 @@ fn dataset(n: u64) -> Dataset {
             n,
         };
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::open(&dir).unwrap();
-    let places = temp_synth::Places::new();
-    let mut rng = Rng::new(42);
-    let t0 = Instant::now();
-    let mut batch = Vec::with_capacity(5000);
-    for i in 0..n {
-        let mut s = temp_synth::supplier(&mut rng, i, &places);
-        essor::model::validate_supplier(&mut s)
-            .unwrap_or_else(|e| panic!("generated supplier invalid: {e}"));
-        batch.push(s);
-        if batch.len() == 5000 {
-            store.put_suppliers(&batch, "bench").unwrap();
-            batch.clear();
-        }
-    }
-    store.put_suppliers(&batch, "bench").unwrap();
-    eprintln!("[{n}] store filled in {:.1} s", t0.elapsed().as_secs_f64());
+    let _ = std::fs::remove_dir_all(dir.join("search"));
     let index = SearchIndex::open(&dir).unwrap();
     let t1 = Instant::now();
     index.rebuild(&store).unwrap();
     let build_secs = t1.elapsed().as_secs_f64();
-    eprintln!("[{n}] index built from the store in {build_secs:.1} s");
-    std::fs::write(&ready, format!("{build_secs}\n")).unwrap();
+    let (_, hwm) = rss_mb();
+    eprintln!(
+        "[{n}] index built from the store in {build_secs:.1} s (peak RSS so far {hwm:.0} MB; load {})",
+        load_average()
+    );
+    std::fs::write(
+        &build_file,
+        format!("{} {build_secs}\n", index.snapshot().generation()),
+    )
+    .unwrap();
     Dataset {
         dir,
         store,
@@ -496,122 +161,190 @@ fn dataset(n: u64) -> Dataset {
     }
 }
 
+/// What buyers type: trade words, short phrases, a typo, a prefix being typed, a code.
 const TEXTS: &[&str] = &[
-    "nettoyage",
     "espaces verts",
-    "élagage",
-    "traiteur",
-    "blanchisserie",
-    "imprimerie",
-    "déménagement",
-    "menuiserie bois",
-    "nettoyage de locaux",
-    "ménage",
-    "reprographie",
-    "couture retouches",
-    "nettoyaje",
-    "recyclage",
-    "peinture",
-    "entretien",
-    "conditionnement",
-    "maraîchage",
-    "informatique reconditionnée",
-    "mise à disposition de personnel",
-    "paysagiste",
-    "90910000",
+    "entretien espaces verts",
     "tonte",
-    "restauration collective",
-    "logistique",
-    "secrétariat",
-    "imprim",
-    "plateaux repas",
-    "pressing",
     "débroussaillage",
+    "élagage",
+    "abattage arbres",
+    "paysagiste",
+    "nettoyage",
+    "nettoyage locaux",
+    "nettoyage de bureaux",
+    "ménage",
+    "vitrerie",
+    "nettoyage vitres",
+    "nettoyage fin de chantier",
+    "traiteur",
+    "restauration collective",
+    "repas",
+    "plateaux repas",
+    "buffet",
+    "blanchisserie",
+    "linge",
+    "pressing",
+    "imprimerie",
+    "impression",
+    "reprographie",
+    "mise sous pli",
+    "numérisation",
+    "archivage",
+    "recyclage",
+    "DEEE",
+    "reconditionnement informatique",
+    "menuiserie",
+    "menuiserie bois",
+    "peinture",
+    "peinture bâtiment",
+    "déménagement",
+    "livraison vélo",
+    "maraîchage",
+    "légumes bio",
+    "couture",
+    "vêtements de travail",
+    "événementiel",
+    "accueil",
+    "site internet",
+    "lavage véhicules",
+    "restauration de meubles",
+    "textile",
+    "formation",
+    "conditionnement",
+    "entretien bâtiment",
+    "réparation vélos",
+    "biodéchets",
+    "nettoyaje",
+    "blanchiserie",
+    "imprim",
+    "menuis",
+    "90910000",
+    "7731",
 ];
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Class {
     Text,
     Geo,
-    TextGeoFilters,
-    Facets,
+    TextGeoFilter,
+    TextFacets,
+    TextGeoFilterFacets,
 }
 
-fn workload(class: Class, count: usize, seed: u64) -> Vec<SearchQuery> {
-    let places = temp_synth::Places::new();
+const CLASSES: [Class; 5] = [
+    Class::Text,
+    Class::Geo,
+    Class::TextGeoFilter,
+    Class::TextFacets,
+    Class::TextGeoFilterFacets,
+];
+
+fn random_text(rng: &mut Rng) -> String {
+    if rng.chance(0.25) {
+        // A buyer keyword of a random trade, as written in needs.
+        let t = rng.pick(essor::synth::catalog::TRADES);
+        let usable: Vec<&str> = t
+            .buyer_keywords
+            .iter()
+            .copied()
+            .filter(|k| {
+                k.chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+            })
+            .collect();
+        if !usable.is_empty() {
+            return usable[rng.index(usable.len())].to_string();
+        }
+    }
+    TEXTS[rng.index(TEXTS.len())].to_string()
+}
+
+fn random_geo(rng: &mut Rng) -> GeoClause {
     let r = Referential::get();
+    let c = World::get().sample_commune(rng, None, 0.0);
+    let near = rng.chance(0.6);
+    let near = match std::env::var("ESSOR_BENCH_GEO").as_deref() {
+        Ok("near") => true,
+        Ok("serves") => false,
+        _ => near,
+    };
+    if near {
+        GeoClause::Near {
+            point: r
+                .communes
+                .centre(c)
+                .expect("sampled communes have a centre"),
+            radius_km: rng.range_f64(10.0, 50.0).round(),
+        }
+    } else {
+        GeoClause::Serves {
+            place: PlaceRef::Commune(c.code.clone()),
+            perimeter: None,
+        }
+    }
+}
+
+fn random_filter(rng: &mut Rng) -> Filters {
+    match rng.below(10) {
+        0..=3 => {
+            let kinds = [
+                vec![Kind::ESAT, Kind::EA],
+                vec![Kind::ACI],
+                vec![Kind::EI, Kind::ACI],
+                vec![Kind::ESAT],
+                vec![Kind::AI, Kind::ETTI],
+            ];
+            Filters {
+                kinds: rng.pick(&kinds).clone(),
+                ..Filters::default()
+            }
+        }
+        4..=7 => Filters {
+            reserved: Some(*rng.pick(&[
+                Reserved::L2113_12,
+                Reserved::L2113_13,
+                Reserved::L2113_12_13,
+                Reserved::L2113_15,
+            ])),
+            ..Filters::default()
+        },
+        _ => Filters {
+            ess: Some(true),
+            ..Filters::default()
+        },
+    }
+}
+
+/// `count` queries of a class, from a fixed seed.
+fn workload(class: Class, count: usize, seed: u64) -> Vec<SearchQuery> {
     let mut rng = Rng::new(seed);
     (0..count)
         .map(|_| {
-            let text = TEXTS[rng.index(TEXTS.len())].to_string();
-            let c = places.pick(&mut rng);
-            let point = r.communes.centre(c).unwrap_or(GeoPoint {
-                lat: 46.0,
-                lon: 2.0,
-            });
+            let base = SearchQuery {
+                per_page: 10,
+                ..SearchQuery::default()
+            };
             match class {
                 Class::Text => SearchQuery {
-                    text,
-                    per_page: 10,
-                    ..SearchQuery::default()
+                    text: random_text(&mut rng),
+                    ..base
                 },
-                Class::Geo => {
-                    let geo = if rng.chance(0.5) {
-                        GeoClause::Near {
-                            point,
-                            radius_km: rng.range_f64(5.0, 40.0),
-                        }
-                    } else {
-                        GeoClause::Serves {
-                            place: PlaceRef::Commune(c.code.clone()),
-                            perimeter: None,
-                        }
-                    };
-                    SearchQuery {
-                        geo: Some(geo),
-                        per_page: 10,
-                        ..SearchQuery::default()
-                    }
-                }
-                Class::TextGeoFilters => {
-                    let geo = if rng.chance(0.6) {
-                        GeoClause::Near {
-                            point,
-                            radius_km: rng.range_f64(10.0, 50.0),
-                        }
-                    } else {
-                        GeoClause::Serves {
-                            place: PlaceRef::Commune(c.code.clone()),
-                            perimeter: None,
-                        }
-                    };
-                    let filters = match rng.below(3) {
-                        0 => Filters {
-                            kinds: vec![Kind::ESAT, Kind::EA],
-                            ..Filters::default()
-                        },
-                        1 => Filters {
-                            reserved: Some(essor::model::need::Reserved::L2113_13),
-                            ..Filters::default()
-                        },
-                        _ => Filters {
-                            ess: Some(true),
-                            ..Filters::default()
-                        },
-                    };
-                    SearchQuery {
-                        text,
-                        geo: Some(geo),
-                        filters,
-                        per_page: 10,
-                        ..SearchQuery::default()
-                    }
-                }
-                Class::Facets => SearchQuery {
-                    text,
-                    per_page: 10,
+                Class::Geo => SearchQuery {
+                    geo: Some(random_geo(&mut rng)),
+                    ..base
+                },
+                Class::TextGeoFilter | Class::TextGeoFilterFacets => SearchQuery {
+                    text: random_text(&mut rng),
+                    geo: Some(random_geo(&mut rng)),
+                    filters: random_filter(&mut rng),
+                    facets: class == Class::TextGeoFilterFacets,
+                    ..base
+                },
+                Class::TextFacets => SearchQuery {
+                    text: random_text(&mut rng),
                     facets: true,
-                    ..SearchQuery::default()
+                    ..base
                 },
             }
         })
@@ -622,36 +355,96 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Run a workload, one query after the other, and report median, p99 and mean.
-fn measure(ds: &Dataset, class: Class, rounds: usize) -> (Duration, Duration) {
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Run a workload, one query after the other, and report p50, p99, mean and max.
+fn measure(ds: &Dataset, class: Class, rounds: usize) {
     let queries = workload(class, rounds, 7 + class as u64);
     let snap = ds.index.snapshot();
-    for q in queries.iter().take(50) {
+    // Warm the caches with other queries of the class (another seed), as a server that has
+    // been answering for a while; the measured queries then miss the caches at the rate the
+    // class's variety makes them.
+    for q in &workload(class, 500, 1000 + class as u64) {
         snap.search(q).unwrap();
     }
     let mut times = Vec::with_capacity(queries.len());
+    let cpu0 = thread_cpu_secs();
     let mut hits = 0usize;
+    let mut total = 0u64;
+    let mut examined = 0u64;
+    let mut drivers: std::collections::BTreeMap<String, usize> = Default::default();
     for q in &queries {
         let t = Instant::now();
         let res = snap.search(q).unwrap();
         times.push(t.elapsed());
         hits += res.hits.len();
+        total += res.total;
+        examined += res.plan.candidates;
+        let d = match &res.plan.driver {
+            essor::index::Driver::Filter(_) => "filter".to_string(),
+            d => format!("{d:?}").to_lowercase(),
+        };
+        *drivers.entry(d).or_default() += 1;
     }
+    let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
     times.sort();
-    let mean = times.iter().sum::<Duration>() / times.len() as u32;
-    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    let phases: Vec<String> = essor::index::PHASE_NS
+        .iter()
+        .map(|a| {
+            format!(
+                "{:.0}",
+                a.swap(0, std::sync::atomic::Ordering::Relaxed) as f64
+                    / 1e3
+                    / (queries.len() + 500) as f64
+            )
+        })
+        .collect();
     println!(
-        "[{}] {:<18} n={:<5} p50 {:>8.3} ms  p99 {:>8.3} ms  mean {:>8.3} ms  max {:>8.3} ms  (avg {:.1} hits)",
+        "phases µs/query (supplier; prep,sets,filters,geo,loop,scoring+fallbacks*1000,hits; explain µs, scored): {}",
+        phases.join(" ")
+    );
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    println!(
+        "[{}] {:<20} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  mean {:>7.3} ms  max {:>8.3} ms  cpu {cpu_ms:.3} ms/query  (avg {:.1} hits of {:.0}; {:.0} examined; drivers {drivers:?}; load {})",
         ds.n,
         format!("{class:?}"),
         times.len(),
-        p50.as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3,
-        mean.as_secs_f64() * 1e3,
-        times.last().unwrap().as_secs_f64() * 1e3,
-        hits as f64 / times.len() as f64
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(mean),
+        ms(*times.last().unwrap()),
+        hits as f64 / times.len() as f64,
+        total as f64 / times.len() as f64,
+        examined as f64 / times.len() as f64,
+        load_average(),
     );
-    (p50, p99)
+}
+
+/// Queries per second of the text + geography + filter mix with one searching thread per
+/// core (what the HTTP API can at best serve).
+fn throughput(ds: &Dataset, queries_per_thread: usize) {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let t = Instant::now();
+    std::thread::scope(|scope| {
+        for k in 0..threads {
+            let queries = workload(Class::TextGeoFilter, queries_per_thread, 500 + k as u64);
+            let index = &ds.index;
+            scope.spawn(move || {
+                for q in &queries {
+                    index.search(q).unwrap();
+                }
+            });
+        }
+    });
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "[{}] throughput TextGeoFilter: {:.0} searches/s on {threads} threads ({} searches in {secs:.2} s)",
+        ds.n,
+        (threads * queries_per_thread) as f64 / secs,
+        threads * queries_per_thread
+    );
 }
 
 /// Write through the store while searches run; time until each write is searchable.
@@ -659,11 +452,13 @@ fn freshness(ds: &Dataset, writes: u64) {
     let refresher = ds
         .index
         .start_refresher(ds.store.clone(), Duration::from_millis(100));
-    let places = temp_synth::Places::new();
+    let opts = SupplierOptions::default();
     let mut rng = Rng::new(4242);
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let queries = workload(Class::TextGeoFilters, 500, 99);
+    let queries = workload(Class::TextGeoFilter, 500, 99);
     let mut lat = Vec::new();
+    // Indices past the data set: generated SIRETs are unique per seed, so these are new.
+    let extra = |i: u64| essor::synth::generate_supplier(SEED, ds.n + 1_000_000 + i, &opts);
     std::thread::scope(|scope| {
         let searcher = scope.spawn(|| {
             let mut n = 0u64;
@@ -674,8 +469,7 @@ fn freshness(ds: &Dataset, writes: u64) {
             n
         });
         for i in 0..writes {
-            let mut s = temp_synth::supplier(&mut rng, ds.n + 1_000_000 + i, &places);
-            essor::model::validate_supplier(&mut s).unwrap();
+            let s = extra(i);
             let t = Instant::now();
             let seq = ds.store.put_supplier(&s, "bench", "put").unwrap();
             assert!(ds.index.wait_for_seq(seq, Duration::from_secs(30)));
@@ -692,14 +486,13 @@ fn freshness(ds: &Dataset, writes: u64) {
         "[{}] write-to-searchable  n={} p50 {:.0} ms  p99 {:.0} ms  max {:.0} ms",
         ds.n,
         lat.len(),
-        percentile(&lat, 0.5).as_secs_f64() * 1e3,
-        percentile(&lat, 0.99).as_secs_f64() * 1e3,
-        lat.last().unwrap().as_secs_f64() * 1e3
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(*lat.last().unwrap())
     );
-    // Leave the cached data set as it was built.
+    // Leave the cached data set as it was generated.
     for i in 0..writes {
-        let s = temp_synth::supplier(&mut Rng::new(0), ds.n + 1_000_000 + i, &places);
-        let _ = ds.store.delete_supplier(&s.siret, "bench");
+        let _ = ds.store.delete_supplier(&extra(i).siret, "bench");
     }
     ds.index.sync(&ds.store).unwrap();
 }
@@ -709,7 +502,7 @@ fn sizes() -> Vec<u64> {
         return v.split(',').filter_map(|s| s.trim().parse().ok()).collect();
     }
     let mut v = vec![10_000, 220_000];
-    if std::env::var("ESSOR_BENCH_HUGE").is_ok_and(|v| v == "1") {
+    if env_flag("ESSOR_BENCH_HUGE") {
         v.push(2_800_000);
     }
     v
@@ -718,39 +511,48 @@ fn sizes() -> Vec<u64> {
 fn bench(c: &mut Criterion) {
     for n in sizes() {
         let ds = dataset(n);
+        let t = Instant::now();
         ds.index.snapshot().warm();
+        let warm_secs = t.elapsed().as_secs_f64();
         let (rss, hwm) = rss_mb();
         println!(
-            "[{n}] build from store {:.1} s; {} searchable; RSS {rss:.0} MB (peak {hwm:.0} MB); data in {}",
+            "[{n}] build from store {:.1} s; geography warmed in {warm_secs:.2} s; {} searchable; RSS {rss:.0} MB (peak {hwm:.0} MB); load average {}; data in {}",
             ds.build_secs,
             ds.index.snapshot().num_suppliers(),
+            load_average(),
             ds.dir.display()
         );
-        let rounds = if n >= 1_000_000 { 1000 } else { 3000 };
-        for class in [
-            Class::Text,
-            Class::Geo,
-            Class::TextGeoFilters,
-            Class::Facets,
-        ] {
-            measure(&ds, class, rounds);
+        let rounds = std::env::var("ESSOR_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if n >= 1_000_000 { 1000 } else { 3000 });
+        let only = std::env::var("ESSOR_BENCH_CLASSES").unwrap_or_default();
+        for class in CLASSES {
+            if only.is_empty() || only.split(',').any(|c| c == format!("{class:?}")) {
+                measure(&ds, class, rounds);
+            }
         }
+        if env_flag("ESSOR_BENCH_QUICK") {
+            continue;
+        }
+        throughput(&ds, rounds / 2);
         let (rss, hwm) = rss_mb();
-        println!("[{n}] after queries: RSS {rss:.0} MB (peak {hwm:.0} MB)");
+        println!(
+            "[{n}] after queries: RSS {rss:.0} MB (peak {hwm:.0} MB); load average {}",
+            load_average()
+        );
         if n <= 220_000 {
             freshness(&ds, 60);
+        }
+        if env_flag("ESSOR_BENCH_NO_CRITERION") {
+            continue;
         }
         let mut group = c.benchmark_group(format!("search_{n}"));
         group
             .sample_size(30)
             .measurement_time(Duration::from_secs(4))
             .warm_up_time(Duration::from_secs(1));
-        for class in [
-            Class::Text,
-            Class::Geo,
-            Class::TextGeoFilters,
-            Class::Facets,
-        ] {
+        for class in CLASSES {
             let queries = workload(class, 256, 11 + class as u64);
             let snap = ds.index.snapshot();
             let mut i = 0usize;

@@ -409,7 +409,7 @@ pub fn best_cpv_match(acts: &[u64], wanted: &[CpvPrefix]) -> Option<(CpvRelation
 #[derive(Debug, Clone, Default)]
 pub struct Relevance {
     pub cpv: Vec<CpvPrefix>,
-    pub stems: HashSet<u64>,
+    pub stems: super::bits::FxHashSet<u64>,
 }
 
 impl Relevance {
@@ -601,6 +601,70 @@ pub fn serves(
     best
 }
 
+/// Whether a supplier with these facts serves `place`: the answer of [`serves`] without its
+/// reason, computed in one pass over the activity words in the common cases (the query's
+/// relevance matters only when some activities cover the place and others do not).
+pub fn serves_quick(
+    location: Option<GeoPoint>,
+    own_dept: AreaKey,
+    acts: &[u64],
+    place: &PlaceCtx,
+    rel: &Relevance,
+) -> bool {
+    let mut all = [0u64; 4];
+    let mut covered = [0u64; 4];
+    let mut distance: Option<f64> = None;
+    for &w in acts {
+        let a = word_act(w) as usize;
+        let bit = 1u64 << (a % 64);
+        let hit = match word_tag(w) {
+            TAG_ACT => {
+                all[a / 64] |= bit;
+                w & ACT_HAS_ZONE == 0 && place.contains_key(own_dept)
+            }
+            TAG_NATIONAL => true,
+            TAG_AREA => place.contains_key(word_payload(w)),
+            TAG_RADIUS => match (location, place.point) {
+                (Some(l), Some(p)) => {
+                    *distance.get_or_insert_with(|| l.distance_km(&p))
+                        <= radius_km_of_mm(word_payload(w))
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if hit {
+            covered[a / 64] |= bit;
+        }
+    }
+    if all == [0; 4] {
+        return place.contains_key(own_dept);
+    }
+    if covered == [0; 4] {
+        return false;
+    }
+    if rel.is_empty() || covered == all {
+        return true;
+    }
+    // Some activities cover the place, others do not: only relevant ones count, if any.
+    let mut relevant = [0u64; 4];
+    for &w in acts {
+        let hit = match word_tag(w) {
+            TAG_CPV => rel
+                .cpv
+                .iter()
+                .any(|q| q.relation(word_payload(w)).is_some()),
+            TAG_STEM => rel.stems.contains(&word_payload(w)),
+            _ => false,
+        };
+        if hit {
+            let a = word_act(w) as usize;
+            relevant[a / 64] |= 1 << (a % 64);
+        }
+    }
+    relevant == [0; 4] || (0..4).any(|i| relevant[i] & covered[i] != 0)
+}
+
 // ---- perimeter ----
 
 /// A widening of the place (the need's `perimeter`): suppliers located inside it qualify too.
@@ -774,5 +838,64 @@ mod tests {
         assert!(b.contains(GeoPoint::new(-15.0, 179.0).unwrap()));
         assert!(b.contains(GeoPoint::new(-15.0, -175.0).unwrap()));
         assert!(!b.contains(GeoPoint::new(-15.0, 0.0).unwrap()));
+    }
+
+    #[test]
+    fn quick_serves_agrees_with_the_full_rule() {
+        let mut rng = crate::util::Rng::new(5);
+        let keys: Vec<AreaKey> = ["31", "81", "34"].iter().map(|d| dept_key(d)).collect();
+        for _ in 0..20_000 {
+            let mut acts = Vec::new();
+            for a in 0..rng.index(4) {
+                let zoned = rng.chance(0.7);
+                acts.push(word(TAG_ACT, a, if zoned { ACT_HAS_ZONE } else { 0 }));
+                if zoned {
+                    if rng.chance(0.2) {
+                        acts.push(word(TAG_NATIONAL, a, 0));
+                    }
+                    if rng.chance(0.4) {
+                        acts.push(word(TAG_AREA, a, keys[rng.index(keys.len())]));
+                    }
+                    if rng.chance(0.4) {
+                        acts.push(word(TAG_RADIUS, a, radius_mm(rng.range_f64(1.0, 200.0))));
+                    }
+                }
+                if rng.chance(0.5) {
+                    acts.push(word(
+                        TAG_STEM,
+                        a,
+                        stem_hash(["tont", "nettoyag"][rng.index(2)]),
+                    ));
+                }
+                if rng.chance(0.3) {
+                    acts.push(word(TAG_CPV, a, 77310000));
+                }
+            }
+            let place = PlaceCtx {
+                point: Some(GeoPoint {
+                    lat: 43.6,
+                    lon: 1.44,
+                }),
+                commune: "31555".into(),
+                keys: vec![keys[rng.index(keys.len())]],
+            };
+            let location = rng.chance(0.9).then(|| GeoPoint {
+                lat: rng.range_f64(42.0, 45.0),
+                lon: rng.range_f64(0.0, 4.0),
+            });
+            let mut rel = Relevance::default();
+            if rng.chance(0.5) {
+                rel.stems.insert(stem_hash("tont"));
+            }
+            if rng.chance(0.3) {
+                rel.cpv.push(CpvPrefix::parse("7731").unwrap());
+            }
+            let own = keys[rng.index(keys.len())];
+            assert_eq!(
+                serves(location, own, &acts, &place, &rel).is_some(),
+                serves_quick(location, own, &acts, &place, &rel),
+                "{acts:?} {place:?} {rel:?}"
+            );
+        }
     }
 }

@@ -5,7 +5,10 @@
 //! Points are stored as unit vectors in a 3-D R-tree: the chord between two unit vectors is a
 //! monotonic function of their great-circle distance, so a chord-radius query is an exact
 //! great-circle radius query, everywhere on the sphere (antimeridian and poles included).
-//! A radius zone is a spherical cap, indexed by its 3-D bounding cube.
+//! A radius zone (a spherical cap) is listed in the half-degree latitude/longitude cells its
+//! bounding box covers, so the zones that may contain a point are one list away (zones
+//! reaching polar latitudes are listed everywhere). National zones are also kept as a bit
+//! set, the largest list being one `or` away.
 //!
 //! Candidates are a superset only where said (`serves` and `in_view` return every document
 //! whose zone or point *may* match; `near` is exact up to floating-point rounding at the
@@ -18,6 +21,7 @@ use std::collections::HashMap;
 
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
+use super::bits::{Bits, FxHashMap};
 use super::facts::{self, AreaKey, BBox, PlaceCtx};
 use crate::model::geo::{GeoPoint, chord_for_km};
 
@@ -52,17 +56,63 @@ impl PointDistance for PointEntry {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct CapEntry {
-    lo: [f64; 3],
-    hi: [f64; 3],
-    doc: u32,
+/// Size of the latitude/longitude cells of [`CapGrid`], in degrees.
+const CAP_CELL_DEG: f64 = 0.5;
+const CAP_CELLS_LON: i32 = (360.0 / CAP_CELL_DEG) as i32;
+
+/// Radius zones by the latitude/longitude cells their bounding boxes cover: the zones that
+/// may contain a point are those listed in its cell (a superset: callers apply the exact
+/// rule). Zones reaching polar latitudes are listed everywhere.
+#[derive(Default)]
+struct CapGrid {
+    cells: FxHashMap<(i32, i32), Vec<u32>>,
+    anywhere: Vec<u32>,
 }
 
-impl RTreeObject for CapEntry {
-    type Envelope = AABB<[f64; 3]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.lo, self.hi)
+impl CapGrid {
+    fn cell(lat: f64, lon: f64) -> (i32, i32) {
+        (
+            ((lat + 90.0) / CAP_CELL_DEG).floor() as i32,
+            (((lon + 180.0) / CAP_CELL_DEG).floor() as i32).rem_euclid(CAP_CELLS_LON),
+        )
+    }
+
+    fn add(&mut self, centre: GeoPoint, radius_km: f64, doc: u32) {
+        // A degree of latitude is at least 110 km; widen a little more for rounding.
+        let dlat = radius_km / 110.0 * 1.05 + 0.01;
+        let (south, north) = (centre.lat - dlat, centre.lat + dlat);
+        let max_abs = south.abs().max(north.abs());
+        if max_abs >= 85.0 {
+            self.anywhere.push(doc);
+            return;
+        }
+        let dlon = dlat / max_abs.to_radians().cos();
+        if dlon >= 180.0 {
+            self.anywhere.push(doc);
+            return;
+        }
+        let (i0, j0) = Self::cell(south, centre.lon - dlon);
+        let (i1, _) = Self::cell(north, centre.lon + dlon);
+        let span = ((centre.lon + dlon + 180.0) / CAP_CELL_DEG).floor() as i32
+            - ((centre.lon - dlon + 180.0) / CAP_CELL_DEG).floor() as i32;
+        for i in i0..=i1 {
+            for k in 0..=span.min(CAP_CELLS_LON - 1) {
+                let list = self
+                    .cells
+                    .entry((i, (j0 + k).rem_euclid(CAP_CELLS_LON)))
+                    .or_default();
+                if list.last() != Some(&doc) {
+                    list.push(doc);
+                }
+            }
+        }
+    }
+
+    /// The zones that may contain `p`.
+    fn at(&self, p: GeoPoint) -> &[u32] {
+        self.cells
+            .get(&Self::cell(p.lat, p.lon))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -73,10 +123,11 @@ const CHORD_SLACK: f64 = 1e-9;
 #[derive(Default)]
 pub struct SegmentGeo {
     points: RTree<PointEntry>,
-    caps: RTree<CapEntry>,
+    caps: CapGrid,
     /// Zone areas and default zones (own département), by area key.
     zone_areas: HashMap<AreaKey, Vec<u32>>,
     national: Vec<u32>,
+    national_bits: Bits,
     /// Address areas, by area key.
     address_areas: HashMap<AreaKey, Vec<u32>>,
     num_docs: usize,
@@ -141,7 +192,7 @@ impl SegmentGeo {
     /// Build from the documents of a segment (deleted ones included: the caller filters them).
     pub fn build<'a>(docs: impl IntoIterator<Item = GeoDoc<'a>>) -> SegmentGeo {
         let mut points = Vec::new();
-        let mut caps = Vec::new();
+        let mut caps = CapGrid::default();
         let mut zone_areas: HashMap<AreaKey, Vec<u32>> = HashMap::new();
         let mut national = Vec::new();
         let mut address_areas: HashMap<AreaKey, Vec<u32>> = HashMap::new();
@@ -191,13 +242,8 @@ impl SegmentGeo {
                 zone_areas.entry(d.own_dept).or_default().push(d.doc);
             }
             // One cap per document: the largest radius covers the others (same centre).
-            if let (Some(xyz), Some(r)) = (xyz, max_radius_mm) {
-                let c = chord_for_km(facts::radius_km_of_mm(r)) + CHORD_SLACK;
-                caps.push(CapEntry {
-                    lo: [xyz[0] - c, xyz[1] - c, xyz[2] - c],
-                    hi: [xyz[0] + c, xyz[1] + c, xyz[2] + c],
-                    doc: d.doc,
-                });
+            if let (Some(p), Some(r)) = (d.location, max_radius_mm) {
+                caps.add(p, facts::radius_km_of_mm(r), d.doc);
             }
         }
         for v in zone_areas.values_mut() {
@@ -213,11 +259,13 @@ impl SegmentGeo {
             grids[0].add(p);
             grids[1].add(p);
         }
+        let national_bits = Bits::from_docs(num_docs as u32, national.iter().copied());
         SegmentGeo {
             points: RTree::bulk_load(points),
-            caps: RTree::bulk_load(caps),
+            caps,
             zone_areas,
             national,
+            national_bits,
             address_areas,
             num_docs,
             grids,
@@ -260,6 +308,20 @@ impl SegmentGeo {
         n
     }
 
+    /// About how many documents [`Self::serves`] yields for `place` (its zone lists; radius
+    /// zones are not counted).
+    pub fn estimate_serves(&self, place: &PlaceCtx) -> u64 {
+        let lists: usize = place
+            .keys
+            .iter()
+            .map(|k| self.zone_areas.get(k).map_or(0, Vec::len))
+            .sum();
+        let caps = place
+            .point
+            .map_or(0, |p| self.caps.at(p).len() + self.caps.anywhere.len());
+        (self.national.len() / 64 + lists + caps) as u64
+    }
+
     /// About how many points lie in the box (an overestimate).
     pub fn estimate_in_view(&self, b: &BBox) -> u64 {
         if b.west <= b.east {
@@ -291,33 +353,23 @@ impl SegmentGeo {
         Candidates::Complete
     }
 
-    /// Documents whose zones may cover `place`: national zones, zones listing one of its
-    /// areas, default zones of its département, and radius zones whose cap contains it.
-    pub fn serves(&self, place: &PlaceCtx, cap: usize, out: &mut Vec<u32>) -> Candidates {
-        let start = out.len();
-        let mut total = self.national.len();
-        for k in &place.keys {
-            total += self.zone_areas.get(k).map_or(0, Vec::len);
-        }
-        if total > cap {
+    /// Documents whose zones may cover `place`, added to `bits` (over this segment's
+    /// documents): national zones, zones listing one of its areas, default zones of its
+    /// département, and radius zones whose cap may contain it. Stops when more than `cap`
+    /// would be added (national zones count for 1/64 each: they come as a bit set).
+    pub fn serves(&self, place: &PlaceCtx, cap: usize, bits: &mut Bits) -> Candidates {
+        if self.estimate_serves(place) > cap as u64 {
             return Candidates::OverCap;
         }
-        out.extend_from_slice(&self.national);
+        bits.or(&self.national_bits);
         for k in &place.keys {
             if let Some(v) = self.zone_areas.get(k) {
-                out.extend_from_slice(v);
+                v.iter().for_each(|d| bits.insert(*d));
             }
         }
         if let Some(p) = place.point {
-            let v = p.to_unit_vector();
-            for e in self
-                .caps
-                .locate_in_envelope_intersecting(AABB::from_point(v))
-            {
-                if out.len() - start >= cap {
-                    return Candidates::OverCap;
-                }
-                out.push(e.doc);
+            for d in self.caps.at(p).iter().chain(&self.caps.anywhere) {
+                bits.insert(*d);
             }
         }
         Candidates::Complete

@@ -45,6 +45,8 @@
 //! storage of truth (the store is the truth; the index can always be rebuilt).
 
 pub mod analysis;
+pub mod bits;
+pub mod columns;
 pub mod facts;
 pub mod geo;
 pub mod reasons;
@@ -69,9 +71,36 @@ use crate::model::need::Reserved;
 use crate::model::supplier::{Kind, Mode, Supplier};
 use crate::referential::{LegalFamily, Referential};
 use crate::store::{Seq, Store, SupplierChange};
+use bits::Bits;
+use columns::SegCols;
 use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
 use geo::{Candidates, SegmentGeo};
 use text::{DriverTerm, TextIndex, TextSnapshot, TextWriter, WriterError};
+
+#[doc(hidden)]
+pub static PHASE_NS: [std::sync::atomic::AtomicU64; 10] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 10];
+thread_local! { static LAST: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) }; }
+fn tphase(i: usize) {
+    let now = std::time::Instant::now();
+    LAST.with(|l| {
+        if let Some(t) = l.get()
+            && i > 0
+        {
+            PHASE_NS[i].fetch_add(
+                (now - t).as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        l.set(Some(now));
+    });
+}
+
+/// The quality factor `Q` of the ranking.
+#[inline]
+fn quality_factor(completeness: f64) -> f64 {
+    0.8 + 0.2 * completeness
+}
 
 /// Most results a page may hold.
 pub const MAX_PER_PAGE: usize = 10_000;
@@ -454,7 +483,15 @@ pub struct Snapshot {
     generation: String,
     seq: Seq,
     text: TextSnapshot,
-    geo: Vec<Arc<OnceLock<Arc<SegmentGeo>>>>,
+    /// Per segment: its in-memory arrays and geographic index, built on first use and shared
+    /// with later snapshots holding the same segment.
+    cache: Vec<Arc<OnceLock<Arc<SegmentCache>>>>,
+}
+
+/// What is derived in memory from an immutable segment.
+struct SegmentCache {
+    cols: SegCols,
+    geo: SegmentGeo,
 }
 
 struct Prepared {
@@ -476,7 +513,9 @@ struct Prepared {
 }
 
 enum GeoPrepared {
-    Near(GeoPoint, f64),
+    /// The point, the radius, and for a cheap first test the point as a unit vector and the
+    /// largest squared chord within the radius, in single precision (with slack for it).
+    Near(GeoPoint, f64, [f32; 3], f32),
     Serves(PlaceCtx, Option<PerimeterCtx>),
     InView(BBox),
 }
@@ -484,7 +523,7 @@ enum GeoPrepared {
 impl GeoPrepared {
     fn point(&self) -> Option<GeoPoint> {
         match self {
-            GeoPrepared::Near(p, _) => Some(*p),
+            GeoPrepared::Near(p, ..) => Some(*p),
             GeoPrepared::Serves(place, _) => place.point,
             GeoPrepared::InView(_) => None,
         }
@@ -553,20 +592,127 @@ struct FacetCounter {
     depts: HashMap<AreaKey, u64>,
     regions: HashMap<AreaKey, u64>,
     labels: HashMap<String, u64>,
-    seg_labels: HashMap<u64, u64>,
+    /// Counts of the current segment, by its own indices.
+    seg_depts: Vec<u64>,
+    seg_regions: Vec<u64>,
+    seg_labels: Vec<u64>,
 }
 
-/// An index clause that can produce candidates.
-enum IndexClause {
-    Text,
-    Filter(String, Vec<DriverTerm>),
+impl FacetCounter {
+    fn start_segment(&mut self, cols: &SegCols) {
+        self.seg_depts.clear();
+        self.seg_depts.resize(cols.depts().len(), 0);
+        self.seg_regions.clear();
+        self.seg_regions.resize(cols.regions().len(), 0);
+        self.seg_labels.clear();
+        self.seg_labels.resize(cols.num_labels(), 0);
+    }
+
+    fn end_segment(&mut self, cols: &SegCols) {
+        for (i, n) in self.seg_depts.iter().enumerate() {
+            if *n > 0 {
+                *self.depts.entry(cols.depts()[i]).or_default() += n;
+            }
+        }
+        for (i, n) in self.seg_regions.iter().enumerate() {
+            if *n > 0 {
+                *self.regions.entry(cols.regions()[i]).or_default() += n;
+            }
+        }
+        for (i, n) in self.seg_labels.iter().enumerate() {
+            if *n > 0
+                && let Some(l) = cols.label_str(i as u32)
+            {
+                *self.labels.entry(l.to_string()).or_default() += n;
+            }
+        }
+    }
+
+    fn add(&mut self, cols: &SegCols, doc: u32) {
+        let kinds = cols.kinds(doc);
+        for k in 0..16 {
+            if kinds & (1 << k) != 0 {
+                self.kinds[k] += 1;
+            }
+        }
+        let flags = cols.flags(doc);
+        if let Some(f) = facts::flags_family(flags) {
+            self.families[f.min(7)] += 1;
+        }
+        let modes = facts::flags_modes(flags);
+        for (i, m) in Mode::ALL.iter().enumerate() {
+            if modes & facts::mode_bit(*m) != 0 {
+                self.modes[i] += 1;
+            }
+        }
+        self.seg_depts[cols.dept_ix(doc)] += 1;
+        self.seg_regions[cols.region_ix(doc)] += 1;
+        for o in cols.label_ords(doc) {
+            self.seg_labels[*o as usize] += 1;
+        }
+    }
 }
 
-enum Source {
-    Geo(Vec<Vec<u32>>),
-    /// The intersection of these clauses, the first (smallest) leading.
-    Index(Vec<IndexClause>),
-    Scan,
+/// A text match not scored yet: its score bound in `r.score` (and its document id in
+/// `r.sid`, for a stable order), with what ranking needs besides the text score.
+struct Cand {
+    r: Ranked,
+    distance: Option<f64>,
+    cpv: Option<(CpvRelation, u64)>,
+}
+
+impl PartialEq for Cand {
+    fn eq(&self, other: &Self) -> bool {
+        self.r == other.r
+    }
+}
+impl Eq for Cand {}
+impl PartialOrd for Cand {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Cand {
+    // As `Ranked`: the max-heap keeps the worst bound on top.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.r.key_cmp(&other.r)
+    }
+}
+
+/// The best `keep` results so far.
+struct TopK {
+    /// The worst kept result on top.
+    heap: BinaryHeap<Ranked>,
+    keep: usize,
+    by_distance: bool,
+}
+
+impl TopK {
+    fn offer(&mut self, r: Ranked) {
+        if self.heap.len() < self.keep {
+            self.heap.push(r);
+        } else if let Some(worst) = self.heap.peek()
+            && r.key_cmp(worst) == std::cmp::Ordering::Less
+        {
+            self.heap.pop();
+            self.heap.push(r);
+        }
+    }
+
+    /// Whether a result scoring at most `bound` at `distance` could still be kept.
+    fn may_enter(&self, bound: f64, distance: f64) -> bool {
+        if self.heap.len() < self.keep {
+            return true;
+        }
+        let Some(worst) = self.heap.peek() else {
+            return true;
+        };
+        if self.by_distance {
+            distance < worst.distance || (distance == worst.distance && bound >= worst.score)
+        } else {
+            bound >= worst.score
+        }
+    }
 }
 
 fn sorted_desc(mut v: Vec<FacetCount>) -> Vec<FacetCount> {
@@ -590,40 +736,53 @@ impl Snapshot {
         self.text.num_docs()
     }
 
+    /// Number of searchable suppliers (closed ones excluded): the `N` of term weighting.
+    pub fn num_docs(&self) -> u64 {
+        self.text.num_docs()
+    }
+
+    /// Number of searchable suppliers whose analysed name, trade or body text (the text
+    /// fields free-text search matches) contains the analysed `word`: every stem of it when it
+    /// analyses into several, 0 when it has none (a stop word). Typos, prefixes and thesaurus
+    /// expansions are not counted: it measures how informative the word itself is.
+    pub fn doc_freq(&self, word: &str) -> u64 {
+        self.text.word_doc_freq(word).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, word, "document frequency unavailable");
+            0
+        })
+    }
+
     /// A searchable supplier by SIRET.
     pub fn supplier(&self, siret: &str) -> Result<Option<Arc<Supplier>>> {
         match self.text.find(siret)? {
-            Some((seg, doc)) => Ok(Some(Arc::new(self.text.supplier(seg, doc)?))),
+            Some((seg, doc)) => Ok(Some(self.text.supplier(seg, doc)?)),
             None => Ok(None),
         }
     }
 
-    fn segment_geo(&self, seg: usize) -> &SegmentGeo {
-        self.geo[seg].get_or_init(|| {
-            let data = &self.text.segments()[seg];
-            let mut docs = Vec::new();
-            let mut acts_store: Vec<Vec<u64>> = Vec::new();
-            data.geo_docs(|d| {
-                acts_store.push(d.acts.to_vec());
-                docs.push((d.doc, d.location, d.own_dept, d.address));
-            });
-            Arc::new(SegmentGeo::build(docs.iter().zip(acts_store.iter()).map(
-                |((doc, location, own_dept, address), acts)| geo::GeoDoc {
-                    doc: *doc,
-                    location: *location,
-                    own_dept: *own_dept,
-                    address: *address,
-                    acts,
-                },
-            )))
+    fn segment_cache(&self, seg: usize) -> &SegmentCache {
+        self.cache[seg].get_or_init(|| {
+            let cols = SegCols::build(&self.text.segments()[seg]);
+            let geo = SegmentGeo::build((0..cols.max_doc()).map(|doc| geo::GeoDoc {
+                doc,
+                location: cols.location(doc),
+                own_dept: cols.dept(doc),
+                address: *cols.address(doc),
+                acts: cols.acts(doc),
+            }));
+            Arc::new(SegmentCache { cols, geo })
         })
+    }
+
+    fn segment_geo(&self, seg: usize) -> &SegmentGeo {
+        &self.segment_cache(seg).geo
     }
 
     /// Build the geographic index of every segment now (instead of at the first geographic
     /// query).
     pub fn warm(&self) {
-        for i in 0..self.geo.len() {
-            self.segment_geo(i);
+        for i in 0..self.cache.len() {
+            self.segment_cache(i);
         }
     }
 
@@ -659,7 +818,16 @@ impl Snapshot {
         let geo = match &q.geo {
             None => None,
             Some(GeoClause::Near { point, radius_km }) => {
-                Some(GeoPrepared::Near(*point, *radius_km))
+                // Single precision is within ~2e-7 of the chord: 1e-5 of slack keeps the first
+                // test a superset of the exact one.
+                let c = crate::model::geo::chord_for_km(*radius_km) + 1e-5;
+                let v = point.to_unit_vector();
+                Some(GeoPrepared::Near(
+                    *point,
+                    *radius_km,
+                    [v[0] as f32, v[1] as f32, v[2] as f32],
+                    (c * c) as f32,
+                ))
             }
             Some(GeoClause::InView { bbox }) => Some(GeoPrepared::InView(*bbox)),
             Some(GeoClause::Serves { place, perimeter }) => {
@@ -832,174 +1000,85 @@ impl Snapshot {
         out
     }
 
-    /// Collect geographic candidates of every segment, or `None` past `cap`.
-    fn geo_candidates(&self, g: &GeoPrepared, cap: u64) -> Option<Vec<Vec<u32>>> {
-        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-        let mut all = Vec::with_capacity(self.geo.len());
-        let mut total = 0usize;
-        for seg in 0..self.geo.len() {
-            let sg = self.segment_geo(seg);
-            let mut out = Vec::new();
-            let left = cap.saturating_sub(total);
-            let status = match g {
-                GeoPrepared::Near(p, r) => sg.near(*p, *r, left, &mut out),
-                GeoPrepared::InView(b) => sg.in_view(b, left, &mut out),
-                GeoPrepared::Serves(place, per) => {
-                    let mut s = sg.serves(place, left, &mut out);
-                    if s == Candidates::Complete {
-                        let left = left.saturating_sub(out.len());
-                        s = match per {
-                            None => Candidates::Complete,
-                            Some(PerimeterCtx::National) => Candidates::OverCap,
-                            Some(PerimeterCtx::Radius(r)) => {
-                                let s = match place.point {
-                                    Some(p) => sg.near(p, *r, left, &mut out),
-                                    None => Candidates::Complete,
-                                };
-                                // Addresses in the place's own commune are inside too.
-                                if s == Candidates::Complete && !place.commune.is_empty() {
-                                    let left = left.saturating_sub(out.len());
-                                    let own = [facts::commune_key(&place.commune)];
-                                    sg.located_in_areas(&own, left, &mut out)
-                                } else {
-                                    s
-                                }
+    /// The documents of a segment the geographic clause may select (a superset, verified
+    /// later), or `None` when there would be more than `cap` of them.
+    fn geo_bits(&self, g: &GeoPrepared, seg: usize, cap: usize) -> Option<Bits> {
+        let sg = self.segment_geo(seg);
+        let max_doc = self.text.segments()[seg].max_doc();
+        let mut out = Vec::new();
+        let mut bits = Bits::empty(max_doc);
+        let status = match g {
+            GeoPrepared::Near(p, r, ..) => sg.near(*p, *r, cap, &mut out),
+            GeoPrepared::InView(b) => sg.in_view(b, cap, &mut out),
+            GeoPrepared::Serves(place, per) => {
+                let mut s = sg.serves(place, cap, &mut bits);
+                if s == Candidates::Complete {
+                    s = match per {
+                        None => Candidates::Complete,
+                        Some(PerimeterCtx::National) => {
+                            return (max_doc as usize <= cap).then(|| Bits::full(max_doc));
+                        }
+                        Some(PerimeterCtx::Radius(r)) => {
+                            let s = match place.point {
+                                Some(p) => sg.near(p, *r, cap, &mut out),
+                                None => Candidates::Complete,
+                            };
+                            // Addresses in the place's own commune are inside too.
+                            if s == Candidates::Complete && !place.commune.is_empty() {
+                                let left = cap.saturating_sub(out.len());
+                                let own = [facts::commune_key(&place.commune)];
+                                sg.located_in_areas(&own, left, &mut out)
+                            } else {
+                                s
                             }
-                            Some(PerimeterCtx::Areas(keys)) => {
-                                sg.located_in_areas(keys, left, &mut out)
-                            }
-                        };
-                    }
-                    s
+                        }
+                        Some(PerimeterCtx::Areas(keys)) => sg.located_in_areas(keys, cap, &mut out),
+                    };
                 }
-            };
-            if status == Candidates::OverCap {
-                return None;
-            }
-            out.sort_unstable();
-            out.dedup();
-            total += out.len();
-            all.push(out);
-        }
-        Some(all)
-    }
-
-    fn choose(&self, q: &SearchQuery, p: &Prepared) -> Result<Source> {
-        let total_docs: u64 = self
-            .text
-            .segments()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum();
-        let mut clauses: Vec<(u64, IndexClause)> = Vec::new();
-        if q.plan != PlanHint::Scan {
-            if let Some(ct) = &p.text {
-                clauses.push((ct.estimate(), IndexClause::Text));
-            }
-            for (name, terms) in self.filter_sources(q, p) {
-                let e = self.text.estimate(&terms)?;
-                clauses.push((e, IndexClause::Filter(name, terms)));
-            }
-        }
-        clauses.sort_by_key(|(e, _)| *e);
-        // The intersection costs about its smallest clause.
-        let index_cost = clauses.first().map_or(total_docs, |(e, _)| *e);
-        let index_source = || {
-            if clauses.is_empty() {
-                Source::Scan
-            } else {
-                Source::Index(clauses.into_iter().map(|(_, c)| c).collect())
+                s
             }
         };
-        match (&p.geo, q.plan) {
-            (Some(g), PlanHint::GeoFirst) => Ok(Source::Geo(
-                self.geo_candidates(g, u64::MAX).unwrap_or_default(),
-            )),
-            (Some(g), PlanHint::Auto) => {
-                if self.geo_estimate(g) > index_cost {
-                    return Ok(index_source());
-                }
-                match self.geo_candidates(g, index_cost) {
-                    Some(c) => Ok(Source::Geo(c)),
-                    None => Ok(index_source()),
-                }
-            }
-            _ => Ok(index_source()),
+        if status != Candidates::Complete {
+            return None;
         }
+        out.iter().for_each(|d| bits.insert(*d));
+        Some(bits)
     }
 
-    /// A cheap upper bound of the geographic candidates (from density grids), when one is
-    /// known.
-    fn geo_estimate(&self, g: &GeoPrepared) -> u64 {
-        let mut n = 0u64;
-        for seg in 0..self.geo.len() {
-            let sg = self.segment_geo(seg);
-            n += match g {
-                GeoPrepared::Near(p, r) => sg.estimate_near(*p, *r),
-                GeoPrepared::InView(b) => sg.estimate_in_view(b),
-                GeoPrepared::Serves(..) => 0,
-            };
-        }
-        n
+    /// Whether to enumerate a segment's geographic candidates rather than verify each of
+    /// the `n` documents left, and past how many candidates to give up: enumeration must
+    /// cost less. The estimate is cheap: density grids (which overestimate) or list lengths.
+    fn geo_plan(&self, g: &GeoPrepared, seg: usize, n: u64) -> Option<usize> {
+        let sg = self.segment_geo(seg);
+        let (estimate, cap) = match g {
+            // An R-tree point costs about four radius tests.
+            GeoPrepared::Near(p, r, ..) => (sg.estimate_near(*p, *r) / 4, n / 4),
+            GeoPrepared::InView(b) => (sg.estimate_in_view(b) / 4, n / 4),
+            // Copying zone lists costs little next to the serves rule.
+            GeoPrepared::Serves(place, _) => (sg.estimate_serves(place), n.saturating_mul(50)),
+        };
+        (estimate <= cap).then(|| usize::try_from(cap).unwrap_or(usize::MAX))
     }
 
-    /// Verify one live document against every clause but the text, giving its distance,
-    /// geographic reason and CPV relation.
+    /// Verify one document against every clause but the text, giving its distance, CPV
+    /// relation and, with `detail`, its geographic reason. The cheap tests come first.
     fn verify(
         &self,
         p: &Prepared,
-        seg: &text::SegmentData,
+        cols: &SegCols,
         doc: u32,
-        acts: &mut Vec<u64>,
-        ords: &[u64],
+        ords: &[u32],
+        detail: bool,
     ) -> Option<Verified> {
-        let mut acts_loaded = false;
-        let mut distance = None;
-        let mut geo_hit = None;
-        if let Some(g) = &p.geo {
-            let loc = seg.location(doc);
-            match g {
-                GeoPrepared::Near(pt, r) => {
-                    let d = loc?.distance_km(pt);
-                    if d > *r {
-                        return None;
-                    }
-                    distance = Some(d);
-                    geo_hit = Some(GeoHit::Near(d));
-                }
-                GeoPrepared::InView(b) => {
-                    if !b.contains(loc?) {
-                        return None;
-                    }
-                    geo_hit = Some(GeoHit::InView);
-                }
-                GeoPrepared::Serves(place, per) => {
-                    seg.acts(doc, acts);
-                    acts_loaded = true;
-                    let hit = match facts::serves(loc, seg.dept(doc), acts, place, &p.relevance) {
-                        Some(h) => GeoHit::Serves(h),
-                        None => {
-                            let per = per.as_ref()?;
-                            GeoHit::Located(facts::located_in(loc, &seg.address(doc), place, per)?)
-                        }
-                    };
-                    geo_hit = Some(hit);
-                    distance = match (loc, place.point) {
-                        (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
-                        _ => None,
-                    };
-                }
-            }
-        }
         if p.kinds.is_some() || p.reserved.is_some() {
-            let kinds = seg.kinds(doc);
+            let kinds = cols.kinds(doc);
             if let Some(m) = p.kinds
                 && kinds & m == 0
             {
                 return None;
             }
             if let Some((m, ess_ok, esus_ok)) = p.reserved {
-                let flags = seg.flags(doc);
+                let flags = cols.flags(doc);
                 let ok = kinds & m != 0
                     || (ess_ok && flags & facts::FLAG_ESS != 0)
                     || (esus_ok && flags & facts::FLAG_ESUS != 0);
@@ -1009,7 +1088,7 @@ impl Snapshot {
             }
         }
         if p.families.is_some() || p.modes.is_some() || p.ess.is_some() || p.esus.is_some() {
-            let flags = seg.flags(doc);
+            let flags = cols.flags(doc);
             if let Some(m) = p.families
                 && facts::flags_family(flags).is_none_or(|f| m & (1 << f) == 0)
             {
@@ -1032,7 +1111,7 @@ impl Snapshot {
             }
         }
         if p.communes.is_some() || p.departements.is_some() || p.regions.is_some() {
-            let addr = seg.address(doc);
+            let addr = cols.address(doc);
             if let Some(k) = &p.communes
                 && !k.contains(&addr[0])
                 && !k.contains(&addr[1])
@@ -1051,24 +1130,68 @@ impl Snapshot {
             }
         }
         if !p.naf.is_empty() {
-            let naf = facts::unpack_ascii(seg.naf(doc)?);
+            let naf = facts::unpack_ascii(cols.naf(doc)?);
             if !p.naf.iter().any(|n| naf.starts_with(n.as_str())) {
                 return None;
             }
         }
-        if !p.labels.is_empty() {
-            let mut mine = Vec::new();
-            seg.label_ords(doc, &mut mine);
-            if !mine.iter().any(|o| ords.contains(o)) {
-                return None;
+        if !p.labels.is_empty() && !cols.label_ords(doc).iter().any(|o| ords.contains(o)) {
+            return None;
+        }
+        let mut distance = None;
+        let mut geo_hit = None;
+        if let Some(g) = &p.geo {
+            match g {
+                GeoPrepared::Near(pt, r, xyz, max_chord2) => {
+                    // `NaN` (no location) fails the comparison.
+                    let within = cols.chord2(doc, xyz) <= *max_chord2;
+                    if !within {
+                        return None;
+                    }
+                    let d = cols.location(doc)?.distance_km(pt);
+                    if d > *r {
+                        return None;
+                    }
+                    distance = Some(d);
+                    geo_hit = Some(GeoHit::Near(d));
+                }
+                GeoPrepared::InView(b) => {
+                    if !b.contains(cols.location(doc)?) {
+                        return None;
+                    }
+                    geo_hit = Some(GeoHit::InView);
+                }
+                GeoPrepared::Serves(place, per) => {
+                    let loc = cols.location(doc);
+                    let acts = cols.acts(doc);
+                    let dept = cols.dept(doc);
+                    if detail {
+                        let hit = match facts::serves(loc, dept, acts, place, &p.relevance) {
+                            Some(h) => GeoHit::Serves(h),
+                            None => {
+                                let per = per.as_ref()?;
+                                GeoHit::Located(facts::located_in(
+                                    loc,
+                                    cols.address(doc),
+                                    place,
+                                    per,
+                                )?)
+                            }
+                        };
+                        geo_hit = Some(hit);
+                    } else if !facts::serves_quick(loc, dept, acts, place, &p.relevance) {
+                        facts::located_in(loc, cols.address(doc), place, per.as_ref()?)?;
+                    }
+                    distance = match (loc, place.point) {
+                        (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
+                        _ => None,
+                    };
+                }
             }
         }
         let mut cpv = None;
         if !p.cpv.is_empty() {
-            if !acts_loaded {
-                seg.acts(doc, acts);
-            }
-            cpv = Some(facts::best_cpv_match(acts, &p.cpv)?);
+            cpv = Some(facts::best_cpv_match(cols.acts(doc), &p.cpv)?);
         }
         Some((distance, geo_hit, cpv))
     }
@@ -1085,7 +1208,7 @@ impl Snapshot {
             (Some(d), Some(_)) => 0.5 + 0.5 * (-d / DECAY_KM).exp(),
             _ => 1.0,
         };
-        let qf = 0.8 + 0.2 * completeness;
+        let qf = quality_factor(completeness);
         let c = match cpv {
             Some((CpvRelation::Above, _)) => 0.8,
             _ => 1.0,
@@ -1094,154 +1217,236 @@ impl Snapshot {
     }
 
     /// Run a search.
+    ///
+    /// Per segment, the clauses are intersected as bit sets: the documents alive, those the
+    /// text matches, those each filter's terms select (unless the plan is a scan or
+    /// geography-first) and those the geographic clause may select (when the plan or its
+    /// cost says so). Every document left is verified against every clause with the exact
+    /// rules (unless the bit sets decided them all), counted, and ranked in ascending order:
+    /// with text, an upper bound of its score comes first (from the fields it matched in and
+    /// their lengths) and the text score is computed only when the bound can still enter the
+    /// top.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         q.validate()?;
+        tphase(0);
         let p = self.prepare(q)?;
-        let source = self.choose(q, &p)?;
-        let driver = match &source {
-            Source::Geo(_) => Driver::Geo,
-            Source::Index(c) => match &c[0] {
-                IndexClause::Text => Driver::Text,
-                IndexClause::Filter(name, _) => Driver::Filter(name.clone()),
-            },
-            Source::Scan => Driver::Scan,
+        let mut filters: Vec<(u64, String, Vec<DriverTerm>)> = Vec::new();
+        if q.plan != PlanHint::Scan {
+            for (name, terms) in self.filter_sources(q, &p) {
+                let e = self.text.estimate(&terms)?;
+                filters.push((e, name, terms));
+            }
+        }
+        filters.sort_by_key(|f| f.0);
+        let index_driver = match (&p.text, filters.first()) {
+            (Some(ct), Some((e, name, _))) if *e < ct.estimate() => Driver::Filter(name.clone()),
+            (Some(_), _) => Driver::Text,
+            (None, Some((_, name, _))) => Driver::Filter(name.clone()),
+            (None, None) => Driver::Scan,
         };
+        let use_filters = matches!(q.plan, PlanHint::Auto | PlanHint::IndexFirst);
         let keep = q.page.saturating_mul(q.per_page).min(MAX_PER_PAGE * 10);
+        // Text matches kept by score bound per segment before scoring.
+        let cand_cap = keep.saturating_mul(4).max(64);
         let by_distance = q.sort == Sort::Distance;
-        let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(keep + 1);
+        let mut top = TopK {
+            heap: BinaryHeap::with_capacity(keep + 1),
+            keep,
+            by_distance,
+        };
         let mut total = 0u64;
         let mut examined = 0u64;
+        let mut geo_used = false;
         let mut facets = q.facets.then(FacetCounter::default);
-        let mut acts = Vec::new();
-        let mut label_buf = Vec::new();
+        // Whether documents must be verified one by one: a clause the bit sets do not decide
+        // exactly (geography, CPV, NAF, labels, a negated flag), or filters not intersected.
+        let f = &q.filters;
+        let verify_each = p.geo.is_some()
+            || !use_filters
+            || !p.cpv.is_empty()
+            || !p.naf.is_empty()
+            || !p.labels.is_empty()
+            || f.ess == Some(false)
+            || f.esus == Some(false);
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
-            if let Source::Geo(lists) = &source
-                && lists.get(si).is_none_or(Vec::is_empty)
-            {
+            let alive = seg.alive();
+            if alive.is_empty() {
                 continue;
             }
-            let mut matcher = match &p.text {
-                Some(ct) => Some(self.text.matcher(ct, si32)?),
-                None => None,
-            };
+            let cols = &self.segment_cache(si).cols;
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
-                seg.label_ords_matching(&p.labels)
+                cols.label_ords_matching(&p.labels)
             };
             if !p.labels.is_empty() && label_ords.is_empty() {
                 continue;
             }
-            let mut intersection = match &source {
-                Source::Index(clauses) => {
-                    let mut unions = Vec::with_capacity(clauses.len());
-                    for c in clauses {
-                        unions.push(match c {
-                            IndexClause::Text => match &p.text {
-                                Some(ct) => self.text.lead_docs(ct, si32)?,
-                                None => continue,
-                            },
-                            IndexClause::Filter(_, terms) => self.text.driver_docs(si32, terms)?,
-                        });
-                    }
-                    Some(text::DocIntersection::new(unions))
+            let mut m = alive.clone();
+            tphase(1);
+            let sets = match &p.text {
+                Some(ct) => {
+                    let ts = self.text.text_sets(ct, si32)?;
+                    m.and(ts.matched());
+                    Some(ts)
                 }
-                _ => None,
+                None => None,
             };
-            let mut scan_next = 0u32;
-            let mut geo_pos = 0usize;
-            loop {
-                let doc = match &source {
-                    Source::Geo(lists) => {
-                        let Some(&d) = lists.get(si).and_then(|l| l.get(geo_pos)) else {
-                            break;
-                        };
-                        geo_pos += 1;
-                        d
+            tphase(2);
+            if use_filters {
+                for (_, _, terms) in &filters {
+                    if m.is_empty() {
+                        break;
                     }
-                    Source::Index(_) => match intersection.as_mut().and_then(|u| u.next_doc()) {
-                        Some(d) => d,
-                        None => break,
-                    },
-                    Source::Scan => {
-                        if scan_next >= seg.max_doc() {
-                            break;
-                        }
-                        scan_next += 1;
-                        scan_next - 1
-                    }
-                };
-                examined += 1;
-                if !seg.is_alive(doc) {
-                    continue;
+                    m.and(&self.text.driver_bits(si32, terms)?);
                 }
-                let Some((distance, _geo, cpv)) = self.verify(&p, seg, doc, &mut acts, &label_ords)
-                else {
-                    continue;
+            }
+            tphase(3);
+            if let Some(g) = &p.geo
+                && !m.is_empty()
+            {
+                let geo = match q.plan {
+                    PlanHint::GeoFirst => self.geo_bits(g, si, usize::MAX),
+                    PlanHint::Auto => self
+                        .geo_plan(g, si, m.count())
+                        .and_then(|cap| self.geo_bits(g, si, cap)),
+                    PlanHint::IndexFirst | PlanHint::Scan => None,
                 };
-                let text_score = match matcher.as_mut() {
-                    Some(m) => match m.score(doc) {
-                        Some(s) => Some(s),
-                        None => continue,
-                    },
-                    None => None,
-                };
-                total += 1;
-                let ranked = Ranked {
-                    score: Self::rank(&p, text_score, seg.completeness(doc), distance, cpv),
-                    distance: distance.unwrap_or(f64::INFINITY),
-                    sid: seg.sid(doc),
-                    seg: si32,
-                    doc,
-                    by_distance,
-                };
-                if heap.len() < keep {
-                    heap.push(ranked);
-                } else if let Some(top) = heap.peek()
-                    && ranked.key_cmp(top) == std::cmp::Ordering::Less
-                {
-                    heap.pop();
-                    heap.push(ranked);
+                if let Some(gb) = geo {
+                    m.and(&gb);
+                    geo_used = true;
                 }
-                if let Some(fc) = facets.as_mut() {
-                    let kinds = seg.kinds(doc);
-                    for k in 0..16 {
-                        if kinds & (1 << k) != 0 {
-                            fc.kinds[k] += 1;
-                        }
-                    }
-                    let flags = seg.flags(doc);
-                    if let Some(f) = facts::flags_family(flags) {
-                        fc.families[f.min(7)] += 1;
-                    }
-                    let modes = facts::flags_modes(flags);
-                    for (i, m) in Mode::ALL.iter().enumerate() {
-                        if modes & facts::mode_bit(*m) != 0 {
-                            fc.modes[i] += 1;
-                        }
-                    }
-                    *fc.depts.entry(seg.dept(doc)).or_default() += 1;
-                    *fc.regions.entry(seg.region(doc)).or_default() += 1;
-                    seg.label_ords(doc, &mut label_buf);
-                    for o in &label_buf {
-                        *fc.seg_labels.entry(*o).or_default() += 1;
-                    }
+            }
+            if !verify_each && sets.is_none() && facets.is_none() && !by_distance {
+                // Every document left matches and ranks by its quality factor alone: take
+                // the best from the quality order, or from the matches when they are few.
+                let n = m.count();
+                total += n;
+                examined += n;
+                let mut offer = |doc: u32| {
+                    top.offer(Ranked {
+                        score: Self::rank(&p, None, cols.completeness(doc), None, None),
+                        distance: f64::INFINITY,
+                        sid: cols.sid(doc),
+                        seg: si32,
+                        doc,
+                        by_distance,
+                    })
+                };
+                if n * 64 < u64::from(seg.max_doc()) {
+                    m.iter().for_each(&mut offer);
+                } else {
+                    cols.by_quality()
+                        .iter()
+                        .filter(|d| m.contains(**d))
+                        .take(keep)
+                        .for_each(|d| offer(*d));
                 }
+                continue;
             }
             if let Some(fc) = facets.as_mut() {
-                for (ord, n) in fc.seg_labels.drain().collect::<Vec<_>>() {
-                    if let Some(l) = seg.label_str(ord) {
-                        *fc.labels.entry(l).or_default() += n;
+                fc.start_segment(cols);
+            }
+            tphase(4);
+            // With text: the documents with the best score bounds, and the best bound left
+            // out.
+            let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
+            let mut left_out: Option<Ranked> = None;
+            for doc in m.iter() {
+                examined += 1;
+                let (distance, cpv) = if verify_each {
+                    match self.verify(&p, cols, doc, &label_ords, false) {
+                        Some((distance, _, cpv)) => (distance, cpv),
+                        None => continue,
                     }
+                } else {
+                    (None, None)
+                };
+                total += 1;
+                if let Some(fc) = facets.as_mut() {
+                    fc.add(cols, doc);
+                }
+                let completeness = cols.completeness(doc);
+                let Some(ts) = &sets else {
+                    top.offer(Ranked {
+                        score: Self::rank(&p, None, completeness, distance, cpv),
+                        distance: distance.unwrap_or(f64::INFINITY),
+                        sid: cols.sid(doc),
+                        seg: si32,
+                        doc,
+                        by_distance,
+                    });
+                    continue;
+                };
+                let c = Cand {
+                    r: Ranked {
+                        score: Self::rank(
+                            &p,
+                            Some(ts.upper_bound(doc, cols.norms(doc))),
+                            completeness,
+                            distance,
+                            cpv,
+                        ),
+                        distance: distance.unwrap_or(f64::INFINITY),
+                        sid: u64::from(doc),
+                        seg: si32,
+                        doc,
+                        by_distance,
+                    },
+                    distance,
+                    cpv,
+                };
+                let out = if cands.len() < cand_cap {
+                    cands.push(c);
+                    None
+                } else if cands.peek().is_some_and(|w| c.r.key_cmp(&w.r).is_lt()) {
+                    let w = cands.pop();
+                    cands.push(c);
+                    w
+                } else {
+                    Some(c)
+                };
+                if let Some(o) = out
+                    && left_out.is_none_or(|l| o.r.key_cmp(&l).is_lt())
+                {
+                    left_out = Some(o.r);
                 }
             }
+            tphase(5);
+            if let (Some(ct), Some(ts)) = (&p.text, &sets) {
+                self.score_candidates(
+                    &p,
+                    ct,
+                    ts,
+                    si32,
+                    cols,
+                    cands,
+                    left_out,
+                    &m,
+                    &label_ords,
+                    &mut top,
+                )?;
+            }
+            if let Some(fc) = facets.as_mut() {
+                fc.end_segment(cols);
+            }
+            tphase(6);
         }
-        let mut ranked = heap.into_vec();
+        let driver = if geo_used {
+            Driver::Geo
+        } else if q.plan == PlanHint::Scan {
+            Driver::Scan
+        } else {
+            index_driver
+        };
+        let mut ranked = top.heap.into_vec();
         ranked.sort_by(|a, b| a.key_cmp(b));
         let start = (q.page - 1).saturating_mul(q.per_page);
         let page: Vec<Ranked> = ranked.into_iter().skip(start).take(q.per_page).collect();
+        tphase(6);
         let hits = self.hits(q, &p, &page)?;
+        tphase(7);
         Ok(SearchResults {
             total,
             hits,
@@ -1252,6 +1457,105 @@ impl Snapshot {
             },
             seq: self.seq,
         })
+    }
+
+    /// Score a segment's text matches with the best bounds, best first, in growing chunks
+    /// (each scored in ascending document order), until the next bound cannot enter the top.
+    /// When every candidate kept could enter and a match left out might too, the segment's
+    /// matches are gone through again, in order, scoring those whose bound can still enter.
+    #[allow(clippy::too_many_arguments)]
+    fn score_candidates(
+        &self,
+        p: &Prepared,
+        ct: &text::CompiledText,
+        sets: &text::TextSets,
+        seg: u32,
+        cols: &SegCols,
+        cands: BinaryHeap<Cand>,
+        left_out: Option<Ranked>,
+        m: &Bits,
+        label_ords: &[u32],
+        top: &mut TopK,
+    ) -> Result<()> {
+        let sorted = cands.into_sorted_vec();
+        let mut scored = Vec::new();
+        let mut chunk_len = top.keep + 16;
+        let mut i = 0;
+        let mut done = false;
+        let mut chunk: Vec<&Cand> = Vec::new();
+        let score = |matcher: &mut text::SegMatcher<'_>, doc: u32| {
+            PHASE_NS[9].fetch_add(1000, std::sync::atomic::Ordering::Relaxed);
+            matcher
+                .score(doc)
+                .ok_or_else(|| Error::Internal("a text match has no text score".into()))
+        };
+        while i < sorted.len() && !done {
+            let end = (i + chunk_len).min(sorted.len());
+            chunk.clear();
+            for c in &sorted[i..end] {
+                if !top.may_enter(c.r.score, c.r.distance) {
+                    // Every later one is bounded lower (or farther).
+                    done = true;
+                    break;
+                }
+                chunk.push(c);
+            }
+            i = end;
+            chunk_len *= 4;
+            chunk.sort_unstable_by_key(|c| c.r.doc);
+            let mut matcher = self.text.matcher(ct, seg)?;
+            for c in &chunk {
+                let t = score(&mut matcher, c.r.doc)?;
+                scored.push(c.r.doc);
+                top.offer(Ranked {
+                    score: Self::rank(p, Some(t), cols.completeness(c.r.doc), c.distance, c.cpv),
+                    distance: c.r.distance,
+                    sid: cols.sid(c.r.doc),
+                    seg,
+                    doc: c.r.doc,
+                    by_distance: top.by_distance,
+                });
+            }
+        }
+        let Some(l) = left_out else {
+            return Ok(());
+        };
+        if done || !top.may_enter(l.score, l.distance) {
+            return Ok(());
+        }
+        PHASE_NS[6].fetch_add(1_000_000, std::sync::atomic::Ordering::Relaxed);
+        scored.sort_unstable();
+        let mut matcher = self.text.matcher(ct, seg)?;
+        for doc in m.iter() {
+            if scored.binary_search(&doc).is_ok() {
+                continue;
+            }
+            let Some((distance, _, cpv)) = self.verify(p, cols, doc, label_ords, false) else {
+                continue;
+            };
+            let completeness = cols.completeness(doc);
+            let bound = Self::rank(
+                p,
+                Some(sets.upper_bound(doc, cols.norms(doc))),
+                completeness,
+                distance,
+                cpv,
+            );
+            let d = distance.unwrap_or(f64::INFINITY);
+            if !top.may_enter(bound, d) {
+                continue;
+            }
+            let t = score(&mut matcher, doc)?;
+            top.offer(Ranked {
+                score: Self::rank(p, Some(t), completeness, distance, cpv),
+                distance: d,
+                sid: cols.sid(doc),
+                seg,
+                doc,
+                by_distance: top.by_distance,
+            });
+        }
+        Ok(())
     }
 
     fn facets(&self, fc: FacetCounter) -> Facets {
@@ -1340,6 +1644,7 @@ impl Snapshot {
         // Explanations need ascending documents per segment.
         let mut order: Vec<usize> = (0..page.len()).collect();
         order.sort_by_key(|&i| (page[i].seg, page[i].doc));
+        let t0 = std::time::Instant::now();
         let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
         if let Some(ct) = &p.text {
             let mut cur: Option<(u32, text::SegMatcher<'_>)> = None;
@@ -1353,19 +1658,27 @@ impl Snapshot {
                 }
             }
         }
-        let mut acts = Vec::new();
+        PHASE_NS[8].fetch_add(
+            t0.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let mut out = Vec::with_capacity(page.len());
         for (i, h) in page.iter().enumerate() {
-            let seg = &self.text.segments()[h.seg as usize];
+            let cols = &self.segment_cache(h.seg as usize).cols;
             let label_ords = if p.labels.is_empty() {
                 Vec::new()
             } else {
-                seg.label_ords_matching(&p.labels)
+                cols.label_ords_matching(&p.labels)
             };
             let (distance, geo_hit, cpv) = self
-                .verify(p, seg, h.doc, &mut acts, &label_ords)
+                .verify(p, cols, h.doc, &label_ords, true)
                 .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
-            let supplier = Arc::new(self.text.supplier(h.seg, h.doc)?);
+            let t0 = std::time::Instant::now();
+            let supplier = self.text.supplier(h.seg, h.doc)?;
+            PHASE_NS[0].fetch_add(
+                t0.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
             let mut reasons = Vec::new();
             let matched = std::mem::take(&mut terms[i]);
             if let Some(w) = reasons::words(&matched) {
@@ -1538,7 +1851,7 @@ struct Inner {
     root: PathBuf,
     current: RwLock<Arc<Snapshot>>,
     slot: Mutex<WriterSlot>,
-    geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentGeo>>>>>,
+    geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentCache>>>>>,
     /// Sequence of the last published snapshot, with a condition variable for waiters.
     published: Mutex<Seq>,
     published_cv: parking_lot::Condvar,
@@ -1617,7 +1930,7 @@ impl SearchIndex {
             generation: generation.clone(),
             seq,
             text: text.snapshot()?,
-            geo: Vec::new(),
+            cache: Vec::new(),
         };
         let inner = Arc::new(Inner {
             root,
@@ -1682,7 +1995,7 @@ impl SearchIndex {
             generation: slot.generation.clone(),
             seq,
             text,
-            geo,
+            cache: geo,
         });
         if warm {
             snap.warm();

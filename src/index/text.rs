@@ -23,11 +23,14 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::SegmentPostings;
-use tantivy::query::{Bm25Weight, FuzzyTermQuery};
+use tantivy::query::Bm25Weight;
 use tantivy::schema::document::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
@@ -39,6 +42,7 @@ use tantivy::{
 };
 
 use super::analysis::{self, CodeToken, Thesaurus};
+use super::bits::{Bits, Memo, TermDocs};
 use super::facts::{self, AreaKey, Facts};
 use super::geo::GeoDoc;
 use crate::error::{Error, Result};
@@ -64,6 +68,9 @@ const W_TYPO1: f32 = 0.7;
 const W_TYPO2: f32 = 0.5;
 /// Weight of a thesaurus expansion relative to the typed words.
 const W_SYNONYM: f32 = 0.6;
+/// Bounds of a per-word weight written in the query (`tonte^2.5`).
+pub const MIN_WORD_WEIGHT: f32 = 0.1;
+pub const MAX_WORD_WEIGHT: f32 = 10.0;
 /// Most vocabulary words a typo or prefix expansion may bring per query word.
 const MAX_EXPANSIONS: usize = 10;
 
@@ -139,6 +146,8 @@ pub struct TextIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// What is derived in memory from each segment, by segment id, shared by snapshots.
+    seg_text: Mutex<HashMap<u128, Arc<SegText>>>,
 }
 
 /// Why a writer could not be had.
@@ -183,6 +192,7 @@ impl TextIndex {
             index,
             reader,
             fields,
+            seg_text: Mutex::new(HashMap::new()),
         })
     }
 
@@ -219,7 +229,22 @@ impl TextIndex {
     /// Reload the reader and take a snapshot of what is committed now.
     pub fn snapshot(&self) -> Result<TextSnapshot> {
         self.reader.reload().map_err(ierr)?;
-        TextSnapshot::new(self.reader.searcher(), self.fields)
+        let searcher = self.reader.searcher();
+        let mut registry = self.seg_text.lock();
+        let mut keep = HashMap::new();
+        let mut texts = Vec::new();
+        for r in searcher.segment_readers() {
+            let key = segment_key(r);
+            let t = registry
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(SegText::new(r.max_doc())));
+            keep.insert(key, t.clone());
+            texts.push(t);
+        }
+        *registry = keep;
+        drop(registry);
+        TextSnapshot::new(searcher, self.fields, texts)
     }
 }
 
@@ -441,10 +466,189 @@ pub struct TextSnapshot {
     segments: Vec<SegmentData>,
 }
 
+fn segment_key(reader: &SegmentReader) -> u128 {
+    u128::from_str_radix(&reader.segment_id().uuid_string(), 16).unwrap_or(0)
+}
+
+/// What is derived in memory from an immutable segment, computed on first use and kept
+/// within memory budgets: its vocabulary (for typo and prefix expansion), expansions and
+/// document frequencies already looked up, decoded postings, decoded profiles.
+pub struct SegText {
+    vocab: OnceLock<Vocab>,
+    expansions: Memo<(String, u8, bool), Arc<Vec<String>>>,
+    dfs: Memo<(u8, String), u64>,
+    postings: Memo<(u8, String), Arc<Posting>>,
+    suppliers: Memo<u32, Arc<Supplier>>,
+}
+
+impl SegText {
+    fn new(max_doc: u32) -> SegText {
+        let n = max_doc as usize;
+        SegText {
+            vocab: OnceLock::new(),
+            expansions: Memo::new(20_000),
+            dfs: Memo::new(200_000),
+            // Bytes: ~35 MB at 220,000 documents (about 1,300 dense posting bit sets).
+            postings: Memo::new((n * 160).clamp(1 << 16, 96 << 20)),
+            // Bytes of stored JSON: ~35 MB at 220,000 documents (some 10,000 profiles).
+            suppliers: Memo::new((n * 160).clamp(1 << 16, 64 << 20)),
+        }
+    }
+}
+
+/// The words of a segment's vocabulary field, sorted, with what makes typo search fast: word
+/// ids by length in characters and a signature of each word's letters.
+#[derive(Default)]
+struct Vocab {
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    sigs: Vec<u64>,
+    by_len: Vec<Vec<u32>>,
+}
+
+/// A 64-bit signature of a word's letters counted up to twice (`a`, `a` again, …; other
+/// characters hashed into the last 12 bits). An edit adds at most one signature element and
+/// removes at most one, so two words within `d` edits differ by at most `d` set bits each way.
+fn letter_signature(word: &str) -> u64 {
+    let mut seen = [0u8; 27];
+    let mut sig = 0u64;
+    for c in word.chars() {
+        let (slot, base) = match c {
+            'a'..='z' => ((c as u32 - 'a' as u32) as usize, c as u32 - 'a' as u32),
+            _ => (26, 0),
+        };
+        let k = seen[slot];
+        seen[slot] = seen[slot].saturating_add(1);
+        let bit = if slot < 26 {
+            match k {
+                0 => base,
+                1 => 26 + base,
+                _ => continue,
+            }
+        } else {
+            52 + (c as u32).wrapping_mul(7).wrapping_add(u32::from(k)) % 12
+        };
+        sig |= 1 << bit;
+    }
+    sig
+}
+
+impl Vocab {
+    fn build(reader: &SegmentReader, field: Field) -> Result<Vocab> {
+        let inv = reader.inverted_index(field).map_err(ierr)?;
+        let mut stream = inv.terms().stream().map_err(ierr)?;
+        let mut v = Vocab::default();
+        while stream.advance() {
+            if let Ok(w) = std::str::from_utf8(stream.key()) {
+                v.push(w);
+            }
+        }
+        Ok(v)
+    }
+
+    /// Append a word (words must come in byte order).
+    fn push(&mut self, w: &str) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let id = self.sigs.len() as u32;
+        self.bytes.extend_from_slice(w.as_bytes());
+        self.starts.push(self.bytes.len() as u32);
+        self.sigs.push(letter_signature(w));
+        let len = w.chars().count();
+        if self.by_len.len() <= len {
+            self.by_len.resize(len + 1, Vec::new());
+        }
+        self.by_len[len].push(id);
+    }
+
+    fn word(&self, id: usize) -> &str {
+        let b = &self.bytes[self.starts[id] as usize..self.starts[id + 1] as usize];
+        std::str::from_utf8(b).unwrap_or_default()
+    }
+
+    fn num_words(&self) -> usize {
+        self.sigs.len()
+    }
+
+    /// The first `max` words (in byte order) starting with `prefix`.
+    fn prefixed(&self, prefix: &str, max: usize) -> Vec<String> {
+        let first = {
+            let (mut lo, mut hi) = (0, self.num_words());
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if self.word(mid).as_bytes() < prefix.as_bytes() {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        (first..self.num_words())
+            .map(|i| self.word(i))
+            .take_while(|w| w.starts_with(prefix))
+            .take(max)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Every word within `distance` edits of `word` (adjacent transpositions count as one).
+    fn fuzzy(&self, word: &str, distance: u8) -> Vec<String> {
+        let d = usize::from(distance);
+        let len = word.chars().count();
+        let sig = letter_signature(word);
+        let mut out = Vec::new();
+        for l in len.saturating_sub(d)..=len + d {
+            let Some(ids) = self.by_len.get(l) else {
+                continue;
+            };
+            for &id in ids {
+                let s = self.sigs[id as usize];
+                if (sig & !s).count_ones() as usize > d || (s & !sig).count_ones() as usize > d {
+                    continue;
+                }
+                let w = self.word(id as usize);
+                if edit_distance(w, word) <= d {
+                    out.push(w.to_string());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The documents of a segment carrying a term, and the largest frequency of the term in one
+/// of them (1 for fields without frequencies).
+pub struct Posting {
+    docs: TermDocs,
+    /// Number of documents.
+    len: u64,
+    /// Documents where the term occurs more than once.
+    multi: TermDocs,
+    max_tf: u32,
+}
+
+/// Index of a field in the per-segment caches.
+fn field_code(f: TextField) -> u8 {
+    match f {
+        TextField::Name => 0,
+        TextField::Trade => 1,
+        TextField::Body => 2,
+        TextField::Code => 3,
+    }
+}
+const FILTERS_CODE: u8 = 4;
+
 /// The columns of one segment.
 #[derive(Clone)]
 pub struct SegmentData {
     reader: SegmentReader,
+    text: Arc<SegText>,
+    /// Documents not deleted in this snapshot.
+    alive: Arc<Bits>,
+    /// Field lengths of `name`, `trade`, `body`.
+    norms: [Option<FieldNormReader>; 3],
     sid: Column<u64>,
     kinds: Column<u64>,
     flags: Column<u64>,
@@ -462,7 +666,7 @@ pub struct SegmentData {
 }
 
 impl SegmentData {
-    fn new(reader: &SegmentReader) -> Result<SegmentData> {
+    fn new(reader: &SegmentReader, text: Arc<SegText>) -> Result<SegmentData> {
         let ff = reader.fast_fields();
         let u = |n: &str| -> Result<Column<u64>> {
             Ok(ff
@@ -476,8 +680,22 @@ impl SegmentData {
                 .map_err(ierr)?
                 .unwrap_or_else(|| Column::build_empty_column(reader.max_doc())))
         };
+        let alive = match reader.alive_bitset() {
+            None => Bits::full(reader.max_doc()),
+            Some(a) => Bits::from_docs(reader.max_doc(), a.iter_alive()),
+        };
+        let norm = |f: &str| {
+            reader
+                .schema()
+                .get_field(f)
+                .ok()
+                .and_then(|f| reader.get_fieldnorms_reader(f).ok())
+        };
         Ok(SegmentData {
             reader: reader.clone(),
+            text,
+            alive: Arc::new(alive),
+            norms: [norm("name"), norm("trade"), norm("body")],
             sid: u("sid")?,
             kinds: u("kinds")?,
             flags: u("flags")?,
@@ -497,7 +715,90 @@ impl SegmentData {
 
     /// A stable identity of the segment (tantivy segment id), for caches.
     pub fn key(&self) -> u128 {
-        u128::from_str_radix(&self.reader.segment_id().uuid_string(), 16).unwrap_or(0)
+        segment_key(&self.reader)
+    }
+
+    /// Field length ids (BM25) of `name`, `trade` and `body`.
+    pub fn fieldnorm_ids(&self, doc: u32) -> [u8; 3] {
+        self.norms
+            .each_ref()
+            .map(|n| n.as_ref().map_or(0, |n| n.fieldnorm_id(doc)))
+    }
+
+    /// The documents alive in this snapshot.
+    pub fn alive(&self) -> &Bits {
+        &self.alive
+    }
+
+    /// Documents of the segment carrying a term (deleted ones included), decoded once.
+    fn docs(&self, code: u8, field: Field, term: &str) -> Result<Arc<Posting>> {
+        let key = (code, term.to_string());
+        self.text.postings.get_or_try(&key, || {
+            let mut docs = Vec::new();
+            let mut max_tf = 1;
+            let mut multi = Vec::new();
+            let inv = self.reader.inverted_index(field).map_err(ierr)?;
+            let freqs = code < field_code(TextField::Code);
+            let option = if freqs {
+                IndexRecordOption::WithFreqs
+            } else {
+                IndexRecordOption::Basic
+            };
+            if let Some(mut block) = inv
+                .read_block_postings(&Term::from_field_text(field, term), option)
+                .map_err(ierr)?
+            {
+                loop {
+                    let d = block.docs();
+                    if d.is_empty() {
+                        break;
+                    }
+                    docs.extend_from_slice(d);
+                    if freqs {
+                        for (doc, tf) in d.iter().zip(block.freqs()) {
+                            if *tf > 1 {
+                                multi.push(*doc);
+                                max_tf = max_tf.max(*tf);
+                            }
+                        }
+                    }
+                    block.advance();
+                }
+            }
+            let len = docs.len() as u64;
+            let docs = TermDocs::from_sorted(self.max_doc(), docs);
+            let multi = TermDocs::from_sorted(self.max_doc(), multi);
+            let cost = docs.heap_bytes() + multi.heap_bytes() + 96;
+            Ok((
+                Arc::new(Posting {
+                    docs,
+                    len,
+                    multi,
+                    max_tf,
+                }),
+                cost,
+            ))
+        })
+    }
+
+    /// Documents of the segment carrying a term (deleted ones included), remembered.
+    fn doc_freq(&self, code: u8, field: Field, term: &str) -> Result<u64> {
+        let key = (code, term.to_string());
+        self.text.dfs.get_or_try(&key, || {
+            let inv = self.reader.inverted_index(field).map_err(ierr)?;
+            let df = inv
+                .doc_freq(&Term::from_field_text(field, term))
+                .map_err(ierr)?;
+            Ok((u64::from(df), 1))
+        })
+    }
+
+    fn vocab(&self, field: Field) -> Result<&Vocab> {
+        if let Some(v) = self.text.vocab.get() {
+            return Ok(v);
+        }
+        let v = Vocab::build(&self.reader, field)?;
+        Ok(self.text.vocab.get_or_init(|| v))
     }
 
     pub fn max_doc(&self) -> u32 {
@@ -614,11 +915,12 @@ impl SegmentData {
 }
 
 impl TextSnapshot {
-    fn new(searcher: Searcher, fields: Fields) -> Result<TextSnapshot> {
+    fn new(searcher: Searcher, fields: Fields, texts: Vec<Arc<SegText>>) -> Result<TextSnapshot> {
         let segments = searcher
             .segment_readers()
             .iter()
-            .map(SegmentData::new)
+            .zip(texts)
+            .map(|(r, t)| SegmentData::new(r, t))
             .collect::<Result<Vec<_>>>()?;
         Ok(TextSnapshot {
             searcher,
@@ -636,14 +938,47 @@ impl TextSnapshot {
         self.searcher.num_docs()
     }
 
-    /// The stored supplier of a document.
-    pub fn supplier(&self, seg: u32, doc: u32) -> Result<Supplier> {
-        let d: TantivyDocument = self.searcher.doc(DocAddress::new(seg, doc)).map_err(ierr)?;
-        let bytes = d
-            .get_first(self.fields.doc)
-            .and_then(|v| v.as_bytes())
-            .ok_or_else(|| ierr("stored document without body"))?;
-        serde_json::from_slice(bytes).map_err(|e| ierr(format!("corrupt stored supplier: {e}")))
+    /// Live documents whose `name`, `trade` or `body` field holds every stem of `word`.
+    pub fn word_doc_freq(&self, word: &str) -> Result<u64> {
+        let mut stems: Vec<String> = analysis::tokens(word).into_iter().map(|t| t.stem).collect();
+        stems.sort();
+        stems.dedup();
+        if stems.is_empty() {
+            return Ok(0);
+        }
+        let mut total = 0;
+        for seg in &self.segments {
+            let mut all = seg.alive().clone();
+            for st in &stems {
+                let mut any = Bits::empty(seg.max_doc());
+                for f in [TextField::Name, TextField::Trade, TextField::Body] {
+                    seg.docs(field_code(f), self.field_of(f), st)?
+                        .docs
+                        .or_into(&mut any);
+                }
+                all.and(&any);
+            }
+            total += all.count();
+        }
+        Ok(total)
+    }
+
+    /// The stored supplier of a document (decoded profiles are remembered per segment).
+    pub fn supplier(&self, seg: u32, doc: u32) -> Result<Arc<Supplier>> {
+        self.segments[seg as usize]
+            .text
+            .suppliers
+            .get_or_try(&doc, || {
+                let d: TantivyDocument =
+                    self.searcher.doc(DocAddress::new(seg, doc)).map_err(ierr)?;
+                let bytes = d
+                    .get_first(self.fields.doc)
+                    .and_then(|v| v.as_bytes())
+                    .ok_or_else(|| ierr("stored document without body"))?;
+                let s: Supplier = serde_json::from_slice(bytes)
+                    .map_err(|e| ierr(format!("corrupt stored supplier: {e}")))?;
+                Ok((Arc::new(s), bytes.len() + 256))
+            })
     }
 
     /// Where a live supplier is, by SIRET.
@@ -667,10 +1002,10 @@ impl TextSnapshot {
         Ok(None)
     }
 
-    fn driver_term(&self, t: &DriverTerm) -> Term {
+    fn driver_field<'t>(&self, t: &'t DriverTerm) -> (u8, Field, &'t str) {
         match t {
-            DriverTerm::Filter(s) => Term::from_field_text(self.fields.filters, s),
-            DriverTerm::Code(s) => Term::from_field_text(self.fields.codes, s),
+            DriverTerm::Filter(s) => (FILTERS_CODE, self.fields.filters, s),
+            DriverTerm::Code(s) => (field_code(TextField::Code), self.fields.codes, s),
         }
     }
 
@@ -678,72 +1013,46 @@ impl TextSnapshot {
     pub fn estimate(&self, terms: &[DriverTerm]) -> Result<u64> {
         let mut n = 0;
         for t in terms {
-            n += self.searcher.doc_freq(&self.driver_term(t)).map_err(ierr)?;
+            let (code, field, term) = self.driver_field(t);
+            for seg in &self.segments {
+                n += seg.doc_freq(code, field, term)?;
+            }
         }
         Ok(n)
     }
 
-    /// The documents of a segment carrying any of the terms, ascending (deleted included).
-    pub fn driver_docs(&self, seg: u32, terms: &[DriverTerm]) -> Result<DocUnion> {
-        let reader = &self.segments[seg as usize].reader;
-        let mut postings = Vec::new();
+    /// The documents of a segment carrying any of the terms (deleted included).
+    pub fn driver_bits(&self, seg: u32, terms: &[DriverTerm]) -> Result<Bits> {
+        let sd = &self.segments[seg as usize];
+        let mut bits = Bits::empty(sd.max_doc());
         for t in terms {
-            let term = self.driver_term(t);
-            let inv = reader.inverted_index(term.field()).map_err(ierr)?;
-            if let Some(p) = inv
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(ierr)?
-            {
-                postings.push(p);
-            }
+            let (code, field, term) = self.driver_field(t);
+            sd.docs(code, field, term)?.docs.or_into(&mut bits);
         }
-        Ok(DocUnion::new(postings, reader.max_doc()))
+        Ok(bits)
     }
 
     /// Surface words of the vocabulary within `distance` edits of `word`, or starting with it
-    /// when `prefix` (at most `MAX_EXPANSIONS`, shortest and lexicographically first).
+    /// when `prefix` (at most `MAX_EXPANSIONS`, shortest and lexicographically first). Each
+    /// segment contributes its words within `distance` and its first `4 × MAX_EXPANSIONS`
+    /// words with the prefix (in byte order).
     fn expand(&self, word: &str, distance: u8, prefix: bool) -> Result<Vec<String>> {
         let mut found: BTreeSet<(usize, String)> = BTreeSet::new();
-        let automaton = if distance > 0 {
-            Some(
-                FuzzyTermQuery::new(
-                    Term::from_field_text(self.fields.words, word),
-                    distance,
-                    true,
-                )
-                .automaton()
-                .map_err(ierr)?,
-            )
-        } else {
-            None
-        };
-        let mut upper = word.as_bytes().to_vec();
-        upper.push(0xff);
+        let key = (word.to_string(), distance, prefix);
         for seg in &self.segments {
-            let inv = seg.reader.inverted_index(self.fields.words).map_err(ierr)?;
-            let dict = inv.terms();
-            if prefix {
-                let mut s = dict
-                    .range()
-                    .ge(word.as_bytes())
-                    .lt(&upper)
-                    .into_stream()
-                    .map_err(ierr)?;
-                let mut n = 0;
-                while n < 4 * MAX_EXPANSIONS && s.advance() {
-                    if let Ok(k) = std::str::from_utf8(s.key()) {
-                        found.insert((k.len(), k.to_string()));
-                    }
-                    n += 1;
+            let words = seg.text.expansions.get_or_try(&key, || {
+                let v = seg.vocab(self.fields.words)?;
+                let mut out = Vec::new();
+                if prefix {
+                    out.extend(v.prefixed(word, 4 * MAX_EXPANSIONS));
                 }
-            }
-            if let Some(a) = &automaton {
-                let mut s = dict.search(a).into_stream().map_err(ierr)?;
-                while s.advance() {
-                    if let Ok(k) = std::str::from_utf8(s.key()) {
-                        found.insert((k.len(), k.to_string()));
-                    }
+                if distance > 0 {
+                    out.extend(v.fuzzy(word, distance));
                 }
+                Ok::<_, Error>((Arc::new(out), 1))
+            })?;
+            for w in words.iter() {
+                found.insert((w.len(), w.clone()));
             }
         }
         Ok(found
@@ -761,34 +1070,66 @@ impl TextSnapshot {
             pair_ids: HashMap::new(),
             stats: HashMap::new(),
         };
-        let ends_open = !text.ends_with(char::is_whitespace);
-        // Split codes from words, keeping order.
+        // The last word is being typed (a prefix) unless followed by a space or weighted.
+        let mut ends_open = !text.ends_with(char::is_whitespace);
+        // Split codes from words, keeping order; words written `word^2.5` carry a weight
+        // (byte range in the run, weight).
         enum Item {
-            Code(CodeToken),
-            Words(String),
+            Code(CodeToken, f32),
+            Words(String, Vec<(usize, usize, f32)>),
         }
         let mut items: Vec<Item> = Vec::new();
-        for w in text.split_whitespace() {
+        for raw in text.split_whitespace() {
+            let (w, weight) = split_weight(raw);
+            if weight.is_some() && !text.ends_with(char::is_whitespace) {
+                ends_open = false;
+            } else if !text.ends_with(char::is_whitespace) {
+                ends_open = true;
+            }
             match analysis::code_token(w) {
-                Some(c) => items.push(Item::Code(c)),
-                None => match items.last_mut() {
-                    Some(Item::Words(s)) => {
-                        s.push(' ');
-                        s.push_str(w);
+                Some(c) => items.push(Item::Code(c, weight.unwrap_or(1.0))),
+                None => {
+                    if !matches!(items.last(), Some(Item::Words(..))) {
+                        items.push(Item::Words(String::new(), Vec::new()));
                     }
-                    _ => items.push(Item::Words(w.to_string())),
-                },
+                    if let Some(Item::Words(s, weights)) = items.last_mut() {
+                        if !s.is_empty() {
+                            s.push(' ');
+                        }
+                        let start = s.len();
+                        s.push_str(w);
+                        if let Some(x) = weight {
+                            weights.push((start, s.len(), x));
+                        }
+                    }
+                }
             }
         }
-        let last_is_words = matches!(items.last(), Some(Item::Words(_)));
+        let last_is_words = matches!(items.last(), Some(Item::Words(..)));
         let mut concepts = Vec::new();
         let mut relevance_stems = Vec::new();
         let n_items = items.len();
         for (ii, item) in items.into_iter().enumerate() {
             match item {
-                Item::Code(c) => concepts.push(b.code_concept(&c)?),
-                Item::Words(run) => {
+                Item::Code(c, weight) => {
+                    let mut concept = b.code_concept(&c)?;
+                    concept.weight = weight;
+                    concepts.push(concept);
+                }
+                Item::Words(run, weights) => {
                     let toks = analysis::tokens(&run);
+                    // The weight of a concept: the largest weight among its words.
+                    let weight_of = |span: &[analysis::Token]| {
+                        span.iter()
+                            .filter_map(|t| {
+                                weights
+                                    .iter()
+                                    .find(|(s, e, _)| t.start >= *s && t.end <= *e)
+                                    .map(|(_, _, x)| *x)
+                            })
+                            .fold(None, |a: Option<f32>, x| Some(a.map_or(x, |a| a.max(x))))
+                            .unwrap_or(1.0)
+                    };
                     let stems: Vec<String> = toks.iter().map(|t| t.stem.clone()).collect();
                     let matches = Thesaurus::get().find(&stems);
                     let mut i = 0;
@@ -803,12 +1144,10 @@ impl TextSnapshot {
                                 && last_is_words
                                 && ends_open
                                 && i + m.len == toks.len();
-                            concepts.push(b.word_concept(
-                                &run,
-                                span,
-                                span_last,
-                                &m.alternatives,
-                            )?);
+                            let mut concept =
+                                b.word_concept(&run, span, span_last, &m.alternatives)?;
+                            concept.weight = weight_of(span);
+                            concepts.push(concept);
                             for alt in &m.alternatives {
                                 relevance_stems.extend(alt.stems.iter().cloned());
                             }
@@ -816,12 +1155,10 @@ impl TextSnapshot {
                             i += m.len;
                             mi += 1;
                         } else {
-                            concepts.push(b.word_concept(
-                                &run,
-                                &toks[i..i + 1],
-                                is_last_tok,
-                                &[],
-                            )?);
+                            let span = &toks[i..i + 1];
+                            let mut concept = b.word_concept(&run, span, is_last_tok, &[])?;
+                            concept.weight = weight_of(span);
+                            concepts.push(concept);
                             relevance_stems.push(toks[i].stem.clone());
                             i += 1;
                         }
@@ -861,25 +1198,36 @@ impl TextSnapshot {
             .min(total_docs);
         relevance_stems.sort();
         relevance_stems.dedup();
+        let avg_fieldnorm = [TextField::Name, TextField::Trade, TextField::Body]
+            .map(|f| b.stats.get(&self.field_of(f)).map_or(1.0, |s| s.1));
         Ok(CompiledText {
             concepts,
             order,
             pairs: b.pairs,
             mode,
-            lead,
             estimate,
             relevance_stems,
+            avg_fieldnorm,
         })
     }
 
     /// The evaluator of a compiled query on one segment. Posting lists are opened on first
     /// use, so a matcher asked about few documents stays cheap.
     pub fn matcher<'a>(&self, ct: &'a CompiledText, seg: u32) -> Result<SegMatcher<'a>> {
-        let reader = self.segments[seg as usize].reader.clone();
+        let sd = &self.segments[seg as usize];
+        let mut presence = Vec::with_capacity(ct.pairs.len());
+        for pair in &ct.pairs {
+            presence.push(sd.docs(
+                field_code(pair.field),
+                self.field_of(pair.field),
+                &pair.term,
+            )?);
+        }
         Ok(SegMatcher {
             ct,
-            reader,
+            reader: sd.reader.clone(),
             fields: self.fields,
+            presence,
             postings: (0..ct.pairs.len()).map(|_| None).collect(),
             norm_of: vec![None; ct.pairs.len()],
             cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
@@ -887,23 +1235,129 @@ impl TextSnapshot {
         })
     }
 
-    /// The documents of a segment that may match the text (its lead concept), ascending.
-    pub fn lead_docs(&self, ct: &CompiledText, seg: u32) -> Result<DocUnion> {
-        let reader = &self.segments[seg as usize].reader;
-        let mut postings = Vec::new();
-        for &p in &ct.lead {
-            let field = self.field_of(ct.pairs[p].field);
-            let term = Term::from_field_text(field, &ct.pairs[p].term);
-            if let Some(post) = reader
-                .inverted_index(field)
-                .map_err(ierr)?
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(ierr)?
-            {
-                postings.push(post);
+    /// The documents of a segment matching the text, as bit sets made from the segment's
+    /// decoded postings (deleted documents included), with what bounds each document's text
+    /// score.
+    pub fn text_sets(&self, ct: &CompiledText, seg: u32) -> Result<TextSets> {
+        let sd = &self.segments[seg as usize];
+        let n = sd.max_doc();
+        let t0 = std::time::Instant::now();
+        let mut postings = Vec::with_capacity(ct.pairs.len());
+        for pair in &ct.pairs {
+            postings.push(sd.docs(
+                field_code(pair.field),
+                self.field_of(pair.field),
+                &pair.term,
+            )?);
+        }
+        let _ = t0;
+        let mut concepts = Vec::with_capacity(ct.concepts.len());
+        for c in &ct.concepts {
+            // Per field, the most frequent term's document count: a term far rarer is "rare"
+            // (its high IDF must not loosen the bound of every other document).
+            let mut max_len = [0u64; 4];
+            for p in c.pair_ids() {
+                let f = ct.pairs[p].field as usize;
+                max_len[f] = max_len[f].max(postings[p].len);
+            }
+            let is_rare = |p: usize| postings[p].len * 8 < max_len[ct.pairs[p].field as usize];
+            let mut bits = Bits::empty(n);
+            let mut field_bits: [Option<Bits>; 4] = Default::default();
+            let mut rare_bits: [Option<Bits>; 4] = Default::default();
+            let mut multi_bits: [Option<Bits>; 4] = Default::default();
+            let mut max_tf_all = [1u32; 4];
+            let mut max_tf_common = [1u32; 4];
+            for alt in &c.alts {
+                let mut alt_bits: Option<Bits> = None;
+                for part in &alt.parts {
+                    let mut part_bits = Bits::empty(n);
+                    for v in &part.variants {
+                        for &p in &v.pairs {
+                            let fi = ct.pairs[p].field as usize;
+                            let posting = &postings[p];
+                            posting.docs.or_into(&mut part_bits);
+                            posting
+                                .docs
+                                .or_into(field_bits[fi].get_or_insert_with(|| Bits::empty(n)));
+                            max_tf_all[fi] = max_tf_all[fi].max(posting.max_tf);
+                            if is_rare(p) {
+                                posting
+                                    .docs
+                                    .or_into(rare_bits[fi].get_or_insert_with(|| Bits::empty(n)));
+                            } else {
+                                max_tf_common[fi] = max_tf_common[fi].max(posting.max_tf);
+                                posting
+                                    .multi
+                                    .or_into(multi_bits[fi].get_or_insert_with(|| Bits::empty(n)));
+                            }
+                        }
+                    }
+                    alt_bits = Some(match alt_bits {
+                        None => part_bits,
+                        Some(mut a) => {
+                            a.and(&part_bits);
+                            a
+                        }
+                    });
+                }
+                if let Some(a) = alt_bits {
+                    bits.or(&a);
+                }
+            }
+            let t1 = std::time::Instant::now();
+            let m_all = concept_bound(ct, c, |_| true);
+            let m_common = concept_bound(ct, c, |p| !is_rare(p));
+            let mut bounds = Vec::new();
+            for (fi, fb) in field_bits.into_iter().enumerate() {
+                let Some(fb) = fb else { continue };
+                if m_all[fi] <= 0.0 {
+                    continue;
+                }
+                // BM25's frequency factor tf / (tf + norm) grows with tf and shrinks as the
+                // field lengthens: bound it per field length with the largest frequency that
+                // can occur.
+                let table = |m: f32, max_tf: u32| {
+                    let mut t = Box::new([m; 256]);
+                    if fi < 3 {
+                        let avg = ct.avg_fieldnorm[fi];
+                        let tf = max_tf as f32;
+                        for (id, x) in t.iter_mut().enumerate() {
+                            let norm = bm25_norm(FieldNormReader::id_to_fieldnorm(id as u8), avg);
+                            *x = m * (tf / (tf + norm));
+                        }
+                    }
+                    t
+                };
+                bounds.push(FieldBound {
+                    bits: fb,
+                    field: fi,
+                    rare: rare_bits[fi]
+                        .take()
+                        .map(|b| (b, table(m_all[fi], max_tf_all[fi]))),
+                    multi: multi_bits[fi]
+                        .take()
+                        .filter(|b| !b.is_empty())
+                        .map(|b| (b, table(m_common[fi], max_tf_common[fi]))),
+                    single: table(m_common[fi], 1),
+                });
+            }
+            let _ = t1;
+            concepts.push(ConceptSet {
+                bits,
+                fields: bounds,
+            });
+        }
+        let mut matched = match ct.mode {
+            TextMode::All if !concepts.is_empty() => Bits::full(n),
+            _ => Bits::empty(n),
+        };
+        for c in &concepts {
+            match ct.mode {
+                TextMode::All => matched.and(&c.bits),
+                TextMode::Any => matched.or(&c.bits),
             }
         }
-        Ok(DocUnion::new(postings, reader.max_doc()))
+        Ok(TextSets { matched, concepts })
     }
 
     fn field_of(&self, f: TextField) -> Field {
@@ -912,161 +1366,6 @@ impl TextSnapshot {
             TextField::Trade => self.fields.trade,
             TextField::Body => self.fields.body,
             TextField::Code => self.fields.codes,
-        }
-    }
-}
-
-/// The ascending union of several posting lists: merged on the fly when they are few,
-/// materialised as a bit set when they are many.
-pub struct DocUnion {
-    postings: Vec<SegmentPostings>,
-    bits: Option<Vec<u64>>,
-    cur: u32,
-    started: bool,
-}
-
-/// First set bit at or after `from`, or `TERMINATED`.
-fn next_set(words: &[u64], from: u32) -> u32 {
-    let mut w = (from / 64) as usize;
-    if w >= words.len() {
-        return TERMINATED;
-    }
-    let mut bits = words[w] & (u64::MAX << (from % 64));
-    loop {
-        if bits != 0 {
-            return (w as u32) * 64 + bits.trailing_zeros();
-        }
-        w += 1;
-        if w >= words.len() {
-            return TERMINATED;
-        }
-        bits = words[w];
-    }
-}
-
-impl DocUnion {
-    fn new(mut postings: Vec<SegmentPostings>, max_doc: u32) -> DocUnion {
-        if postings.len() <= 4 {
-            return DocUnion {
-                postings,
-                bits: None,
-                cur: 0,
-                started: false,
-            };
-        }
-        let mut words = vec![0u64; (max_doc as usize).div_ceil(64).max(1)];
-        for p in &mut postings {
-            let mut d = p.doc();
-            while d != TERMINATED {
-                words[(d / 64) as usize] |= 1 << (d % 64);
-                d = p.advance();
-            }
-        }
-        let cur = next_set(&words, 0);
-        DocUnion {
-            postings: Vec::new(),
-            bits: Some(words),
-            cur,
-            started: false,
-        }
-    }
-
-    /// The current document (`TERMINATED` at the end).
-    fn current(&self) -> u32 {
-        match &self.bits {
-            Some(_) => self.cur,
-            None => self
-                .postings
-                .iter()
-                .map(|p| p.doc())
-                .min()
-                .unwrap_or(TERMINATED),
-        }
-    }
-
-    /// Move past the current document; returns the new current one.
-    fn advance(&mut self) -> u32 {
-        if let Some(words) = &self.bits {
-            if self.cur != TERMINATED {
-                self.cur = next_set(words, self.cur + 1);
-            }
-            return self.cur;
-        }
-        let d = self.current();
-        if d != TERMINATED {
-            for p in &mut self.postings {
-                if p.doc() == d {
-                    p.advance();
-                }
-            }
-        }
-        self.current()
-    }
-
-    /// Move to the first document at or after `target`; returns it.
-    pub fn seek(&mut self, target: u32) -> u32 {
-        self.started = true;
-        if let Some(words) = &self.bits {
-            if self.cur < target {
-                self.cur = next_set(words, target);
-            }
-            return self.cur;
-        }
-        for p in &mut self.postings {
-            if p.doc() < target {
-                p.seek(target);
-            }
-        }
-        self.current()
-    }
-
-    /// The next document of the union (`None` at the end).
-    pub fn next_doc(&mut self) -> Option<u32> {
-        let d = if self.started {
-            self.advance()
-        } else {
-            self.current()
-        };
-        self.started = true;
-        (d != TERMINATED).then_some(d)
-    }
-}
-
-/// The ascending intersection of unions: documents present in every one.
-pub struct DocIntersection {
-    unions: Vec<DocUnion>,
-}
-
-impl DocIntersection {
-    /// `unions` should come smallest first: the first one leads.
-    pub fn new(unions: Vec<DocUnion>) -> DocIntersection {
-        DocIntersection { unions }
-    }
-
-    pub fn next_doc(&mut self) -> Option<u32> {
-        let (lead, others) = self.unions.split_first_mut()?;
-        let mut cand = lead.next_doc()?;
-        loop {
-            let mut max = cand;
-            for u in others.iter_mut() {
-                let d = u.seek(cand);
-                if d > max {
-                    max = d;
-                }
-                if d != cand {
-                    break;
-                }
-            }
-            if max == cand {
-                return Some(cand);
-            }
-            if max == TERMINATED {
-                return None;
-            }
-            cand = lead.seek(max);
-            if cand == TERMINATED {
-                return None;
-            }
         }
     }
 }
@@ -1127,6 +1426,17 @@ struct Pair {
     boost: f32,
 }
 
+impl Pair {
+    /// An upper bound of the pair's contribution to any document: BM25 with its
+    /// term-frequency factor at 1 (it is below 1), or the code score.
+    fn max_score(&self) -> f32 {
+        match &self.bm25 {
+            Some(w) => (self.boost * w.score(0, u32::MAX)).max(self.boost * w.max_score()),
+            None => CODE_SCORE,
+        }
+    }
+}
+
 struct Variant {
     stem: String,
     /// The vocabulary word it came from (or the typed word).
@@ -1152,6 +1462,8 @@ struct Concept {
     display: String,
     alts: Vec<Alt>,
     estimate: u64,
+    /// The weight written after the word (`tonte^2.5`), 1 by default.
+    weight: f32,
 }
 
 impl Concept {
@@ -1170,9 +1482,10 @@ pub struct CompiledText {
     order: Vec<usize>,
     pairs: Vec<Pair>,
     mode: TextMode,
-    lead: Vec<usize>,
     estimate: u64,
     relevance_stems: Vec<String>,
+    /// Average length of `name`, `trade`, `body` (as BM25 weights saw it).
+    avg_fieldnorm: [f32; 3],
 }
 
 impl CompiledText {
@@ -1193,6 +1506,108 @@ impl CompiledText {
     }
 }
 
+/// The documents of one segment matching a compiled text, and bounds of their scores.
+pub struct TextSets {
+    matched: Bits,
+    concepts: Vec<ConceptSet>,
+}
+
+struct ConceptSet {
+    /// Documents where the concept matches.
+    bits: Bits,
+    fields: Vec<FieldBound>,
+}
+
+/// Documents where some term of a concept occurs in one field, and the most the concept can
+/// score from that field, by the document's field length id: for documents holding one of
+/// the concept's rare terms in the field; else for those holding a term more than once; else
+/// (every term present once).
+struct FieldBound {
+    bits: Bits,
+    field: usize,
+    rare: Option<(Bits, Box<[f32; 256]>)>,
+    multi: Option<(Bits, Box<[f32; 256]>)>,
+    single: Box<[f32; 256]>,
+}
+
+impl FieldBound {
+    #[inline]
+    fn table(&self, doc: u32) -> &[f32; 256] {
+        if let Some((b, t)) = &self.rare
+            && b.contains(doc)
+        {
+            return t;
+        }
+        if let Some((b, t)) = &self.multi
+            && b.contains(doc)
+        {
+            return t;
+        }
+        &self.single
+    }
+}
+
+/// Per field, the most a concept can score from the field's terms accepted by `keep`, before
+/// BM25's frequency factor: the best alternative of the sum over its parts of the best
+/// variant's weighted term bound.
+fn concept_bound(ct: &CompiledText, c: &Concept, keep: impl Fn(usize) -> bool) -> [f32; 4] {
+    let mut m = [0f32; 4];
+    for alt in &c.alts {
+        let mut alt_bound = [0f32; 4];
+        for part in &alt.parts {
+            let mut part_bound = [0f32; 4];
+            for v in &part.variants {
+                for &p in &v.pairs {
+                    if keep(p) {
+                        let fi = ct.pairs[p].field as usize;
+                        part_bound[fi] = part_bound[fi].max(v.weight * ct.pairs[p].max_score());
+                    }
+                }
+            }
+            for f in 0..4 {
+                alt_bound[f] += part_bound[f];
+            }
+        }
+        for f in 0..4 {
+            m[f] = m[f].max(alt.weight * alt_bound[f] * c.weight);
+        }
+    }
+    m
+}
+
+/// The length normalisation of BM25 for a field length, as tantivy computes it.
+fn bm25_norm(fieldnorm: u32, average_fieldnorm: f32) -> f32 {
+    const K1: f32 = 1.2;
+    const B: f32 = 0.75;
+    K1 * (1.0 - B + B * fieldnorm as f32 / average_fieldnorm)
+}
+
+impl TextSets {
+    /// The matching documents (deleted ones included).
+    pub fn matched(&self) -> &Bits {
+        &self.matched
+    }
+
+    /// An upper bound of [`SegMatcher::score`] for a matching document, given its field
+    /// length ids of `name`, `trade`, `body` ([`SegmentData::fieldnorm_ids`]).
+    pub fn upper_bound(&self, doc: u32, norms: [u8; 3]) -> f32 {
+        let mut total = 0f32;
+        for c in &self.concepts {
+            if !c.bits.contains(doc) {
+                continue;
+            }
+            for fb in &c.fields {
+                if fb.bits.contains(doc) {
+                    let id = norms.get(fb.field).copied().unwrap_or(0);
+                    total += fb.table(doc)[usize::from(id)];
+                }
+            }
+        }
+        // Margin for rounding and the different order of floating-point additions.
+        total * 1.0001 + 1e-6
+    }
+}
+
 struct Builder<'a> {
     snap: &'a TextSnapshot,
     pairs: Vec<Pair>,
@@ -1206,11 +1621,10 @@ impl Builder<'_> {
             return Ok(Some(id));
         }
         let f = self.snap.field_of(field);
-        let df = self
-            .snap
-            .searcher
-            .doc_freq(&Term::from_field_text(f, term))
-            .map_err(ierr)?;
+        let mut df = 0;
+        for seg in &self.snap.segments {
+            df += seg.doc_freq(field_code(field), f, term)?;
+        }
         if df == 0 {
             return Ok(None);
         }
@@ -1307,6 +1721,7 @@ impl Builder<'_> {
                 parts: vec![Part { variants }],
             }],
             estimate: 0,
+            weight: 1.0,
         })
     }
 
@@ -1447,8 +1862,25 @@ impl Builder<'_> {
             display,
             alts,
             estimate: 0,
+            weight: 1.0,
         })
     }
+}
+
+/// Split a per-word weight off a query word: `tonte^2.5` gives (`tonte`, 2.5). The weight is
+/// a number clamped to [`MIN_WORD_WEIGHT`, `MAX_WORD_WEIGHT`]; a `^` not followed by a
+/// number is left in the word (the analyser treats it as a separator).
+pub fn split_weight(word: &str) -> (&str, Option<f32>) {
+    if let Some((w, x)) = word.rsplit_once('^')
+        && !w.is_empty()
+        && !x.is_empty()
+        && x.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && let Ok(v) = x.parse::<f32>()
+        && v.is_finite()
+    {
+        return (w, Some(v.clamp(MIN_WORD_WEIGHT, MAX_WORD_WEIGHT)));
+    }
+    (word, None)
 }
 
 /// Edit distance with adjacent transpositions counting as one edit (optimal string
@@ -1493,6 +1925,8 @@ pub struct SegMatcher<'a> {
     ct: &'a CompiledText,
     reader: SegmentReader,
     fields: Fields,
+    /// Per pair: the documents carrying it, to skip postings that cannot hold a document.
+    presence: Vec<Arc<Posting>>,
     /// Per pair: not opened yet (`None`), absent from the segment, or its postings.
     postings: Vec<Option<Option<SegmentPostings>>>,
     norm_of: Vec<Option<FieldNormReader>>,
@@ -1534,6 +1968,10 @@ impl SegMatcher<'_> {
         let (cached_doc, cached) = self.cache[p];
         if cached_doc == doc {
             return (cached >= 0.0).then_some(cached);
+        }
+        if !self.presence[p].docs.contains(doc) {
+            self.cache[p] = (doc, -1.0);
+            return None;
         }
         if self.postings[p].is_none() {
             let opened = self.open(p);
@@ -1625,7 +2063,7 @@ impl SegMatcher<'_> {
             let c = self.ct.order[k];
             match self.concept_score(c, doc) {
                 Some((s, _)) => {
-                    scores[c] = s;
+                    scores[c] = s * self.ct.concepts[c].weight;
                     any = true;
                 }
                 None if self.ct.mode == TextMode::All => {
@@ -1689,7 +2127,52 @@ impl SegMatcher<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{Vocab, edit_distance};
+
+    #[test]
+    fn vocabulary_expansion_equals_a_brute_force_scan() {
+        let mut rng = crate::util::Rng::new(11);
+        let letters = b"aeinrstlocuv";
+        let mut words: Vec<String> = (0..3000)
+            .map(|_| {
+                let n = 3 + rng.index(10);
+                (0..n)
+                    .map(|_| letters[rng.index(letters.len())] as char)
+                    .collect()
+            })
+            .collect();
+        words.extend(["nettoyage", "nettoyages", "élagage", "elagage", "œuvre"].map(String::from));
+        words.sort();
+        words.dedup();
+        let mut v = Vocab::default();
+        for w in &words {
+            v.push(w);
+        }
+        for q in words
+            .iter()
+            .step_by(7)
+            .chain(&["nettoyaje".to_string(), "elagae".into()])
+        {
+            for d in [1u8, 2] {
+                let mut got = v.fuzzy(q, d);
+                got.sort();
+                let want: Vec<String> = words
+                    .iter()
+                    .filter(|w| edit_distance(w, q) <= usize::from(d))
+                    .cloned()
+                    .collect();
+                assert_eq!(got, want, "{q} within {d}");
+            }
+            let p = &q[..q.len().min(3)];
+            let want: Vec<String> = words
+                .iter()
+                .filter(|w| w.starts_with(p))
+                .take(40)
+                .cloned()
+                .collect();
+            assert_eq!(v.prefixed(p, 40), want, "prefix {p}");
+        }
+    }
 
     #[test]
     fn edit_distance_counts_transpositions_as_one() {
