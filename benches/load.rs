@@ -5,7 +5,7 @@
 //! ```text
 //! essor --data DIR serve --addr 127.0.0.1:8080 &
 //! cargo bench --bench load -- --url http://127.0.0.1:8080 [--connections 64] [--secs 30]
-//!     [--warmup-secs 5] [--mix search|referential] [--seed 1]
+//!     [--warmup-secs 5] [--mix search|text-geo-filter|referential] [--seed 1]
 //! ```
 //! Without `--url` (or `ESSOR_LOAD_URL`) it prints this usage and exits 0, so `cargo bench`
 //! and `cargo bench --no-run` stay harmless. The client is a minimal HTTP/1.1 keep-alive
@@ -31,7 +31,7 @@ struct Options {
 
 fn usage() {
     eprintln!(
-        "usage: cargo bench --bench load -- --url http://HOST:PORT [--connections 64] [--secs 30] [--warmup-secs 5] [--mix search|referential] [--seed 1]"
+        "usage: cargo bench --bench load -- --url http://HOST:PORT [--connections 64] [--secs 30] [--warmup-secs 5] [--mix search|text-geo-filter|referential] [--seed 1]"
     );
 }
 
@@ -122,6 +122,37 @@ const CPV: &[&str] = &[
     "77310000", "90910000", "55520000", "79810000", "98310000", "45440000", "90500000", "79530000",
     "50110000",
 ];
+
+/// A fixed-seed list of request paths: the issue's goal class only (text + radius around a
+/// town + a structure-kind or reserved-route filter, top 10).
+fn text_geo_filter_mix(seed: u64, n: usize) -> Vec<String> {
+    let r = Referential::get();
+    let towns: Vec<_> = r
+        .communes
+        .all()
+        .iter()
+        .filter(|c| c.population >= 5_000 && c.center.is_some())
+        .collect();
+    let mut rng = Rng::derive(seed, "load-tgf");
+    (0..n)
+        .map(|_| {
+            let town = rng.pick(&towns);
+            let p = town.center.expect("filtered on a centre");
+            let radius = *rng.pick(&[10, 20, 30, 50, 80]);
+            let filter = if rng.chance(0.5) {
+                format!("kinds={}", enc(rng.pick::<&str>(KINDS)))
+            } else {
+                format!("reserved={}", rng.pick(RESERVED))
+            };
+            format!(
+                "/api/v1/suppliers?q={}&near={:.4},{:.4}&radius_km={radius}&{filter}&per_page=10",
+                enc(rng.pick::<&str>(WORDS)),
+                p.lat,
+                p.lon
+            )
+        })
+        .collect()
+}
 
 /// A fixed-seed list of request paths.
 fn search_mix(seed: u64, n: usize) -> Vec<String> {
@@ -367,6 +398,7 @@ fn main() {
         .to_string();
     let paths = match o.mix.as_str() {
         "referential" => referential_mix(o.seed, 10_000),
+        "text-geo-filter" => text_geo_filter_mix(o.seed, 10_000),
         _ => search_mix(o.seed, 10_000),
     };
     let paths = std::sync::Arc::new(paths);

@@ -464,7 +464,13 @@ pub struct TextSnapshot {
     searcher: Searcher,
     fields: Fields,
     segments: Vec<SegmentData>,
+    /// Unique per snapshot: compiled queries depend on the statistics of the whole snapshot
+    /// (IDF, average field lengths), so what is cached per segment from a compiled query is
+    /// keyed by it too.
+    id: u64,
 }
+
+static NEXT_SNAPSHOT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 fn segment_key(reader: &SegmentReader) -> u128 {
     u128::from_str_radix(&reader.segment_id().uuid_string(), 16).unwrap_or(0)
@@ -479,6 +485,9 @@ pub struct SegText {
     dfs: Memo<(u8, String), u64>,
     postings: Memo<(u8, String), Arc<Posting>>,
     suppliers: Memo<u32, Arc<Supplier>>,
+    /// The text sets of recent queries (keyed by their text and mode): the same trade words
+    /// come back again and again from buyers, and their sets are costly to combine.
+    sets: Memo<String, Arc<TextSets>>,
 }
 
 impl SegText {
@@ -492,6 +501,8 @@ impl SegText {
             postings: Memo::new((n * 160).clamp(1 << 16, 96 << 20)),
             // Bytes of stored JSON: ~35 MB at 220,000 documents (some 10,000 profiles).
             suppliers: Memo::new((n * 160).clamp(1 << 16, 64 << 20)),
+            // Bytes: a three-word query's sets take about 4 bytes per document.
+            sets: Memo::new((n * 200).clamp(1 << 20, 128 << 20)),
         }
     }
 }
@@ -926,6 +937,7 @@ impl TextSnapshot {
             searcher,
             fields,
             segments,
+            id: NEXT_SNAPSHOT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -1208,6 +1220,7 @@ impl TextSnapshot {
             estimate,
             relevance_stems,
             avg_fieldnorm,
+            key: format!("{}\u{1}{mode:?}\u{1}{text}", self.id),
         })
     }
 
@@ -1238,7 +1251,18 @@ impl TextSnapshot {
     /// The documents of a segment matching the text, as bit sets made from the segment's
     /// decoded postings (deleted documents included), with what bounds each document's text
     /// score.
-    pub fn text_sets(&self, ct: &CompiledText, seg: u32) -> Result<TextSets> {
+    pub fn text_sets(&self, ct: &CompiledText, seg: u32) -> Result<Arc<TextSets>> {
+        self.segments[seg as usize]
+            .text
+            .sets
+            .get_or_try(&ct.key, || {
+                let sets = self.make_text_sets(ct, seg)?;
+                let cost = sets.heap_bytes() + ct.key.len() + 64;
+                Ok((Arc::new(sets), cost))
+            })
+    }
+
+    fn make_text_sets(&self, ct: &CompiledText, seg: u32) -> Result<TextSets> {
         let sd = &self.segments[seg as usize];
         let n = sd.max_doc();
         let t0 = std::time::Instant::now();
@@ -1486,6 +1510,8 @@ pub struct CompiledText {
     relevance_stems: Vec<String>,
     /// Average length of `name`, `trade`, `body` (as BM25 weights saw it).
     avg_fieldnorm: [f32; 3],
+    /// What the query was compiled from (mode and text): the key of its cached text sets.
+    key: String,
 }
 
 impl CompiledText {
@@ -1510,6 +1536,30 @@ impl CompiledText {
 pub struct TextSets {
     matched: Bits,
     concepts: Vec<ConceptSet>,
+}
+
+impl TextSets {
+    /// Memory held, in bytes.
+    fn heap_bytes(&self) -> usize {
+        let table = std::mem::size_of::<[f32; 256]>();
+        self.matched.heap_bytes()
+            + self
+                .concepts
+                .iter()
+                .map(|c| {
+                    c.bits.heap_bytes()
+                        + c.fields
+                            .iter()
+                            .map(|f| {
+                                f.bits.heap_bytes()
+                                    + table
+                                    + f.rare.as_ref().map_or(0, |r| r.0.heap_bytes() + table)
+                                    + f.multi.as_ref().map_or(0, |m| m.0.heap_bytes() + table)
+                            })
+                            .sum::<usize>()
+                })
+                .sum::<usize>()
+    }
 }
 
 struct ConceptSet {
