@@ -495,7 +495,7 @@ struct SegmentCache {
 }
 
 struct Prepared {
-    text: Option<text::CompiledText>,
+    text: Option<Arc<text::CompiledText>>,
     kinds: Option<u64>,
     reserved: Option<(u64, bool, bool)>,
     cpv: Vec<CpvPrefix>,

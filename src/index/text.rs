@@ -468,6 +468,8 @@ pub struct TextSnapshot {
     /// (IDF, average field lengths), so what is cached per segment from a compiled query is
     /// keyed by it too.
     id: u64,
+    /// Queries compiled on this snapshot, by mode and text.
+    compiled: Arc<Memo<String, Arc<CompiledText>>>,
 }
 
 static NEXT_SNAPSHOT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -938,6 +940,7 @@ impl TextSnapshot {
             fields,
             segments,
             id: NEXT_SNAPSHOT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            compiled: Arc::new(Memo::new(4096)),
         })
     }
 
@@ -1075,7 +1078,16 @@ impl TextSnapshot {
     }
 
     /// Compile free text into concepts, expansions and per-field terms with BM25 weights.
-    pub fn compile(&self, text: &str, mode: TextMode) -> Result<CompiledText> {
+    pub fn compile(&self, text: &str, mode: TextMode) -> Result<Arc<CompiledText>> {
+        // Buyers repeat the same trade words: a compiled query is remembered (one entry each,
+        // 4,096 at most) for the life of the snapshot.
+        let key = format!("{mode:?}\u{1}{text}");
+        self.compiled.get_or_try(&key, || {
+            Ok((Arc::new(self.compile_uncached(text, mode)?), 1))
+        })
+    }
+
+    fn compile_uncached(&self, text: &str, mode: TextMode) -> Result<CompiledText> {
         let mut b = Builder {
             snap: self,
             pairs: Vec::new(),
