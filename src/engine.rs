@@ -64,8 +64,70 @@ pub fn today() -> jiff::civil::Date {
 /// The plan of a need, with word informativeness taken from the index.
 pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
-    let n = snap.num_suppliers();
-    matching::plan(need, |_| None, n)
+    let mut plan = if matching::score::knob("ESSOR_DF", 1.0) >= 1.0 {
+        let n = snap.num_docs();
+        matching::plan(need, |w| Some(snap.doc_freq(w)), n)
+    } else {
+        let n = snap.num_suppliers();
+        matching::plan(need, |_| None, n)
+    };
+    if matching::score::knob("ESSOR_RELAX", 1.0) >= 1.0 {
+        plan.related_divisions = related_divisions(index, &plan.cpv);
+    }
+    plan
+}
+
+/// Suppliers sampled to learn which CPV divisions activities declare together.
+const DIVISION_SAMPLE: usize = 5000;
+
+/// The CPV divisions of `codes`, and those that activities in the corpus declare together
+/// with one of them (an activity of the trade may carry codes of several divisions: catering
+/// under 55 and 15, building maintenance under 45, 50 and 98). Empty when `codes` is, or the
+/// index cannot say.
+fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        if let Some(d) = matching::codes::code8(c).get(..2)
+            && !out.iter().any(|x| x == d)
+        {
+            out.push(d.to_string());
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let prefixes: Vec<crate::index::CpvPrefix> =
+        out.iter().filter_map(|d| parse_cpv(d).ok()).collect();
+    let q = SearchQuery {
+        filters: Filters {
+            cpv: prefixes,
+            ..Filters::default()
+        },
+        per_page: DIVISION_SAMPLE,
+        ..SearchQuery::default()
+    };
+    let Ok(res) = index.search(&q) else {
+        return Vec::new();
+    };
+    let seeds = out.clone();
+    for h in res.hits {
+        for a in &h.supplier.activities {
+            let divs: Vec<&str> = a
+                .cpv
+                .iter()
+                .filter_map(|c| matching::codes::code8(c).get(..2))
+                .collect();
+            if divs.iter().any(|d| seeds.iter().any(|x| x == d)) {
+                for d in divs {
+                    if !out.iter().any(|x| x == d) {
+                        out.push(d.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn place_ref(need: &Need) -> Result<PlaceRef> {
@@ -270,6 +332,12 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
     if plan.cpv.is_empty() {
         let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
+        if matching::score::knob("ESSOR_RELAX", 1.0) >= 2.0 {
+            plan.related_divisions = related_divisions(index, &plan.inferred_cpv);
+        }
+        if matching::score::knob("ESSOR_INFNAFCH", 0.0) >= 1.0 {
+            plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
+        }
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);
@@ -288,8 +356,13 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         }
     }
     // Channel 3: trade NAF codes corresponding to the CPV codes.
-    if !plan.naf.is_empty() {
-        let naf: Vec<String> = plan.naf.iter().map(|n| n.replace('.', "")).collect();
+    if !plan.naf.is_empty() || !plan.inferred_naf.is_empty() {
+        let naf: Vec<String> = plan
+            .naf
+            .iter()
+            .chain(&plan.inferred_naf)
+            .map(|n| n.replace('.', ""))
+            .collect();
         let q = SearchQuery {
             filters: Filters {
                 naf,

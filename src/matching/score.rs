@@ -110,6 +110,13 @@ pub struct MatchPlan {
     /// (pseudo-relevance feedback, see `engine`): they let activities be judged by their
     /// codes, never count as the need's own codes in the score or the reasons.
     pub inferred_cpv: Vec<String>,
+    /// CPV divisions (two digits) an activity relevant to the need may declare: those of the
+    /// need's codes (or, failing them, of the inferred ones) and those that the corpus's
+    /// activities declare together with them. Empty when unknown: then no activity is
+    /// ruled out by its codes.
+    pub related_divisions: Vec<String>,
+    /// Trade NAF codes corresponding to the inferred CPV codes.
+    pub inferred_naf: Vec<&'static str>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
     /// (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
@@ -155,6 +162,14 @@ pub struct Assessment {
     pub components: Components,
     /// The activities relevant to the need.
     pub relevant_activities: Vec<usize>,
+}
+
+/// TEMPORARY tuning knob.
+pub fn knob(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -213,6 +228,24 @@ const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 /// its CPV codes say the need's words (see [`text_strength`]). The relevant activities are
 /// those within [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest.
 pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Option<CodeEvidence>) {
+    let (strengths, best) = activity_strengths(plan, s);
+    (relevant_of(&strengths), best)
+}
+
+/// The activities within [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest.
+fn relevant_of(strengths: &[f64]) -> Vec<usize> {
+    let top = strengths.iter().copied().fold(0.0, f64::max);
+    let threshold = (top * RELATIVE_ACTIVITY_STRENGTH).max(MIN_ACTIVITY_STRENGTH);
+    strengths
+        .iter()
+        .enumerate()
+        .filter(|&(_, &x)| x >= threshold)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The strength of each activity (see [`relevant_activities`]) and the best code evidence.
+pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<CodeEvidence>) {
     let r = crate::referential::Referential::get();
     let mut best: Option<CodeEvidence> = None;
     let mut strengths: Vec<f64> = Vec::with_capacity(s.activities.len());
@@ -254,22 +287,61 @@ pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Optio
         }
         strengths.push(strength);
     }
-    let top = strengths.iter().copied().fold(0.0, f64::max);
-    let threshold = (top * RELATIVE_ACTIVITY_STRENGTH).max(MIN_ACTIVITY_STRENGTH);
-    let relevant = strengths
-        .iter()
-        .enumerate()
-        .filter(|&(_, &x)| x >= threshold)
-        .map(|(i, _)| i)
-        .collect();
-    (relevant, best)
+    (strengths, best)
 }
 
-/// The activities that may be the relevant one: all of them (see the module doc). `relevant`
+/// Whether an activity is surely not the one relevant to the need: the plan has codes, the
+/// activity declares codes and none of them shares a CPV division with any of the plan's,
+/// and neither its label nor its codes' labels say any of the need's words (or their
+/// synonyms).
+pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
+    if plan.related_divisions.is_empty() || a.cpv.is_empty() {
+        return false;
+    }
+    let far = a.cpv.iter().all(|x| {
+        super::codes::code8(x)
+            .get(..2)
+            .is_none_or(|d| !plan.related_divisions.iter().any(|r| r == d))
+    });
+    if !far {
+        return false;
+    }
+    let mentions = |t: &str| stems(t).iter().any(|st| plan.stems.contains_key(st));
+    if a.label.as_deref().is_some_and(mentions) {
+        return false;
+    }
+    !a.cpv
+        .iter()
+        .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
+}
+
+/// The activities that may be the relevant one: every activity that is not
+/// [`surely_irrelevant`] (all of them when that leaves none; see the module doc). `relevant`
 /// orders them, so that the reasons name a relevant activity first.
-pub fn candidate_activities(s: &Supplier, relevant: &[usize]) -> Vec<usize> {
-    let mut candidates = relevant.to_vec();
-    for i in 0..s.activities.len() {
+pub fn candidate_activities(
+    plan: &MatchPlan,
+    s: &Supplier,
+    relevant: &[usize],
+    strengths: &[f64],
+    r: &Referential,
+) -> Vec<usize> {
+    let possible: Vec<usize> = (0..s.activities.len())
+        .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
+        .collect();
+    let strong = possible
+        .iter()
+        .any(|&i| strengths.get(i).is_some_and(|&x| x >= knob("ESSOR_RSTR", 0.7)));
+    let pool: Vec<usize> = if possible.is_empty() || !strong {
+        (0..s.activities.len()).collect()
+    } else {
+        possible
+    };
+    let mut candidates: Vec<usize> = relevant
+        .iter()
+        .copied()
+        .filter(|i| pool.contains(i))
+        .collect();
+    for i in pool {
         if !candidates.contains(&i) {
             candidates.push(i);
         }
@@ -480,8 +552,9 @@ pub fn assess(
         Some(route) => Some(supplier_eligibility(route, s)?),
         None => None,
     };
-    let (relevant, code_ev) = relevant_activities(plan, s);
-    let candidates = candidate_activities(s, &relevant);
+    let (strengths, code_ev) = activity_strengths(plan, s);
+    let relevant = relevant_of(&strengths);
+    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
     if !need.modes.is_empty() {
         // Every candidate activity offers one of the modes (see the module doc).
         let offers = |i: &usize| {
@@ -501,8 +574,21 @@ pub fn assess(
         .as_deref()
         .filter(|n| !is_administrative_naf(n) && plan.naf.contains(n));
     let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.relation.strength());
-    let c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
-    let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
+    let mut c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
+    if plan.cpv.is_empty() && !plan.inferred_cpv.is_empty() {
+        let w_inf = knob("ESSOR_INF", 0.0);
+        let codes = s.activities.iter().flat_map(|a| a.cpv.iter().map(String::as_str));
+        if let Some((rel, _, _)) = super::codes::best_cpv_match(&plan.inferred_cpv, codes) {
+            c = c.max(w_inf * rel.strength());
+        }
+        if s.naf.as_deref().is_some_and(|n| {
+            !is_administrative_naf(n) && plan.inferred_naf.contains(&n)
+        }) {
+            c = c.max(w_inf * knob("ESSOR_INFNAF", 0.5));
+        }
+    }
+    let wt = knob("ESSOR_WT", 0.9);
+    let relevance = 1.0 - (1.0 - wt * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
     }
