@@ -6,7 +6,10 @@
 //! general codes come too) and the trade NAF codes that correspond to them — each restricted
 //! by the reserved route and the contract's geography clause; then every candidate is judged
 //! by `matching::assess`, which re-applies every hard rule exactly and computes the score and
-//! explanations. Reverse matching judges one supplier against every open need with the same
+//! explanations. A need without codes gets CPV codes inferred from its best text matches
+//! (pseudo-relevance feedback), which feed the code and NAF channels and weak code evidence.
+//! Word weights use the index's document frequencies; which CPV divisions a relevant
+//! activity may declare is learnt from a sample of the corpus (see `related_divisions`). Reverse matching judges one supplier against every open need with the same
 //! `assess`. The HTTP API and the CLI call these functions; no IO besides the index.
 
 use std::collections::HashMap;
@@ -64,16 +67,8 @@ pub fn today() -> jiff::civil::Date {
 /// The plan of a need, with word informativeness taken from the index.
 pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
-    let mut plan = if matching::score::knob("ESSOR_DF", 1.0) >= 1.0 {
-        let n = snap.num_docs();
-        matching::plan(need, |w| Some(snap.doc_freq(w)), n)
-    } else {
-        let n = snap.num_suppliers();
-        matching::plan(need, |_| None, n)
-    };
-    if matching::score::knob("ESSOR_RELAX", 1.0) >= 1.0 {
-        plan.related_divisions = related_divisions(index, &plan.cpv);
-    }
+    let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
+    plan.related_divisions = related_divisions(index, &plan.cpv);
     plan
 }
 
@@ -332,12 +327,7 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
     if plan.cpv.is_empty() {
         let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
-        if matching::score::knob("ESSOR_RELAX", 1.0) >= 2.0 {
-            plan.related_divisions = related_divisions(index, &plan.inferred_cpv);
-        }
-        if matching::score::knob("ESSOR_INFNAFCH", 0.0) >= 1.0 {
-            plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
-        }
+        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);

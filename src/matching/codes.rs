@@ -40,9 +40,9 @@ impl CpvRelation {
         match self {
             CpvRelation::Exact => 1.0,
             CpvRelation::Narrower => 0.95,
-            CpvRelation::SameClass => super::score::knob("ESSOR_SC", 0.7),
+            CpvRelation::SameClass => 0.7,
             CpvRelation::Broader => 0.6,
-            CpvRelation::SameGroup => super::score::knob("ESSOR_SG", 0.45),
+            CpvRelation::SameGroup => 0.45,
             CpvRelation::SameDivision => 0.2,
         }
     }

@@ -18,11 +18,17 @@
 //! by a supplier's "collective catering" activity under other codes), and the rule "one
 //! relevant activity's zone covers the place" would then let an unrelated activity's zone (a
 //! national mailing service next to a local gardening one) qualify the supplier. So the
-//! engine asks more: *every* activity must cover the place and, when the need lists modes,
-//! offer one of them. A supplier that passes this passes the contract's rule whichever
-//! activity is the truly relevant one; the price is recall on suppliers whose activities
-//! have different zones, measured by `essor eval`. Relevance still chooses the activity named
-//! in the reasons and the geographic fit `G`.
+//! engine asks more: every activity that *may* be the relevant one must cover the place and,
+//! when the need lists modes, offer one of them. An activity is ruled out only when it is
+//! [`surely_irrelevant`] — the need has CPV codes, the activity declares codes, none of them
+//! is in a CPV division of the need's codes or in a division that the corpus's activities
+//! declare together with those (`MatchPlan::related_divisions`), and neither its label nor
+//! its codes' labels say any of the need's words or synonyms — and only when another
+//! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
+//! that says its specific words); otherwise every activity counts. A supplier that passes
+//! this passes the contract's rule whichever activity is the truly relevant one; the price
+//! is recall on suppliers whose activities have different zones, measured by `essor eval`.
+//! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
 //!
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
@@ -31,7 +37,10 @@
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
-//!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5);
+//!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5). When
+//!   the need gives no code, the codes inferred from the best text matches count 0.2 of
+//!   that (their NAF codes 0.1): enough to recall a supplier whose words differ from the
+//!   buyer's, too little to outrank one that says them;
 //! - `G` the geographic fit: an explicit zone of a relevant activity 1, an explicit zone of
 //!   another activity 0.85, the default zone (own département) 0.75, only located in the
 //!   perimeter 0.65;
@@ -164,13 +173,9 @@ pub struct Assessment {
     pub relevant_activities: Vec<usize>,
 }
 
-/// TEMPORARY tuning knob.
-pub fn knob(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+/// Code evidence from inferred CPV codes counts this much of the need's own codes': the
+/// inference (what the best text matches do) is often right, sometimes not.
+const INFERRED_CODE_WEIGHT: f64 = 0.2;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -220,6 +225,11 @@ fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
 /// through its cleaning activity only, so only that activity's zone answers "where".
 const RELATIVE_ACTIVITY_STRENGTH: f64 = 0.5;
 const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
+
+/// An activity this strong (a code of the need's CPV group, or a label that says the need's
+/// specific words) identifies the relevant activity well enough to rule out the others that
+/// are [`surely_irrelevant`].
+const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
 
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
 ///
@@ -328,9 +338,11 @@ pub fn candidate_activities(
     let possible: Vec<usize> = (0..s.activities.len())
         .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
         .collect();
-    let strong = possible
-        .iter()
-        .any(|&i| strengths.get(i).is_some_and(|&x| x >= knob("ESSOR_RSTR", 0.7)));
+    let strong = possible.iter().any(|&i| {
+        strengths
+            .get(i)
+            .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
+    });
     let pool: Vec<usize> = if possible.is_empty() || !strong {
         (0..s.activities.len()).collect()
     } else {
@@ -576,19 +588,22 @@ pub fn assess(
     let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.relation.strength());
     let mut c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
     if plan.cpv.is_empty() && !plan.inferred_cpv.is_empty() {
-        let w_inf = knob("ESSOR_INF", 0.0);
-        let codes = s.activities.iter().flat_map(|a| a.cpv.iter().map(String::as_str));
+        let w_inf = INFERRED_CODE_WEIGHT;
+        let codes = s
+            .activities
+            .iter()
+            .flat_map(|a| a.cpv.iter().map(String::as_str));
         if let Some((rel, _, _)) = super::codes::best_cpv_match(&plan.inferred_cpv, codes) {
             c = c.max(w_inf * rel.strength());
         }
-        if s.naf.as_deref().is_some_and(|n| {
-            !is_administrative_naf(n) && plan.inferred_naf.contains(&n)
-        }) {
-            c = c.max(w_inf * knob("ESSOR_INFNAF", 0.5));
+        if s.naf
+            .as_deref()
+            .is_some_and(|n| !is_administrative_naf(n) && plan.inferred_naf.contains(&n))
+        {
+            c = c.max(w_inf * 0.5);
         }
     }
-    let wt = knob("ESSOR_WT", 0.9);
-    let relevance = 1.0 - (1.0 - wt * t) * (1.0 - c);
+    let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
     }
@@ -763,6 +778,55 @@ mod tests {
         ]));
         assert!(assess_plain(&tonte_need("59350"), &s).is_none());
         assert!(assess_plain(&tonte_need("32013"), &s).is_some());
+    }
+
+    fn coded_tonte_need(commune: &str) -> Need {
+        let mut n = tonte_need(commune);
+        n.cpv = vec!["77310000-6".into()];
+        n
+    }
+
+    fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
+        let r = Referential::get();
+        let mut plan = super::super::plan(need, |_| None, 1000);
+        plan.related_divisions = divisions.iter().map(|d| d.to_string()).collect();
+        let ev = super::super::local_text_evidence(&plan, s);
+        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
+        assess(
+            &plan,
+            need,
+            s,
+            Some(&ev),
+            &place,
+            r,
+            jiff::civil::date(2026, 6, 1),
+        )
+    }
+
+    #[test]
+    fn an_activity_surely_of_another_trade_need_not_cover_the_place() {
+        // Mowing in the Gers, mailing in the Nord: a coded mowing need in the Gers.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        assert!(assess_with_divisions(&need, &s, &["77"]).is_some());
+        // Without knowing which divisions go together, every activity must cover the place.
+        assert!(assess_with_divisions(&need, &s, &[]).is_none());
+        // A division the corpus declares with the need's keeps the activity a candidate.
+        assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_none());
+        // And the mowing activity's own zone still has to cover the place.
+        assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77"]).is_none());
+    }
+
+    #[test]
+    fn an_activity_whose_label_says_the_need_words_stays_a_candidate() {
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Débroussaillage de talus", "cpv": ["45112000-5"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&coded_tonte_need("32013"), &s, &["77"]).is_none());
     }
 
     #[test]

@@ -297,9 +297,7 @@ pub fn select_words(
         .into_values()
         .filter_map(|a| {
             let d = df(&a.word);
-            let synonyms = super::score::knob("ESSOR_KEEPTH", 1.0) >= 1.0
-                && vocabulary.trade_sense(&a.word) == super::vocabulary::TradeSense::Thesaurus;
-            if d == Some(0) && !a.in_title && !synonyms {
+            if d == Some(0) && !a.in_title {
                 return None;
             }
             let idf = match d {
