@@ -79,7 +79,44 @@ const DIVISION_SAMPLE: usize = 5000;
 /// with one of them (an activity of the trade may carry codes of several divisions: catering
 /// under 55 and 15, building maintenance under 45, 50 and 98). Empty when `codes` is, or the
 /// index cannot say.
+/// Divisions co-declared with each division, per index generation: learning them costs one
+/// search over up to `DIVISION_SAMPLE` suppliers, and the association is a corpus statistic
+/// that single writes barely move, so it is computed once per division and generation (a
+/// `reindex` or restart refreshes it).
+static RELATED: std::sync::LazyLock<
+    parking_lot::Mutex<std::collections::HashMap<(String, String), Vec<String>>>,
+> = std::sync::LazyLock::new(Default::default);
+
 fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let generation = index.snapshot().generation().to_string();
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let Some(d) = matching::codes::code8(c).get(..2) else {
+            continue;
+        };
+        let key = (generation.clone(), d.to_string());
+        let cached = RELATED.lock().get(&key).cloned();
+        let related = match cached {
+            Some(r) => r,
+            None => {
+                let r = related_divisions_uncached(index, &[d.to_string()]);
+                let mut m = RELATED.lock();
+                m.retain(|(g, _), _| *g == generation);
+                m.insert(key, r.clone());
+                r
+            }
+        };
+        for r in related {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn related_divisions_uncached(index: &SearchIndex, codes: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in codes {
         if let Some(d) = matching::codes::code8(c).get(..2)
