@@ -6,7 +6,10 @@
 //! general codes come too) and the trade NAF codes that correspond to them — each restricted
 //! by the reserved route and the contract's geography clause; then every candidate is judged
 //! by `matching::assess`, which re-applies every hard rule exactly and computes the score and
-//! explanations. Reverse matching judges one supplier against every open need with the same
+//! explanations. A need without codes gets CPV codes inferred from its best text matches
+//! (pseudo-relevance feedback), which feed the code and NAF channels and weak code evidence.
+//! Word weights use the index's document frequencies; which CPV divisions a relevant
+//! activity may declare is learnt from a sample of the corpus (see `related_divisions`). Reverse matching judges one supplier against every open need with the same
 //! `assess`. The HTTP API and the CLI call these functions; no IO besides the index.
 
 use std::collections::HashMap;
@@ -64,8 +67,99 @@ pub fn today() -> jiff::civil::Date {
 /// The plan of a need, with word informativeness taken from the index.
 pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
-    let n = snap.num_suppliers();
-    matching::plan(need, |_| None, n)
+    let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
+    plan.related_divisions = related_divisions(index, &plan.cpv);
+    plan
+}
+
+/// Suppliers sampled to learn which CPV divisions activities declare together.
+const DIVISION_SAMPLE: usize = 5000;
+
+/// The CPV divisions of `codes`, and those that activities in the corpus declare together
+/// with one of them (an activity of the trade may carry codes of several divisions: catering
+/// under 55 and 15, building maintenance under 45, 50 and 98). Empty when `codes` is, or the
+/// index cannot say.
+/// Divisions co-declared with each division, per index generation: learning them costs one
+/// search over up to `DIVISION_SAMPLE` suppliers, and the association is a corpus statistic
+/// that single writes barely move, so it is computed once per division and generation (a
+/// `reindex` or restart refreshes it).
+static RELATED: std::sync::LazyLock<
+    parking_lot::Mutex<std::collections::HashMap<(String, String), Vec<String>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let generation = index.snapshot().generation().to_string();
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let Some(d) = matching::codes::code8(c).get(..2) else {
+            continue;
+        };
+        let key = (generation.clone(), d.to_string());
+        let cached = RELATED.lock().get(&key).cloned();
+        let related = match cached {
+            Some(r) => r,
+            None => {
+                let r = related_divisions_uncached(index, &[d.to_string()]);
+                let mut m = RELATED.lock();
+                m.retain(|(g, _), _| *g == generation);
+                m.insert(key, r.clone());
+                r
+            }
+        };
+        for r in related {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn related_divisions_uncached(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        if let Some(d) = matching::codes::code8(c).get(..2)
+            && !out.iter().any(|x| x == d)
+        {
+            out.push(d.to_string());
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let prefixes: Vec<crate::index::CpvPrefix> =
+        out.iter().filter_map(|d| parse_cpv(d).ok()).collect();
+    let q = SearchQuery {
+        filters: Filters {
+            cpv: prefixes,
+            ..Filters::default()
+        },
+        per_page: DIVISION_SAMPLE,
+        ..SearchQuery::default()
+    };
+    let Ok(res) = index.search(&q) else {
+        return Vec::new();
+    };
+    let seeds = out.clone();
+    for h in res.hits {
+        for a in &h.supplier.activities {
+            let divs: Vec<&str> = a
+                .cpv
+                .iter()
+                .filter_map(|c| matching::codes::code8(c).get(..2))
+                .collect();
+            if divs.iter().any(|d| seeds.iter().any(|x| x == d)) {
+                for d in divs {
+                    if !out.iter().any(|x| x == d) {
+                        out.push(d.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn place_ref(need: &Need) -> Result<PlaceRef> {
@@ -270,6 +364,7 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
     if plan.cpv.is_empty() {
         let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
+        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);
@@ -288,8 +383,13 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         }
     }
     // Channel 3: trade NAF codes corresponding to the CPV codes.
-    if !plan.naf.is_empty() {
-        let naf: Vec<String> = plan.naf.iter().map(|n| n.replace('.', "")).collect();
+    if !plan.naf.is_empty() || !plan.inferred_naf.is_empty() {
+        let naf: Vec<String> = plan
+            .naf
+            .iter()
+            .chain(&plan.inferred_naf)
+            .map(|n| n.replace('.', ""))
+            .collect();
         let q = SearchQuery {
             filters: Filters {
                 naf,

@@ -46,6 +46,8 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         cpv,
         naf,
         inferred_cpv: Vec::new(),
+        inferred_naf: Vec::new(),
+        related_divisions: Vec::new(),
         stems,
     }
 }

@@ -18,11 +18,17 @@
 //! by a supplier's "collective catering" activity under other codes), and the rule "one
 //! relevant activity's zone covers the place" would then let an unrelated activity's zone (a
 //! national mailing service next to a local gardening one) qualify the supplier. So the
-//! engine asks more: *every* activity must cover the place and, when the need lists modes,
-//! offer one of them. A supplier that passes this passes the contract's rule whichever
-//! activity is the truly relevant one; the price is recall on suppliers whose activities
-//! have different zones, measured by `essor eval`. Relevance still chooses the activity named
-//! in the reasons and the geographic fit `G`.
+//! engine asks more: every activity that *may* be the relevant one must cover the place and,
+//! when the need lists modes, offer one of them. An activity is ruled out only when it is
+//! [`surely_irrelevant`] — the need has CPV codes, the activity declares codes, none of them
+//! is in a CPV division of the need's codes or in a division that the corpus's activities
+//! declare together with those (`MatchPlan::related_divisions`), and neither its label nor
+//! its codes' labels say any of the need's words or synonyms — and only when another
+//! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
+//! that says its specific words); otherwise every activity counts. A supplier that passes
+//! this passes the contract's rule whichever activity is the truly relevant one; the price
+//! is recall on suppliers whose activities have different zones, measured by `essor eval`.
+//! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
 //!
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
@@ -31,7 +37,10 @@
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
-//!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5);
+//!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5). When
+//!   the need gives no code, the codes inferred from the best text matches count 0.2 of
+//!   that (their NAF codes 0.1): enough to recall a supplier whose words differ from the
+//!   buyer's, too little to outrank one that says them;
 //! - `G` the geographic fit: an explicit zone of a relevant activity 1, an explicit zone of
 //!   another activity 0.85, the default zone (own département) 0.75, only located in the
 //!   perimeter 0.65;
@@ -110,6 +119,13 @@ pub struct MatchPlan {
     /// (pseudo-relevance feedback, see `engine`): they let activities be judged by their
     /// codes, never count as the need's own codes in the score or the reasons.
     pub inferred_cpv: Vec<String>,
+    /// CPV divisions (two digits) an activity relevant to the need may declare: those of the
+    /// need's codes (or, failing them, of the inferred ones) and those that the corpus's
+    /// activities declare together with them. Empty when unknown: then no activity is
+    /// ruled out by its codes.
+    pub related_divisions: Vec<String>,
+    /// Trade NAF codes corresponding to the inferred CPV codes.
+    pub inferred_naf: Vec<&'static str>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
     /// (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
@@ -156,6 +172,10 @@ pub struct Assessment {
     /// The activities relevant to the need.
     pub relevant_activities: Vec<usize>,
 }
+
+/// Code evidence from inferred CPV codes counts this much of the need's own codes': the
+/// inference (what the best text matches do) is often right, sometimes not.
+const INFERRED_CODE_WEIGHT: f64 = 0.2;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -206,6 +226,11 @@ fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
 const RELATIVE_ACTIVITY_STRENGTH: f64 = 0.5;
 const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 
+/// An activity this strong (a code of the need's CPV group, or a label that says the need's
+/// specific words) identifies the relevant activity well enough to rule out the others that
+/// are [`surely_irrelevant`].
+const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
+
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
 ///
 /// Each activity gets a strength: 1 when one of its CPV codes is the need's, a narrower or a
@@ -213,6 +238,24 @@ const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 /// its CPV codes say the need's words (see [`text_strength`]). The relevant activities are
 /// those within [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest.
 pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Option<CodeEvidence>) {
+    let (strengths, best) = activity_strengths(plan, s);
+    (relevant_of(&strengths), best)
+}
+
+/// The activities within [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest.
+fn relevant_of(strengths: &[f64]) -> Vec<usize> {
+    let top = strengths.iter().copied().fold(0.0, f64::max);
+    let threshold = (top * RELATIVE_ACTIVITY_STRENGTH).max(MIN_ACTIVITY_STRENGTH);
+    strengths
+        .iter()
+        .enumerate()
+        .filter(|&(_, &x)| x >= threshold)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The strength of each activity (see [`relevant_activities`]) and the best code evidence.
+pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<CodeEvidence>) {
     let r = crate::referential::Referential::get();
     let mut best: Option<CodeEvidence> = None;
     let mut strengths: Vec<f64> = Vec::with_capacity(s.activities.len());
@@ -254,22 +297,63 @@ pub fn relevant_activities(plan: &MatchPlan, s: &Supplier) -> (Vec<usize>, Optio
         }
         strengths.push(strength);
     }
-    let top = strengths.iter().copied().fold(0.0, f64::max);
-    let threshold = (top * RELATIVE_ACTIVITY_STRENGTH).max(MIN_ACTIVITY_STRENGTH);
-    let relevant = strengths
-        .iter()
-        .enumerate()
-        .filter(|&(_, &x)| x >= threshold)
-        .map(|(i, _)| i)
-        .collect();
-    (relevant, best)
+    (strengths, best)
 }
 
-/// The activities that may be the relevant one: all of them (see the module doc). `relevant`
+/// Whether an activity is surely not the one relevant to the need: the plan has codes, the
+/// activity declares codes and none of them shares a CPV division with any of the plan's,
+/// and neither its label nor its codes' labels say any of the need's words (or their
+/// synonyms).
+pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
+    if plan.related_divisions.is_empty() || a.cpv.is_empty() {
+        return false;
+    }
+    let far = a.cpv.iter().all(|x| {
+        super::codes::code8(x)
+            .get(..2)
+            .is_none_or(|d| !plan.related_divisions.iter().any(|r| r == d))
+    });
+    if !far {
+        return false;
+    }
+    let mentions = |t: &str| stems(t).iter().any(|st| plan.stems.contains_key(st));
+    if a.label.as_deref().is_some_and(mentions) {
+        return false;
+    }
+    !a.cpv
+        .iter()
+        .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
+}
+
+/// The activities that may be the relevant one: every activity that is not
+/// [`surely_irrelevant`] (all of them when that leaves none; see the module doc). `relevant`
 /// orders them, so that the reasons name a relevant activity first.
-pub fn candidate_activities(s: &Supplier, relevant: &[usize]) -> Vec<usize> {
-    let mut candidates = relevant.to_vec();
-    for i in 0..s.activities.len() {
+pub fn candidate_activities(
+    plan: &MatchPlan,
+    s: &Supplier,
+    relevant: &[usize],
+    strengths: &[f64],
+    r: &Referential,
+) -> Vec<usize> {
+    let possible: Vec<usize> = (0..s.activities.len())
+        .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
+        .collect();
+    let strong = possible.iter().any(|&i| {
+        strengths
+            .get(i)
+            .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
+    });
+    let pool: Vec<usize> = if possible.is_empty() || !strong {
+        (0..s.activities.len()).collect()
+    } else {
+        possible
+    };
+    let mut candidates: Vec<usize> = relevant
+        .iter()
+        .copied()
+        .filter(|i| pool.contains(i))
+        .collect();
+    for i in pool {
         if !candidates.contains(&i) {
             candidates.push(i);
         }
@@ -480,8 +564,9 @@ pub fn assess(
         Some(route) => Some(supplier_eligibility(route, s)?),
         None => None,
     };
-    let (relevant, code_ev) = relevant_activities(plan, s);
-    let candidates = candidate_activities(s, &relevant);
+    let (strengths, code_ev) = activity_strengths(plan, s);
+    let relevant = relevant_of(&strengths);
+    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
     if !need.modes.is_empty() {
         // Every candidate activity offers one of the modes (see the module doc).
         let offers = |i: &usize| {
@@ -501,7 +586,23 @@ pub fn assess(
         .as_deref()
         .filter(|n| !is_administrative_naf(n) && plan.naf.contains(n));
     let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.relation.strength());
-    let c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
+    let mut c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
+    if plan.cpv.is_empty() && !plan.inferred_cpv.is_empty() {
+        let w_inf = INFERRED_CODE_WEIGHT;
+        let codes = s
+            .activities
+            .iter()
+            .flat_map(|a| a.cpv.iter().map(String::as_str));
+        if let Some((rel, _, _)) = super::codes::best_cpv_match(&plan.inferred_cpv, codes) {
+            c = c.max(w_inf * rel.strength());
+        }
+        if s.naf
+            .as_deref()
+            .is_some_and(|n| !is_administrative_naf(n) && plan.inferred_naf.contains(&n))
+        {
+            c = c.max(w_inf * 0.5);
+        }
+    }
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
@@ -677,6 +778,55 @@ mod tests {
         ]));
         assert!(assess_plain(&tonte_need("59350"), &s).is_none());
         assert!(assess_plain(&tonte_need("32013"), &s).is_some());
+    }
+
+    fn coded_tonte_need(commune: &str) -> Need {
+        let mut n = tonte_need(commune);
+        n.cpv = vec!["77310000-6".into()];
+        n
+    }
+
+    fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
+        let r = Referential::get();
+        let mut plan = super::super::plan(need, |_| None, 1000);
+        plan.related_divisions = divisions.iter().map(|d| d.to_string()).collect();
+        let ev = super::super::local_text_evidence(&plan, s);
+        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
+        assess(
+            &plan,
+            need,
+            s,
+            Some(&ev),
+            &place,
+            r,
+            jiff::civil::date(2026, 6, 1),
+        )
+    }
+
+    #[test]
+    fn an_activity_surely_of_another_trade_need_not_cover_the_place() {
+        // Mowing in the Gers, mailing in the Nord: a coded mowing need in the Gers.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        assert!(assess_with_divisions(&need, &s, &["77"]).is_some());
+        // Without knowing which divisions go together, every activity must cover the place.
+        assert!(assess_with_divisions(&need, &s, &[]).is_none());
+        // A division the corpus declares with the need's keeps the activity a candidate.
+        assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_none());
+        // And the mowing activity's own zone still has to cover the place.
+        assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77"]).is_none());
+    }
+
+    #[test]
+    fn an_activity_whose_label_says_the_need_words_stays_a_candidate() {
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Débroussaillage de talus", "cpv": ["45112000-5"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&coded_tonte_need("32013"), &s, &["77"]).is_none());
     }
 
     #[test]
