@@ -83,9 +83,11 @@ const DIVISION_SAMPLE: usize = 5000;
 /// search over up to `DIVISION_SAMPLE` suppliers, and the association is a corpus statistic
 /// that single writes barely move, so it is computed once per division and generation (a
 /// `reindex` or restart refreshes it).
-static RELATED: std::sync::LazyLock<
-    parking_lot::Mutex<std::collections::HashMap<(String, String), Vec<String>>>,
-> = std::sync::LazyLock::new(Default::default);
+static RELATED: std::sync::LazyLock<parking_lot::Mutex<RelatedByDivision>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// (index generation, CPV division) → the divisions declared with it.
+type RelatedByDivision = std::collections::HashMap<(String, String), Vec<String>>;
 
 fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
     let generation = index.snapshot().generation().to_string();
