@@ -535,25 +535,12 @@ pub fn serves(
         });
     }
     // Relevant activities, as a bit set over activity indices (at most 256).
-    let mut relevant = [0u64; 4];
-    let mut any_relevant = false;
-    if !rel.is_empty() {
-        for &w in acts {
-            let hit = match word_tag(w) {
-                TAG_CPV => rel
-                    .cpv
-                    .iter()
-                    .any(|q| q.relation(word_payload(w)).is_some()),
-                TAG_STEM => rel.stems.contains(&word_payload(w)),
-                _ => false,
-            };
-            if hit {
-                let a = word_act(w) as usize;
-                relevant[a / 64] |= 1 << (a % 64);
-                any_relevant = true;
-            }
-        }
-    }
+    let relevant = if rel.is_empty() {
+        [0u64; 4]
+    } else {
+        relevant_activities(acts, rel)
+    };
+    let any_relevant = relevant != [0; 4];
     let counts = |a: u16| !any_relevant || relevant[a as usize / 64] & (1 << (a % 64)) != 0;
     let mut distance: Option<f64> = None;
     let mut best: Option<ServesHit> = None;
@@ -647,6 +634,13 @@ pub fn serves_quick(
         return true;
     }
     // Some activities cover the place, others do not: only relevant ones count, if any.
+    let relevant = relevant_activities(acts, rel);
+    relevant == [0; 4] || (0..4).any(|i| relevant[i] & covered[i] != 0)
+}
+
+/// The activities a need's codes or words make relevant, as a bit set over activity indices
+/// (at most 256).
+fn relevant_activities(acts: &[u64], rel: &Relevance) -> [u64; 4] {
     let mut relevant = [0u64; 4];
     for &w in acts {
         let hit = match word_tag(w) {
@@ -662,7 +656,7 @@ pub fn serves_quick(
             relevant[a / 64] |= 1 << (a % 64);
         }
     }
-    relevant == [0; 4] || (0..4).any(|i| relevant[i] & covered[i] != 0)
+    relevant
 }
 
 // ---- perimeter ----
