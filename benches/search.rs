@@ -390,21 +390,6 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
     }
     let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
     times.sort();
-    let phases: Vec<String> = essor::index::PHASE_NS
-        .iter()
-        .map(|a| {
-            format!(
-                "{:.0}",
-                a.swap(0, std::sync::atomic::Ordering::Relaxed) as f64
-                    / 1e3
-                    / (queries.len() + 500) as f64
-            )
-        })
-        .collect();
-    println!(
-        "phases µs/query (supplier; prep,sets,filters,geo,loop,scoring+fallbacks*1000,hits; explain µs, scored): {}",
-        phases.join(" ")
-    );
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
     println!(
         "[{}] {:<20} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  mean {:>7.3} ms  max {:>8.3} ms  cpu {cpu_ms:.3} ms/query  (avg {:.1} hits of {:.0}; {:.0} examined; drivers {drivers:?}; load {})",

@@ -77,25 +77,6 @@ use facts::{AreaKey, LocatedHit, PerimeterCtx, PlaceCtx, Relevance, ServesHit};
 use geo::{Candidates, SegmentGeo};
 use text::{DriverTerm, TextIndex, TextSnapshot, TextWriter, WriterError};
 
-#[doc(hidden)]
-pub static PHASE_NS: [std::sync::atomic::AtomicU64; 10] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 10];
-thread_local! { static LAST: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) }; }
-fn tphase(i: usize) {
-    let now = std::time::Instant::now();
-    LAST.with(|l| {
-        if let Some(t) = l.get()
-            && i > 0
-        {
-            PHASE_NS[i].fetch_add(
-                (now - t).as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-        }
-        l.set(Some(now));
-    });
-}
-
 /// The quality factor `Q` of the ranking.
 #[inline]
 fn quality_factor(completeness: f64) -> f64 {
@@ -1230,7 +1211,6 @@ impl Snapshot {
     /// top.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         q.validate()?;
-        tphase(0);
         let p = self.prepare(q)?;
         let mut filters: Vec<(u64, String, Vec<DriverTerm>)> = Vec::new();
         if q.plan != PlanHint::Scan {
@@ -1286,7 +1266,6 @@ impl Snapshot {
                 continue;
             }
             let mut m = alive.clone();
-            tphase(1);
             let sets = match &p.text {
                 Some(ct) => {
                     let ts = self.text.text_sets(ct, si32)?;
@@ -1295,7 +1274,6 @@ impl Snapshot {
                 }
                 None => None,
             };
-            tphase(2);
             if use_filters {
                 for (_, _, terms) in &filters {
                     if m.is_empty() {
@@ -1304,7 +1282,6 @@ impl Snapshot {
                     m.and(&self.text.driver_bits(si32, terms)?);
                 }
             }
-            tphase(3);
             if let Some(g) = &p.geo
                 && !m.is_empty()
             {
@@ -1350,7 +1327,6 @@ impl Snapshot {
             if let Some(fc) = facets.as_mut() {
                 fc.start_segment(cols);
             }
-            tphase(4);
             // With text: the documents with the best score bounds, and the best bound left
             // out.
             let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
@@ -1432,7 +1408,6 @@ impl Snapshot {
                     }
                 }
             }
-            tphase(5);
             if let (Some(ct), Some(ts)) = (&p.text, &sets) {
                 self.score_candidates(
                     &p,
@@ -1450,7 +1425,6 @@ impl Snapshot {
             if let Some(fc) = facets.as_mut() {
                 fc.end_segment(cols);
             }
-            tphase(6);
         }
         let driver = if geo_used {
             Driver::Geo
@@ -1463,9 +1437,7 @@ impl Snapshot {
         ranked.sort_by(|a, b| a.key_cmp(b));
         let start = (q.page - 1).saturating_mul(q.per_page);
         let page: Vec<Ranked> = ranked.into_iter().skip(start).take(q.per_page).collect();
-        tphase(6);
         let hits = self.hits(q, &p, &page)?;
-        tphase(7);
         Ok(SearchResults {
             total,
             hits,
@@ -1503,7 +1475,6 @@ impl Snapshot {
         let mut done = false;
         let mut chunk: Vec<&Cand> = Vec::new();
         let score = |matcher: &mut text::SegMatcher<'_>, doc: u32| {
-            PHASE_NS[9].fetch_add(1000, std::sync::atomic::Ordering::Relaxed);
             matcher
                 .score(doc)
                 .ok_or_else(|| Error::Internal("a text match has no text score".into()))
@@ -1542,7 +1513,6 @@ impl Snapshot {
         if done || !top.may_enter(l.score, l.distance) {
             return Ok(());
         }
-        PHASE_NS[6].fetch_add(1_000_000, std::sync::atomic::Ordering::Relaxed);
         scored.sort_unstable();
         let mut matcher = self.text.matcher(ct, seg)?;
         for doc in m.iter() {
@@ -1663,7 +1633,6 @@ impl Snapshot {
         // Explanations need ascending documents per segment.
         let mut order: Vec<usize> = (0..page.len()).collect();
         order.sort_by_key(|&i| (page[i].seg, page[i].doc));
-        let t0 = std::time::Instant::now();
         let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
         if let Some(ct) = &p.text {
             let mut cur: Option<(u32, text::SegMatcher<'_>)> = None;
@@ -1677,10 +1646,6 @@ impl Snapshot {
                 }
             }
         }
-        PHASE_NS[8].fetch_add(
-            t0.elapsed().as_nanos() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
         let mut out = Vec::with_capacity(page.len());
         for (i, h) in page.iter().enumerate() {
             let cols = &self.segment_cache(h.seg as usize).cols;
@@ -1692,12 +1657,7 @@ impl Snapshot {
             let (distance, geo_hit, cpv) = self
                 .verify(p, cols, h.doc, &label_ords, true)
                 .ok_or_else(|| Error::Internal("a ranked hit no longer verifies".into()))?;
-            let t0 = std::time::Instant::now();
             let supplier = self.text.supplier(h.seg, h.doc)?;
-            PHASE_NS[0].fetch_add(
-                t0.elapsed().as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
             let mut reasons = Vec::new();
             let matched = std::mem::take(&mut terms[i]);
             if let Some(w) = reasons::words(&matched) {

@@ -1277,7 +1277,6 @@ impl TextSnapshot {
     fn make_text_sets(&self, ct: &CompiledText, seg: u32) -> Result<TextSets> {
         let sd = &self.segments[seg as usize];
         let n = sd.max_doc();
-        let t0 = std::time::Instant::now();
         let mut postings = Vec::with_capacity(ct.pairs.len());
         for pair in &ct.pairs {
             postings.push(sd.docs(
@@ -1286,7 +1285,6 @@ impl TextSnapshot {
                 &pair.term,
             )?);
         }
-        let _ = t0;
         let mut concepts = Vec::with_capacity(ct.concepts.len());
         for c in &ct.concepts {
             // Per field, the most frequent term's document count: a term far rarer is "rare"
@@ -1340,7 +1338,6 @@ impl TextSnapshot {
                     bits.or(&a);
                 }
             }
-            let t1 = std::time::Instant::now();
             let m_all = concept_bound(ct, c, |_| true);
             let m_common = concept_bound(ct, c, |p| !is_rare(p));
             let mut bounds = Vec::new();
@@ -1377,7 +1374,6 @@ impl TextSnapshot {
                     single: table(m_common[fi], 1),
                 });
             }
-            let _ = t1;
             concepts.push(ConceptSet {
                 bits,
                 fields: bounds,
