@@ -202,7 +202,7 @@ fn require_organiser(p: &Principal, event_id: &str) -> ApiResult<()> {
 }
 
 /// Whether a buyer or supplier token owns a registration (see the module doc).
-fn owns(p: &Principal, part: &Participant) -> bool {
+pub(crate) fn owns(p: &Principal, part: &Participant) -> bool {
     match p.role {
         Role::Buyer => {
             part.role == ev::Role::Buyer && part.registered_by.as_deref() == Some(&p.token_id)

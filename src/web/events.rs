@@ -59,6 +59,67 @@ pub fn render_list(events: &[Event]) -> String {
     html::page("Événements", Section::Events, &h)
 }
 
+/// An event's page for everyone but its organisers: the announcement (date, venue, slots,
+/// tables) and, for a signed-in participant, the link to its own agenda. Nothing about who
+/// else comes.
+pub fn render_event_public(
+    event: &Event,
+    own: &[&Participant],
+    signed_in: bool,
+    login_href: &str,
+) -> String {
+    let id = event.id.clone().unwrap_or_default();
+    let mut h = String::with_capacity(4 * 1024);
+    let _ = write!(
+        h,
+        "<p class=\"crumbs\"><a href=\"/evenements\">Événements</a> › {}</p><h1>{}</h1><p class=\"meta\">{}{}</p>",
+        esc(&event.name),
+        esc(&event.name),
+        esc(&date_fr(&event.date)),
+        if event.venue.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", esc(&event.venue))
+        }
+    );
+    let first = event.slots.first().map(|s| s.start.as_str()).unwrap_or("");
+    let last = event.slots.last().map(|s| s.end.as_str()).unwrap_or("");
+    let _ = write!(
+        h,
+        "<p>Rendez-vous d'affaires de {} à {} : {} sur {}.</p>",
+        esc(first),
+        esc(last),
+        esc(&plural(event.slots.len() as u64, "créneau", "créneaux")),
+        esc(&plural(event.num_tables as u64, "table", "tables")),
+    );
+    if !own.is_empty() {
+        h.push_str("<h2>Votre agenda</h2><ul class=\"plain\">");
+        for p in own {
+            let pid = p.id.clone().unwrap_or_default();
+            let _ = write!(
+                h,
+                "<li><a href=\"/evenements/{}/agenda/{}\">Agenda de {}</a></li>",
+                esc(&id),
+                esc(&pid),
+                esc(&name_of(p))
+            );
+        }
+        h.push_str("</ul>");
+    } else if signed_in {
+        h.push_str("<p>Votre jeton d'accès ne correspond à aucun participant de cet événement. Le planning complet est réservé à ses organisateurs.</p>");
+    } else {
+        let _ = write!(
+            h,
+            "<p>Le planning et les agendas sont réservés aux organisateurs et aux participants. <a href=\"{}\">Se connecter avec son jeton d'accès</a></p>",
+            esc(login_href)
+        );
+    }
+    if signed_in {
+        h.push_str("<form method=\"post\" action=\"/deconnexion\"><button type=\"submit\" class=\"btn\">Se déconnecter</button></form>");
+    }
+    html::page(&event.name, Section::Events, &h)
+}
+
 /// The organiser's page: the grid, the participants and the exports.
 pub fn render_event(
     event: &Event,
@@ -216,6 +277,7 @@ pub fn render_event(
         }
         h.push_str("</ul>");
     }
+    h.push_str("<form method=\"post\" action=\"/deconnexion\"><button type=\"submit\" class=\"btn\">Se déconnecter</button></form>");
     html::page(&event.name, Section::Events, &h)
 }
 

@@ -13,6 +13,7 @@
 //! like the API's.
 //! What this module does not do: business rules (model, engine), JSON API (`api/`).
 
+pub mod access;
 pub mod events;
 pub mod html;
 pub mod map;
@@ -23,7 +24,7 @@ pub mod supplier;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
@@ -51,6 +52,8 @@ pub mod paths {
     pub const EVENT_AGENDAS: &str = "/evenements/{id}/agendas";
     pub const AGENDA: &str = "/evenements/{id}/agenda/{pid}";
     pub const AGENDA_ICS: &str = "/evenements/{id}/agenda/{pid}/ics";
+    pub const LOGIN: &str = "/connexion";
+    pub const LOGOUT: &str = "/deconnexion";
     pub const CSS: &str = "/static/essor.css";
     pub const JS: &str = "/static/essor.js";
 }
@@ -73,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .route(EVENT_AGENDAS, get(event_agendas))
         .route(AGENDA, get(agenda_page))
         .route(AGENDA_ICS, get(agenda_ics))
+        .route(LOGIN, get(access::login_form).post(access::login_submit))
+        .route(LOGOUT, axum::routing::post(access::logout))
         .route(paths::CSS, get(css))
         .route(paths::JS, get(js))
 }
@@ -446,98 +451,205 @@ async fn events_list(State(state): State<AppState>) -> PageResult<Html<String>> 
     .await
 }
 
+/// What a viewer may see of an event: everything (admin, the event's organiser) or only
+/// the participants it owns (a buyer or supplier token).
+enum EventAccess {
+    Organiser,
+    Own(Vec<String>),
+}
+
+async fn event_access(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    participants: &[crate::events::model::Participant],
+) -> PageResult<Option<EventAccess>> {
+    let Some(who) = access::viewer(state, headers).await? else {
+        return Ok(None);
+    };
+    if who.can_organise(id) {
+        return Ok(Some(EventAccess::Organiser));
+    }
+    Ok(Some(EventAccess::Own(
+        participants
+            .iter()
+            .filter(|p| crate::api::events::owns(&who, p))
+            .filter_map(|p| p.id.clone())
+            .collect(),
+    )))
+}
+
+/// The page for organisers only, or the sign-in / refusal page.
+fn organisers_only(acc: &Option<EventAccess>, next: &str) -> Option<Response> {
+    match acc {
+        Some(EventAccess::Organiser) => None,
+        other => Some(access::refused(other.is_some(), next)),
+    }
+}
+
 async fn event_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> PageResult<Html<String>> {
-    let (e, p, s) = load_event(&state, id).await?;
-    Ok(Html(events::render_event(&e, &p, s.as_ref())))
+    headers: HeaderMap,
+) -> PageResult<Response> {
+    let (e, p, s) = load_event(&state, id.clone()).await?;
+    let acc = event_access(&state, &headers, &id, &p).await?;
+    let page = match &acc {
+        Some(EventAccess::Organiser) => events::render_event(&e, &p, s.as_ref()),
+        other => {
+            let own: Vec<&crate::events::model::Participant> = match other {
+                Some(EventAccess::Own(ids)) => p
+                    .iter()
+                    .filter(|x| x.id.as_ref().is_some_and(|i| ids.contains(i)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            events::render_event_public(
+                &e,
+                &own,
+                other.is_some(),
+                &access::login_href(&format!("/evenements/{id}")),
+            )
+        }
+    };
+    Ok(no_store(Html(page).into_response()))
 }
 
-async fn event_csv(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Response> {
+async fn event_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> PageResult<Response> {
     let (e, p, s) = load_event(&state, id.clone()).await?;
+    let acc = event_access(&state, &headers, &id, &p).await?;
+    if let Some(r) = organisers_only(&acc, &format!("/evenements/{id}/planning.csv")) {
+        return Ok(r);
+    }
     let s = s.ok_or_else(|| PageError::NotFound(id.clone()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"planning-{id}.csv\""),
-            ),
-        ],
-        crate::events::agenda::schedule_csv(&e, &p, &s),
-    )
-        .into_response())
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"planning-{id}.csv\""),
+                ),
+            ],
+            crate::events::agenda::schedule_csv(&e, &p, &s),
+        )
+            .into_response(),
+    ))
 }
 
 async fn event_tables(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> PageResult<Html<String>> {
+    headers: HeaderMap,
+) -> PageResult<Response> {
     let (e, p, s) = load_event(&state, id.clone()).await?;
+    let acc = event_access(&state, &headers, &id, &p).await?;
+    if let Some(r) = organisers_only(&acc, &format!("/evenements/{id}/plan-des-tables")) {
+        return Ok(r);
+    }
     let s = s.ok_or(PageError::NotFound(id))?;
-    Ok(Html(crate::events::agenda::table_sheet_html(&e, &p, &s)))
+    Ok(no_store(
+        Html(crate::events::agenda::table_sheet_html(&e, &p, &s)).into_response(),
+    ))
 }
 
 async fn event_agendas(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> PageResult<Html<String>> {
+    headers: HeaderMap,
+) -> PageResult<Response> {
     let (e, p, s) = load_event(&state, id.clone()).await?;
+    let acc = event_access(&state, &headers, &id, &p).await?;
+    if let Some(r) = organisers_only(&acc, &format!("/evenements/{id}/agendas")) {
+        return Ok(r);
+    }
     let s = s.ok_or(PageError::NotFound(id))?;
     let agendas: Vec<_> = p
         .iter()
         .filter_map(|x| x.id.as_deref())
         .filter_map(|pid| crate::events::agenda::agenda(&e, &p, &s, pid))
         .collect();
-    Ok(Html(crate::events::agenda::agendas_html(
-        &format!("Agendas — {}", e.name),
-        &agendas,
-    )))
+    Ok(no_store(
+        Html(crate::events::agenda::agendas_html(
+            &format!("Agendas — {}", e.name),
+            &agendas,
+        ))
+        .into_response(),
+    ))
 }
 
+/// A participant's agenda, for the event's organisers and the participant's owner; the
+/// sign-in or refusal page for anyone else.
 async fn participant_agenda(
     state: &AppState,
+    headers: &HeaderMap,
     id: String,
     pid: String,
-) -> PageResult<crate::events::agenda::Agenda> {
+    next: &str,
+) -> PageResult<Result<crate::events::agenda::Agenda, Response>> {
     let (e, p, s) = load_event(state, id.clone()).await?;
+    let acc = event_access(state, headers, &id, &p).await?;
+    let allowed = match &acc {
+        Some(EventAccess::Organiser) => true,
+        Some(EventAccess::Own(ids)) => ids.contains(&pid),
+        None => false,
+    };
+    if !allowed {
+        return Ok(Err(access::refused(acc.is_some(), next)));
+    }
     let s = s.unwrap_or_default();
-    crate::events::agenda::agenda(&e, &p, &s, &pid).ok_or(PageError::NotFound(pid))
+    crate::events::agenda::agenda(&e, &p, &s, &pid)
+        .map(Ok)
+        .ok_or(PageError::NotFound(pid))
 }
 
 async fn agenda_page(
     State(state): State<AppState>,
     Path((id, pid)): Path<(String, String)>,
-) -> PageResult<Html<String>> {
-    let a = participant_agenda(&state, id, pid).await?;
-    Ok(Html(events::render_agenda(&a)))
+    headers: HeaderMap,
+) -> PageResult<Response> {
+    let next = format!("/evenements/{id}/agenda/{pid}");
+    match participant_agenda(&state, &headers, id, pid, &next).await? {
+        Ok(a) => Ok(no_store(Html(events::render_agenda(&a)).into_response())),
+        Err(r) => Ok(r),
+    }
 }
 
 async fn agenda_ics(
     State(state): State<AppState>,
     Path((id, pid)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> PageResult<Response> {
-    let a = participant_agenda(&state, id, pid.clone()).await?;
+    let next = format!("/evenements/{id}/agenda/{pid}");
+    let a = match participant_agenda(&state, &headers, id, pid.clone(), &next).await? {
+        Ok(a) => a,
+        Err(r) => return Ok(r),
+    };
     let body = crate::events::agenda::agenda_ics(&a, &crate::store::now_rfc3339());
     let safe: String = pid
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"agenda-{safe}.ics\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(no_store(
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"agenda-{safe}.ics\""),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -279,6 +279,204 @@ async fn unknown_pages_and_suppliers_answer_a_french_404_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn get_as(app: &Router, uri: &str, cookie: &str) -> (StatusCode, String, String) {
+    let req = Request::get(uri)
+        .header("cookie", format!("essor_jeton={cookie}"))
+        .body(Body::empty())
+        .unwrap();
+    fetch(app, req).await
+}
+
+#[tokio::test]
+async fn event_pages_show_the_schedule_to_organisers_and_each_agenda_to_its_participant() {
+    let e = small_env();
+    let store = e.state.store();
+    let sirets: Vec<String> = (1..=3).map(crate::common::siret).collect();
+    let id = seed_event(store, &sirets);
+    let token = |role: &str, siret: Option<&String>, event: Option<&String>| {
+        create_token(
+            store,
+            &TokenSpec {
+                role: role.into(),
+                siret: siret.cloned(),
+                event: event.cloned(),
+                ..TokenSpec::default()
+            },
+            "test",
+        )
+        .unwrap()
+        .token
+    };
+    let organiser = token("organiser", None, Some(&id));
+    let other_event = token("organiser", None, Some(&"autre-salon".to_string()));
+    let s1 = token("supplier", Some(&sirets[0]), None);
+    let event = format!("/evenements/{id}");
+
+    // Anyone: the announcement, nobody's name, and a way to sign in.
+    let (status, _, html) = get(&e.app, &event).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Rencontres achats responsables du Tarn"),
+        "{html}"
+    );
+    assert!(!html.contains("table class=\"grid\""), "{html}");
+    assert!(!html.contains("Acheteur 1") && !html.contains("Mairie d&#39;Albi"));
+    assert!(
+        html.contains("/connexion?suite=%2Fevenements%2Fsalon-albi"),
+        "{html}"
+    );
+    for path in [
+        "planning.csv",
+        "plan-des-tables",
+        "agendas",
+        "agenda/b1",
+        "agenda/b1/ics",
+    ] {
+        let (status, ctype, html) = get(&e.app, &format!("{event}/{path}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(ctype.starts_with("text/html"), "{path}");
+        assert!(html.contains("form class=\"login\""), "{path}");
+        assert!(!html.contains("Acheteur 1"), "{path}");
+    }
+
+    // The organiser of this event sees everything; another event's organiser nothing more
+    // than the public.
+    let (status, _, html) = get_as(&e.app, &event, &organiser).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("table class=\"grid\""), "{html}");
+    for path in [
+        "planning.csv",
+        "plan-des-tables",
+        "agendas",
+        "agenda/b1",
+        "agenda/s2/ics",
+    ] {
+        let (status, _, _) = get_as(&e.app, &format!("{event}/{path}"), &organiser).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (_, _, html) = get_as(&e.app, &event, &other_event).await;
+    assert!(!html.contains("table class=\"grid\""));
+    let (status, _, html) = get_as(&e.app, &format!("{event}/agenda/b1"), &other_event).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Accès refusé"));
+
+    // A supplier sees its own agenda, linked from the event's page, and nobody else's.
+    let (status, _, html) = get_as(&e.app, &event, &s1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("href=\"/evenements/salon-albi/agenda/s1\""),
+        "{html}"
+    );
+    assert!(!html.contains("agenda/s2") && !html.contains("agenda/b1"));
+    let (status, _, html) = get_as(&e.app, &format!("{event}/agenda/s1"), &s1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Acheteur 1"), "s1 meets b1: {html}");
+    let (status, ctype, _) = get_as(&e.app, &format!("{event}/agenda/s1/ics"), &s1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("text/calendar"));
+    for path in ["agenda/s2", "agenda/b1", "planning.csv", "agendas"] {
+        let (status, _, _) = get_as(&e.app, &format!("{event}/{path}"), &s1).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // A made-up key is nobody.
+    let (status, _, _) = get_as(
+        &e.app,
+        &format!("{event}/agenda/s1"),
+        "essor_0000000000000000_00",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn signing_in_keeps_the_key_in_a_strict_cookie_and_only_returns_to_local_pages() {
+    let e = small_env();
+    let organiser = create_token(
+        e.state.store(),
+        &TokenSpec {
+            role: "organiser".into(),
+            event: Some("salon-albi".into()),
+            ..TokenSpec::default()
+        },
+        "test",
+    )
+    .unwrap()
+    .token;
+    let (status, _, html) = get(&e.app, "/connexion?suite=%2Fevenements%2Fsalon-albi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"/evenements/salon-albi\""), "{html}");
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        Request::post("/connexion")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let resp = e
+        .app
+        .clone()
+        .oneshot(post(vec![
+            ("jeton", organiser.clone()),
+            ("suite", "/evenements/salon-albi".into()),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/evenements/salon-albi");
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with(&format!("essor_jeton={organiser};")),
+        "{cookie}"
+    );
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    // Never back to another site.
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+    ] {
+        let resp = e
+            .app
+            .clone()
+            .oneshot(post(vec![
+                ("jeton", organiser.clone()),
+                ("suite", evil.into()),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["location"], "/", "{evil}");
+    }
+    // An unknown key: the form again, with the error next to the input.
+    let (status, html) = post_form(
+        &e.app,
+        "/connexion",
+        &[("jeton", "essor_nope"), ("suite", "/evenements")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("id=\"f-jeton-err\""), "{html}");
+    assert!(
+        html.contains("Ce jeton n&#39;est pas reconnu")
+            || html.contains("Ce jeton n'est pas reconnu")
+    );
+    // Signing out clears the cookie.
+    let resp = e
+        .app
+        .clone()
+        .oneshot(Request::post("/deconnexion").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("essor_jeton=;") && cookie.contains("Max-Age=0"));
+}
+
 #[tokio::test]
 async fn assets_are_served_from_the_binary() {
     let e = small_env();
@@ -446,8 +644,9 @@ impl Browser {
     }
 }
 
-/// Load the demo suppliers, a supplier token and a small scheduled event.
-fn seed(data: &Path) -> (String, String, String) {
+/// Load the demo suppliers, a supplier token, a small scheduled event and its organiser's
+/// token.
+fn seed(data: &Path) -> (String, String, String, String) {
     let store = Store::open(data).unwrap();
     let report = essor::import::import_suppliers(
         &store,
@@ -486,6 +685,25 @@ fn seed(data: &Path) -> (String, String, String) {
     )
     .unwrap()
     .token;
+    let id = seed_event(&store, &sirets[1..4]);
+    let organiser = create_token(
+        &store,
+        &TokenSpec {
+            role: "organiser".into(),
+            event: Some(id.clone()),
+            ..TokenSpec::default()
+        },
+        "test",
+    )
+    .unwrap()
+    .token;
+    store.flush().unwrap();
+    (own, token, id, organiser)
+}
+
+/// A small scheduled event ("salon-albi"): buyers b1 and b2, suppliers s1 to s3 (the given
+/// SIRETs), five meetings over three slots, one of them cancelled.
+fn seed_event(store: &Store, sirets: &[String]) -> String {
     // An event: two buyers, three suppliers, a few meetings over three slots.
     let events = Events::new(store.clone());
     let ev = events
@@ -547,7 +765,7 @@ fn seed(data: &Path) -> (String, String, String) {
                 .unwrap(),
         );
     }
-    for (i, s) in sirets[1..4].iter().enumerate() {
+    for (i, s) in sirets.iter().enumerate() {
         people.push(
             events
                 .add_participant(
@@ -606,8 +824,7 @@ fn seed(data: &Path) -> (String, String, String) {
             )],
         )
         .unwrap();
-    store.flush().unwrap();
-    (own, token, id)
+    id
 }
 
 #[test]
@@ -621,7 +838,7 @@ fn pages_work_in_headless_chromium_and_pass_the_accessibility_audit() {
     let started = Instant::now();
 
     let dir = tempfile::tempdir().unwrap();
-    let (own, token, event_id) = seed(dir.path());
+    let (own, token, event_id, organiser) = seed(dir.path());
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -668,7 +885,7 @@ fn pages_work_in_headless_chromium_and_pass_the_accessibility_audit() {
         a_profile_shows_activities_zones_and_contact(&b).await;
         editing_ones_profile_with_a_token_shows_in_search(&b, &own, &token).await;
         a_need_gets_ranked_matches_with_explanations(&b).await;
-        an_agenda_comes_with_an_ics_file_and_the_grid_links_to_it(&b, &event_id).await;
+        an_agenda_comes_with_an_ics_file_and_the_grid_links_to_it(&b, &event_id, &organiser).await;
 
         b.c.close().await.unwrap();
         let _ = stop_tx.send(());
@@ -886,7 +1103,11 @@ async fn a_need_gets_ranked_matches_with_explanations(b: &Browser) {
     b.shoot("besoin").await;
 }
 
-async fn an_agenda_comes_with_an_ics_file_and_the_grid_links_to_it(b: &Browser, event_id: &str) {
+async fn an_agenda_comes_with_an_ics_file_and_the_grid_links_to_it(
+    b: &Browser,
+    event_id: &str,
+    organiser: &str,
+) {
     b.goto("/evenements").await;
     b.audit("événements").await;
     b.find(&format!("a[href=\"/evenements/{event_id}\"]"))
@@ -894,6 +1115,19 @@ async fn an_agenda_comes_with_an_ics_file_and_the_grid_links_to_it(b: &Browser, 
         .click()
         .await
         .unwrap();
+    // Without a token: the announcement only, and a way to sign in.
+    let login = b.find("a[href^=\"/connexion\"]").await;
+    assert_eq!(b.count("table.grid").await, 0);
+    b.audit("événement (public)").await;
+    login.click().await.unwrap();
+    b.audit("connexion").await;
+    b.find("#f-jeton").await.send_keys(organiser).await.unwrap();
+    b.find("form.login button.btn-primary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // Back on the event's page, now as its organiser.
     b.find("table.grid").await;
     assert_eq!(b.count("table.grid tbody tr").await, 3);
     assert_eq!(b.count("table.grid .meeting").await, 5);
