@@ -8,7 +8,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -127,32 +127,12 @@ pub async fn openapi(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-const HOME_HTML: &str = r#"<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>essor — achats responsables auprès de l'ESS</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1e1e1e}code{background:#f2f2f2;padding:0 .2em}</style>
-</head>
-<body>
-<h1>essor</h1>
-<p>Moteur de recherche et de mise en relation pour les achats publics responsables auprès des
-structures de l'économie sociale et solidaire (ESAT, EA, SIAE, entreprises de l'ESS).</p>
-<p><strong>Page provisoire :</strong> l'interface web n'est pas encore disponible dans cette
-version. Le service répond déjà par son API.</p>
-<ul>
-<li>API : <code>/api/v1/</code> (par exemple <a href="/api/v1/communes?q=albi"><code>/api/v1/communes?q=albi</code></a>)</li>
-<li>Documentation de l'API (OpenAPI 3.1) : <a href="/openapi.json"><code>/openapi.json</code></a></li>
-<li>État du service : <a href="/api/v1/healthz"><code>/api/v1/healthz</code></a></li>
-</ul>
-</body>
-</html>
-"#;
-
-/// Home page (placeholder until the web interface exists)
+/// The web interface's supplier search page (French HTML)
+///
+/// A GET form rendered on the server (see `web/`): the same filters as the search route, as
+/// French query parameters, with results, facets, a map and CSV/GeoJSON exports.
 #[utoipa::path(get, path = paths::HOME, tag = "operations",
-    responses((status = 200, description = "HTML page (French)", body = String, content_type = "text/html")))]
-pub async fn home() -> Html<&'static str> {
-    Html(HOME_HTML)
-}
+    responses((status = 200, description = "The search page (HTML, French)", body = String, content_type = "text/html")))]
+// Documentation only: `web::routes` serves the page; this entry puts it in /openapi.json.
+#[allow(dead_code)]
+pub async fn home() {}
