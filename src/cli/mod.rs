@@ -5,6 +5,7 @@
 //! progress and logs go to stderr. Exit codes: 0 success, 1 partial success (some rows
 //! rejected), 2 error. `anyhow` is allowed here and in `main.rs` only.
 
+pub mod demo_event;
 pub mod fixtures;
 pub mod fixtures_sirene;
 pub mod import;

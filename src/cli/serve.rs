@@ -116,7 +116,8 @@ pub fn run_serve(data: &Path, args: ServeArgs) -> anyhow::Result<Outcome> {
 const DEMO_SUPPLIERS: &[u8] = include_bytes!("../../fixtures/demo/suppliers.jsonl");
 const DEMO_NEEDS: &[u8] = include_bytes!("../../fixtures/demo/needs.jsonl");
 
-/// Fill an empty store with the demo data set; a store with data is left alone.
+/// Fill an empty store with the demo data set and its purchasing event; a store with data
+/// is left alone.
 fn seed_demo(data: &Path) -> anyhow::Result<()> {
     let store = Store::open(data)?;
     if store.count_suppliers()? > 0 || store.count_needs()? > 0 {
@@ -142,6 +143,15 @@ fn seed_demo(data: &Path) -> anyhow::Result<()> {
             accepted = report.accepted,
             rejected = report.rejected_rows,
             "demo {name} imported"
+        );
+    }
+    // The demo event's schedule needs the matching engine, hence the index (built here,
+    // then caught up as usual when the server opens it).
+    let index = SearchIndex::open_synced(data, &store)?;
+    if super::demo_event::seed_demo_event(&store, &index)? {
+        tracing::info!(
+            event = super::demo_event::DEMO_EVENT,
+            "demo event scheduled (sign in with the admin token to see its schedule)"
         );
     }
     Ok(())

@@ -1999,3 +1999,57 @@ async fn every_event_error_is_a_json_4xx_naming_the_field() {
         .await
         .error(422, "invalid_field", "role");
 }
+
+#[test]
+fn the_demo_event_is_registered_from_the_demo_data_and_scheduled() {
+    let e = env();
+    let store = e.state.store();
+    let opts = essor::import::suppliers::ImportOptions {
+        actor: "test".into(),
+        batch_size: 1000,
+        progress: false,
+    };
+    essor::import::import_needs(store, &demo_dir().join("needs.jsonl"), &opts).unwrap();
+    e.state.index().sync(store).unwrap();
+    let created = essor::cli::demo_event::seed_demo_event(store, e.state.index()).unwrap();
+    assert!(created);
+    let events = essor::events::service::Events::new(store.clone());
+    let id = essor::cli::demo_event::DEMO_EVENT;
+    let event = events.get_event(id).unwrap().expect("the demo event");
+    let people = events.participants(id).unwrap();
+    let buyers: Vec<_> = people
+        .iter()
+        .filter(|p| p.role == essor::events::model::Role::Buyer)
+        .collect();
+    let suppliers = people.len() - buyers.len();
+    assert_eq!(buyers.len(), 8, "{people:?}");
+    assert!(suppliers >= 8, "{suppliers} suppliers");
+    // Every buyer brings one of the demo's needs in Occitanie.
+    let r = essor::referential::Referential::get();
+    for b in &buyers {
+        let need = store.get_need(&b.needs[0]).unwrap().unwrap();
+        let c = match (&need.place.commune, need.place.lat, need.place.lon) {
+            (Some(code), _, _) => r.commune(code),
+            (None, Some(lat), Some(lon)) => r.commune_at(essor::model::GeoPoint { lat, lon }),
+            _ => None,
+        }
+        .expect("a need's place resolves to a commune");
+        assert_eq!(c.region, "76", "{}", need.title);
+    }
+    let schedule = events.schedule(id).unwrap().expect("a computed schedule");
+    assert!(schedule.meetings.len() >= buyers.len(), "{schedule:?}");
+    // Nobody in two places at once, no table used twice, and every buyer meets someone.
+    let mut busy = std::collections::HashSet::new();
+    for m in &schedule.meetings {
+        assert!(m.slot < event.slots.len() as u32 && m.table < event.num_tables);
+        assert!(busy.insert((m.slot, m.buyer.clone())), "{m:?}");
+        assert!(busy.insert((m.slot, m.supplier.clone())), "{m:?}");
+        assert!(busy.insert((m.slot, format!("table {}", m.table))), "{m:?}");
+    }
+    for b in &buyers {
+        let pid = b.id.clone().unwrap();
+        assert!(schedule.meetings.iter().any(|m| m.buyer == pid), "{pid}");
+    }
+    // Seeding again leaves the event alone.
+    assert!(!essor::cli::demo_event::seed_demo_event(store, e.state.index()).unwrap());
+}
