@@ -874,7 +874,7 @@ fn pages_work_in_headless_chromium_and_pass_the_accessibility_audit() {
             }
         }))
         .unwrap();
-        let c = ClientBuilder::native()
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
