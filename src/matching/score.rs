@@ -20,9 +20,9 @@
 //! national mailing service next to a local gardening one) qualify the supplier. So the
 //! engine asks more: every activity that *may* be the relevant one must cover the place and,
 //! when the need lists modes, offer one of them. An activity is ruled out only when it is
-//! [`surely_irrelevant`] — the need has CPV codes, the activity declares codes, none of them
-//! is in a CPV division of the need's codes or in a division that the corpus's activities
-//! declare together with those (`MatchPlan::related_divisions`), and neither its label nor
+//! [`surely_irrelevant`] — the need has CPV codes (its own or inferred), the activity declares
+//! codes, none of them is under a need code (at CPV group level) or in a CPV group that the
+//! corpus's activities declare together with one (`MatchPlan::related_groups`), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
 //! that says its specific words); otherwise every activity counts. A supplier that passes
@@ -119,11 +119,12 @@ pub struct MatchPlan {
     /// (pseudo-relevance feedback, see `engine`): they let activities be judged by their
     /// codes, never count as the need's own codes in the score or the reasons.
     pub inferred_cpv: Vec<String>,
-    /// CPV divisions (two digits) an activity relevant to the need may declare: those of the
-    /// need's codes (or, failing them, of the inferred ones) and those that the corpus's
-    /// activities declare together with them. Empty when unknown: then no activity is
-    /// ruled out by its codes.
-    pub related_divisions: Vec<String>,
+    /// CPV prefixes (a group's three digits, or a division's two for a coarse need code) an
+    /// activity relevant to the need may declare codes under: those of the need's codes (or,
+    /// failing them, of the inferred ones) and the groups that the corpus's activities
+    /// declare together with them. Empty when unknown: then no activity is ruled out by its
+    /// codes.
+    pub related_groups: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
@@ -301,17 +302,21 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
 }
 
 /// Whether an activity is surely not the one relevant to the need: the plan has codes, the
-/// activity declares codes and none of them shares a CPV division with any of the plan's,
+/// activity declares codes and none of them is under one of the plan's related groups,
 /// and neither its label nor its codes' labels say any of the need's words (or their
 /// synonyms).
 pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
-    if plan.related_divisions.is_empty() || a.cpv.is_empty() {
+    if plan.related_groups.is_empty() || a.cpv.is_empty() {
+        return false;
+    }
+    // Codes inferred from the best text matches may be of the wrong trade: then only an
+    // activity whose label says what it does can be judged.
+    if plan.cpv.is_empty() && a.label.is_none() {
         return false;
     }
     let far = a.cpv.iter().all(|x| {
-        super::codes::code8(x)
-            .get(..2)
-            .is_none_or(|d| !plan.related_divisions.iter().any(|r| r == d))
+        let c = super::codes::code8(x);
+        !plan.related_groups.iter().any(|g| c.starts_with(g.as_str()))
     });
     if !far {
         return false;
@@ -545,6 +550,46 @@ fn words_reason(ev: &TextEvidence) -> Option<String> {
         })
         .collect();
     (!words.is_empty()).then(|| format!("mots : {}", words.join(", ")))
+}
+
+/// Which step of [`assess`] rejects a supplier (`closed`, `reserved`, `modes`, `geography`,
+/// `evidence`), or `None` when it passes (evaluation aid).
+pub fn rejection(
+    plan: &MatchPlan,
+    need: &Need,
+    s: &Supplier,
+    text: Option<&TextEvidence>,
+    place: &ResolvedPlace<'_>,
+    r: &Referential,
+) -> Option<&'static str> {
+    if s.closed {
+        return Some("closed");
+    }
+    if let Some(route) = need.reserved
+        && supplier_eligibility(route, s).is_none()
+    {
+        return Some("reserved");
+    }
+    let (strengths, _) = activity_strengths(plan, s);
+    let relevant = relevant_of(&strengths);
+    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
+    if !need.modes.is_empty() {
+        let offers = |i: &usize| {
+            s.activities
+                .get(*i)
+                .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
+        };
+        if candidates.is_empty() || !candidates.iter().all(offers) {
+            return Some("modes");
+        }
+    }
+    if conservative_qualifies(need, s, &candidates, place, r).is_none() {
+        return Some("geography");
+    }
+    if assess(plan, need, s, text, place, r, jiff::civil::date(2026, 3, 1)).is_none() {
+        return Some("evidence");
+    }
+    None
 }
 
 /// Assess one supplier for one need. `None` when a hard rule fails or there is no evidence.
@@ -789,7 +834,7 @@ mod tests {
     fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
         let r = Referential::get();
         let mut plan = super::super::plan(need, |_| None, 1000);
-        plan.related_divisions = divisions.iter().map(|d| d.to_string()).collect();
+        plan.related_groups = divisions.iter().map(|d| d.to_string()).collect();
         let ev = super::super::local_text_evidence(&plan, s);
         let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
         assess(
