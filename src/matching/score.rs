@@ -176,7 +176,7 @@ pub struct Assessment {
 
 /// Code evidence from inferred CPV codes counts this much of the need's own codes': the
 /// inference (what the best text matches do) is often right, sometimes not.
-const INFERRED_CODE_WEIGHT: f64 = 0.2;
+const INFERRED_CODE_WEIGHT: f64 = 0.35;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
