@@ -69,6 +69,7 @@ pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
     let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
     plan.related_groups = related_groups(index, &plan.cpv);
+    plan.neighbour_classes = neighbour_classes(index, &plan.cpv);
     plan
 }
 
@@ -158,6 +159,103 @@ fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
             }
         }
     }
+    out.sort();
+    out
+}
+
+/// A CPV class is a neighbour of a need's codes when the suppliers declaring a code under
+/// them declare it this many times more often than the corpus does (lift)...
+const NEIGHBOUR_LIFT: f64 = 2.0;
+/// ...and at least this many of them do.
+const NEIGHBOUR_MIN_SUPPLIERS: usize = 3;
+
+static NEIGHBOURS: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// CPV classes (four digits) of the trades next to a need's codes: those that the suppliers
+/// declaring a code under one of them (at group level) also declare, in any activity, much
+/// more often than suppliers in general (a mailing house also packs, a cleaning company
+/// also cleans after works). Learnt once per seed and index generation, like
+/// [`related_groups`]; empty when `codes` is.
+pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let generation = index.snapshot().generation().to_string();
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let Some(seed) = seed_prefix(c) else {
+            continue;
+        };
+        let key = (generation.clone(), seed.clone());
+        let cached = NEIGHBOURS.lock().get(&key).cloned();
+        let found = match cached {
+            Some(r) => r,
+            None => {
+                let r = neighbour_classes_uncached(index, &seed);
+                let mut m = NEIGHBOURS.lock();
+                m.retain(|(g, _), _| *g == generation);
+                m.insert(key, r.clone());
+                r
+            }
+        };
+        for r in found {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn neighbour_classes_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    let count = |prefix: &str, per_page: usize| {
+        let p = parse_cpv(prefix).ok()?;
+        index
+            .search(&SearchQuery {
+                filters: Filters {
+                    cpv: vec![p],
+                    ..Filters::default()
+                },
+                per_page,
+                ..SearchQuery::default()
+            })
+            .ok()
+    };
+    let Some(res) = count(seed, GROUP_SAMPLE) else {
+        return Vec::new();
+    };
+    let sampled = res.hits.len();
+    let num_docs = index.snapshot().num_docs() as f64;
+    if sampled == 0 || num_docs <= 0.0 {
+        return Vec::new();
+    }
+    let mut per_class: HashMap<String, usize> = HashMap::new();
+    for h in &res.hits {
+        let mut classes: Vec<&str> = h
+            .supplier
+            .activities
+            .iter()
+            .flat_map(|a| a.cpv.iter())
+            .map(|c| matching::codes::code8(c))
+            .filter(|c| !c.starts_with(seed))
+            .filter_map(|c| c.get(..4))
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            *per_class.entry(c.to_string()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<String> = per_class
+        .into_iter()
+        .filter(|(_, n)| *n >= NEIGHBOUR_MIN_SUPPLIERS)
+        .filter(|(class, n)| {
+            count(class, 1).is_some_and(|r| {
+                r.total > 0
+                    && (*n as f64 / sampled as f64) / (r.total as f64 / num_docs) >= NEIGHBOUR_LIFT
+            })
+        })
+        .map(|(class, _)| class)
+        .collect();
     out.sort();
     out
 }
@@ -366,6 +464,26 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
+        plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
+    }
+    // Channel 2b: the classes of neighbouring trades.
+    if !plan.neighbour_classes.is_empty() {
+        let q = SearchQuery {
+            filters: Filters {
+                cpv: plan
+                    .neighbour_classes
+                    .iter()
+                    .filter_map(|c| parse_cpv(c).ok())
+                    .collect(),
+                ..base_filters.clone()
+            },
+            ..base.clone()
+        };
+        for h in index.search(&q)?.hits {
+            candidates
+                .entry(h.siret.clone())
+                .or_insert((h.supplier.clone(), None));
+        }
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);

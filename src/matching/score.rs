@@ -125,6 +125,11 @@ pub struct MatchPlan {
     /// declare together with them. Empty when unknown: then no activity is ruled out by its
     /// codes.
     pub related_groups: Vec<String>,
+    /// CPV classes (four digits) of neighbouring trades, learnt from the corpus (suppliers of
+    /// the need's codes declare them much more often than others): a supplier with a code
+    /// under one gets [`NEIGHBOUR_CODE_EVIDENCE`], enough to be listed after those that do
+    /// the need's trade.
+    pub neighbour_classes: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
@@ -177,6 +182,10 @@ pub struct Assessment {
 /// Code evidence from inferred CPV codes counts this much of the need's own codes': the
 /// inference (what the best text matches do) is often right, sometimes not.
 const INFERRED_CODE_WEIGHT: f64 = 0.35;
+
+/// Code evidence of a supplier that declares a code of a neighbouring trade
+/// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
+pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -648,6 +657,19 @@ pub fn assess(
             c = c.max(w_inf * 0.5);
         }
     }
+    let neighbour_code = (c < NEIGHBOUR_CODE_EVIDENCE)
+        .then(|| {
+            s.activities.iter().flat_map(|a| a.cpv.iter()).find(|x| {
+                let x8 = super::codes::code8(x);
+                plan.neighbour_classes
+                    .iter()
+                    .any(|n| x8.starts_with(n.as_str()))
+            })
+        })
+        .flatten();
+    if neighbour_code.is_some() {
+        c = NEIGHBOUR_CODE_EVIDENCE;
+    }
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
@@ -692,6 +714,14 @@ pub fn assess(
     }
     if let Some(w) = text.and_then(words_reason) {
         reasons.push(w);
+    }
+    if reasons.is_empty()
+        && let Some(code) = neighbour_code
+    {
+        reasons.push(format!(
+            "CPV {} (métier voisin de celui demandé)",
+            super::codes::code8(code)
+        ));
     }
     if reasons.is_empty()
         && let Some(ev) = &code_ev
