@@ -38,9 +38,11 @@
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5). When
-//!   the need gives no code, the codes inferred from the best text matches count 0.2 of
-//!   that (their NAF codes 0.1): enough to recall a supplier whose words differ from the
-//!   buyer's, too little to outrank one that says them;
+//!   the need gives no code, the codes inferred from the best text matches count 0.35 of
+//!   that, at most 0.2 (their NAF codes 0.175): enough to recall a supplier whose words
+//!   differ from the buyer's, too little to outrank one that says them. A code of a
+//!   neighbouring trade (`MatchPlan::neighbour_classes`, learnt from the corpus) counts
+//!   0.14, just enough to be listed after the need's own trade;
 //! - `G` the geographic fit: an explicit zone of a relevant activity 1, an explicit zone of
 //!   another activity 0.85, the default zone (own département) 0.75, only located in the
 //!   perimeter 0.65;
@@ -81,7 +83,7 @@ impl WordMatchKind {
             WordMatchKind::Exact => 1.0,
             WordMatchKind::Prefix => 0.8,
             WordMatchKind::Typo => 0.7,
-            WordMatchKind::Synonym => 0.65,
+            WordMatchKind::Synonym => 0.8,
         }
     }
 }
@@ -179,9 +181,12 @@ pub struct Assessment {
     pub relevant_activities: Vec<usize>,
 }
 
-/// Code evidence from inferred CPV codes counts this much of the need's own codes': the
-/// inference (what the best text matches do) is often right, sometimes not.
+/// Code evidence from inferred CPV codes counts this much of the need's own codes', and
+/// at most [`INFERRED_CODE_CAP`]: the inference (what the best text matches do) is often
+/// right, sometimes not. Same-group inferred evidence (0.16) is enough to list a supplier
+/// known only by its codes; an exact inferred code never outranks words that match.
 const INFERRED_CODE_WEIGHT: f64 = 0.35;
+const INFERRED_CODE_CAP: f64 = 0.2;
 
 /// Code evidence of a supplier that declares a code of a neighbouring trade
 /// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
@@ -325,7 +330,10 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     }
     let far = a.cpv.iter().all(|x| {
         let c = super::codes::code8(x);
-        !plan.related_groups.iter().any(|g| c.starts_with(g.as_str()))
+        !plan
+            .related_groups
+            .iter()
+            .any(|g| c.starts_with(g.as_str()))
     });
     if !far {
         return false;
@@ -648,7 +656,7 @@ pub fn assess(
             .iter()
             .flat_map(|a| a.cpv.iter().map(String::as_str));
         if let Some((rel, _, _)) = super::codes::best_cpv_match(&plan.inferred_cpv, codes) {
-            c = c.max(w_inf * rel.strength());
+            c = c.max((w_inf * rel.strength()).min(INFERRED_CODE_CAP));
         }
         if s.naf
             .as_deref()
