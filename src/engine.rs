@@ -9,7 +9,7 @@
 //! explanations. A need without codes gets CPV codes inferred from its best text matches
 //! (pseudo-relevance feedback), which feed the code and NAF channels and weak code evidence.
 //! Word weights use the index's document frequencies; which CPV divisions a relevant
-//! activity may declare is learnt from a sample of the corpus (see `related_divisions`). Reverse matching judges one supplier against every open need with the same
+//! activity may declare is learnt from a sample of the corpus (see `related_groups`). Reverse matching judges one supplier against every open need with the same
 //! `assess`. The HTTP API and the CLI call these functions; no IO besides the index.
 
 use std::collections::HashMap;
@@ -68,40 +68,51 @@ pub fn today() -> jiff::civil::Date {
 pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
     let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
-    plan.related_divisions = related_divisions(index, &plan.cpv);
+    plan.related_groups = related_groups(index, &plan.cpv);
+    plan.neighbour_classes = neighbour_classes(index, &plan.cpv);
     plan
 }
 
-/// Suppliers sampled to learn which CPV divisions activities declare together.
-const DIVISION_SAMPLE: usize = 5000;
+/// Suppliers sampled to learn which CPV groups activities declare together.
+const GROUP_SAMPLE: usize = 5000;
 
-/// The CPV divisions of `codes`, and those that activities in the corpus declare together
-/// with one of them (an activity of the trade may carry codes of several divisions: catering
-/// under 55 and 15, building maintenance under 45, 50 and 98). Empty when `codes` is, or the
-/// index cannot say.
-/// Divisions co-declared with each division, per index generation: learning them costs one
-/// search over up to `DIVISION_SAMPLE` suppliers, and the association is a corpus statistic
-/// that single writes barely move, so it is computed once per division and generation (a
+/// The CPV prefix a code seeds relatedness with: its group (three digits), or its division
+/// when the code is coarser (`77000000` → `77`).
+fn seed_prefix(code: &str) -> Option<String> {
+    let c8 = matching::codes::code8(code);
+    let sig = crate::referential::codes::significant_prefix(c8);
+    let p = c8.get(..sig.len().clamp(2, 3))?;
+    Some(p.to_string())
+}
+
+/// CPV groups co-declared with each seed prefix, per index generation: learning them costs
+/// one search over up to `GROUP_SAMPLE` suppliers, and the association is a corpus statistic
+/// that single writes barely move, so it is computed once per prefix and generation (a
 /// `reindex` or restart refreshes it).
-static RELATED: std::sync::LazyLock<parking_lot::Mutex<RelatedByDivision>> =
+static RELATED: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
     std::sync::LazyLock::new(Default::default);
 
-/// (index generation, CPV division) → the divisions declared with it.
-type RelatedByDivision = std::collections::HashMap<(String, String), Vec<String>>;
+/// (index generation, CPV seed prefix) → the prefixes declared with it.
+type RelatedByPrefix = std::collections::HashMap<(String, String), Vec<String>>;
 
-fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+/// The CPV prefixes an activity relevant to a need with these codes may declare: each
+/// code's group (its division when coarser), and the groups that activities in the corpus
+/// declare together with a code under it (an activity of the trade may carry codes of
+/// several groups: catering under 555 and 158, tree care under 772 and 773). Empty when
+/// `codes` is.
+pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
     let generation = index.snapshot().generation().to_string();
     let mut out: Vec<String> = Vec::new();
     for c in codes {
-        let Some(d) = matching::codes::code8(c).get(..2) else {
+        let Some(seed) = seed_prefix(c) else {
             continue;
         };
-        let key = (generation.clone(), d.to_string());
+        let key = (generation.clone(), seed.clone());
         let cached = RELATED.lock().get(&key).cloned();
         let related = match cached {
             Some(r) => r,
             None => {
-                let r = related_divisions_uncached(index, &[d.to_string()]);
+                let r = related_groups_uncached(index, &seed);
                 let mut m = RELATED.lock();
                 m.retain(|(g, _), _| *g == generation);
                 m.insert(key, r.clone());
@@ -118,48 +129,133 @@ fn related_divisions(index: &SearchIndex, codes: &[String]) -> Vec<String> {
     out
 }
 
-fn related_divisions_uncached(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in codes {
-        if let Some(d) = matching::codes::code8(c).get(..2)
-            && !out.iter().any(|x| x == d)
-        {
-            out.push(d.to_string());
-        }
-    }
-    if out.is_empty() {
+fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![seed.to_string()];
+    let Ok(prefix) = parse_cpv(seed) else {
         return out;
-    }
-    let prefixes: Vec<crate::index::CpvPrefix> =
-        out.iter().filter_map(|d| parse_cpv(d).ok()).collect();
+    };
     let q = SearchQuery {
         filters: Filters {
-            cpv: prefixes,
+            cpv: vec![prefix],
             ..Filters::default()
         },
-        per_page: DIVISION_SAMPLE,
+        per_page: GROUP_SAMPLE,
         ..SearchQuery::default()
     };
     let Ok(res) = index.search(&q) else {
-        return Vec::new();
+        return out;
     };
-    let seeds = out.clone();
     for h in res.hits {
         for a in &h.supplier.activities {
-            let divs: Vec<&str> = a
-                .cpv
-                .iter()
-                .filter_map(|c| matching::codes::code8(c).get(..2))
-                .collect();
-            if divs.iter().any(|d| seeds.iter().any(|x| x == d)) {
-                for d in divs {
-                    if !out.iter().any(|x| x == d) {
-                        out.push(d.to_string());
+            let codes: Vec<&str> = a.cpv.iter().map(|c| matching::codes::code8(c)).collect();
+            if codes.iter().any(|c| c.starts_with(seed)) {
+                for c in codes {
+                    if let Some(g) = c.get(..3)
+                        && !out.iter().any(|x| g.starts_with(x.as_str()))
+                    {
+                        out.push(g.to_string());
                     }
                 }
             }
         }
     }
+    out.sort();
+    out
+}
+
+/// A CPV class is a neighbour of a need's codes when the suppliers declaring a code under
+/// them declare it this many times more often than the corpus does (lift)...
+const NEIGHBOUR_LIFT: f64 = 2.0;
+/// ...and at least this many of them do.
+const NEIGHBOUR_MIN_SUPPLIERS: usize = 3;
+
+static NEIGHBOURS: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// CPV classes (four digits) of the trades next to a need's codes: those that the suppliers
+/// declaring a code under one of them (at group level) also declare, in any activity, much
+/// more often than suppliers in general (a mailing house also packs, a cleaning company
+/// also cleans after works). Learnt once per seed and index generation, like
+/// [`related_groups`]; empty when `codes` is.
+pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    let generation = index.snapshot().generation().to_string();
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let Some(seed) = seed_prefix(c) else {
+            continue;
+        };
+        let key = (generation.clone(), seed.clone());
+        let cached = NEIGHBOURS.lock().get(&key).cloned();
+        let found = match cached {
+            Some(r) => r,
+            None => {
+                let r = neighbour_classes_uncached(index, &seed);
+                let mut m = NEIGHBOURS.lock();
+                m.retain(|(g, _), _| *g == generation);
+                m.insert(key, r.clone());
+                r
+            }
+        };
+        for r in found {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn neighbour_classes_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    let count = |prefix: &str, per_page: usize| {
+        let p = parse_cpv(prefix).ok()?;
+        index
+            .search(&SearchQuery {
+                filters: Filters {
+                    cpv: vec![p],
+                    ..Filters::default()
+                },
+                per_page,
+                ..SearchQuery::default()
+            })
+            .ok()
+    };
+    let Some(res) = count(seed, GROUP_SAMPLE) else {
+        return Vec::new();
+    };
+    let sampled = res.hits.len();
+    let num_docs = index.snapshot().num_docs() as f64;
+    if sampled == 0 || num_docs <= 0.0 {
+        return Vec::new();
+    }
+    let mut per_class: HashMap<String, usize> = HashMap::new();
+    for h in &res.hits {
+        let mut classes: Vec<&str> = h
+            .supplier
+            .activities
+            .iter()
+            .flat_map(|a| a.cpv.iter())
+            .map(|c| matching::codes::code8(c))
+            .filter(|c| !c.starts_with(seed))
+            .filter_map(|c| c.get(..4))
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            *per_class.entry(c.to_string()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<String> = per_class
+        .into_iter()
+        .filter(|(_, n)| *n >= NEIGHBOUR_MIN_SUPPLIERS)
+        .filter(|(class, n)| {
+            count(class, 1).is_some_and(|r| {
+                r.total > 0
+                    && (*n as f64 / sampled as f64) / (r.total as f64 / num_docs) >= NEIGHBOUR_LIFT
+            })
+        })
+        .map(|(class, _)| class)
+        .collect();
     out.sort();
     out
 }
@@ -367,6 +463,27 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
+        plan.related_groups = related_groups(index, &plan.inferred_cpv);
+        plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
+    }
+    // Channel 2b: the classes of neighbouring trades.
+    if !plan.neighbour_classes.is_empty() {
+        let q = SearchQuery {
+            filters: Filters {
+                cpv: plan
+                    .neighbour_classes
+                    .iter()
+                    .filter_map(|c| parse_cpv(c).ok())
+                    .collect(),
+                ..base_filters.clone()
+            },
+            ..base.clone()
+        };
+        for h in index.search(&q)?.hits {
+            candidates
+                .entry(h.siret.clone())
+                .or_insert((h.supplier.clone(), None));
+        }
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);

@@ -289,7 +289,21 @@ pub fn evaluate(
     })
 }
 
-/// Print why relevant suppliers are missing from the top 50 (developer aid).
+/// The trades (keys) of a generated supplier, main first.
+fn trades_of(s: &Supplier) -> String {
+    crate::synth::catalog::classify_supplier(s)
+        .iter()
+        .map(|l| crate::synth::catalog::TRADES[l.trade].key)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// Print why relevant suppliers are missing from the top 50, and which irrelevant ones are
+/// in the top 10 (developer aid). One line per case, tab-separated, for `sort | uniq -c`:
+/// `MISS need trades style grade why supplier-trades detail` where `why` is `ranked_low`
+/// (assessed, ranked below 50), `rejected_*` (the hard rules as the engine applies them, or
+/// too little evidence) or `not_retrieved` (no channel found it); `INTRUDER need trades style
+/// rank supplier-trades components reasons`.
 fn diagnose_misses(
     index: &SearchIndex,
     need: &Need,
@@ -303,14 +317,54 @@ fn diagnose_misses(
     };
     let plan = engine::plan_for(index, need);
     let id = need.id.as_deref().unwrap_or_default();
+    let trades = t.trades.join("+");
     eprintln!(
-        "NEED {id} {:?} {} words={:?} cpv={:?} naf={:?}",
-        t.trades,
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?}",
         t.style,
+        need.title,
         plan.words.iter().map(|w| &w.word).collect::<Vec<_>>(),
         plan.cpv,
         plan.naf
     );
+    let full = engine::match_need(index, need, usize::MAX).ok();
+    let full_rank: HashMap<&str, (usize, &engine::MatchResult)> = full
+        .as_ref()
+        .map(|f| {
+            f.results
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.siret.as_str(), (i, m)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let grades: HashMap<&str, u8> = t
+        .relevant
+        .iter()
+        .map(|j| (j.siret.as_str(), j.grade))
+        .collect();
+    for (i, siret) in ranking.iter().take(10).enumerate() {
+        if grades.contains_key(siret) {
+            continue;
+        }
+        let Some(s) = by_siret.get(*siret) else {
+            continue;
+        };
+        let comp = full_rank.get(siret).map(|(_, m)| m.components);
+        let reasons = full_rank
+            .get(siret)
+            .map(|(_, m)| m.reasons.join(" | "))
+            .unwrap_or_default();
+        eprintln!(
+            "INTRUDER\t{id}\t{trades}\t{}\t{}\t{}\t{:?}\t{reasons}",
+            t.style,
+            i + 1,
+            trades_of(s),
+            comp.map(|c| (
+                (c.text * 100.0).round() / 100.0,
+                (c.code * 100.0).round() / 100.0
+            )),
+        );
+    }
     for j in &t.relevant {
         if ranking.contains(&j.siret.as_str()) {
             continue;
@@ -318,25 +372,41 @@ fn diagnose_misses(
         let Some(s) = by_siret.get(&j.siret) else {
             continue;
         };
-        let ev = crate::matching::local_text_evidence(&plan, s);
-        let verdict =
-            match crate::matching::assess(&plan, need, s, Some(&ev), &place, r, engine::today()) {
-                Some(a) => format!("would pass (score {:.3}, {:?})", a.score, a.components),
-                None => {
-                    let (rel, code) = crate::matching::score::relevant_activities(&plan, s);
-                    format!(
-                        "rejected: relevant={rel:?} code={code:?} naf={:?} words={:?}",
-                        s.naf,
-                        ev.words.iter().map(|w| &w.query).collect::<Vec<_>>()
-                    )
-                }
-            };
         let labels: Vec<&str> = s
             .activities
             .iter()
-            .filter_map(|a| a.label.as_deref())
+            .map(|a| a.label.as_deref().unwrap_or("-"))
             .collect();
-        eprintln!("  MISS g{} {} {:?} {verdict}", j.grade, j.siret, labels);
+        let codes: Vec<&str> = s
+            .activities
+            .iter()
+            .flat_map(|a| a.cpv.iter().map(String::as_str))
+            .collect();
+        let (why, detail) = if let Some((pos, m)) = full_rank.get(j.siret.as_str()) {
+            (
+                "ranked_low".to_string(),
+                format!(
+                    "pos={} score={:.3} T={:.2} C={:.2}",
+                    pos + 1,
+                    m.score,
+                    m.components.text,
+                    m.components.code
+                ),
+            )
+        } else {
+            let ev = crate::matching::local_text_evidence(&plan, s);
+            match crate::matching::score::rejection(&plan, need, s, Some(&ev), &place, r) {
+                Some(why) => (format!("rejected_{why}"), String::new()),
+                None => ("not_retrieved".to_string(), String::new()),
+            }
+        };
+        eprintln!(
+            "MISS\t{id}\t{trades}\t{}\tg{}\t{why}\t{}\t{detail} labels={labels:?} cpv={codes:?} naf={:?}",
+            t.style,
+            j.grade,
+            trades_of(s),
+            s.naf
+        );
     }
 }
 

@@ -47,7 +47,8 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         naf,
         inferred_cpv: Vec::new(),
         inferred_naf: Vec::new(),
-        related_divisions: Vec::new(),
+        related_groups: Vec::new(),
+        neighbour_classes: Vec::new(),
         stems,
     }
 }

@@ -20,9 +20,9 @@
 //! national mailing service next to a local gardening one) qualify the supplier. So the
 //! engine asks more: every activity that *may* be the relevant one must cover the place and,
 //! when the need lists modes, offer one of them. An activity is ruled out only when it is
-//! [`surely_irrelevant`] — the need has CPV codes, the activity declares codes, none of them
-//! is in a CPV division of the need's codes or in a division that the corpus's activities
-//! declare together with those (`MatchPlan::related_divisions`), and neither its label nor
+//! [`surely_irrelevant`] — the need has CPV codes (its own or inferred), the activity declares
+//! codes, none of them is under a need code (at CPV group level) or in a CPV group that the
+//! corpus's activities declare together with one (`MatchPlan::related_groups`), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
 //! that says its specific words); otherwise every activity counts. A supplier that passes
@@ -38,9 +38,11 @@
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5). When
-//!   the need gives no code, the codes inferred from the best text matches count 0.2 of
-//!   that (their NAF codes 0.1): enough to recall a supplier whose words differ from the
-//!   buyer's, too little to outrank one that says them;
+//!   the need gives no code, the codes inferred from the best text matches count 0.35 of
+//!   that, at most 0.2 (their NAF codes 0.175): enough to recall a supplier whose words
+//!   differ from the buyer's, too little to outrank one that says them. A code of a
+//!   neighbouring trade (`MatchPlan::neighbour_classes`, learnt from the corpus) counts
+//!   0.14, just enough to be listed after the need's own trade;
 //! - `G` the geographic fit: an explicit zone of a relevant activity 1, an explicit zone of
 //!   another activity 0.85, the default zone (own département) 0.75, only located in the
 //!   perimeter 0.65;
@@ -81,7 +83,7 @@ impl WordMatchKind {
             WordMatchKind::Exact => 1.0,
             WordMatchKind::Prefix => 0.8,
             WordMatchKind::Typo => 0.7,
-            WordMatchKind::Synonym => 0.65,
+            WordMatchKind::Synonym => 0.8,
         }
     }
 }
@@ -119,11 +121,17 @@ pub struct MatchPlan {
     /// (pseudo-relevance feedback, see `engine`): they let activities be judged by their
     /// codes, never count as the need's own codes in the score or the reasons.
     pub inferred_cpv: Vec<String>,
-    /// CPV divisions (two digits) an activity relevant to the need may declare: those of the
-    /// need's codes (or, failing them, of the inferred ones) and those that the corpus's
-    /// activities declare together with them. Empty when unknown: then no activity is
-    /// ruled out by its codes.
-    pub related_divisions: Vec<String>,
+    /// CPV prefixes (a group's three digits, or a division's two for a coarse need code) an
+    /// activity relevant to the need may declare codes under: those of the need's codes (or,
+    /// failing them, of the inferred ones) and the groups that the corpus's activities
+    /// declare together with them. Empty when unknown: then no activity is ruled out by its
+    /// codes.
+    pub related_groups: Vec<String>,
+    /// CPV classes (four digits) of neighbouring trades, learnt from the corpus (suppliers of
+    /// the need's codes declare them much more often than others): a supplier with a code
+    /// under one gets [`NEIGHBOUR_CODE_EVIDENCE`], enough to be listed after those that do
+    /// the need's trade.
+    pub neighbour_classes: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
@@ -173,9 +181,16 @@ pub struct Assessment {
     pub relevant_activities: Vec<usize>,
 }
 
-/// Code evidence from inferred CPV codes counts this much of the need's own codes': the
-/// inference (what the best text matches do) is often right, sometimes not.
-const INFERRED_CODE_WEIGHT: f64 = 0.2;
+/// Code evidence from inferred CPV codes counts this much of the need's own codes', and
+/// at most [`INFERRED_CODE_CAP`]: the inference (what the best text matches do) is often
+/// right, sometimes not. Same-group inferred evidence (0.16) is enough to list a supplier
+/// known only by its codes; an exact inferred code never outranks words that match.
+const INFERRED_CODE_WEIGHT: f64 = 0.35;
+const INFERRED_CODE_CAP: f64 = 0.2;
+
+/// Code evidence of a supplier that declares a code of a neighbouring trade
+/// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
+pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -301,17 +316,24 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
 }
 
 /// Whether an activity is surely not the one relevant to the need: the plan has codes, the
-/// activity declares codes and none of them shares a CPV division with any of the plan's,
+/// activity declares codes and none of them is under one of the plan's related groups,
 /// and neither its label nor its codes' labels say any of the need's words (or their
 /// synonyms).
 pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
-    if plan.related_divisions.is_empty() || a.cpv.is_empty() {
+    if plan.related_groups.is_empty() || a.cpv.is_empty() {
+        return false;
+    }
+    // Codes inferred from the best text matches may be of the wrong trade: then only an
+    // activity whose label says what it does can be judged.
+    if plan.cpv.is_empty() && a.label.is_none() {
         return false;
     }
     let far = a.cpv.iter().all(|x| {
-        super::codes::code8(x)
-            .get(..2)
-            .is_none_or(|d| !plan.related_divisions.iter().any(|r| r == d))
+        let c = super::codes::code8(x);
+        !plan
+            .related_groups
+            .iter()
+            .any(|g| c.starts_with(g.as_str()))
     });
     if !far {
         return false;
@@ -547,6 +569,46 @@ fn words_reason(ev: &TextEvidence) -> Option<String> {
     (!words.is_empty()).then(|| format!("mots : {}", words.join(", ")))
 }
 
+/// Which step of [`assess`] rejects a supplier (`closed`, `reserved`, `modes`, `geography`,
+/// `evidence`), or `None` when it passes (evaluation aid).
+pub fn rejection(
+    plan: &MatchPlan,
+    need: &Need,
+    s: &Supplier,
+    text: Option<&TextEvidence>,
+    place: &ResolvedPlace<'_>,
+    r: &Referential,
+) -> Option<&'static str> {
+    if s.closed {
+        return Some("closed");
+    }
+    if let Some(route) = need.reserved
+        && supplier_eligibility(route, s).is_none()
+    {
+        return Some("reserved");
+    }
+    let (strengths, _) = activity_strengths(plan, s);
+    let relevant = relevant_of(&strengths);
+    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
+    if !need.modes.is_empty() {
+        let offers = |i: &usize| {
+            s.activities
+                .get(*i)
+                .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
+        };
+        if candidates.is_empty() || !candidates.iter().all(offers) {
+            return Some("modes");
+        }
+    }
+    if conservative_qualifies(need, s, &candidates, place, r).is_none() {
+        return Some("geography");
+    }
+    if assess(plan, need, s, text, place, r, jiff::civil::date(2026, 3, 1)).is_none() {
+        return Some("evidence");
+    }
+    None
+}
+
 /// Assess one supplier for one need. `None` when a hard rule fails or there is no evidence.
 pub fn assess(
     plan: &MatchPlan,
@@ -594,7 +656,7 @@ pub fn assess(
             .iter()
             .flat_map(|a| a.cpv.iter().map(String::as_str));
         if let Some((rel, _, _)) = super::codes::best_cpv_match(&plan.inferred_cpv, codes) {
-            c = c.max(w_inf * rel.strength());
+            c = c.max((w_inf * rel.strength()).min(INFERRED_CODE_CAP));
         }
         if s.naf
             .as_deref()
@@ -602,6 +664,19 @@ pub fn assess(
         {
             c = c.max(w_inf * 0.5);
         }
+    }
+    let neighbour_code = (c < NEIGHBOUR_CODE_EVIDENCE)
+        .then(|| {
+            s.activities.iter().flat_map(|a| a.cpv.iter()).find(|x| {
+                let x8 = super::codes::code8(x);
+                plan.neighbour_classes
+                    .iter()
+                    .any(|n| x8.starts_with(n.as_str()))
+            })
+        })
+        .flatten();
+    if neighbour_code.is_some() {
+        c = NEIGHBOUR_CODE_EVIDENCE;
     }
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
@@ -647,6 +722,14 @@ pub fn assess(
     }
     if let Some(w) = text.and_then(words_reason) {
         reasons.push(w);
+    }
+    if reasons.is_empty()
+        && let Some(code) = neighbour_code
+    {
+        reasons.push(format!(
+            "CPV {} (métier voisin de celui demandé)",
+            super::codes::code8(code)
+        ));
     }
     if reasons.is_empty()
         && let Some(ev) = &code_ev
@@ -789,7 +872,7 @@ mod tests {
     fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
         let r = Referential::get();
         let mut plan = super::super::plan(need, |_| None, 1000);
-        plan.related_divisions = divisions.iter().map(|d| d.to_string()).collect();
+        plan.related_groups = divisions.iter().map(|d| d.to_string()).collect();
         let ev = super::super::local_text_evidence(&plan, s);
         let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
         assess(

@@ -191,6 +191,13 @@ const STOP_WORDS: &[&str] = &[
     "https",
     "fr",
     "com",
+    // English words of untranslated CPV labels pasted into notices.
+    "and",
+    "the",
+    "for",
+    "with",
+    "other",
+    "related",
 ];
 
 fn boilerplate() -> &'static HashSet<String> {

@@ -68,6 +68,14 @@ impl Vocabulary {
             let f = fold(&c.name);
             if !f.contains([' ', '-', '\'']) {
                 v.places.insert(f);
+            } else {
+                // The parts of compound names (`Gif-sur-Yvette`, `Aubigny-en-Artois`); words
+                // the code labels or the thesaurus know stay trade words (`is_place_only`).
+                for w in super::text::words(&c.name) {
+                    if w.len() >= 4 {
+                        v.places.insert(w);
+                    }
+                }
             }
         }
         let named = r
