@@ -1250,6 +1250,10 @@ impl Snapshot {
             || !p.labels.is_empty()
             || f.ess == Some(false)
             || f.esus == Some(false);
+        // Whether verifying reads the activity words (zones, CPV codes): they are read
+        // ahead for a batch of candidates as their rows are.
+        let touch_acts =
+            verify_each && (matches!(p.geo, Some(GeoPrepared::Serves(..))) || !p.cpv.is_empty());
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
             let alive = seg.alive();
@@ -1347,6 +1351,12 @@ impl Snapshot {
                     .iter()
                     .fold(0u32, |a, &d| a.wrapping_add(cols.touch(d)));
                 std::hint::black_box(sink);
+                if touch_acts {
+                    let sink = batch[..k]
+                        .iter()
+                        .fold(0u64, |a, &d| a.wrapping_add(cols.touch_acts(d)));
+                    std::hint::black_box(sink);
+                }
                 for &doc in &batch[..k] {
                     examined += 1;
                     let (distance, cpv) = if verify_each {
