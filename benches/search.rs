@@ -384,7 +384,7 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
         let res = snap.search(q).unwrap();
         times.push(t.elapsed());
         if digest {
-            use std::hash::{Hash, Hasher};
+            use std::hash::Hash;
             let mut hits = res.hits.clone();
             // The profile is the store's: it does not depend on the search path.
             hits.iter_mut().for_each(|h| h.snippets.clear());
@@ -396,7 +396,6 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
                 .map(|h| h.supplier.siret.as_str())
                 .collect::<Vec<_>>()
                 .hash(&mut hasher);
-            hasher.finish();
         }
         hits += res.hits.len();
         total += res.total;

@@ -1486,7 +1486,7 @@ impl Snapshot {
         let mut chunk: Vec<&Cand> = Vec::new();
         let score = |matcher: &mut text::SegMatcher<'_>, doc: u32| {
             matcher
-                .score(doc)
+                .score(doc, cols.norms(doc))
                 .ok_or_else(|| Error::Internal("a text match has no text score".into()))
         };
         while i < sorted.len() && !done {
@@ -1652,7 +1652,7 @@ impl Snapshot {
                     cur = Some((h.seg, self.text.matcher(ct, h.seg)?));
                 }
                 if let Some((_, m)) = cur.as_mut() {
-                    terms[i] = m.explain(h.doc);
+                    terms[i] = m.explain(h.doc, self.segment_cache(h.seg as usize).cols.norms(h.doc));
                 }
             }
         }

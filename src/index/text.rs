@@ -646,16 +646,57 @@ pub struct Posting {
 }
 
 impl Posting {
-    /// The term's frequency in a document carrying it.
+    /// Whether `doc` carries the term, and its frequency there. `cur` remembers where the
+    /// previous document was found in the sorted lists: documents asked in ascending order
+    /// are found by galloping forward from there (any order stays correct).
     #[inline]
-    fn tf(&self, doc: u32) -> u32 {
-        if !self.multi.contains(doc) {
-            return 1;
+    fn seek(&self, doc: u32, cur: &mut Cursor) -> Option<u32> {
+        let present = match &self.docs {
+            TermDocs::Dense(b) => b.contains(doc),
+            TermDocs::Sparse(v) => gallop(v, |d| *d, &mut cur.docs, doc).is_some(),
+        };
+        if !present {
+            return None;
         }
-        self.multi_tf
-            .binary_search_by_key(&doc, |e| e.0)
-            .map_or(1, |i| self.multi_tf[i].1)
+        if let TermDocs::Dense(b) = &self.multi
+            && !b.contains(doc)
+        {
+            return Some(1);
+        }
+        Some(
+            gallop(&self.multi_tf, |e| e.0, &mut cur.multi, doc)
+                .map_or(1, |i| self.multi_tf[i].1),
+        )
     }
+}
+
+/// Positions in a [`Posting`]'s sorted lists.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    docs: usize,
+    multi: usize,
+}
+
+/// The index of `doc` in `v` (sorted by `key`), searched from `*cur` forward by doubling
+/// steps (from the start when `doc` lies before `*cur`); `*cur` becomes the first position
+/// not before `doc`.
+#[inline]
+fn gallop<T>(v: &[T], key: impl Fn(&T) -> u32, cur: &mut usize, doc: u32) -> Option<usize> {
+    let mut lo = (*cur).min(v.len());
+    if lo > 0 && key(&v[lo - 1]) >= doc {
+        lo = 0;
+    }
+    let mut hi = lo;
+    let mut step = 1;
+    while hi < v.len() && key(&v[hi]) < doc {
+        lo = hi + 1;
+        hi = lo + step;
+        step *= 2;
+    }
+    let hi = hi.min(v.len());
+    let i = lo + v[lo..hi].partition_point(|e| key(e) < doc);
+    *cur = i;
+    (i < v.len() && key(&v[i]) == doc).then_some(i)
 }
 
 /// Index of a field in the per-segment caches.
@@ -1273,13 +1314,18 @@ impl TextSnapshot {
             .iter()
             .map(|pair| match pair.field {
                 TextField::Code => None,
-                f => sd.norms[field_code(f) as usize].clone(),
+                f => {
+                    let i = field_code(f) as usize;
+                    sd.norms[i].is_some().then_some(i)
+                }
             })
             .collect();
         Ok(SegMatcher {
             ct,
             presence,
             norm_of,
+            norms: [0; 3],
+            cursors: vec![Cursor::default(); ct.pairs.len()],
             cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
             scores: vec![0.0; ct.concepts.len()],
         })
@@ -2003,13 +2049,19 @@ pub struct MatchedTerm {
     pub stems: Vec<String>,
 }
 
-/// Evaluates a compiled query on the documents of one segment.
+/// Evaluates a compiled query on the documents of one segment (fastest asked in ascending
+/// order).
 pub struct SegMatcher<'a> {
     ct: &'a CompiledText,
     /// Per pair: the documents carrying it and the frequencies above 1.
     presence: Vec<Arc<Posting>>,
-    /// Per pair: the field lengths (`None` for codes, which score [`CODE_SCORE`]).
-    norm_of: Vec<Option<FieldNormReader>>,
+    /// Per pair: the index of its field in the documents' field length ids (`None` for
+    /// codes, which score [`CODE_SCORE`]).
+    norm_of: Vec<Option<usize>>,
+    /// Field length ids of `name`, `trade` and `body` of the document being evaluated.
+    norms: [u8; 3],
+    /// Per pair: where the last document was found in its lists.
+    cursors: Vec<Cursor>,
     /// Per pair: the document last evaluated and its contribution (negative when absent).
     cache: Vec<(u32, f32)>,
     scores: Vec<f32>,
@@ -2024,16 +2076,13 @@ impl SegMatcher<'_> {
         if cached_doc == doc {
             return (cached >= 0.0).then_some(cached);
         }
-        let posting = &self.presence[p];
-        let score = if posting.docs.contains(doc) {
+        let score = self.presence[p].seek(doc, &mut self.cursors[p]).map(|tf| {
             let pair = &self.ct.pairs[p];
-            Some(match (&pair.bm25, &self.norm_of[p]) {
-                (Some(w), Some(n)) => pair.boost * w.score(n.fieldnorm_id(doc), posting.tf(doc)),
+            match (&pair.bm25, self.norm_of[p]) {
+                (Some(w), Some(i)) => pair.boost * w.score(self.norms[i], tf),
                 _ => CODE_SCORE,
-            })
-        } else {
-            None
-        };
+            }
+        });
         self.cache[p] = (doc, score.unwrap_or(-1.0));
         score
     }
@@ -2090,8 +2139,10 @@ impl SegMatcher<'_> {
         best
     }
 
-    /// The text score of `doc`, or `None` when it does not match.
-    pub fn score(&mut self, doc: u32) -> Option<f32> {
+    /// The text score of `doc`, or `None` when it does not match; `norms` are its field
+    /// length ids (`SegmentData::fieldnorm_ids`).
+    pub fn score(&mut self, doc: u32, norms: [u8; 3]) -> Option<f32> {
+        self.norms = norms;
         let mut scores = std::mem::take(&mut self.scores);
         scores.iter_mut().for_each(|s| *s = 0.0);
         let mut any = false;
@@ -2115,8 +2166,9 @@ impl SegMatcher<'_> {
         total
     }
 
-    /// What matched in `doc`, concept by concept.
-    pub fn explain(&mut self, doc: u32) -> Vec<MatchedTerm> {
+    /// What matched in `doc`, concept by concept; `norms` as for [`Self::score`].
+    pub fn explain(&mut self, doc: u32, norms: [u8; 3]) -> Vec<MatchedTerm> {
+        self.norms = norms;
         let mut out = Vec::new();
         for c in 0..self.ct.concepts.len() {
             let Some((_, a)) = self.concept_score(c, doc) else {
