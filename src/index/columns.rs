@@ -189,9 +189,9 @@ impl SegCols {
         let (Some(&a), Some(&b)) = (self.acts_start.get(d), self.acts_start.get(d + 1)) else {
             return 0;
         };
-        self.acts
-            .get(a as usize..b as usize)
-            .map_or(0, |w| w.iter().step_by(8).fold(0, |s, x| s.wrapping_add(*x)))
+        self.acts.get(a as usize..b as usize).map_or(0, |w| {
+            w.iter().step_by(8).fold(0, |s, x| s.wrapping_add(*x))
+        })
     }
 
     /// The squared chord between the document's location and a unit vector, in single

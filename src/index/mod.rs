@@ -1640,7 +1640,7 @@ impl Snapshot {
     /// Build the returned hits: stored profiles, explanations, reasons, snippets.
     fn hits(&self, q: &SearchQuery, p: &Prepared, page: &[Ranked]) -> Result<Vec<SearchHit>> {
         let r = Referential::get();
-        // Explanations need ascending documents per segment.
+        // Explanations are fastest in ascending document order per segment.
         let mut order: Vec<usize> = (0..page.len()).collect();
         order.sort_by_key(|&i| (page[i].seg, page[i].doc));
         let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
@@ -1652,7 +1652,8 @@ impl Snapshot {
                     cur = Some((h.seg, self.text.matcher(ct, h.seg)?));
                 }
                 if let Some((_, m)) = cur.as_mut() {
-                    terms[i] = m.explain(h.doc, self.segment_cache(h.seg as usize).cols.norms(h.doc));
+                    terms[i] =
+                        m.explain(h.doc, self.segment_cache(h.seg as usize).cols.norms(h.doc));
                 }
             }
         }

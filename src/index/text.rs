@@ -663,10 +663,7 @@ impl Posting {
         {
             return Some(1);
         }
-        Some(
-            gallop(&self.multi_tf, |e| e.0, &mut cur.multi, doc)
-                .map_or(1, |i| self.multi_tf[i].1),
-        )
+        Some(gallop(&self.multi_tf, |e| e.0, &mut cur.multi, doc).map_or(1, |i| self.multi_tf[i].1))
     }
 }
 
