@@ -15,6 +15,8 @@
 //! 2.8M); `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part; `ESSOR_BENCH_QUICK=1` runs
 //! the latency percentiles only (no throughput, freshness or criterion: for profiling);
 //! `ESSOR_BENCH_CLASSES=Text,Geo` limits the query classes (names as printed).
+//! `ESSOR_BENCH_DIGEST=1` also prints, per class, a digest of every answer (total, plan,
+//! hits with their scores, distances, reasons and facets): an optimisation must not change it.
 //!
 //! Run: `cargo bench --bench search` (add `-- --quick` for shorter criterion runs).
 
@@ -375,10 +377,26 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
     let mut total = 0u64;
     let mut examined = 0u64;
     let mut drivers: std::collections::BTreeMap<String, usize> = Default::default();
+    let digest = env_flag("ESSOR_BENCH_DIGEST");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for q in &queries {
         let t = Instant::now();
         let res = snap.search(q).unwrap();
         times.push(t.elapsed());
+        if digest {
+            use std::hash::Hash;
+            let mut hits = res.hits.clone();
+            // The profile is the store's: it does not depend on the search path.
+            hits.iter_mut().for_each(|h| h.snippets.clear());
+            serde_json::to_string(&(&res.total, &hits, &res.facets))
+                .unwrap()
+                .hash(&mut hasher);
+            res.hits
+                .iter()
+                .map(|h| h.supplier.siret.as_str())
+                .collect::<Vec<_>>()
+                .hash(&mut hasher);
+        }
         hits += res.hits.len();
         total += res.total;
         examined += res.plan.candidates;
@@ -389,6 +407,10 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
         *drivers.entry(d).or_default() += 1;
     }
     let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
+    if digest {
+        use std::hash::Hasher;
+        println!("[{}] {class:?} digest {:016x}", ds.n, hasher.finish());
+    }
     times.sort();
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
     println!(

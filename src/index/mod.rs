@@ -1250,6 +1250,10 @@ impl Snapshot {
             || !p.labels.is_empty()
             || f.ess == Some(false)
             || f.esus == Some(false);
+        // Whether verifying reads the activity words (zones, CPV codes): they are read
+        // ahead for a batch of candidates as their rows are.
+        let touch_acts =
+            verify_each && (matches!(p.geo, Some(GeoPrepared::Serves(..))) || !p.cpv.is_empty());
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
             let alive = seg.alive();
@@ -1347,6 +1351,12 @@ impl Snapshot {
                     .iter()
                     .fold(0u32, |a, &d| a.wrapping_add(cols.touch(d)));
                 std::hint::black_box(sink);
+                if touch_acts {
+                    let sink = batch[..k]
+                        .iter()
+                        .fold(0u64, |a, &d| a.wrapping_add(cols.touch_acts(d)));
+                    std::hint::black_box(sink);
+                }
                 for &doc in &batch[..k] {
                     examined += 1;
                     let (distance, cpv) = if verify_each {
@@ -1476,7 +1486,7 @@ impl Snapshot {
         let mut chunk: Vec<&Cand> = Vec::new();
         let score = |matcher: &mut text::SegMatcher<'_>, doc: u32| {
             matcher
-                .score(doc)
+                .score(doc, cols.norms(doc))
                 .ok_or_else(|| Error::Internal("a text match has no text score".into()))
         };
         while i < sorted.len() && !done {
@@ -1630,7 +1640,7 @@ impl Snapshot {
     /// Build the returned hits: stored profiles, explanations, reasons, snippets.
     fn hits(&self, q: &SearchQuery, p: &Prepared, page: &[Ranked]) -> Result<Vec<SearchHit>> {
         let r = Referential::get();
-        // Explanations need ascending documents per segment.
+        // Explanations are fastest in ascending document order per segment.
         let mut order: Vec<usize> = (0..page.len()).collect();
         order.sort_by_key(|&i| (page[i].seg, page[i].doc));
         let mut terms: Vec<Vec<MatchedTerm>> = vec![Vec::new(); page.len()];
@@ -1642,7 +1652,8 @@ impl Snapshot {
                     cur = Some((h.seg, self.text.matcher(ct, h.seg)?));
                 }
                 if let Some((_, m)) = cur.as_mut() {
-                    terms[i] = m.explain(h.doc);
+                    terms[i] =
+                        m.explain(h.doc, self.segment_cache(h.seg as usize).cols.norms(h.doc));
                 }
             }
         }

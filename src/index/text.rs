@@ -29,7 +29,6 @@ use parking_lot::Mutex;
 
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::SegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::document::Value;
 use tantivy::schema::{
@@ -639,7 +638,62 @@ pub struct Posting {
     len: u64,
     /// Documents where the term occurs more than once.
     multi: TermDocs,
+    /// The frequency in each of `multi`'s documents, by document (every other document of
+    /// `docs` has the term once): with the field lengths, all exact scoring needs, so scoring
+    /// a few candidates never opens or seeks tantivy's postings.
+    multi_tf: Vec<(u32, u32)>,
     max_tf: u32,
+}
+
+impl Posting {
+    /// Whether `doc` carries the term, and its frequency there. `cur` remembers where the
+    /// previous document was found in the sorted lists: documents asked in ascending order
+    /// are found by galloping forward from there (any order stays correct).
+    #[inline]
+    fn seek(&self, doc: u32, cur: &mut Cursor) -> Option<u32> {
+        let present = match &self.docs {
+            TermDocs::Dense(b) => b.contains(doc),
+            TermDocs::Sparse(v) => gallop(v, |d| *d, &mut cur.docs, doc).is_some(),
+        };
+        if !present {
+            return None;
+        }
+        if let TermDocs::Dense(b) = &self.multi
+            && !b.contains(doc)
+        {
+            return Some(1);
+        }
+        Some(gallop(&self.multi_tf, |e| e.0, &mut cur.multi, doc).map_or(1, |i| self.multi_tf[i].1))
+    }
+}
+
+/// Positions in a [`Posting`]'s sorted lists.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    docs: usize,
+    multi: usize,
+}
+
+/// The index of `doc` in `v` (sorted by `key`), searched from `*cur` forward by doubling
+/// steps (from the start when `doc` lies before `*cur`); `*cur` becomes the first position
+/// not before `doc`.
+#[inline]
+fn gallop<T>(v: &[T], key: impl Fn(&T) -> u32, cur: &mut usize, doc: u32) -> Option<usize> {
+    let mut lo = (*cur).min(v.len());
+    if lo > 0 && key(&v[lo - 1]) >= doc {
+        lo = 0;
+    }
+    let mut hi = lo;
+    let mut step = 1;
+    while hi < v.len() && key(&v[hi]) < doc {
+        lo = hi + 1;
+        hi = lo + step;
+        step *= 2;
+    }
+    let hi = hi.min(v.len());
+    let i = lo + v[lo..hi].partition_point(|e| key(e) < doc);
+    *cur = i;
+    (i < v.len() && key(&v[i]) == doc).then_some(i)
 }
 
 /// Index of a field in the per-segment caches.
@@ -750,6 +804,7 @@ impl SegmentData {
             let mut docs = Vec::new();
             let mut max_tf = 1;
             let mut multi = Vec::new();
+            let mut multi_tf = Vec::new();
             let inv = self.reader.inverted_index(field).map_err(ierr)?;
             let freqs = code < field_code(TextField::Code);
             let option = if freqs {
@@ -771,6 +826,7 @@ impl SegmentData {
                         for (doc, tf) in d.iter().zip(block.freqs()) {
                             if *tf > 1 {
                                 multi.push(*doc);
+                                multi_tf.push((*doc, *tf));
                                 max_tf = max_tf.max(*tf);
                             }
                         }
@@ -781,12 +837,14 @@ impl SegmentData {
             let len = docs.len() as u64;
             let docs = TermDocs::from_sorted(self.max_doc(), docs);
             let multi = TermDocs::from_sorted(self.max_doc(), multi);
-            let cost = docs.heap_bytes() + multi.heap_bytes() + 96;
+            multi_tf.shrink_to_fit();
+            let cost = docs.heap_bytes() + multi.heap_bytes() + multi_tf.len() * 8 + 96;
             Ok((
                 Arc::new(Posting {
                     docs,
                     len,
                     multi,
+                    multi_tf,
                     max_tf,
                 }),
                 cost,
@@ -1236,8 +1294,8 @@ impl TextSnapshot {
         })
     }
 
-    /// The evaluator of a compiled query on one segment. Posting lists are opened on first
-    /// use, so a matcher asked about few documents stays cheap.
+    /// The evaluator of a compiled query on one segment, from the segment's decoded postings
+    /// (shared with the text sets) and field lengths.
     pub fn matcher<'a>(&self, ct: &'a CompiledText, seg: u32) -> Result<SegMatcher<'a>> {
         let sd = &self.segments[seg as usize];
         let mut presence = Vec::with_capacity(ct.pairs.len());
@@ -1248,13 +1306,23 @@ impl TextSnapshot {
                 &pair.term,
             )?);
         }
+        let norm_of = ct
+            .pairs
+            .iter()
+            .map(|pair| match pair.field {
+                TextField::Code => None,
+                f => {
+                    let i = field_code(f) as usize;
+                    sd.norms[i].is_some().then_some(i)
+                }
+            })
+            .collect();
         Ok(SegMatcher {
             ct,
-            reader: sd.reader.clone(),
-            fields: self.fields,
             presence,
-            postings: (0..ct.pairs.len()).map(|_| None).collect(),
-            norm_of: vec![None; ct.pairs.len()],
+            norm_of,
+            norms: [0; 3],
+            cursors: vec![Cursor::default(); ct.pairs.len()],
             cache: vec![(TERMINATED, 0.0); ct.pairs.len()],
             scores: vec![0.0; ct.concepts.len()],
         })
@@ -1978,83 +2046,40 @@ pub struct MatchedTerm {
     pub stems: Vec<String>,
 }
 
-/// Evaluates a compiled query on the documents of one segment, in ascending order.
+/// Evaluates a compiled query on the documents of one segment (fastest asked in ascending
+/// order).
 pub struct SegMatcher<'a> {
     ct: &'a CompiledText,
-    reader: SegmentReader,
-    fields: Fields,
-    /// Per pair: the documents carrying it, to skip postings that cannot hold a document.
+    /// Per pair: the documents carrying it and the frequencies above 1.
     presence: Vec<Arc<Posting>>,
-    /// Per pair: not opened yet (`None`), absent from the segment, or its postings.
-    postings: Vec<Option<Option<SegmentPostings>>>,
-    norm_of: Vec<Option<FieldNormReader>>,
+    /// Per pair: the index of its field in the documents' field length ids (`None` for
+    /// codes, which score [`CODE_SCORE`]).
+    norm_of: Vec<Option<usize>>,
+    /// Field length ids of `name`, `trade` and `body` of the document being evaluated.
+    norms: [u8; 3],
+    /// Per pair: where the last document was found in its lists.
+    cursors: Vec<Cursor>,
     /// Per pair: the document last evaluated and its contribution (negative when absent).
     cache: Vec<(u32, f32)>,
     scores: Vec<f32>,
 }
 
 impl SegMatcher<'_> {
-    fn open(&mut self, p: usize) -> Option<SegmentPostings> {
-        let pair = &self.ct.pairs[p];
-        let field = match pair.field {
-            TextField::Name => self.fields.name,
-            TextField::Trade => self.fields.trade,
-            TextField::Body => self.fields.body,
-            TextField::Code => self.fields.codes,
-        };
-        let term = Term::from_field_text(field, &pair.term);
-        let opt = if pair.field == TextField::Code {
-            IndexRecordOption::Basic
-        } else {
-            IndexRecordOption::WithFreqs
-        };
-        let post = self
-            .reader
-            .inverted_index(field)
-            .ok()?
-            .read_postings(&term, opt)
-            .ok()??;
-        if pair.field != TextField::Code {
-            self.norm_of[p] = self.reader.get_fieldnorms_reader(field).ok();
-        }
-        Some(post)
-    }
-
-    /// The contribution of a term pair to `doc`, `None` when absent. Documents must be asked
-    /// in ascending order.
+    /// The contribution of a term pair to `doc`, `None` when absent: BM25 from the term's
+    /// frequency in the document and the field's length, exactly as tantivy's postings would
+    /// give them.
     fn pair_score(&mut self, p: usize, doc: u32) -> Option<f32> {
         let (cached_doc, cached) = self.cache[p];
         if cached_doc == doc {
             return (cached >= 0.0).then_some(cached);
         }
-        if !self.presence[p].docs.contains(doc) {
-            self.cache[p] = (doc, -1.0);
-            return None;
-        }
-        if self.postings[p].is_none() {
-            let opened = self.open(p);
-            self.postings[p] = Some(opened);
-        }
-        let score = match self.postings[p].as_mut().and_then(Option::as_mut) {
-            None => None,
-            Some(post) => {
-                if post.doc() < doc {
-                    post.seek(doc);
-                }
-                if post.doc() == doc {
-                    let pair = &self.ct.pairs[p];
-                    Some(match (&pair.bm25, &self.norm_of[p]) {
-                        (Some(w), Some(n)) => {
-                            use tantivy::postings::Postings;
-                            pair.boost * w.score(n.fieldnorm_id(doc), post.term_freq())
-                        }
-                        _ => CODE_SCORE,
-                    })
-                } else {
-                    None
-                }
+        let score = self.presence[p].seek(doc, &mut self.cursors[p]).map(|tf| {
+            let pair = &self.ct.pairs[p];
+            match (&pair.bm25, self.norm_of[p]) {
+                (Some(w), Some(i)) => pair.boost * w.score(self.norms[i], tf),
+                _ => CODE_SCORE,
             }
-        };
+        });
         self.cache[p] = (doc, score.unwrap_or(-1.0));
         score
     }
@@ -2111,9 +2136,10 @@ impl SegMatcher<'_> {
         best
     }
 
-    /// The text score of `doc`, or `None` when it does not match. Documents must be asked in
-    /// ascending order.
-    pub fn score(&mut self, doc: u32) -> Option<f32> {
+    /// The text score of `doc`, or `None` when it does not match; `norms` are its field
+    /// length ids (`SegmentData::fieldnorm_ids`).
+    pub fn score(&mut self, doc: u32, norms: [u8; 3]) -> Option<f32> {
+        self.norms = norms;
         let mut scores = std::mem::take(&mut self.scores);
         scores.iter_mut().for_each(|s| *s = 0.0);
         let mut any = false;
@@ -2137,8 +2163,9 @@ impl SegMatcher<'_> {
         total
     }
 
-    /// What matched in `doc`, concept by concept (ascending order as for [`Self::score`]).
-    pub fn explain(&mut self, doc: u32) -> Vec<MatchedTerm> {
+    /// What matched in `doc`, concept by concept; `norms` as for [`Self::score`].
+    pub fn explain(&mut self, doc: u32, norms: [u8; 3]) -> Vec<MatchedTerm> {
+        self.norms = norms;
         let mut out = Vec::new();
         for c in 0..self.ct.concepts.len() {
             let Some((_, a)) = self.concept_score(c, doc) else {
