@@ -14,7 +14,8 @@
 //! build again). `ESSOR_BENCH_ROUNDS=500` sets the queries per class (default 3,000, 1,000 at
 //! 2.8M); `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part; `ESSOR_BENCH_QUICK=1` runs
 //! the latency percentiles only (no throughput, freshness or criterion: for profiling);
-//! `ESSOR_BENCH_CLASSES=Text,Geo` limits the query classes (names as printed).
+//! `ESSOR_BENCH_CLASSES=Text,Geo` limits the query classes (names as printed);
+//! `ESSOR_BENCH_SLOWEST=20` prints the twenty slowest queries of each class with their plan.
 //! `ESSOR_BENCH_DIGEST=1` also prints, per class, a digest of every answer (total, plan,
 //! hits with their scores, distances, reasons and facets): an optimisation must not change it.
 //!
@@ -379,10 +380,25 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
     let mut drivers: std::collections::BTreeMap<String, usize> = Default::default();
     let digest = env_flag("ESSOR_BENCH_DIGEST");
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let slowest_n: usize = std::env::var("ESSOR_BENCH_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for q in &queries {
         let t = Instant::now();
         let res = snap.search(q).unwrap();
-        times.push(t.elapsed());
+        let took = t.elapsed();
+        times.push(took);
+        if slowest_n > 0 {
+            slowest.push((
+                took,
+                format!(
+                    "text {:?} geo {:?} filters {:?} -> driver {:?}, {} examined, {} total",
+                    q.text, q.geo, q.filters, res.plan.driver, res.plan.candidates, res.total
+                ),
+            ));
+        }
         if digest {
             use std::hash::Hash;
             let mut hits = res.hits.clone();
@@ -407,6 +423,10 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
         *drivers.entry(d).or_default() += 1;
     }
     let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    for (took, what) in slowest.iter().take(slowest_n) {
+        println!("[{}] {class:?} slow {:.3} ms: {what}", ds.n, ms(*took));
+    }
     if digest {
         use std::hash::Hasher;
         println!("[{}] {class:?} digest {:016x}", ds.n, hasher.finish());
