@@ -435,7 +435,10 @@ mod tests {
             df,
             1000,
         );
-        let best = ws.iter().max_by(|a, b| a.weight.total_cmp(&b.weight)).unwrap();
+        let best = ws
+            .iter()
+            .max_by(|a, b| a.weight.total_cmp(&b.weight))
+            .unwrap();
         assert_eq!(best.word, "haies");
         assert!(ws.iter().find(|w| w.word == "entretien").unwrap().weight < best.weight);
     }
