@@ -246,6 +246,12 @@ const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 /// are [`surely_irrelevant`].
 const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
 
+/// Strength of an activity whose code is in the group of a code inferred from the best text
+/// matches. The inference may be of the wrong trade ("réparer" → computer repair), so this
+/// strength alone never rules out the supplier's other activities (see
+/// [`candidate_activities`]): one of them may be the relevant one and not cover the place.
+const INFERRED_ACTIVITY_STRENGTH: f64 = 0.8;
+
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
 ///
 /// Each activity gets a strength: 1 when one of its CPV codes is the need's, a narrower or a
@@ -296,7 +302,7 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
         for code in &a.cpv {
             for n in &plan.inferred_cpv {
                 if cpv_relation(n, code).is_some_and(|rel| rel <= CpvRelation::SameGroup) {
-                    strength = strength.max(0.8);
+                    strength = strength.max(INFERRED_ACTIVITY_STRENGTH);
                 }
             }
         }
@@ -347,6 +353,16 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
         .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
 }
 
+/// How strongly an activity's label and its codes' labels say the need's words.
+fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
+    let label = a.label.as_deref().map_or(0.0, |l| text_strength(l, plan));
+    a.cpv
+        .iter()
+        .filter_map(|c| r.cpv.resolve(c).ok())
+        .map(|c| 0.8 * text_strength(c.label(), plan))
+        .fold(label, f64::max)
+}
+
 /// The activities that may be the relevant one: every activity that is not
 /// [`surely_irrelevant`] (all of them when that leaves none; see the module doc). `relevant`
 /// orders them, so that the reasons name a relevant activity first.
@@ -364,6 +380,8 @@ pub fn candidate_activities(
         strengths
             .get(i)
             .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
+            && (!plan.cpv.is_empty()
+                || said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH)
     });
     let pool: Vec<usize> = if possible.is_empty() || !strong {
         (0..s.activities.len()).collect()

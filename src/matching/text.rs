@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::vocabulary::Vocabulary;
+use crate::index::analysis::{Thesaurus, stem, stems};
 use crate::normalize::fold;
 
 const BOILERPLATE: &str = include_str!("../../fixtures/matching/boilerplate.txt");
@@ -276,11 +277,20 @@ pub fn select_words(
         first: usize,
     }
     let vocabulary = Vocabulary::get();
+    // Words of a multi-word trade expression said in the need ("gestion des appels",
+    // "centre d'appels") are kept even when they are procedure words on their own ("appel
+    // d'offres"): the expression names the trade.
+    let protected = expression_stems(title)
+        .into_iter()
+        .chain(expression_stems(description))
+        .collect::<HashSet<String>>();
     let mut acc: HashMap<String, Acc> = HashMap::new();
     let mut position = 0usize;
     let mut add = |w: String, field_weight: f64, in_title: bool| {
         position += 1;
-        if is_uninformative(&w) || vocabulary.is_place_only(&w) {
+        if vocabulary.is_place_only(&w)
+            || (is_uninformative(&w) && (w.len() < 3 || !protected.contains(&stem(&w))))
+        {
             return;
         }
         let key = group_key(&w).to_string();
@@ -328,7 +338,21 @@ pub fn select_words(
         .collect();
     out.sort_by(|(a, pa), (b, pb)| b.weight.total_cmp(&a.weight).then(pa.cmp(pb)));
     out.truncate(MAX_QUERY_WORDS);
+    // In the order they appear in the need, so that multi-word expressions stay together
+    // in the query (the index's thesaurus matches consecutive words).
+    out.sort_by_key(|(_, p)| *p);
     out.into_iter().map(|(w, _)| w).collect()
+}
+
+/// Stems of the words of a text that belong to a multi-word thesaurus expression said in it.
+fn expression_stems(text: &str) -> Vec<String> {
+    let stems = stems(text);
+    Thesaurus::get()
+        .find(&stems)
+        .into_iter()
+        .filter(|m| m.len >= 2)
+        .flat_map(|m| stems[m.start..m.start + m.len].to_vec())
+        .collect()
 }
 
 /// CPV codes written in a text (`77310000`, `77310000-6`, `CPV : 90911200-8`), in order,
@@ -411,8 +435,21 @@ mod tests {
             df,
             1000,
         );
-        assert_eq!(ws[0].word, "haies");
-        assert!(ws.iter().find(|w| w.word == "entretien").unwrap().weight < ws[0].weight);
+        let best = ws
+            .iter()
+            .max_by(|a, b| a.weight.total_cmp(&b.weight))
+            .unwrap();
+        assert_eq!(best.word, "haies");
+        assert!(ws.iter().find(|w| w.word == "entretien").unwrap().weight < best.weight);
+    }
+
+    #[test]
+    fn procedure_words_of_a_trade_expression_are_kept_in_text_order() {
+        let ws = select_words("Gestion des appels entrants", "", |_| Some(5), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(words, ["gestion", "appels", "entrants"]);
+        let ws = select_words("Réponse à l'appel d'offres", "", |_| Some(5), 1000);
+        assert!(!ws.iter().any(|w| w.word == "appel"), "{ws:?}");
     }
 
     #[test]

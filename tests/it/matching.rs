@@ -31,9 +31,9 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     let r = eval(&["--dir", "fixtures/demo"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["top10_results"].as_u64().unwrap() > 500, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.78, "{r:#}");
-    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.76, "{r:#}");
-    assert!(r["mrr"].as_f64().unwrap() >= 0.88, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.80, "{r:#}");
+    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.77, "{r:#}");
+    assert!(r["mrr"].as_f64().unwrap() >= 0.91, "{r:#}");
 }
 
 #[test]
