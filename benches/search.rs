@@ -423,7 +423,7 @@ fn measure(ds: &Dataset, class: Class, rounds: usize) {
         *drivers.entry(d).or_default() += 1;
     }
     let cpu_ms = (thread_cpu_secs() - cpu0) * 1e3 / queries.len() as f64;
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (took, what) in slowest.iter().take(slowest_n) {
         println!("[{}] {class:?} slow {:.3} ms: {what}", ds.n, ms(*took));
     }
