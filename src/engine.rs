@@ -101,32 +101,7 @@ type RelatedByPrefix = std::collections::HashMap<(String, String), Vec<String>>;
 /// several groups: catering under 555 and 158, tree care under 772 and 773). Empty when
 /// `codes` is.
 pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    let generation = index.snapshot().generation().to_string();
-    let mut out: Vec<String> = Vec::new();
-    for c in codes {
-        let Some(seed) = seed_prefix(c) else {
-            continue;
-        };
-        let key = (generation.clone(), seed.clone());
-        let cached = RELATED.lock().get(&key).cloned();
-        let related = match cached {
-            Some(r) => r,
-            None => {
-                let r = related_groups_uncached(index, &seed);
-                let mut m = RELATED.lock();
-                m.retain(|(g, _), _| *g == generation);
-                m.insert(key, r.clone());
-                r
-            }
-        };
-        for r in related {
-            if !out.contains(&r) {
-                out.push(r);
-            }
-        }
-    }
-    out.sort();
-    out
+    learnt_per_seed(&RELATED, index, codes, related_groups_uncached)
 }
 
 fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
@@ -178,6 +153,17 @@ static NEIGHBOURS: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
 /// also cleans after works). Learnt once per seed and index generation, like
 /// [`related_groups`]; empty when `codes` is.
 pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    learnt_per_seed(&NEIGHBOURS, index, codes, neighbour_classes_uncached)
+}
+
+/// The union, sorted, of what `learn` finds for each code's seed prefix, each learnt once per
+/// index generation and kept in `cache` (entries of older generations are dropped).
+fn learnt_per_seed(
+    cache: &parking_lot::Mutex<RelatedByPrefix>,
+    index: &SearchIndex,
+    codes: &[String],
+    learn: fn(&SearchIndex, &str) -> Vec<String>,
+) -> Vec<String> {
     let generation = index.snapshot().generation().to_string();
     let mut out: Vec<String> = Vec::new();
     for c in codes {
@@ -185,12 +171,12 @@ pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
             continue;
         };
         let key = (generation.clone(), seed.clone());
-        let cached = NEIGHBOURS.lock().get(&key).cloned();
+        let cached = cache.lock().get(&key).cloned();
         let found = match cached {
             Some(r) => r,
             None => {
-                let r = neighbour_classes_uncached(index, &seed);
-                let mut m = NEIGHBOURS.lock();
+                let r = learn(index, &seed);
+                let mut m = cache.lock();
                 m.retain(|(g, _), _| *g == generation);
                 m.insert(key, r.clone());
                 r

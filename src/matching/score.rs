@@ -608,15 +608,8 @@ pub fn rejection(
     let (strengths, _) = activity_strengths(plan, s);
     let relevant = relevant_of(&strengths);
     let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
-    if !need.modes.is_empty() {
-        let offers = |i: &usize| {
-            s.activities
-                .get(*i)
-                .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
-        };
-        if candidates.is_empty() || !candidates.iter().all(offers) {
-            return Some("modes");
-        }
+    if !offers_modes(need, s, &candidates) {
+        return Some("modes");
     }
     if conservative_qualifies(need, s, &candidates, place, r).is_none() {
         return Some("geography");
@@ -625,6 +618,18 @@ pub fn rejection(
         return Some("evidence");
     }
     None
+}
+
+/// The modes rule: with modes asked, every candidate activity offers one of them (see the
+/// module doc).
+fn offers_modes(need: &Need, s: &Supplier, candidates: &[usize]) -> bool {
+    need.modes.is_empty()
+        || (!candidates.is_empty()
+            && candidates.iter().all(|i| {
+                s.activities
+                    .get(*i)
+                    .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
+            }))
 }
 
 /// Assess one supplier for one need. `None` when a hard rule fails or there is no evidence.
@@ -647,16 +652,8 @@ pub fn assess(
     let (strengths, code_ev) = activity_strengths(plan, s);
     let relevant = relevant_of(&strengths);
     let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
-    if !need.modes.is_empty() {
-        // Every candidate activity offers one of the modes (see the module doc).
-        let offers = |i: &usize| {
-            s.activities
-                .get(*i)
-                .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
-        };
-        if candidates.is_empty() || !candidates.iter().all(offers) {
-            return None;
-        }
+    if !offers_modes(need, s, &candidates) {
+        return None;
     }
     let geo = conservative_qualifies(need, s, &candidates, place, r)?;
 
