@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 use crate::events::model::{Event, PairWeights, Participant, Role, Slot, Wish, WishKind};
 use crate::events::service::Events;
 use crate::index::SearchIndex;
-use crate::model::GeoPoint;
+use crate::model::Place;
+use crate::model::geography::resolve_place;
 use crate::referential::Referential;
 use crate::store::Store;
 
@@ -39,6 +40,24 @@ fn slots() -> Vec<Slot> {
         .collect()
 }
 
+/// A registration with nothing but its role (ids are generated, names come from the
+/// directory for suppliers).
+fn registration(role: Role) -> Participant {
+    Participant {
+        id: None,
+        role,
+        name: String::new(),
+        organisation: None,
+        siret: None,
+        email: None,
+        needs: vec![],
+        unavailable: vec![],
+        max_meetings: None,
+        absent_from_slot: None,
+        registered_by: None,
+    }
+}
+
 /// Create and schedule the demo event unless it exists. Returns whether it was created.
 pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool> {
     let events = Events::new(store.clone());
@@ -46,21 +65,15 @@ pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool
         return Ok(false);
     }
     let r = Referential::get();
-    let in_region = |lat: Option<f64>, lon: Option<f64>, commune: Option<&str>| {
-        let c = match (commune, lat, lon) {
-            (Some(code), _, _) => r.commune(code),
-            (None, Some(lat), Some(lon)) => r.commune_at(GeoPoint { lat, lon }),
-            _ => None,
-        };
-        c.is_some_and(|c| c.region == REGION)
-    };
+    let in_region =
+        |place: &Place| resolve_place(place, r).is_some_and(|p| p.commune.region == REGION);
     // One buyer per organisation, with its first open need in the region.
     let mut seen = BTreeSet::new();
     let needs: Vec<_> = store
         .all_needs()?
         .into_iter()
         .filter(|n| !n.closed && n.id.is_some())
-        .filter(|n| in_region(n.place.lat, n.place.lon, n.place.commune.as_deref()))
+        .filter(|n| in_region(&n.place))
         .filter(|n| seen.insert(n.buyer.name.clone()))
         .take(BUYERS)
         .collect();
@@ -93,16 +106,10 @@ pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool
             DEMO_EVENT,
             Participant {
                 id: Some(bid.clone()),
-                role: Role::Buyer,
                 name: format!("Service achats — {}", need.buyer.name),
                 organisation: Some(need.buyer.name.clone()),
-                siret: None,
-                email: None,
                 needs: need.id.iter().cloned().collect(),
-                unavailable: vec![],
-                max_meetings: None,
-                absent_from_slot: None,
-                registered_by: None,
+                ..registration(Role::Buyer)
             },
             None,
             ACTOR,
@@ -113,17 +120,8 @@ pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool
                 events.add_participant(
                     DEMO_EVENT,
                     Participant {
-                        id: None,
-                        role: Role::Supplier,
-                        name: String::new(),
-                        organisation: None,
                         siret: Some(m.siret.clone()),
-                        email: None,
-                        needs: vec![],
-                        unavailable: vec![],
-                        max_meetings: None,
-                        absent_from_slot: None,
-                        registered_by: None,
+                        ..registration(Role::Supplier)
                     },
                     None,
                     ACTOR,

@@ -59,17 +59,8 @@ pub fn render_list(events: &[Event]) -> String {
     html::page("Événements", Section::Events, &h)
 }
 
-/// An event's page for everyone but its organisers: the announcement (date, venue, slots,
-/// tables) and, for a signed-in participant, the link to its own agenda. Nothing about who
-/// else comes.
-pub fn render_event_public(
-    event: &Event,
-    own: &[&Participant],
-    signed_in: bool,
-    login_href: &str,
-) -> String {
-    let id = event.id.clone().unwrap_or_default();
-    let mut h = String::with_capacity(4 * 1024);
+/// The breadcrumb, title and date/venue line of an event's pages.
+fn event_header(h: &mut String, event: &Event) {
     let _ = write!(
         h,
         "<p class=\"crumbs\"><a href=\"/evenements\">Événements</a> › {}</p><h1>{}</h1><p class=\"meta\">{}{}</p>",
@@ -82,6 +73,20 @@ pub fn render_event_public(
             format!(" — {}", esc(&event.venue))
         }
     );
+}
+
+/// An event's page for everyone but its organisers: the announcement (date, venue, slots,
+/// tables) and, for a signed-in participant, the link to its own agenda. Nothing about who
+/// else comes.
+pub fn render_event_public(
+    event: &Event,
+    own: &[&Participant],
+    signed_in: bool,
+    login_href: &str,
+) -> String {
+    let id = event.id.clone().unwrap_or_default();
+    let mut h = String::with_capacity(4 * 1024);
+    event_header(&mut h, event);
     let first = event.slots.first().map(|s| s.start.as_str()).unwrap_or("");
     let last = event.slots.last().map(|s| s.end.as_str()).unwrap_or("");
     let _ = write!(
@@ -132,18 +137,7 @@ pub fn render_event(
         .filter_map(|p| p.id.as_deref().map(|i| (i, p)))
         .collect();
     let mut h = String::with_capacity(64 * 1024);
-    let _ = write!(
-        h,
-        "<p class=\"crumbs\"><a href=\"/evenements\">Événements</a> › {}</p><h1>{}</h1><p class=\"meta\">{}{}</p>",
-        esc(&event.name),
-        esc(&event.name),
-        esc(&date_fr(&event.date)),
-        if event.venue.is_empty() {
-            String::new()
-        } else {
-            format!(" — {}", esc(&event.venue))
-        }
-    );
+    event_header(&mut h, event);
     match schedule {
         None => h.push_str("<p>Le planning n'a pas encore été calculé.</p>"),
         Some(s) => {

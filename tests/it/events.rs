@@ -2028,13 +2028,9 @@ fn the_demo_event_is_registered_from_the_demo_data_and_scheduled() {
     let r = essor::referential::Referential::get();
     for b in &buyers {
         let need = store.get_need(&b.needs[0]).unwrap().unwrap();
-        let c = match (&need.place.commune, need.place.lat, need.place.lon) {
-            (Some(code), _, _) => r.commune(code),
-            (None, Some(lat), Some(lon)) => r.commune_at(essor::model::GeoPoint { lat, lon }),
-            _ => None,
-        }
-        .expect("a need's place resolves to a commune");
-        assert_eq!(c.region, "76", "{}", need.title);
+        let place = essor::model::geography::resolve_place(&need.place, r)
+            .expect("a need's place resolves to a commune");
+        assert_eq!(place.commune.region, "76", "{}", need.title);
     }
     let schedule = events.schedule(id).unwrap().expect("a computed schedule");
     assert!(schedule.meetings.len() >= buyers.len(), "{schedule:?}");
