@@ -8,8 +8,9 @@
 //! cross-cutting parts are `error.rs` (the JSON error format), `extract.rs` (our own
 //! extractors), `auth.rs` (tokens), `middleware.rs` and `metrics.rs`.
 //!
-//! **Invariant:** handlers never block the async executor: every store call and every
-//! CPU-heavy step runs in [`blocking`] (`spawn_blocking`).
+//! **Invariant:** handlers never block the async executor: every store call runs in
+//! [`blocking`] (`spawn_blocking`); searches and matches run on the per-core query workers
+//! ([`AppState::queries`], `pool.rs`), in arrival order.
 //! **Invariant:** a write answered 2xx is durable (the store fsyncs before returning).
 //! What this module does not do: business rules (model, matching), storage (store), or the
 //! web pages (`web/`, whose routes are merged in `routes`).
@@ -24,6 +25,7 @@ pub mod middleware;
 pub mod needs;
 pub mod openapi;
 pub mod ops;
+pub mod pool;
 pub mod referential;
 pub mod suppliers;
 
@@ -62,6 +64,8 @@ pub struct ApiConfig {
     pub max_concurrency: usize,
     /// Where import bodies are spooled before being imported.
     pub scratch_dir: PathBuf,
+    /// Workers running searches and matches ([`pool::ComputePool`]); 0 means one per core.
+    pub query_threads: usize,
 }
 
 impl Default for ApiConfig {
@@ -73,6 +77,7 @@ impl Default for ApiConfig {
             import_timeout: Duration::from_secs(3600),
             max_concurrency: 512,
             scratch_dir: std::env::temp_dir(),
+            query_threads: 0,
         }
     }
 }
@@ -105,6 +110,7 @@ struct Inner {
     config: ApiConfig,
     metrics: metrics::Metrics,
     limiter: Arc<Semaphore>,
+    queries: pool::ComputePool,
     openapi: axum::body::Bytes,
 }
 
@@ -120,6 +126,10 @@ impl AppState {
         let limiter = Arc::new(Semaphore::new(config.max_concurrency.max(1)));
         let openapi = openapi::document_json().into();
         let ready_at_seq = store.last_seq()?;
+        let queries = match config.query_threads {
+            0 => pool::ComputePool::per_core()?,
+            n => pool::ComputePool::new(n)?,
+        };
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -129,6 +139,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::default(),
                 limiter,
+                queries,
                 openapi,
             }),
         })
@@ -177,6 +188,11 @@ impl AppState {
 
     pub(crate) fn limiter(&self) -> &Arc<Semaphore> {
         &self.inner.limiter
+    }
+
+    /// The workers for read-only query work (searches, matches): see [`pool`].
+    pub fn queries(&self) -> &pool::ComputePool {
+        &self.inner.queries
     }
 
     pub(crate) fn openapi_json(&self) -> axum::body::Bytes {

@@ -394,15 +394,14 @@ pub async fn adhoc_match(
     JsonBody(need): JsonBody<Need>,
 ) -> ApiResult<Json<MatchResults>> {
     let limit = parse_limit(q)?;
-    let results = blocking(move || -> ApiResult<MatchResults> {
-        let need = validated(need)?;
-        Ok(crate::engine::match_need(
-            state.index(),
-            &need,
-            limit as usize,
-        )?)
-    })
-    .await?;
+    let index = state.index().clone();
+    let results = state
+        .queries()
+        .run(move || -> ApiResult<MatchResults> {
+            let need = validated(need)?;
+            Ok(crate::engine::match_need(&index, &need, limit as usize)?)
+        })
+        .await?;
     Ok(Json(results))
 }
 

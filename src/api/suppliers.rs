@@ -335,18 +335,20 @@ fn hit_out(h: index::SearchHit) -> SupplierHit {
 pub async fn search(State(state): State<AppState>, q: QueryParams) -> ApiResult<Json<SearchPage>> {
     let query = parse_search(q)?;
     let index = state.index().clone();
-    let page = blocking(move || -> crate::Result<SearchPage> {
-        let res = index.search(&query)?;
-        Ok(SearchPage {
-            total: res.total,
-            page: query.page as u64,
-            per_page: query.per_page as u64,
-            results: res.hits.into_iter().map(hit_out).collect(),
-            facets: res.facets,
-            seq: res.seq,
+    let page = state
+        .queries()
+        .run(move || -> crate::Result<SearchPage> {
+            let res = index.search(&query)?;
+            Ok(SearchPage {
+                total: res.total,
+                page: query.page as u64,
+                per_page: query.per_page as u64,
+                results: res.hits.into_iter().map(hit_out).collect(),
+                facets: res.facets,
+                seq: res.seq,
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok(Json(page))
 }
 

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use rstar::{AABB, ParentNode, PointDistance, RTree, RTreeNode, RTreeObject};
 
 use super::bits::{Bits, FxHashMap};
 use super::facts::{self, AreaKey, BBox, PlaceCtx};
@@ -54,6 +54,71 @@ impl PointDistance for PointEntry {
     fn distance_2(&self, p: &[f64; 3]) -> f64 {
         (0..3).map(|i| (self.xyz[i] - p[i]).powi(2)).sum()
     }
+}
+
+/// Points of an R-tree within squared chord `r2` of `q`, appended to `out` until `limit`.
+struct BallWalk<'o> {
+    q: [f64; 3],
+    r2: f64,
+    limit: usize,
+    out: &'o mut Vec<u32>,
+}
+
+impl BallWalk<'_> {
+    /// False when the limit was reached before the walk ended.
+    fn node(&mut self, node: &ParentNode<PointEntry>) -> bool {
+        for child in node.children() {
+            match child {
+                RTreeNode::Leaf(e) => {
+                    if e.distance_2(&self.q) <= self.r2 && !self.push(e.doc) {
+                        return false;
+                    }
+                }
+                RTreeNode::Parent(n) => {
+                    let env = n.envelope();
+                    if env.distance_2(&self.q) > self.r2 {
+                        continue;
+                    }
+                    let whole = farthest_corner_2(&env, &self.q) <= self.r2;
+                    if !(if whole { self.all(n) } else { self.node(n) }) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn all(&mut self, node: &ParentNode<PointEntry>) -> bool {
+        for child in node.children() {
+            let ok = match child {
+                RTreeNode::Leaf(e) => self.push(e.doc),
+                RTreeNode::Parent(n) => self.all(n),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[inline]
+    fn push(&mut self, doc: u32) -> bool {
+        if self.out.len() >= self.limit {
+            return false;
+        }
+        self.out.push(doc);
+        true
+    }
+}
+
+/// Squared distance from `q` to the farthest corner of `env`: every point of the box is at
+/// most this far.
+fn farthest_corner_2(env: &AABB<[f64; 3]>, q: &[f64; 3]) -> f64 {
+    let (lo, hi) = (env.lower(), env.upper());
+    (0..3)
+        .map(|i| (q[i] - lo[i]).abs().max((hi[i] - q[i]).abs()).powi(2))
+        .sum()
 }
 
 /// Size of the latitude/longitude cells of [`CapGrid`], in degrees.
@@ -340,17 +405,20 @@ impl SegmentGeo {
     /// unsorted; stops early when more than `cap` would be appended.
     pub fn near(&self, p: GeoPoint, radius_km: f64, cap: usize, out: &mut Vec<u32>) -> Candidates {
         let c = chord_for_km(radius_km) + CHORD_SLACK;
-        let start = out.len();
-        for e in self
-            .points
-            .locate_within_distance(p.to_unit_vector(), c * c)
-        {
-            if out.len() - start >= cap {
-                return Candidates::OverCap;
-            }
-            out.push(e.doc);
+        // The same set as rstar's `locate_within_distance`, walked by hand: a node whose
+        // whole box lies inside the ball gives all its points without a distance test, so a
+        // wide radius costs a copy per point rather than a test and a stack push.
+        let mut walk = BallWalk {
+            q: p.to_unit_vector(),
+            r2: c * c,
+            limit: out.len().saturating_add(cap),
+            out,
+        };
+        if walk.node(self.points.root()) {
+            Candidates::Complete
+        } else {
+            Candidates::OverCap
         }
-        Candidates::Complete
     }
 
     /// Documents whose zones may cover `place`, added to `bits` (over this segment's
