@@ -10,6 +10,14 @@ use unicode_normalization::char::is_combining_mark;
 /// Lowercase, strip diacritics, map `œ`/`æ` to `oe`/`ae`, and collapse every run of
 /// non-alphanumeric characters into one space. Trimmed.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        fold_ascii(s)
+    } else {
+        fold_unicode(s)
+    }
+}
+
+fn fold_unicode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.nfd() {
@@ -32,6 +40,24 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// [`fold`] of an ASCII text: no decomposition or diacritics to handle, same result.
+fn fold_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(b.to_ascii_lowercase() as char);
+        } else {
+            pending_space = !out.is_empty();
+        }
+    }
+    out
+}
+
 fn push(out: &mut String, s: &str, pending_space: &mut bool) {
     if *pending_space {
         out.push(' ');
@@ -42,7 +68,17 @@ fn push(out: &mut String, s: &str, pending_space: &mut bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, fold_ascii, fold_unicode};
+
+    #[test]
+    fn the_ascii_fast_path_folds_like_the_general_one() {
+        let mut rng = crate::util::Rng::new(7);
+        for _ in 0..20_000 {
+            let len = rng.below(24) as usize;
+            let s: String = (0..len).map(|_| rng.below(128) as u8 as char).collect();
+            assert_eq!(fold_ascii(&s), fold_unicode(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn folds_accents_case_and_punctuation() {

@@ -68,10 +68,28 @@ pub fn stem(folded: &str) -> String {
         static STEMMER: rust_stemmers::Stemmer =
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French);
     }
+    // Words repeat across profiles: an index build stems the same few thousand words
+    // millions of times, so each thread remembers its recent stems.
+    thread_local! {
+        static SEEN: std::cell::RefCell<super::bits::FxHashMap<Box<str>, Box<str>>> =
+            Default::default();
+    }
+    const SEEN_MAX: usize = 1 << 16;
     if folded.bytes().all(|b| b.is_ascii_digit()) {
         return folded.to_string();
     }
-    STEMMER.with(|s| s.stem(folded).into_owned())
+    SEEN.with(|seen| {
+        if let Some(s) = seen.borrow().get(folded) {
+            return s.to_string();
+        }
+        let s = STEMMER.with(|s| s.stem(folded).into_owned());
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= SEEN_MAX {
+            seen.clear();
+        }
+        seen.insert(folded.into(), s.as_str().into());
+        s
+    })
 }
 
 /// Split a text into its raw alphanumeric runs with byte offsets, dropping elided articles
