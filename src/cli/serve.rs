@@ -34,6 +34,9 @@ pub struct ServerOptions {
     /// Largest import body, in bytes.
     #[arg(long, env = "ESSOR_IMPORT_LIMIT", default_value_t = 1 << 30)]
     pub import_limit: u64,
+    /// Threads running searches and matches, first in first out (0: one per core).
+    #[arg(long, env = "ESSOR_QUERY_THREADS", default_value_t = 0)]
+    pub query_threads: usize,
     /// On shutdown, how long in-flight requests may take to finish, in seconds.
     #[arg(long, env = "ESSOR_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
@@ -64,6 +67,7 @@ fn config(data: &Path, o: &ServerOptions) -> ApiConfig {
         request_timeout: Duration::from_millis(o.request_timeout_ms.max(1)),
         max_concurrency: o.max_concurrency.max(1),
         scratch_dir: data.to_path_buf(),
+        query_threads: o.query_threads,
         ..ApiConfig::default()
     }
 }
