@@ -272,24 +272,18 @@ fn perimeter_spec(need: &Need) -> Option<PerimeterSpec> {
     })
 }
 
-/// The words of the plan as index query text, each with its weight (`tonte^2.4`), in the
-/// order they appear in the need so that multi-word expressions stay together.
+/// The words of the plan as index query text, in the order they appear in the need so that
+/// multi-word expressions stay together. The text ends with a space: every word is complete
+/// (the index reads a last word without one as being typed, and expands it by prefix).
 fn query_text(plan: &MatchPlan) -> String {
-    let max = plan
+    let mut q = plan
         .words
         .iter()
-        .map(|w| w.weight)
-        .fold(0.0, f64::max)
-        .max(1e-9);
-    plan.words
-        .iter()
-        .map(|w| {
-            let boost = (w.weight / max * 3.0).clamp(0.2, 10.0);
-            let _ = boost;
-            w.word.clone()
-        })
+        .map(|w| w.word.as_str())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    q.push(' ');
+    q
 }
 
 /// CPV prefixes for the code channel: each need code at group level (three significant
