@@ -445,6 +445,21 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
         plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
+    } else {
+        // The trade the words point to may be declared under other codes than the need's
+        // (an event coded 79952000 whose caterers declare 555…): the groups of what the best
+        // text matches do, and those declared with them, may hold the relevant activity too,
+        // so they join the groups whose activities must cover the place (never fewer).
+        let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
+        let inferred = infer_cpv(&plan, &top, r);
+        if !inferred.is_empty() && !plan.related_groups.is_empty() {
+            for g in related_groups(index, &inferred) {
+                if !plan.related_groups.contains(&g) {
+                    plan.related_groups.push(g);
+                }
+            }
+            plan.related_groups.sort();
+        }
     }
     // Channel 2b: the classes of neighbouring trades.
     if !plan.neighbour_classes.is_empty() {

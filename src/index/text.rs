@@ -1109,7 +1109,11 @@ impl TextSnapshot {
     /// Whether some profile says this surface word (folded).
     fn knows(&self, word: &str) -> Result<bool> {
         for seg in &self.segments {
-            if seg.vocab(self.fields.words)?.prefixed(word, 1).first().map(String::as_str)
+            if seg
+                .vocab(self.fields.words)?
+                .prefixed(word, 1)
+                .first()
+                .map(String::as_str)
                 == Some(word)
             {
                 return Ok(true);
@@ -1912,7 +1916,11 @@ impl Builder<'_> {
         } else {
             0
         };
-        let distance = if distance > 0 && known()? { 0 } else { distance };
+        let distance = if distance > 0 && known()? {
+            0
+        } else {
+            distance
+        };
         let is_digits = tok.surface.bytes().all(|b| b.is_ascii_digit());
         if !is_digits && (distance > 0 || (is_last && len >= 3)) {
             let prefix = is_last && len >= 3;
