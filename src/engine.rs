@@ -272,24 +272,18 @@ fn perimeter_spec(need: &Need) -> Option<PerimeterSpec> {
     })
 }
 
-/// The words of the plan as index query text, each with its weight (`tonte^2.4`), in the
-/// order they appear in the need so that multi-word expressions stay together.
+/// The words of the plan as index query text, in the order they appear in the need so that
+/// multi-word expressions stay together. The text ends with a space: every word is complete
+/// (the index reads a last word without one as being typed, and expands it by prefix).
 fn query_text(plan: &MatchPlan) -> String {
-    let max = plan
+    let mut q = plan
         .words
         .iter()
-        .map(|w| w.weight)
-        .fold(0.0, f64::max)
-        .max(1e-9);
-    plan.words
-        .iter()
-        .map(|w| {
-            let boost = (w.weight / max * 3.0).clamp(0.2, 10.0);
-            let _ = boost;
-            w.word.clone()
-        })
+        .map(|w| w.word.as_str())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    q.push(' ');
+    q
 }
 
 /// CPV prefixes for the code channel: each need code at group level (three significant
@@ -451,6 +445,21 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
         plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
+    } else {
+        // The trade the words point to may be declared under other codes than the need's
+        // (an event coded 79952000 whose caterers declare 555…): the groups of what the best
+        // text matches do, and those declared with them, may hold the relevant activity too,
+        // so they join the groups whose activities must cover the place (never fewer).
+        let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
+        let inferred = infer_cpv(&plan, &top, r);
+        if !inferred.is_empty() && !plan.related_groups.is_empty() {
+            for g in related_groups(index, &inferred) {
+                if !plan.related_groups.contains(&g) {
+                    plan.related_groups.push(g);
+                }
+            }
+            plan.related_groups.sort();
+        }
     }
     // Channel 2b: the classes of neighbouring trades.
     if !plan.neighbour_classes.is_empty() {

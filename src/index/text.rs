@@ -14,7 +14,8 @@
 //!
 //! Scoring (per document, independent of how it was reached): for each query concept, the
 //! best matching alternative (the typed words, or a thesaurus expression) scores
-//! `weight × Σ parts`, a part scores its best variant (exact 1.0, prefix 0.8, typo 0.7 or 0.5),
+//! `weight × Σ parts`, a part scores its best variant (exact 1.0, prefix 0.8, typo 0.7 or 0.5;
+//! typos only for words no profile says),
 //! and a variant scores `Σ fields boost × BM25` (name 3, trade 1.5, body 1) or a constant for a
 //! code. The text score is the sum over concepts.
 //!
@@ -1105,6 +1106,22 @@ impl TextSnapshot {
         Ok(bits)
     }
 
+    /// Whether some profile says this surface word (folded).
+    fn knows(&self, word: &str) -> Result<bool> {
+        for seg in &self.segments {
+            if seg
+                .vocab(self.fields.words)?
+                .prefixed(word, 1)
+                .first()
+                .map(String::as_str)
+                == Some(word)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Surface words of the vocabulary within `distance` edits of `word`, or starting with it
     /// when `prefix` (at most `MAX_EXPANSIONS`, shortest and lexicographically first). Each
     /// segment contributes its words within `distance` and its first `4 × MAX_EXPANSIONS`
@@ -1888,12 +1905,21 @@ impl Builder<'_> {
             W_EXACT,
         )?;
         let len = tok.surface.chars().count();
+        // A word the corpus itself uses is taken as written: expanding it to its neighbours
+        // by spelling (`tables` → `etables`, `portes` → `postes`) adds noise, not recall.
+        // Typo tolerance is for the words no profile says.
+        let known = || self.snap.knows(&tok.surface);
         let distance = if len >= 9 {
             2
         } else if len >= 5 {
             1
         } else {
             0
+        };
+        let distance = if distance > 0 && known()? {
+            0
+        } else {
+            distance
         };
         let is_digits = tok.surface.bytes().all(|b| b.is_ascii_digit());
         if !is_digits && (distance > 0 || (is_last && len >= 3)) {

@@ -47,6 +47,27 @@ impl CpvRelation {
         }
     }
 
+    /// Strength of the evidence for need code `n`: [`strength`](Self::strength), except that
+    /// a code *below* a coarse need code counts as much as sharing the need code's level: a
+    /// need coded with a whole division (`90000000`: sewage, refuse, cleaning and
+    /// environmental services) or group (`98300000`: miscellaneous services) names a family
+    /// of trades, not the trade, and a supplier anywhere under it is no closer to it than a
+    /// sibling of that level. So below a division 0.2 (as the same division), below a group
+    /// 0.45 (as the same group), below a class 0.7 (as the same class); below a category or
+    /// finer code 0.95. Otherwise every supplier of the family would get the evidence of an
+    /// exact code and the words that say the trade could no longer rank them.
+    pub fn strength_for(self, n: &str) -> f64 {
+        if self != CpvRelation::Narrower {
+            return self.strength();
+        }
+        match significant_prefix(code8(n)).len() {
+            0..=2 => CpvRelation::SameDivision.strength(),
+            3 => CpvRelation::SameGroup.strength(),
+            4 => CpvRelation::SameClass.strength(),
+            _ => self.strength(),
+        }
+    }
+
     /// French qualifier for explanations: « CPV 77310000 (exact) ».
     pub fn label_fr(self) -> &'static str {
         match self {
@@ -237,6 +258,13 @@ mod tests {
         assert!(CpvRelation::Exact.strength() > CpvRelation::SameClass.strength());
         assert!(CpvRelation::SameClass.strength() > CpvRelation::SameGroup.strength());
         assert!(CpvRelation::SameGroup.strength() > CpvRelation::SameDivision.strength());
+        // Below a coarse need code, as close as that level's siblings.
+        let n = CpvRelation::Narrower;
+        assert_eq!(n.strength_for("90000000-7"), 0.2);
+        assert_eq!(n.strength_for("98300000-6"), 0.45);
+        assert_eq!(n.strength_for("90910000-9"), 0.7);
+        assert_eq!(n.strength_for("90911000-6"), 0.95);
+        assert_eq!(CpvRelation::Exact.strength_for("90000000-7"), 1.0);
     }
 
     #[test]

@@ -22,7 +22,9 @@
 //! when the need lists modes, offer one of them. An activity is ruled out only when it is
 //! [`surely_irrelevant`] — the need has CPV codes (its own or inferred), the activity declares
 //! codes, none of them is under a need code (at CPV group level) or in a CPV group that the
-//! corpus's activities declare together with one (`MatchPlan::related_groups`), and neither its label nor
+//! corpus's activities declare together with one (`MatchPlan::related_groups`; for a coded
+//! need the engine adds the groups of what its best text matches do, and those declared
+//! with them, since buyers and suppliers may code one trade differently), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
 //! that says its specific words); otherwise every activity counts. A supplier that passes
@@ -37,7 +39,10 @@
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
-//!   group 0.45, same division 0.2; a trade NAF corresponding to the need's CPV 0.5). When
+//!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
+//!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
+//!   `CpvRelation::strength_for`; a trade NAF corresponding to the need's CPV 0.5, scaled
+//!   down the same way for coarse need codes). When
 //!   the need gives no code, the codes inferred from the best text matches count 0.35 of
 //!   that, at most 0.2 (their NAF codes 0.175): enough to recall a supplier whose words
 //!   differ from the buyer's, too little to outrank one that says them. A code of a
@@ -150,6 +155,8 @@ impl MatchPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeEvidence {
     pub relation: CpvRelation,
+    /// Its strength for the need code it relates to ([`CpvRelation::strength_for`]).
+    pub strength: f64,
     /// The supplier's code (canonical).
     pub supplier_code: String,
 }
@@ -290,9 +297,14 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
                     } else if rel == CpvRelation::SameGroup {
                         strength = strength.max(0.7);
                     }
-                    if best.as_ref().is_none_or(|b| rel < b.relation) {
+                    let st = rel.strength_for(n);
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| st > b.strength || (st == b.strength && rel < b.relation))
+                    {
                         best = Some(CodeEvidence {
                             relation: rel,
+                            strength: st,
                             supplier_code: code.clone(),
                         });
                     }
@@ -662,8 +674,14 @@ pub fn assess(
         .naf
         .as_deref()
         .filter(|n| !is_administrative_naf(n) && plan.naf.contains(n));
-    let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.relation.strength());
-    let mut c = c_cpv.max(if naf_ev.is_some() { 0.5 } else { 0.0 });
+    let c_cpv = code_ev.as_ref().map_or(0.0, |e| e.strength);
+    // A trade NAF says as little as a code below the need's when the need's codes are coarse.
+    let naf_strength = plan
+        .cpv
+        .iter()
+        .map(|n| 0.5 * CpvRelation::Narrower.strength_for(n) / CpvRelation::Narrower.strength())
+        .fold(0.0, f64::max);
+    let mut c = c_cpv.max(if naf_ev.is_some() { naf_strength } else { 0.0 });
     if plan.cpv.is_empty() && !plan.inferred_cpv.is_empty() {
         let w_inf = INFERRED_CODE_WEIGHT;
         let codes = s
