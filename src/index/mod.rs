@@ -2097,9 +2097,10 @@ impl SearchIndex {
             Err(WriterError::Other(e)) => return Err(e),
         };
         let mut n = 0usize;
+        // The store gives each supplier once and the generation is new: nothing to delete.
         let seq = store.for_each_supplier(|s, _| {
             n += 1;
-            w.upsert(&s)
+            w.add_new(&s)
         })?;
         w.commit(seq)?;
         w.finish()?;

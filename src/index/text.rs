@@ -266,6 +266,17 @@ impl TextWriter {
         Ok(())
     }
 
+    /// Add a supplier known to be absent from the index (a rebuild into a fresh
+    /// generation): no delete is queued, where [`TextWriter::upsert`] queues one per
+    /// supplier for the commit to apply.
+    pub fn add_new(&mut self, s: &Supplier) -> Result<()> {
+        if !s.closed {
+            let doc = document(&self.fields, s, Referential::get())?;
+            self.w.add_document(doc).map_err(ierr)?;
+        }
+        Ok(())
+    }
+
     pub fn delete(&mut self, siret: &str) {
         self.w
             .delete_term(Term::from_field_text(self.fields.siret, siret));
