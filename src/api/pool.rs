@@ -74,14 +74,13 @@ impl ComputePool {
     /// Run `f` on a worker and wait for its answer without blocking the async executor. A
     /// panic inside is re-raised here, so the panic middleware answers it like any other.
     /// If the caller gives up (timeout, client gone), a job already started still finishes
-    /// and its answer is dropped.
-    /// The job is queued at once (not when the future is first polled), so jobs start in
-    /// the order `run` was called.
-    pub fn run<T, E, F>(&self, f: F) -> impl Future<Output = ApiResult<T>> + Send + 'static
+    /// and its answer is dropped. The job is queued at once (not when the future is first
+    /// polled), so jobs start in the order `spawn` was called. `Err` only when the workers
+    /// are gone.
+    pub fn spawn<R, F>(&self, f: F) -> impl Future<Output = Result<R, WorkersGone>> + Send + 'static
     where
-        F: FnOnce() -> Result<T, E> + Send + 'static,
-        E: Into<ApiError> + Send + 'static,
-        T: Send + 'static,
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
     {
         let (done, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
@@ -90,14 +89,40 @@ impl ComputePool {
         let queued = self.tx.send(job).is_ok();
         async move {
             if !queued {
-                return Err(ApiError::internal("the query workers are gone"));
+                return Err(WorkersGone);
             }
             match answer.await {
-                Ok(Ok(r)) => r.map_err(Into::into),
+                Ok(Ok(r)) => Ok(r),
                 Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                Err(_) => Err(ApiError::internal("a query worker stopped")),
+                Err(_) => Err(WorkersGone),
             }
         }
+    }
+
+    /// [`ComputePool::spawn`] for a handler's fallible work, with the API's errors.
+    pub fn run<T, E, F>(&self, f: F) -> impl Future<Output = ApiResult<T>> + Send + 'static
+    where
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+        E: Into<ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let answer = self.spawn(f);
+        async move {
+            match answer.await {
+                Ok(r) => r.map_err(Into::into),
+                Err(gone) => Err(ApiError::internal(gone)),
+            }
+        }
+    }
+}
+
+/// The pool's threads stopped (only while the process shuts down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkersGone;
+
+impl std::fmt::Display for WorkersGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the query workers are gone")
     }
 }
 

@@ -9,8 +9,8 @@
 //! `/evenements`); [`routes`] is merged into the API's router, so the pages share its
 //! middleware (limits, request ids, metrics).
 //!
-//! **Invariant:** page handlers run store, index and matching work in `spawn_blocking`,
-//! like the API's.
+//! **Invariant:** page handlers run searches and matches on the API's query workers and
+//! store work in `spawn_blocking`, like the API's.
 //! What this module does not do: business rules (model, engine), JSON API (`api/`).
 
 pub mod access;
@@ -136,6 +136,19 @@ where
     }
 }
 
+/// Run a search or a match on the API's query workers (`api::pool`), in arrival order like
+/// the API's own searches.
+async fn query<T, F>(state: &AppState, f: F) -> PageResult<T>
+where
+    F: FnOnce() -> Result<T, PageError> + Send + 'static,
+    T: Send + 'static,
+{
+    match state.queries().spawn(f).await {
+        Ok(r) => r,
+        Err(gone) => Err(PageError::Internal(gone.to_string())),
+    }
+}
+
 fn query_pairs(raw: Option<String>) -> Vec<(String, String)> {
     let raw = raw.unwrap_or_default();
     let uri: axum::http::Uri = format!("/?{raw}").parse().unwrap_or_default();
@@ -156,7 +169,7 @@ fn no_store(mut r: Response) -> Response {
 async fn home(State(state): State<AppState>, RawQuery(raw): RawQuery) -> PageResult<Html<String>> {
     let form = search::SearchForm::from_pairs(&query_pairs(raw));
     let index = state.index().clone();
-    blocking(move || {
+    query(&state, move || {
         let (q, errors) = search::build_query(&form, search::PER_PAGE);
         let res = index.search(&q);
         Ok(Html(match res {
@@ -179,7 +192,7 @@ async fn export_results(
     let mut form = search::SearchForm::from_pairs(&query_pairs(raw));
     form.page = 1;
     let index = state.index().clone();
-    blocking(move || {
+    query(&state, move || {
         let (mut q, _) = search::build_query(&form, search::EXPORT_MAX);
         q.facets = false;
         q.snippets = false;
@@ -388,7 +401,7 @@ async fn need_submit(
 ) -> PageResult<Response> {
     let f = need::NeedForm::from_pairs(&pairs);
     let index = state.index().clone();
-    blocking(move || {
+    query(&state, move || {
         let (mut n, mut errors) = f.to_need();
         if errors.iter().all(|e| e.field != "commune")
             && let Err(e) = crate::model::validate_need(&mut n)
