@@ -44,6 +44,9 @@ pub struct Gauges {
     /// `None` while there is no search index.
     pub index_docs: Option<u64>,
     pub index_seq: Option<i64>,
+    /// Searches and matches waiting for a query worker, and the number of workers.
+    pub query_queue: u64,
+    pub query_workers: u64,
 }
 
 /// Guard counting one request in flight.
@@ -164,6 +167,18 @@ impl Metrics {
             "essor_store_needs",
             "Live needs in the store.",
             g.num_needs.to_string(),
+        );
+        gauge(
+            &mut out,
+            "essor_query_workers",
+            "Threads running searches and matches.",
+            g.query_workers.to_string(),
+        );
+        gauge(
+            &mut out,
+            "essor_query_queue",
+            "Searches and matches waiting for a query worker.",
+            g.query_queue.to_string(),
         );
         if let (Some(docs), Some(seq)) = (g.index_docs, g.index_seq) {
             gauge(

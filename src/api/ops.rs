@@ -83,7 +83,7 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Response> {
 /// Prometheus metrics
 ///
 /// Request counts and latency histograms per method and route template, requests in flight
-/// and shed, store sequence and sizes, index size and lag.
+/// and shed, query workers and their queue, store sequence and sizes, index size and lag.
 #[utoipa::path(get, path = paths::METRICS, tag = "operations",
     responses(
         (status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain; version=0.0.4"),
@@ -99,6 +99,8 @@ pub async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
             num_needs: st.store().count_needs()?,
             index_docs: Some(snap.num_suppliers()),
             index_seq: Some(snap.seq()),
+            query_queue: st.queries().queued() as u64,
+            query_workers: st.queries().threads() as u64,
         })
     })
     .await?;

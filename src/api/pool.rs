@@ -46,7 +46,7 @@ impl ComputePool {
             thread::Builder::new()
                 .name(format!("essor-query-{i}"))
                 .spawn(move || {
-                    // Each job catches its own panic (see `run`); the loop ends when every
+                    // Each job catches its own panic (see `spawn`); the loop ends when every
                     // sender is gone.
                     while let Ok(job) = rx.recv() {
                         job();

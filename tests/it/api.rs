@@ -704,7 +704,10 @@ async fn search_finds_written_suppliers_at_once_by_text_place_and_filters() {
     );
     let text = get(&e.app, "/api/v1/metrics").await.text();
     assert!(
-        text.contains("essor_index_documents 2") && text.contains("essor_index_lag 0"),
+        text.contains("essor_index_documents 2")
+            && text.contains("essor_index_lag 0")
+            && text.contains("essor_query_queue 0")
+            && text.contains("# TYPE essor_query_workers gauge"),
         "{text}"
     );
 }
