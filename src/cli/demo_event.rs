@@ -40,24 +40,6 @@ fn slots() -> Vec<Slot> {
         .collect()
 }
 
-/// A registration with nothing but its role (ids are generated, names come from the
-/// directory for suppliers).
-fn registration(role: Role) -> Participant {
-    Participant {
-        id: None,
-        role,
-        name: String::new(),
-        organisation: None,
-        siret: None,
-        email: None,
-        needs: vec![],
-        unavailable: vec![],
-        max_meetings: None,
-        absent_from_slot: None,
-        registered_by: None,
-    }
-}
-
 /// Create and schedule the demo event unless it exists. Returns whether it was created.
 pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool> {
     let events = Events::new(store.clone());
@@ -106,10 +88,9 @@ pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool
             DEMO_EVENT,
             Participant {
                 id: Some(bid.clone()),
-                name: format!("Service achats — {}", need.buyer.name),
                 organisation: Some(need.buyer.name.clone()),
                 needs: need.id.iter().cloned().collect(),
-                ..registration(Role::Buyer)
+                ..Participant::new(Role::Buyer, format!("Service achats — {}", need.buyer.name))
             },
             None,
             ACTOR,
@@ -121,7 +102,7 @@ pub fn seed_demo_event(store: &Store, index: &SearchIndex) -> crate::Result<bool
                     DEMO_EVENT,
                     Participant {
                         siret: Some(m.siret.clone()),
-                        ..registration(Role::Supplier)
+                        ..Participant::new(Role::Supplier, "")
                     },
                     None,
                     ACTOR,

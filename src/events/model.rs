@@ -381,6 +381,24 @@ impl Event {
 pub const MAX_NEEDS: usize = 20;
 
 impl Participant {
+    /// A registration with its role and name only: no id yet (registration gives one), no
+    /// organisation, SIRET, needs, unavailability or own cap.
+    pub fn new(role: Role, name: impl Into<String>) -> Participant {
+        Participant {
+            id: None,
+            role,
+            name: name.into(),
+            organisation: None,
+            siret: None,
+            email: None,
+            needs: vec![],
+            unavailable: vec![],
+            max_meetings: None,
+            absent_from_slot: None,
+            registered_by: None,
+        }
+    }
+
     /// The participant's id (empty before registration gives it one).
     pub fn pid(&self) -> &str {
         self.id.as_deref().unwrap_or_default()

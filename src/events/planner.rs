@@ -1115,16 +1115,7 @@ mod tests {
     fn person(id: &str, role: Role) -> Participant {
         Participant {
             id: Some(id.into()),
-            role,
-            name: id.into(),
-            organisation: None,
-            siret: None,
-            email: None,
-            needs: vec![],
-            unavailable: vec![],
-            max_meetings: None,
-            absent_from_slot: None,
-            registered_by: None,
+            ..Participant::new(role, id)
         }
     }
 

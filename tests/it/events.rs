@@ -72,16 +72,8 @@ fn event(num_slots: usize, num_tables: u32, cap_b: u32, cap_s: u32, min: u32) ->
 fn person(id: &str, role: Role) -> Participant {
     Participant {
         id: Some(id.into()),
-        role,
-        name: format!("Nom {id}"),
         organisation: (role == Role::Buyer).then(|| format!("Organisation {id}")),
-        siret: None,
-        email: None,
-        needs: vec![],
-        unavailable: vec![],
-        max_meetings: None,
-        absent_from_slot: None,
-        registered_by: None,
+        ..Participant::new(role, format!("Nom {id}"))
     }
 }
 
