@@ -461,17 +461,11 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
             plan.related_groups.sort();
         }
     }
-    // Channel 2b: the classes of neighbouring trades.
-    if !plan.neighbour_classes.is_empty() {
+    // Channels 2b, 2 and 3 find suppliers by codes alone: their words are looked for later,
+    // in the profile itself.
+    let mut by_codes = |filters: Filters| -> crate::Result<()> {
         let q = SearchQuery {
-            filters: Filters {
-                cpv: plan
-                    .neighbour_classes
-                    .iter()
-                    .filter_map(|c| parse_cpv(c).ok())
-                    .collect(),
-                ..base_filters.clone()
-            },
+            filters,
             ..base.clone()
         };
         for h in index.search(&q)?.hits {
@@ -479,43 +473,38 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
                 .entry(h.siret.clone())
                 .or_insert((h.supplier.clone(), None));
         }
+        Ok(())
+    };
+    // Channel 2b: the classes of neighbouring trades.
+    if !plan.neighbour_classes.is_empty() {
+        by_codes(Filters {
+            cpv: plan
+                .neighbour_classes
+                .iter()
+                .filter_map(|c| parse_cpv(c).ok())
+                .collect(),
+            ..base_filters.clone()
+        })?;
     }
     // Channel 2: CPV codes (the need's, else the inferred ones).
     let prefixes = cpv_prefixes(&plan);
     if !prefixes.is_empty() {
-        let q = SearchQuery {
-            filters: Filters {
-                cpv: prefixes,
-                ..base_filters.clone()
-            },
-            ..base.clone()
-        };
-        for h in index.search(&q)?.hits {
-            candidates
-                .entry(h.siret.clone())
-                .or_insert((h.supplier.clone(), None));
-        }
+        by_codes(Filters {
+            cpv: prefixes,
+            ..base_filters.clone()
+        })?;
     }
     // Channel 3: trade NAF codes corresponding to the CPV codes.
     if !plan.naf.is_empty() || !plan.inferred_naf.is_empty() {
-        let naf: Vec<String> = plan
-            .naf
-            .iter()
-            .chain(&plan.inferred_naf)
-            .map(|n| n.replace('.', ""))
-            .collect();
-        let q = SearchQuery {
-            filters: Filters {
-                naf,
-                ..base_filters.clone()
-            },
-            ..base.clone()
-        };
-        for h in index.search(&q)?.hits {
-            candidates
-                .entry(h.siret.clone())
-                .or_insert((h.supplier.clone(), None));
-        }
+        by_codes(Filters {
+            naf: plan
+                .naf
+                .iter()
+                .chain(&plan.inferred_naf)
+                .map(|n| n.replace('.', ""))
+                .collect(),
+            ..base_filters.clone()
+        })?;
     }
 
     let today = today();
