@@ -154,6 +154,14 @@ impl Bits {
             .for_each(|(a, b)| *a |= *b);
     }
 
+    /// Remove the members of `other`.
+    pub fn and_not(&mut self, other: &Bits) {
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a &= !*b);
+    }
+
     /// Number of members.
     pub fn count(&self) -> u64 {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()

@@ -638,6 +638,77 @@ pub fn serves_quick(
     relevant == [0; 4] || (0..4).any(|i| relevant[i] & covered[i] != 0)
 }
 
+/// Where a supplier surely serves, whatever the query's relevance: the places under which
+/// every one of its activities covers the place (or, without activity, its own département).
+/// Radius zones are left out, as they depend on the place's point, so the supplier may serve
+/// more places than this says, never fewer: see [`sure_cover`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SureCover {
+    /// Every place (every activity is national).
+    Everywhere,
+    /// Every place holding one of these area keys (empty: no place is sure).
+    Keys(Vec<AreaKey>),
+}
+
+/// The places a supplier with these facts surely serves: if the result covers a place, then
+/// [`serves_quick`] (and [`serves`]) holds for that place whatever the relevance, as every
+/// activity covers it (national zone, zone areas, or the own département of an activity
+/// without zone).
+pub fn sure_cover(own_dept: AreaKey, acts: &[u64]) -> SureCover {
+    // Per activity index: whether seen, national, zoned, and its areas.
+    let mut seen = [0u64; 4];
+    let mut national = [0u64; 4];
+    let mut zoned = [0u64; 4];
+    let mut areas: Vec<(u16, AreaKey)> = Vec::new();
+    for &w in acts {
+        let a = word_act(w);
+        let (i, bit) = (usize::from(a / 64), 1u64 << (a % 64));
+        match word_tag(w) {
+            TAG_ACT => {
+                seen[i] |= bit;
+                if w & ACT_HAS_ZONE != 0 {
+                    zoned[i] |= bit;
+                }
+            }
+            TAG_NATIONAL => national[i] |= bit,
+            TAG_AREA => areas.push((a, word_payload(w))),
+            _ => {}
+        }
+    }
+    if seen == [0; 4] {
+        return SureCover::Keys(vec![own_dept]);
+    }
+    // The keys every non-national activity covers: intersect their key sets.
+    let mut common: Option<Vec<AreaKey>> = None;
+    for i in 0..4 {
+        let mut left = seen[i] & !national[i];
+        while left != 0 {
+            let b = left.trailing_zeros();
+            left &= left - 1;
+            let a = (i * 64) as u16 + b as u16;
+            let mut keys: Vec<AreaKey> = if zoned[i] & (1 << b) == 0 {
+                vec![own_dept]
+            } else {
+                areas
+                    .iter()
+                    .filter(|(x, _)| *x == a)
+                    .map(|(_, k)| *k)
+                    .collect()
+            };
+            keys.sort_unstable();
+            keys.dedup();
+            common = Some(match common {
+                None => keys,
+                Some(c) => c.into_iter().filter(|k| keys.contains(k)).collect(),
+            });
+        }
+    }
+    match common {
+        None => SureCover::Everywhere,
+        Some(keys) => SureCover::Keys(keys),
+    }
+}
+
 /// The activities a need's codes or words make relevant, as a bit set over activity indices
 /// (at most 256).
 fn relevant_activities(acts: &[u64], rel: &Relevance) -> [u64; 4] {
@@ -838,6 +909,7 @@ mod tests {
     fn quick_serves_agrees_with_the_full_rule() {
         let mut rng = crate::util::Rng::new(5);
         let keys: Vec<AreaKey> = ["31", "81", "34"].iter().map(|d| dept_key(d)).collect();
+        let mut sure_seen = 0u32;
         for _ in 0..20_000 {
             let mut acts = Vec::new();
             for a in 0..rng.index(4) {
@@ -890,6 +962,20 @@ mod tests {
                 serves_quick(location, own, &acts, &place, &rel),
                 "{acts:?} {place:?} {rel:?}"
             );
+            // The sure cover never claims a place the rule refuses, whatever the relevance.
+            let sure = match sure_cover(own, &acts) {
+                SureCover::Everywhere => true,
+                SureCover::Keys(k) => k.iter().any(|k| place.contains_key(*k)),
+            };
+            if sure {
+                assert!(
+                    serves_quick(location, own, &acts, &place, &rel),
+                    "{acts:?} {place:?} {rel:?}"
+                );
+            }
+            sure_seen += u32::from(sure);
         }
+        // Not vacuous: many random suppliers are sure of the place.
+        assert!(sure_seen > 2_000, "{sure_seen}");
     }
 }

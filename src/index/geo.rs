@@ -23,7 +23,7 @@ use rstar::{AABB, ParentNode, PointDistance, RTree, RTreeNode, RTreeObject};
 
 use super::bits::{Bits, FxHashMap};
 use super::facts::{self, AreaKey, BBox, PlaceCtx};
-use crate::model::geo::{GeoPoint, chord_for_km};
+use crate::model::geo::{GeoPoint, chord_for_km, km_for_chord};
 
 /// A document's geographic facts, as read back from the index.
 #[derive(Debug, Clone)]
@@ -181,6 +181,27 @@ impl CapGrid {
     }
 }
 
+/// The documents located in one address département, by the bounding box of their unit
+/// vectors; or the documents without location (no box).
+struct DocGroup {
+    bounds: Option<([f64; 3], [f64; 3])>,
+}
+
+impl DocGroup {
+    /// A lower bound of the great-circle distance from `q` (a unit vector) to every document
+    /// of the group: the chord to the box; 0 without a box.
+    fn min_km(&self, q: &[f64; 3]) -> f64 {
+        let Some((lo, hi)) = &self.bounds else {
+            return 0.0;
+        };
+        let c2: f64 = (0..3)
+            .map(|i| (lo[i] - q[i]).max(q[i] - hi[i]).max(0.0).powi(2))
+            .sum();
+        // Slack for rounding: haversine and the chord need not agree to the last bit.
+        (km_for_chord(c2.sqrt()) * (1.0 - 1e-9) - 1e-6).max(0.0)
+    }
+}
+
 /// Slack added to chord lengths so that rounding never drops a point on the boundary.
 const CHORD_SLACK: f64 = 1e-9;
 
@@ -193,6 +214,14 @@ pub struct SegmentGeo {
     zone_areas: HashMap<AreaKey, Vec<u32>>,
     national: Vec<u32>,
     national_bits: Bits,
+    /// Documents that surely serve every place ([`facts::SureCover::Everywhere`]), and those
+    /// that surely serve the places holding an area key, by key.
+    sure_everywhere: Bits,
+    sure_areas: HashMap<AreaKey, Vec<u32>>,
+    /// Documents grouped by address département (those without location apart): the group
+    /// of each document, and the groups.
+    group_of: Vec<u16>,
+    groups: Vec<DocGroup>,
     /// Address areas, by area key.
     address_areas: HashMap<AreaKey, Vec<u32>>,
     num_docs: usize,
@@ -260,10 +289,50 @@ impl SegmentGeo {
         let mut caps = CapGrid::default();
         let mut zone_areas: HashMap<AreaKey, Vec<u32>> = HashMap::new();
         let mut national = Vec::new();
+        let mut sure_everywhere = Vec::new();
+        let mut sure_areas: HashMap<AreaKey, Vec<u32>> = HashMap::new();
         let mut address_areas: HashMap<AreaKey, Vec<u32>> = HashMap::new();
         let mut num_docs = 0;
+        let mut groups: Vec<DocGroup> = vec![DocGroup { bounds: None }];
+        let mut group_of = Vec::new();
+        let mut group_ix: HashMap<AreaKey, u16> = HashMap::new();
         for d in docs {
             num_docs += 1;
+            // Group 0 holds the documents without location (and any beyond the group ids).
+            let g = match d.location.map(|p| p.to_unit_vector()) {
+                Some(v) => {
+                    let next = u16::try_from(groups.len()).unwrap_or(0);
+                    let g = *group_ix.entry(d.address[3]).or_insert_with(|| {
+                        if next != 0 {
+                            groups.push(DocGroup {
+                                bounds: Some((v, v)),
+                            });
+                        }
+                        next
+                    });
+                    if let Some((lo, hi)) = &mut groups[usize::from(g)].bounds {
+                        for i in 0..3 {
+                            lo[i] = lo[i].min(v[i]);
+                            hi[i] = hi[i].max(v[i]);
+                        }
+                    }
+                    g
+                }
+                None => 0,
+            };
+            let i = d.doc as usize;
+            if group_of.len() <= i {
+                group_of.resize(i + 1, 0);
+            }
+            group_of[i] = g;
+            match facts::sure_cover(d.own_dept, d.acts) {
+                facts::SureCover::Everywhere => sure_everywhere.push(d.doc),
+                facts::SureCover::Keys(keys) => {
+                    for k in keys {
+                        sure_areas.entry(k).or_default().push(d.doc);
+                    }
+                }
+            }
             let xyz = d.location.map(|p| p.to_unit_vector());
             if let Some(xyz) = xyz {
                 points.push(PointEntry { xyz, doc: d.doc });
@@ -325,7 +394,13 @@ impl SegmentGeo {
             grids[1].add(p);
         }
         let national_bits = Bits::from_docs(num_docs as u32, national.iter().copied());
+        let sure_everywhere = Bits::from_docs(num_docs as u32, sure_everywhere);
+        group_of.resize(num_docs, 0);
         SegmentGeo {
+            group_of,
+            groups,
+            sure_everywhere,
+            sure_areas,
             points: RTree::bulk_load(points),
             caps,
             zone_areas,
@@ -443,6 +518,32 @@ impl SegmentGeo {
         Candidates::Complete
     }
 
+    /// Add the documents that surely serve `place` to `bits` (a subset of those serving it:
+    /// see [`facts::sure_cover`]), however many.
+    pub fn sure_serves(&self, place: &PlaceCtx, bits: &mut Bits) {
+        bits.or(&self.sure_everywhere);
+        for k in &place.keys {
+            if let Some(v) = self.sure_areas.get(k) {
+                v.iter().for_each(|d| bits.insert(*d));
+            }
+        }
+    }
+
+    /// For each group of documents (see [`SegmentGeo::group_of`]), a lower bound of the
+    /// great-circle distance from `p` to its documents' locations (0 for those without).
+    pub fn group_min_km(&self, p: GeoPoint) -> Vec<f64> {
+        let q = p.to_unit_vector();
+        self.groups.iter().map(|g| g.min_km(&q)).collect()
+    }
+
+    /// The group of a document: its address département's, or 0 without location.
+    #[inline]
+    pub fn group_of(&self, doc: u32) -> usize {
+        self.group_of
+            .get(doc as usize)
+            .map_or(0, |g| usize::from(*g))
+    }
+
     /// Documents located in one of the areas (address commune, city, EPCI, département or
     /// region).
     pub fn located_in_areas(&self, keys: &[AreaKey], cap: usize, out: &mut Vec<u32>) -> Candidates {
@@ -550,6 +651,42 @@ mod tests {
             geo.near(pt(-17.0, 180.0), 50.0, 1, &mut out),
             Candidates::OverCap
         );
+    }
+
+    #[test]
+    fn group_distances_bound_every_member_from_below() {
+        let mut rng = crate::util::Rng::new(11);
+        let acts: Vec<u64> = Vec::new();
+        // Documents in a few "départements", some without location, some near the
+        // antimeridian and the poles.
+        let docs: Vec<(Option<GeoPoint>, u64)> = (0..3000)
+            .map(|_| {
+                let loc = rng.chance(0.95).then(|| match rng.index(3) {
+                    0 => pt(rng.range_f64(42.0, 51.0), rng.range_f64(-5.0, 8.0)),
+                    1 => pt(rng.range_f64(-20.0, -10.0), rng.range_f64(175.0, 180.0)),
+                    _ => pt(rng.range_f64(80.0, 90.0), rng.range_f64(-180.0, 180.0)),
+                });
+                (loc, rng.below(12))
+            })
+            .collect();
+        let geo = SegmentGeo::build(docs.iter().enumerate().map(|(i, (l, dept))| GeoDoc {
+            doc: i as u32,
+            location: *l,
+            own_dept: *dept,
+            address: [0, 0, 0, *dept, 0],
+            acts: &acts,
+        }));
+        for _ in 0..200 {
+            let q = pt(rng.range_f64(-90.0, 90.0), rng.range_f64(-180.0, 180.0));
+            let min_km = geo.group_min_km(q);
+            for (i, (l, _)) in docs.iter().enumerate() {
+                let bound = min_km[geo.group_of(i as u32)];
+                match l {
+                    Some(l) => assert!(bound <= l.distance_km(&q), "{q:?} {l:?} {bound}"),
+                    None => assert_eq!(bound, 0.0),
+                }
+            }
+        }
     }
 
     #[test]

@@ -660,6 +660,36 @@ impl Ord for Cand {
     }
 }
 
+/// A document with a bound of its score read from bit sets alone (`Snapshot::rank_sure`):
+/// the best bound on top; equal bounds by document id.
+#[derive(Debug, Clone, Copy)]
+struct Coarse {
+    bound: f64,
+    doc: u32,
+}
+
+impl PartialEq for Coarse {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Coarse {}
+
+impl PartialOrd for Coarse {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Coarse {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bound
+            .total_cmp(&other.bound)
+            .then(other.doc.cmp(&self.doc))
+    }
+}
+
 /// The best `keep` results so far.
 struct TopK {
     /// The worst kept result on top.
@@ -1254,6 +1284,26 @@ impl Snapshot {
         // ahead for a batch of candidates as their rows are.
         let touch_acts =
             verify_each && (matches!(p.geo, Some(GeoPrepared::Serves(..))) || !p.cpv.is_empty());
+        // With a serves clause as the only clause the bit sets do not decide, the documents
+        // that surely serve the place (every activity covers it: `facts::sure_cover`) need
+        // no verifying: they are counted by the bit set and only ranked.
+        let sure_place = match &p.geo {
+            Some(GeoPrepared::Serves(place, _))
+                if use_filters
+                    && p.cpv.is_empty()
+                    && p.naf.is_empty()
+                    && p.labels.is_empty()
+                    && f.ess != Some(false)
+                    && f.esus != Some(false) =>
+            {
+                Some(place)
+            }
+            _ => None,
+        };
+        // Without facets nor distance order, those and the verified ones are then ranked by
+        // bounds read from bit sets, and only the rows of those that may enter the top are
+        // read (`rank_sure`).
+        let lazy_sure = sure_place.is_some() && facets.is_none() && !by_distance;
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
             let alive = seg.alive();
@@ -1285,6 +1335,16 @@ impl Snapshot {
                     }
                     m.and(&self.text.driver_bits(si32, terms)?);
                 }
+            }
+            // The documents left that surely serve the place, taken out of `m`.
+            let mut sure = Bits::empty(0);
+            if let Some(place) = sure_place
+                && !m.is_empty()
+            {
+                sure = Bits::empty(seg.max_doc());
+                self.segment_geo(si).sure_serves(place, &mut sure);
+                sure.and(&m);
+                m.and_not(&sure);
             }
             if let Some(g) = &p.geo
                 && !m.is_empty()
@@ -1335,88 +1395,114 @@ impl Snapshot {
             // out.
             let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
             let mut left_out: Option<Ranked> = None;
-            // Candidates in batches whose rows are read first (see `SegCols::touch`).
-            let mut docs = m.iter();
-            let mut batch = [0u32; 16];
-            loop {
-                let mut k = 0;
-                for d in docs.by_ref().take(batch.len()) {
-                    batch[k] = d;
-                    k += 1;
-                }
-                if k == 0 {
-                    break;
-                }
-                let sink = batch[..k]
-                    .iter()
-                    .fold(0u32, |a, &d| a.wrapping_add(cols.touch(d)));
-                std::hint::black_box(sink);
-                if touch_acts {
+            // Candidates in batches whose rows are read first (see `SegCols::touch`): those
+            // to verify, then (unless ranked lazily) those surely serving the place. The
+            // documents verified to serve, when ranked lazily with the sure ones:
+            let mut confirmed: Vec<u32> = Vec::new();
+            let sets_to_go = if lazy_sure {
+                &[(&m, verify_each)][..]
+            } else {
+                &[(&m, verify_each), (&sure, false)][..]
+            };
+            for &(set, verify_set) in sets_to_go {
+                let mut docs = set.iter();
+                let mut batch = [0u32; 16];
+                loop {
+                    let mut k = 0;
+                    for d in docs.by_ref().take(batch.len()) {
+                        batch[k] = d;
+                        k += 1;
+                    }
+                    if k == 0 {
+                        break;
+                    }
                     let sink = batch[..k]
                         .iter()
-                        .fold(0u64, |a, &d| a.wrapping_add(cols.touch_acts(d)));
+                        .fold(0u32, |a, &d| a.wrapping_add(cols.touch(d)));
                     std::hint::black_box(sink);
-                }
-                for &doc in &batch[..k] {
-                    examined += 1;
-                    let (distance, cpv) = if verify_each {
-                        match self.verify(&p, cols, doc, &label_ords, false) {
-                            Some((distance, _, cpv)) => (distance, cpv),
-                            None => continue,
+                    if touch_acts && verify_set {
+                        let sink = batch[..k]
+                            .iter()
+                            .fold(0u64, |a, &d| a.wrapping_add(cols.touch_acts(d)));
+                        std::hint::black_box(sink);
+                    }
+                    for &doc in &batch[..k] {
+                        examined += 1;
+                        if lazy_sure {
+                            if self.verify(&p, cols, doc, &label_ords, false).is_some() {
+                                confirmed.push(doc);
+                            }
+                            continue;
                         }
-                    } else {
-                        (None, None)
-                    };
-                    total += 1;
-                    if let Some(fc) = facets.as_mut() {
-                        fc.add(cols, doc);
-                    }
-                    let completeness = cols.completeness(doc);
-                    let Some(ts) = &sets else {
-                        top.offer(Ranked {
-                            score: Self::rank(&p, None, completeness, distance, cpv),
-                            distance: distance.unwrap_or(f64::INFINITY),
-                            sid: cols.sid(doc),
-                            seg: si32,
-                            doc,
-                            by_distance,
-                        });
-                        continue;
-                    };
-                    let c = Cand {
-                        r: Ranked {
-                            score: Self::rank(
-                                &p,
-                                Some(ts.upper_bound(doc, cols.norms(doc))),
-                                completeness,
-                                distance,
-                                cpv,
-                            ),
-                            distance: distance.unwrap_or(f64::INFINITY),
-                            sid: u64::from(doc),
-                            seg: si32,
-                            doc,
-                            by_distance,
-                        },
-                        distance,
-                        cpv,
-                    };
-                    let out = if cands.len() < cand_cap {
-                        cands.push(c);
-                        None
-                    } else if cands.peek().is_some_and(|w| c.r.key_cmp(&w.r).is_lt()) {
-                        let w = cands.pop();
-                        cands.push(c);
-                        w
-                    } else {
-                        Some(c)
-                    };
-                    if let Some(o) = out
-                        && left_out.is_none_or(|l| o.r.key_cmp(&l).is_lt())
-                    {
-                        left_out = Some(o.r);
+                        let (distance, cpv) = if verify_set {
+                            match self.verify(&p, cols, doc, &label_ords, false) {
+                                Some((distance, _, cpv)) => (distance, cpv),
+                                None => continue,
+                            }
+                        } else if let Some(place) = sure_place {
+                            let distance = match (cols.location(doc), place.point) {
+                                (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
+                                _ => None,
+                            };
+                            (distance, None)
+                        } else {
+                            (None, None)
+                        };
+                        total += 1;
+                        if let Some(fc) = facets.as_mut() {
+                            fc.add(cols, doc);
+                        }
+                        let completeness = cols.completeness(doc);
+                        let Some(ts) = &sets else {
+                            top.offer(Ranked {
+                                score: Self::rank(&p, None, completeness, distance, cpv),
+                                distance: distance.unwrap_or(f64::INFINITY),
+                                sid: cols.sid(doc),
+                                seg: si32,
+                                doc,
+                                by_distance,
+                            });
+                            continue;
+                        };
+                        let c = Cand {
+                            r: Ranked {
+                                score: Self::rank(
+                                    &p,
+                                    Some(ts.upper_bound(doc, cols.norms(doc))),
+                                    completeness,
+                                    distance,
+                                    cpv,
+                                ),
+                                distance: distance.unwrap_or(f64::INFINITY),
+                                sid: u64::from(doc),
+                                seg: si32,
+                                doc,
+                                by_distance,
+                            },
+                            distance,
+                            cpv,
+                        };
+                        let out = if cands.len() < cand_cap {
+                            cands.push(c);
+                            None
+                        } else if cands.peek().is_some_and(|w| c.r.key_cmp(&w.r).is_lt()) {
+                            let w = cands.pop();
+                            cands.push(c);
+                            w
+                        } else {
+                            Some(c)
+                        };
+                        if let Some(o) = out
+                            && left_out.is_none_or(|l| o.r.key_cmp(&l).is_lt())
+                        {
+                            left_out = Some(o.r);
+                        }
                     }
                 }
+            }
+            // Every match again, for a second pass of the text scoring.
+            if !lazy_sure {
+                m.or(&sure);
             }
             if let (Some(ct), Some(ts)) = (&p.text, &sets) {
                 self.score_candidates(
@@ -1431,6 +1517,16 @@ impl Snapshot {
                     &label_ords,
                     &mut top,
                 )?;
+            }
+            if lazy_sure {
+                confirmed.iter().for_each(|d| sure.insert(*d));
+                total += sure.count();
+            }
+            if let Some(place) = sure_place.filter(|_| lazy_sure)
+                && !sure.is_empty()
+            {
+                let text = p.text.as_deref().zip(sets.as_deref());
+                examined += self.rank_sure(&p, place, text, si, &sure, &mut top)?;
             }
             if let Some(fc) = facets.as_mut() {
                 fc.end_segment(cols);
@@ -1458,6 +1554,126 @@ impl Snapshot {
             },
             seq: self.seq,
         })
+    }
+
+    /// Rank a segment's documents that serve the place (`sure`: they match every clause)
+    /// without reading most of their rows. Each gets a coarse bound from bit sets alone
+    /// (the text fields it matches in, each at its shortest; the distance of its address
+    /// département's nearest document; the best quality factor). The best coarse bounds are
+    /// read and scored first, best first, until the top is full; then every document whose
+    /// coarse bound can still enter is read, in document order, for its exact bound, and
+    /// scored when that can enter. Returns the number of rows read.
+    fn rank_sure(
+        &self,
+        p: &Prepared,
+        place: &PlaceCtx,
+        text: Option<(&text::CompiledText, &text::TextSets)>,
+        seg: usize,
+        sure: &Bits,
+        top: &mut TopK,
+    ) -> Result<u64> {
+        let cols = &self.segment_cache(seg).cols;
+        let sg = self.segment_geo(seg);
+        let seg32 = seg as u32;
+        let best_quality = quality_factor(1.0);
+        // The distance factor's bound per group of documents.
+        let decay: Vec<f64> = match place.point {
+            Some(pt) => sg
+                .group_min_km(pt)
+                .into_iter()
+                .map(|km| 0.5 + 0.5 * (-km / DECAY_KM).exp())
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut coarse: Vec<Coarse> = Vec::new();
+        for doc in sure.iter() {
+            let t = text.map_or(1.0, |(_, ts)| f64::from(ts.coarse_bound(doc)));
+            let d = decay.get(sg.group_of(doc)).copied().unwrap_or(1.0);
+            let bound = t * d * best_quality;
+            if top.may_enter(bound, f64::INFINITY) {
+                coarse.push(Coarse { bound, doc });
+            }
+        }
+        // A document's exact bound (its score without text) and distance, from its row.
+        let exact = |doc: u32| {
+            let distance = match (cols.location(doc), place.point) {
+                (Some(l), Some(pt)) => Some(l.distance_km(&pt)),
+                _ => None,
+            };
+            let t = text.map(|(_, ts)| ts.upper_bound(doc, cols.norms(doc)));
+            let score = Self::rank(p, t, cols.completeness(doc), distance, None);
+            (score, distance)
+        };
+        let by_distance = top.by_distance;
+        let ranked = |doc: u32, score: f64, distance: Option<f64>| Ranked {
+            score,
+            distance: distance.unwrap_or(f64::INFINITY),
+            sid: cols.sid(doc),
+            seg: seg32,
+            doc,
+            by_distance,
+        };
+        let mut examined = 0;
+        // First the best coarse bounds, by chunks, until the top is full.
+        let mut coarse = BinaryHeap::from(coarse);
+        while top.heap.len() < top.keep && !coarse.is_empty() {
+            let mut cands: BinaryHeap<Cand> = BinaryHeap::new();
+            for c in std::iter::from_fn(|| coarse.pop()).take(64) {
+                examined += 1;
+                let (score, distance) = exact(c.doc);
+                match text {
+                    Some(_) => cands.push(Cand {
+                        r: Ranked {
+                            sid: u64::from(c.doc),
+                            ..ranked(c.doc, score, distance)
+                        },
+                        distance,
+                        cpv: None,
+                    }),
+                    // Without text the bound is the score.
+                    None => top.offer(ranked(c.doc, score, distance)),
+                }
+            }
+            if let Some((ct, ts)) = text {
+                self.score_candidates(p, ct, ts, seg32, cols, cands, None, sure, &[], top)?;
+            }
+        }
+        // Then every other one that may still enter, in document order: the text cursors
+        // only move forward.
+        let mut rest: Vec<u32> = coarse
+            .into_iter()
+            .filter(|c| top.may_enter(c.bound, f64::INFINITY))
+            .map(|c| c.doc)
+            .collect();
+        rest.sort_unstable();
+        let mut matcher = match text {
+            Some((ct, _)) => Some(self.text.matcher(ct, seg32)?),
+            None => None,
+        };
+        for batch in rest.chunks(16) {
+            let sink = batch
+                .iter()
+                .fold(0u32, |a, &d| a.wrapping_add(cols.touch(d)));
+            std::hint::black_box(sink);
+            for &doc in batch {
+                examined += 1;
+                let (bound, distance) = exact(doc);
+                if !top.may_enter(bound, distance.unwrap_or(f64::INFINITY)) {
+                    continue;
+                }
+                let score = match matcher.as_mut() {
+                    Some(m) => {
+                        let t = m.score(doc, cols.norms(doc)).ok_or_else(|| {
+                            Error::Internal("a text match has no text score".into())
+                        })?;
+                        Self::rank(p, Some(t), cols.completeness(doc), distance, None)
+                    }
+                    None => bound,
+                };
+                top.offer(ranked(doc, score, distance));
+            }
+        }
+        Ok(examined)
     }
 
     /// Score a segment's text matches with the best bounds, best first, in growing chunks

@@ -1457,17 +1457,29 @@ impl TextSnapshot {
                     }
                     t
                 };
+                let rare = rare_bits[fi]
+                    .take()
+                    .map(|b| (b, table(m_all[fi], max_tf_all[fi])));
+                let multi = multi_bits[fi]
+                    .take()
+                    .filter(|b| !b.is_empty())
+                    .map(|b| (b, table(m_common[fi], max_tf_common[fi])));
+                let single = table(m_common[fi], 1);
+                let best = |t: Option<&[f32; 256]>| {
+                    t.map_or(0.0, |t| t.iter().fold(0f32, |a, &b| a.max(b)))
+                };
+                let best = [
+                    best(rare.as_ref().map(|r| &*r.1)),
+                    best(multi.as_ref().map(|m| &*m.1)),
+                    best(Some(&single)),
+                ];
                 bounds.push(FieldBound {
                     bits: fb,
                     field: fi,
-                    rare: rare_bits[fi]
-                        .take()
-                        .map(|b| (b, table(m_all[fi], max_tf_all[fi]))),
-                    multi: multi_bits[fi]
-                        .take()
-                        .filter(|b| !b.is_empty())
-                        .map(|b| (b, table(m_common[fi], max_tf_common[fi]))),
-                    single: table(m_common[fi], 1),
+                    rare,
+                    multi,
+                    single,
+                    best,
                 });
             }
             concepts.push(ConceptSet {
@@ -1682,6 +1694,9 @@ struct FieldBound {
     rare: Option<(Bits, Box<[f32; 256]>)>,
     multi: Option<(Bits, Box<[f32; 256]>)>,
     single: Box<[f32; 256]>,
+    /// The largest entry of the rare, multi and single tables, for bounds that do not
+    /// read the document's field lengths.
+    best: [f32; 3],
 }
 
 impl FieldBound {
@@ -1758,6 +1773,29 @@ impl TextSets {
             }
         }
         // Margin for rounding and the different order of floating-point additions.
+        total * 1.0001 + 1e-6
+    }
+
+    /// An upper bound of [`TextSets::upper_bound`] for a matching document that does not
+    /// need its field lengths (so not its row): the fields it matches in, each at its
+    /// shortest.
+    pub fn coarse_bound(&self, doc: u32) -> f32 {
+        let mut total = 0f32;
+        for c in &self.concepts {
+            if !c.bits.contains(doc) {
+                continue;
+            }
+            for fb in &c.fields {
+                if fb.bits.contains(doc) {
+                    let i = match (&fb.rare, &fb.multi) {
+                        (Some((b, _)), _) if b.contains(doc) => 0,
+                        (_, Some((b, _))) if b.contains(doc) => 1,
+                        _ => 2,
+                    };
+                    total += fb.best[i];
+                }
+            }
+        }
         total * 1.0001 + 1e-6
     }
 }
