@@ -41,7 +41,12 @@
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
 //! `R × (0.62 + 0.10·G + 0.05·D + 0.05·P + 0.04·F + 0.14·S)`, where
-//! - `R = 1 − (1 − 0.9·T)·(1 − C)` is the relevance (a noisy-or of the two kinds of evidence):
+//! - `R = (1 − (1 − 0.9·T)·(1 − C)) × (0.9 + 0.1·A)` is the relevance: a noisy-or of the two
+//!   kinds of evidence (below [`MIN_RELEVANCE`] the supplier is not returned), times the
+//!   per-activity evidence `A`, how strongly the best activity's own label (or its codes'
+//!   labels) says the need's words (0.5 for an activity without a label: unknown), so that a
+//!   supplier one of whose activities names the trade ranks before one whose profile only
+//!   mentions its words here and there;
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
@@ -204,6 +209,12 @@ const INFERRED_CODE_CAP: f64 = 0.2;
 /// Code evidence of a supplier that declares a code of a neighbouring trade
 /// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
 pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
+
+/// Share of the relevance that depends on an activity's own label saying the need's words
+/// (see the module doc, `A`).
+const ACTIVITY_WORDS_WEIGHT: f64 = 0.1;
+/// `A` of an activity without a label: unknown, so neither evidence for nor against.
+const UNLABELLED_SAID: f64 = 0.5;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -372,7 +383,7 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 }
 
 /// How strongly an activity's label and its codes' labels say the need's words.
-fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
+pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
     let label = a.label.as_deref().map_or(0.0, |l| text_strength(l, plan));
     a.cpv
         .iter()
@@ -765,6 +776,21 @@ pub fn assess(
     if relevance < MIN_RELEVANCE {
         return None;
     }
+    // Per-activity evidence: an activity whose own label says the need's words makes the
+    // supplier likelier of the trade than words scattered over its profile.
+    let said = s
+        .activities
+        .iter()
+        .map(|a| {
+            if a.label.is_some() {
+                said_strength(plan, a, r)
+            } else {
+                UNLABELLED_SAID
+            }
+        })
+        .fold(0.0, f64::max)
+        .clamp(0.0, 1.0);
+    let relevance = relevance * (1.0 - ACTIVITY_WORDS_WEIGHT + ACTIVITY_WORDS_WEIGHT * said);
 
     let g = match &geo {
         GeoQualification::Serves(sv) => match (&sv.cover, sv.activity) {
