@@ -371,54 +371,88 @@ fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String
         .collect()
 }
 
-/// Rank suppliers for a need. The need must be valid (`model::validate_need`).
-pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<MatchResults> {
-    let r = Referential::get();
-    let place =
-        resolve_place(&need.place, r).ok_or_else(|| Error::invalid("place", "unknown place"))?;
-    let mut plan = plan_for(index, need);
-    let geo = Some(GeoClause::Serves {
-        place: place_ref(need)?,
-        perimeter: perimeter_spec(need),
-    });
-    let base_filters = Filters {
-        reserved: need.reserved,
-        modes: need.modes.clone(),
-        ..Filters::default()
-    };
-    let base = SearchQuery {
-        geo,
+/// The base query of a need: its reserved route, modes and the contract's geography clause.
+fn base_query(need: &Need) -> Result<SearchQuery> {
+    Ok(SearchQuery {
+        geo: Some(GeoClause::Serves {
+            place: place_ref(need)?,
+            perimeter: perimeter_spec(need),
+        }),
         per_page: CHANNEL_DEPTH,
-        filters: base_filters.clone(),
+        filters: Filters {
+            reserved: need.reserved,
+            modes: need.modes.clone(),
+            ..Filters::default()
+        },
         ..SearchQuery::default()
-    };
+    })
+}
 
-    let mut candidates: HashMap<String, (Arc<Supplier>, Option<TextEvidence>)> = HashMap::new();
-    let mut text_ranked: Vec<Arc<Supplier>> = Vec::new();
+/// The complete plan of a need, as forward matching uses it: [`plan_for`], then the codes
+/// inferred from the best text matches (for a need without codes), or the groups of what
+/// they do added to the related groups (for a coded need). Reverse matching and the
+/// evaluation's diagnostics use it so that both sides judge a supplier by the same plan.
+pub fn full_plan(index: &SearchIndex, need: &Need) -> Result<MatchPlan> {
+    let base = base_query(need)?;
+    Ok(plan_and_text(index, need, &base)?.0)
+}
 
-    // Channel 1: words.
-    if !plan.words.is_empty() {
+/// [`full_plan`] and the hits of the words channel (channel 1) it is inferred from.
+fn plan_and_text(
+    index: &SearchIndex,
+    need: &Need,
+    base: &SearchQuery,
+) -> Result<(MatchPlan, Vec<crate::index::SearchHit>)> {
+    let r = Referential::get();
+    let mut plan = plan_for(index, need);
+    let hits = if plan.words.is_empty() {
+        Vec::new()
+    } else {
         let q = SearchQuery {
             text: query_text(&plan),
             text_mode: TextMode::Any,
             ..base.clone()
         };
-        let res = index.search(&q)?;
-        let best = res
-            .hits
-            .iter()
-            .map(|h| h.score)
-            .fold(0.0, f64::max)
-            .max(1e-12);
-        text_ranked = res
-            .hits
-            .iter()
-            .take(INFERENCE_DEPTH)
-            .map(|h| h.supplier.clone())
-            .collect();
-        for h in res.hits {
-            let words: Vec<WordMatch> = h
-                .matched_terms
+        index.search(&q)?.hits
+    };
+    let top: Vec<&Supplier> = hits
+        .iter()
+        .take(INFERENCE_DEPTH)
+        .map(|h| h.supplier.as_ref())
+        .collect();
+    // Without codes in the need, infer them from what the best text matches do.
+    if plan.cpv.is_empty() {
+        plan.inferred_cpv = infer_cpv(&plan, &top, r);
+        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
+        plan.related_groups = related_groups(index, &plan.inferred_cpv);
+        plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
+    } else {
+        // The trade the words point to may be declared under other codes than the need's
+        // (an event coded 79952000 whose caterers declare 555…): the groups of what the best
+        // text matches do, and those declared with them, may hold the relevant activity too,
+        // so they join the groups whose activities must cover the place (never fewer).
+        let inferred = infer_cpv(&plan, &top, r);
+        if !inferred.is_empty() && !plan.related_groups.is_empty() {
+            for g in related_groups(index, &inferred) {
+                if !plan.related_groups.contains(&g) {
+                    plan.related_groups.push(g);
+                }
+            }
+            plan.related_groups.sort();
+        }
+    }
+    Ok((plan, hits))
+}
+
+/// The text evidence of each hit of the words channel: the need's words it matched, and its
+/// BM25 score relative to the best hit's.
+fn text_evidence(
+    hits: Vec<crate::index::SearchHit>,
+) -> impl Iterator<Item = (crate::index::SearchHit, TextEvidence)> {
+    let best = hits.iter().map(|h| h.score).fold(0.0, f64::max).max(1e-12);
+    hits.into_iter().map(move |h| {
+        let words: Vec<WordMatch> =
+            h.matched_terms
                 .iter()
                 .filter_map(|t| {
                     Some(WordMatch {
@@ -431,35 +465,27 @@ pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<Matc
                     })
                 })
                 .collect();
-            let ev = TextEvidence {
-                words,
-                relative_score: h.score / best,
-            };
-            candidates.insert(h.siret.clone(), (h.supplier.clone(), Some(ev)));
-        }
-    }
-    // Without codes in the need, infer them from what the best text matches do.
-    if plan.cpv.is_empty() {
-        let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
-        plan.inferred_cpv = infer_cpv(&plan, &top, r);
-        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
-        plan.related_groups = related_groups(index, &plan.inferred_cpv);
-        plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
-    } else {
-        // The trade the words point to may be declared under other codes than the need's
-        // (an event coded 79952000 whose caterers declare 555…): the groups of what the best
-        // text matches do, and those declared with them, may hold the relevant activity too,
-        // so they join the groups whose activities must cover the place (never fewer).
-        let top: Vec<&Supplier> = text_ranked.iter().map(|s| s.as_ref()).collect();
-        let inferred = infer_cpv(&plan, &top, r);
-        if !inferred.is_empty() && !plan.related_groups.is_empty() {
-            for g in related_groups(index, &inferred) {
-                if !plan.related_groups.contains(&g) {
-                    plan.related_groups.push(g);
-                }
-            }
-            plan.related_groups.sort();
-        }
+        let ev = TextEvidence {
+            words,
+            relative_score: h.score / best,
+        };
+        (h, ev)
+    })
+}
+
+/// Rank suppliers for a need. The need must be valid (`model::validate_need`).
+pub fn match_need(index: &SearchIndex, need: &Need, limit: usize) -> Result<MatchResults> {
+    let r = Referential::get();
+    let place =
+        resolve_place(&need.place, r).ok_or_else(|| Error::invalid("place", "unknown place"))?;
+    let base = base_query(need)?;
+    let base_filters = base.filters.clone();
+    let (plan, hits) = plan_and_text(index, need, &base)?;
+
+    // Channel 1: words.
+    let mut candidates: HashMap<String, (Arc<Supplier>, Option<TextEvidence>)> = HashMap::new();
+    for (h, ev) in text_evidence(hits) {
+        candidates.insert(h.siret.clone(), (h.supplier.clone(), Some(ev)));
     }
     // Channels 2b, 2 and 3 find suppliers by codes alone: their words are looked for later,
     // in the profile itself.
@@ -580,8 +606,19 @@ pub fn needs_for_supplier(
         let Some(place) = resolve_place(&need.place, r) else {
             continue;
         };
-        let plan = plan_for(index, need);
-        let ev = matching::local_text_evidence(&plan, supplier);
+        // The same plan and, when the words channel finds the supplier, the same text
+        // evidence as forward matching; else the words are looked for in the profile, as
+        // forward matching does for a supplier found by its codes.
+        let Ok(base) = base_query(need) else {
+            continue;
+        };
+        let Ok((plan, hits)) = plan_and_text(index, need, &base) else {
+            continue;
+        };
+        let ev = text_evidence(hits)
+            .find(|(h, _)| h.siret == supplier.siret)
+            .map(|(_, ev)| ev)
+            .unwrap_or_else(|| matching::local_text_evidence(&plan, supplier));
         if let Some(a) = matching::assess(&plan, need, supplier, Some(&ev), &place, r, today) {
             out.push(NeedMatch {
                 need_id: need.id.clone().unwrap_or_default(),

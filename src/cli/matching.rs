@@ -215,7 +215,7 @@ pub fn evaluate(
                 if !rules.all_pass() {
                     violations += 1;
                     if diagnose {
-                        let plan = engine::plan_for(&index, need);
+                        let plan = engine::full_plan(&index, need)?;
                         let (rel, _) = crate::matching::score::relevant_activities(&plan, s);
                         eprintln!(
                             "VIOLATION {id} {:?} {} {:?} reasons={:?} relevant={rel:?} counted={:?} activities={:?} stems={:?}",
@@ -315,7 +315,9 @@ fn diagnose_misses(
     let Some(place) = crate::model::geography::resolve_place(&need.place, r) else {
         return;
     };
-    let plan = engine::plan_for(index, need);
+    let Ok(plan) = engine::full_plan(index, need) else {
+        return;
+    };
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
@@ -396,6 +398,10 @@ fn diagnose_misses(
         } else {
             let ev = crate::matching::local_text_evidence(&plan, s);
             match crate::matching::score::rejection(&plan, need, s, Some(&ev), &place, r) {
+                Some("geography") => (
+                    "rejected_geography".to_string(),
+                    geo_detail(&plan, s, &place, r),
+                ),
                 Some(why) => (format!("rejected_{why}"), String::new()),
                 None => ("not_retrieved".to_string(), String::new()),
             }
@@ -408,6 +414,38 @@ fn diagnose_misses(
             s.naf
         );
     }
+}
+
+/// Per activity of a supplier the geography rule rejected: its strength, whether it is surely
+/// irrelevant, whether its zone covers the place (developer aid).
+fn geo_detail(
+    plan: &crate::matching::MatchPlan,
+    s: &Supplier,
+    place: &crate::model::geography::ResolvedPlace<'_>,
+    r: &crate::referential::Referential,
+) -> String {
+    let (strengths, _) = crate::matching::score::activity_strengths(plan, s);
+    let acts: Vec<String> = s
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            format!(
+                "[{i} st={:.2} said={:.2} far={} covers={}]",
+                strengths[i],
+                crate::matching::score::said_strength(plan, a, r),
+                crate::matching::score::surely_irrelevant(plan, a, r),
+                crate::model::geography::serves(s, &[i], place, r).is_some()
+            )
+        })
+        .collect();
+    format!(
+        "need_cpv={:?} inferred={:?} related={:?} {}",
+        plan.cpv,
+        plan.inferred_cpv,
+        plan.related_groups,
+        acts.join(" ")
+    )
 }
 
 pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {

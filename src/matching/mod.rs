@@ -38,7 +38,14 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
             cpv.push(c.code.clone());
         }
     }
-    let words = text::select_words(&need.title, &need.description, df, num_docs);
+    // The buyer's name says who buys, not what: "Lycée Pierre Mendès France", "CC de la
+    // Lomagne Gersoise" would otherwise match suppliers by name or place.
+    let words = text::select_words(
+        &text::without_name(&need.title, &need.buyer.name),
+        &text::without_name(&need.description, &need.buyer.name),
+        df,
+        num_docs,
+    );
     let naf = codes::naf_for_need(&cpv);
     let stems = score::plan_stems(&words);
     MatchPlan {

@@ -27,15 +27,26 @@
 //! with them, since buyers and suppliers may code one trade differently), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
-//! that says its specific words); otherwise every activity counts. A supplier that passes
-//! this passes the contract's rule whichever activity is the truly relevant one; the price
-//! is recall on suppliers whose activities have different zones, measured by `essor eval`.
+//! that says its specific words); otherwise every activity counts. When one activity is
+//! *identified* — strongly relevant by its codes and its label (or its codes' labels) saying
+//! the need's specific words — an activity is also ruled out when it plainly does something
+//! else: it has a label, no code on the branch of a need
+//! code, and neither its codes nor its words make it even weakly relevant
+//! (`plainly_elsewhere`). An activity without a label is never ruled out that way: only its
+//! codes speak for it, and a related group may hold them. A supplier that passes this passes
+//! the contract's rule whichever activity is the truly relevant one; the price is recall on
+//! suppliers whose activities have different zones, measured by `essor eval`.
 //! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
 //!
 //! # Score
 //! `score = R × (0.70 + 0.12·G + 0.06·D + 0.06·P + 0.06·F)`, or with a social clause
 //! `R × (0.62 + 0.10·G + 0.05·D + 0.05·P + 0.04·F + 0.14·S)`, where
-//! - `R = 1 − (1 − 0.9·T)·(1 − C)` is the relevance (a noisy-or of the two kinds of evidence):
+//! - `R = (1 − (1 − 0.9·T)·(1 − C)) × (0.9 + 0.1·A)` is the relevance: a noisy-or of the two
+//!   kinds of evidence (below [`MIN_RELEVANCE`] the supplier is not returned), times the
+//!   per-activity evidence `A`, how strongly the best activity's own label (or its codes'
+//!   labels) says the need's words (0.5 for an activity without a label: unknown), so that a
+//!   supplier one of whose activities names the trade ranks before one whose profile only
+//!   mentions its words here and there;
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
@@ -198,6 +209,12 @@ const INFERRED_CODE_CAP: f64 = 0.2;
 /// Code evidence of a supplier that declares a code of a neighbouring trade
 /// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
 pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
+
+/// Share of the relevance that depends on an activity's own label saying the need's words
+/// (see the module doc, `A`).
+const ACTIVITY_WORDS_WEIGHT: f64 = 0.1;
+/// `A` of an activity without a label: unknown, so neither evidence for nor against.
+const UNLABELLED_SAID: f64 = 0.5;
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -366,7 +383,7 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 }
 
 /// How strongly an activity's label and its codes' labels say the need's words.
-fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
+pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
     let label = a.label.as_deref().map_or(0.0, |l| text_strength(l, plan));
     a.cpv
         .iter()
@@ -375,9 +392,34 @@ fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) 
         .fold(label, f64::max)
 }
 
+/// Whether an activity plainly does something else than the need, once another activity of
+/// the supplier is identified as the relevant one (see [`candidate_activities`]): its label
+/// says what it does, none of its codes is on the branch of a need code, its strength is
+/// below [`RELATIVE_ACTIVITY_STRENGTH`] and its label and codes' labels say less than
+/// [`MIN_ACTIVITY_STRENGTH`] of the need's words. An activity without a label is judged by
+/// its codes only, which a related group may share with the need: it always stays a candidate.
+fn plainly_elsewhere(
+    plan: &MatchPlan,
+    a: &crate::model::Activity,
+    strength: f64,
+    r: &Referential,
+) -> bool {
+    let on_branch = a.cpv.iter().any(|code| {
+        plan.cpv
+            .iter()
+            .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
+    });
+    a.label.is_some()
+        && !on_branch
+        && strength < RELATIVE_ACTIVITY_STRENGTH
+        && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
+}
+
 /// The activities that may be the relevant one: every activity that is not
-/// [`surely_irrelevant`] (all of them when that leaves none; see the module doc). `relevant`
-/// orders them, so that the reasons name a relevant activity first.
+/// [`surely_irrelevant`] (all of them when that leaves none; see the module doc), less those
+/// [`plainly_elsewhere`] when one activity is identified as the relevant one (strength and
+/// said strength both at least [`STRONG_ACTIVITY_STRENGTH`]). `relevant` orders them, so
+/// that the reasons name a relevant activity first.
 pub fn candidate_activities(
     plan: &MatchPlan,
     s: &Supplier,
@@ -395,11 +437,30 @@ pub fn candidate_activities(
             && (!plan.cpv.is_empty()
                 || said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH)
     });
-    let pool: Vec<usize> = if possible.is_empty() || !strong {
+    let mut pool: Vec<usize> = if possible.is_empty() || !strong {
         (0..s.activities.len()).collect()
     } else {
         possible
     };
+    // An activity that both belongs to the need's trade by its codes and says the need's
+    // words identifies the relevant activity: the supplier's other activities that neither
+    // code nor say anything of the need are not candidates.
+    let identified = pool.iter().any(|&i| {
+        strengths
+            .get(i)
+            .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
+            && said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
+    });
+    if identified {
+        pool.retain(|&i| {
+            !plainly_elsewhere(
+                plan,
+                &s.activities[i],
+                strengths.get(i).copied().unwrap_or(1.0),
+                r,
+            )
+        });
+    }
     let mut candidates: Vec<usize> = relevant
         .iter()
         .copied()
@@ -715,6 +776,21 @@ pub fn assess(
     if relevance < MIN_RELEVANCE {
         return None;
     }
+    // Per-activity evidence: an activity whose own label says the need's words makes the
+    // supplier likelier of the trade than words scattered over its profile.
+    let said = s
+        .activities
+        .iter()
+        .map(|a| {
+            if a.label.is_some() {
+                said_strength(plan, a, r)
+            } else {
+                UNLABELLED_SAID
+            }
+        })
+        .fold(0.0, f64::max)
+        .clamp(0.0, 1.0);
+    let relevance = relevance * (1.0 - ACTIVITY_WORDS_WEIGHT + ACTIVITY_WORDS_WEIGHT * said);
 
     let g = match &geo {
         GeoQualification::Serves(sv) => match (&sv.cover, sv.activity) {
@@ -921,10 +997,11 @@ mod tests {
 
     #[test]
     fn an_activity_surely_of_another_trade_need_not_cover_the_place() {
-        // Mowing in the Gers, mailing in the Nord: a coded mowing need in the Gers.
+        // Mowing in the Gers, an activity coded for mailing (no label: only its codes say
+        // what it does) in the Nord: a coded mowing need in the Gers.
         let s = supplier_json(serde_json::json!([
             {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
-            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         let need = coded_tonte_need("32013");
         assert!(assess_with_divisions(&need, &s, &["77"]).is_some());
@@ -934,6 +1011,26 @@ mod tests {
         assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_none());
         // And the mowing activity's own zone still has to cover the place.
         assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77"]).is_none());
+    }
+
+    #[test]
+    fn an_activity_that_plainly_does_something_else_need_not_cover_the_place() {
+        // The mowing activity is identified (the need's code and words); the mailing one says
+        // none of the need's words: it is not a candidate, whatever the related groups.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_some());
+        assert!(assess_with_divisions(&need, &s, &[]).is_some());
+        assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77", "79"]).is_none());
+        // When no activity says the need's words, none is identified: both must cover.
+        let unsaid = supplier_json(serde_json::json!([
+            {"label": "Entretien", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &unsaid, &["77", "79"]).is_none());
     }
 
     #[test]

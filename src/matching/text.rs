@@ -261,6 +261,33 @@ fn group_key(w: &str) -> &str {
     }
 }
 
+/// `text` with every occurrence of `name` (ignoring case) blanked out.
+pub fn without_name(text: &str, name: &str) -> String {
+    let name = name.trim();
+    if name.chars().count() < 3 {
+        return text.to_string();
+    }
+    let (lower, lower_name) = (text.to_lowercase(), name.to_lowercase());
+    // Lower-casing may change byte lengths (rare letters): then only exact occurrences.
+    let (hay, needle) = if lower.len() == text.len() && lower_name.len() == name.len() {
+        (lower.as_str(), lower_name.as_str())
+    } else {
+        (text, name)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in hay.match_indices(needle) {
+        if at < last || !text.is_char_boundary(at) || !text.is_char_boundary(at + needle.len()) {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push(' ');
+        last = at + needle.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Select the informative words of a need. `df` gives the number of supplier profiles that
 /// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
 /// kept only from the title (they may match through synonyms or typos).
@@ -391,6 +418,15 @@ pub fn cpv_codes_in_text(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_buyer_name_is_blanked_out_of_a_notice() {
+        let t = "Identification de l'acheteur : Lycée Pierre Mendès France.\nNettoyage des salles.";
+        let out = without_name(t, "LYCÉE Pierre Mendès France");
+        assert!(!out.contains("Pierre"), "{out}");
+        assert!(out.contains("Nettoyage des salles"), "{out}");
+        assert_eq!(without_name("Tonte", ""), "Tonte");
+    }
 
     #[test]
     fn elisions_and_accents_are_handled() {

@@ -31,16 +31,16 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     let r = eval(&["--dir", "fixtures/demo"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["top10_results"].as_u64().unwrap() > 500, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.82, "{r:#}");
-    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.78, "{r:#}");
-    assert!(r["mrr"].as_f64().unwrap() >= 0.92, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.837, "{r:#}");
+    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.796, "{r:#}");
+    assert!(r["mrr"].as_f64().unwrap() >= 0.924, "{r:#}");
 }
 
 #[test]
 fn an_unseen_seed_never_breaks_a_hard_rule_either() {
     let r = eval(&["--seed", "913", "--suppliers", "1500", "--needs", "60"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.84, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.842, "{r:#}");
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.81, "{r:#}");
 }
 
@@ -165,4 +165,50 @@ fn a_supplier_in_a_paris_arrondissement_is_inside_a_1_km_perimeter_around_paris(
     need["perimeter"] = json!({"radius_km": 1.0});
     let v = run_match(dir.path(), &need, 10);
     assert_eq!(v["results"][0]["siret"], siret.as_str(), "{v:#}");
+}
+
+/// Reverse matching judges a supplier by the same plan as forward matching, including the
+/// codes inferred from the best text matches when the need gives none, and the same text
+/// evidence: every supplier that forward matching returns for an open need finds that need,
+/// with the same score and through the same activity.
+#[test]
+fn reverse_matching_agrees_with_forward_matching_on_needs_without_codes() {
+    use essor::index::SearchIndex;
+    use essor::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
+    store.put_suppliers(&suppliers, "test").unwrap();
+    let index = SearchIndex::open_synced(dir.path(), &store).unwrap();
+    let needs: Vec<Need> = std::fs::read_to_string("fixtures/demo/needs.jsonl")
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Need>(l).unwrap())
+        .filter(|n| n.cpv.is_empty())
+        .map(|n| Need {
+            deadline: None,
+            closed: false,
+            ..n
+        })
+        .collect();
+    assert!(needs.len() >= 10);
+    let mut checked = 0;
+    for need in &needs {
+        let forward = essor::engine::match_need(&index, need, 6).unwrap();
+        for m in &forward.results {
+            let back = essor::engine::needs_for_supplier(
+                &index,
+                &m.supplier,
+                std::slice::from_ref(need),
+                1,
+            );
+            let found = back
+                .first()
+                .unwrap_or_else(|| panic!("{} does not find {:?}", m.siret, need.id));
+            assert_eq!(found.score, m.score, "{found:?} vs {m:?}");
+            assert_eq!(found.reasons, m.reasons, "{found:?} vs {m:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked}");
 }
