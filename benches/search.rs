@@ -556,8 +556,8 @@ fn bench(c: &mut Criterion) {
         println!(
             "[{n}] build from store {:.1} s; geography warmed in {warm_secs:.2} s; {} searchable; RSS {rss:.0} MB ({}; peak {hwm:.0} MB); load average {}; data in {}",
             ds.build_secs,
-            rss_split(),
             ds.index.snapshot().num_suppliers(),
+            rss_split(),
             load_average(),
             ds.dir.display()
         );
