@@ -1700,19 +1700,20 @@ struct FieldBound {
 }
 
 impl FieldBound {
+    /// The table bounding `doc`, and its index in `best`: rare, multi, single.
     #[inline]
-    fn table(&self, doc: u32) -> &[f32; 256] {
+    fn table(&self, doc: u32) -> (&[f32; 256], usize) {
         if let Some((b, t)) = &self.rare
             && b.contains(doc)
         {
-            return t;
+            return (t, 0);
         }
         if let Some((b, t)) = &self.multi
             && b.contains(doc)
         {
-            return t;
+            return (t, 1);
         }
-        &self.single
+        (&self.single, 2)
     }
 }
 
@@ -1760,26 +1761,22 @@ impl TextSets {
     /// An upper bound of [`SegMatcher::score`] for a matching document, given its field
     /// length ids of `name`, `trade`, `body` ([`SegmentData::fieldnorm_ids`]).
     pub fn upper_bound(&self, doc: u32, norms: [u8; 3]) -> f32 {
-        let mut total = 0f32;
-        for c in &self.concepts {
-            if !c.bits.contains(doc) {
-                continue;
-            }
-            for fb in &c.fields {
-                if fb.bits.contains(doc) {
-                    let id = norms.get(fb.field).copied().unwrap_or(0);
-                    total += fb.table(doc)[usize::from(id)];
-                }
-            }
-        }
-        // Margin for rounding and the different order of floating-point additions.
-        total * 1.0001 + 1e-6
+        self.bound(doc, |fb| {
+            let id = norms.get(fb.field).copied().unwrap_or(0);
+            fb.table(doc).0[usize::from(id)]
+        })
     }
 
     /// An upper bound of [`TextSets::upper_bound`] for a matching document that does not
     /// need its field lengths (so not its row): the fields it matches in, each at its
     /// shortest.
     pub fn coarse_bound(&self, doc: u32) -> f32 {
+        self.bound(doc, |fb| fb.best[fb.table(doc).1])
+    }
+
+    /// The sum over the concepts and fields `doc` matches in of `per_field`, with a margin.
+    #[inline]
+    fn bound(&self, doc: u32, per_field: impl Fn(&FieldBound) -> f32) -> f32 {
         let mut total = 0f32;
         for c in &self.concepts {
             if !c.bits.contains(doc) {
@@ -1787,15 +1784,11 @@ impl TextSets {
             }
             for fb in &c.fields {
                 if fb.bits.contains(doc) {
-                    let i = match (&fb.rare, &fb.multi) {
-                        (Some((b, _)), _) if b.contains(doc) => 0,
-                        (_, Some((b, _))) if b.contains(doc) => 1,
-                        _ => 2,
-                    };
-                    total += fb.best[i];
+                    total += per_field(fb);
                 }
             }
         }
+        // Margin for rounding and the different order of floating-point additions.
         total * 1.0001 + 1e-6
     }
 }
