@@ -415,7 +415,23 @@ fn plan_and_text(
         };
         index.search(&q)?.hits
     };
-    let top: Vec<&Supplier> = hits
+    // What the words mean is a property of the trade, not of the place: the suppliers that
+    // best say the need's words anywhere vote for its codes. Restricted to those that serve
+    // the place, the vote follows whichever trade happens to work nationally there (a meal
+    // need's "confection" would pick the national dressmakers over the few local caterers).
+    let corpus_hits = if plan.words.is_empty() {
+        Vec::new()
+    } else {
+        index
+            .search(&SearchQuery {
+                text: query_text(&plan),
+                text_mode: TextMode::Any,
+                per_page: INFERENCE_DEPTH,
+                ..SearchQuery::default()
+            })?
+            .hits
+    };
+    let top: Vec<&Supplier> = corpus_hits
         .iter()
         .take(INFERENCE_DEPTH)
         .map(|h| h.supplier.as_ref())
