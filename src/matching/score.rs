@@ -48,7 +48,10 @@
 //!   supplier one of whose activities names the trade ranks before one whose profile only
 //!   mentions its words here and there;
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
-//!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
+//!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
+//!   when the need's codes are only inferred — for a supplier without code evidence all of
+//!   whose activities declare codes outside the need's related groups: its words likely mean
+//!   something else, see `other_trade`), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
 //!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
@@ -215,6 +218,32 @@ pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
 const ACTIVITY_WORDS_WEIGHT: f64 = 0.1;
 /// `A` of an activity without a label: unknown, so neither evidence for nor against.
 const UNLABELLED_SAID: f64 = 0.5;
+
+/// Text evidence of a supplier whose activities all declare codes of trades unrelated to
+/// the need's codes ([`other_trade`]) counts this much: its words likely mean something
+/// else. Weaker when the need's codes are only inferred, which may be wrong.
+const OTHER_TRADE_TEXT: f64 = 0.6;
+const OTHER_TRADE_TEXT_INFERRED: f64 = 0.8;
+
+/// Whether every activity of the supplier declares CPV codes and none of them is under one
+/// of the plan's related groups (learnt from the corpus: the groups an activity of the
+/// need's trade may declare) or in a neighbouring trade's class. False when the plan has no
+/// related groups (no codes known) or the supplier has no activity.
+fn other_trade(plan: &MatchPlan, s: &Supplier) -> bool {
+    !plan.related_groups.is_empty()
+        && !s.activities.is_empty()
+        && s.activities.iter().all(|a| {
+            !a.cpv.is_empty()
+                && a.cpv.iter().all(|x| {
+                    let c = super::codes::code8(x);
+                    !plan
+                        .related_groups
+                        .iter()
+                        .chain(&plan.neighbour_classes)
+                        .any(|g| c.starts_with(g.as_str()))
+                })
+        })
+}
 
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
@@ -772,6 +801,19 @@ pub fn assess(
     if neighbour_code.is_some() {
         c = NEIGHBOUR_CODE_EVIDENCE;
     }
+    // Word sense: the need's codes (or those inferred from what its words mean in the
+    // corpus) say which trade its words are about. A supplier without any code evidence
+    // whose every activity declares codes of trades unrelated to them says the words in
+    // another sense ("restauration" of furniture for a meal need, "confection" of clothes).
+    let t = if c == 0.0 && other_trade(plan, s) {
+        t * if plan.cpv.is_empty() {
+            OTHER_TRADE_TEXT_INFERRED
+        } else {
+            OTHER_TRADE_TEXT
+        }
+    } else {
+        t
+    };
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
@@ -942,6 +984,48 @@ mod tests {
         let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
         let today = jiff::civil::date(2026, 6, 1);
         assess(&plan, need, s, Some(&ev), &place, r, today)
+    }
+
+    #[test]
+    fn words_said_by_a_supplier_of_an_unrelated_trade_count_less() {
+        // A meal need coded 15894210: "restauration" said by a furniture restorer (codes of
+        // another trade) is the other sense of the word.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Restauration", "cpv": ["15894210-6"],
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let furniture = supplier_json(serde_json::json!([
+            {"label": "Restauration de meubles anciens", "cpv": ["39100000-3"],
+             "zone": {"national": true}},
+        ]));
+        let uncoded = supplier_json(serde_json::json!([
+            {"label": "Restauration de meubles anciens", "zone": {"national": true}},
+        ]));
+        let r = Referential::get();
+        let mut plan = super::super::plan(&need, |_| None, 1000);
+        plan.related_groups = vec!["158".into(), "555".into()];
+        assert!(other_trade(&plan, &furniture));
+        assert!(
+            !other_trade(&plan, &uncoded),
+            "no codes: nothing says another trade"
+        );
+        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
+        let today = jiff::civil::date(2026, 6, 1);
+        let t_of = |s: &Supplier| {
+            let ev = super::super::local_text_evidence(&plan, s);
+            assess(&plan, &need, s, Some(&ev), &place, r, today).map(|a| a.components.text)
+        };
+        let (far, unknown) = (t_of(&furniture).unwrap(), t_of(&uncoded).unwrap());
+        assert!(
+            (far - OTHER_TRADE_TEXT * unknown).abs() < 1e-9,
+            "{far} {unknown}"
+        );
+        plan.related_groups.clear();
+        assert!(
+            !other_trade(&plan, &furniture),
+            "no related groups: no judgement"
+        );
     }
 
     #[test]
