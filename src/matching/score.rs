@@ -27,7 +27,9 @@
 //! with them, since buyers and suppliers may code one trade differently), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
-//! that says its specific words); otherwise every activity counts. When one activity is
+//! that says its specific words; with inferred codes only, a code in an inferred group and a
+//! label or codes' labels that say at least 0.35 of the need's words); otherwise every
+//! activity counts. When one activity is
 //! *identified* — strongly relevant by its codes and its label (or its codes' labels) saying
 //! the need's specific words — an activity is also ruled out when it plainly does something
 //! else: it has a label, no code on the branch of a need
@@ -299,6 +301,11 @@ const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 /// are [`surely_irrelevant`].
 const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
 
+/// With codes only inferred, an activity of an inferred code's group rules out the supplier's
+/// activities that are [`surely_irrelevant`] when its label (or its codes' labels) says at
+/// least this much of the need's words.
+const INFERRED_STRONG_SAID: f64 = 0.35;
+
 /// Strength of an activity whose code is in the group of a code inferred from the best text
 /// matches. The inference may be of the wrong trade ("réparer" → computer repair), so this
 /// strength alone never rules out the supplier's other activities (see
@@ -464,7 +471,7 @@ pub fn candidate_activities(
             .get(i)
             .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
             && (!plan.cpv.is_empty()
-                || said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH)
+                || said_strength(plan, &s.activities[i], r) >= INFERRED_STRONG_SAID)
     });
     let mut pool: Vec<usize> = if possible.is_empty() || !strong {
         (0..s.activities.len()).collect()
