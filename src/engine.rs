@@ -322,7 +322,8 @@ fn word_kind(k: MatchKind) -> Option<WordMatchKind> {
 const INFERENCE_DEPTH: usize = 30;
 
 /// CPV codes for a need that gives none: the CPV groups (three digits) of the activities of
-/// the best text matches whose labels say the need's words, kept when several suppliers agree
+/// the best text matches in the whole corpus (not only those serving the place) whose labels
+/// say the need's words, kept when several suppliers agree
 /// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
 /// represented by its own code when the CPV list has one, else by its most voted code.
 fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String> {
