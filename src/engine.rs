@@ -322,7 +322,8 @@ fn word_kind(k: MatchKind) -> Option<WordMatchKind> {
 const INFERENCE_DEPTH: usize = 30;
 
 /// CPV codes for a need that gives none: the CPV groups (three digits) of the activities of
-/// the best text matches whose labels say the need's words, kept when several suppliers agree
+/// the best text matches in the whole corpus (not only those serving the place) whose labels
+/// say the need's words, kept when several suppliers agree
 /// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
 /// represented by its own code when the CPV list has one, else by its most voted code.
 fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String> {
@@ -415,7 +416,23 @@ fn plan_and_text(
         };
         index.search(&q)?.hits
     };
-    let top: Vec<&Supplier> = hits
+    // What the words mean is a property of the trade, not of the place: the suppliers that
+    // best say the need's words anywhere vote for its codes. Restricted to those that serve
+    // the place, the vote follows whichever trade happens to work nationally there (a meal
+    // need's "confection" would pick the national dressmakers over the few local caterers).
+    let corpus_hits = if plan.words.is_empty() {
+        Vec::new()
+    } else {
+        index
+            .search(&SearchQuery {
+                text: query_text(&plan),
+                text_mode: TextMode::Any,
+                per_page: INFERENCE_DEPTH,
+                ..SearchQuery::default()
+            })?
+            .hits
+    };
+    let top: Vec<&Supplier> = corpus_hits
         .iter()
         .take(INFERENCE_DEPTH)
         .map(|h| h.supplier.as_ref())

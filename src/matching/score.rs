@@ -27,7 +27,9 @@
 //! with them, since buyers and suppliers may code one trade differently), and neither its label nor
 //! its codes' labels say any of the need's words or synonyms — and only when another
 //! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
-//! that says its specific words); otherwise every activity counts. When one activity is
+//! that says its specific words; with inferred codes only, a code in an inferred group and a
+//! label or codes' labels that say at least 0.35 of the need's words); otherwise every
+//! activity counts. When one activity is
 //! *identified* — strongly relevant by its codes and its label (or its codes' labels) saying
 //! the need's specific words — an activity is also ruled out when it plainly does something
 //! else: it has a label, no code on the branch of a need
@@ -48,7 +50,10 @@
 //!   supplier one of whose activities names the trade ranks before one whose profile only
 //!   mentions its words here and there;
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
-//!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25), `C` the code
+//!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
+//!   when the need's codes are only inferred — for a supplier without code evidence all of
+//!   whose activities declare codes outside the need's related groups: its words likely mean
+//!   something else, see `other_trade`), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
 //!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
@@ -216,6 +221,32 @@ const ACTIVITY_WORDS_WEIGHT: f64 = 0.1;
 /// `A` of an activity without a label: unknown, so neither evidence for nor against.
 const UNLABELLED_SAID: f64 = 0.5;
 
+/// Text evidence of a supplier whose activities all declare codes of trades unrelated to
+/// the need's codes ([`other_trade`]) counts this much: its words likely mean something
+/// else. Weaker when the need's codes are only inferred, which may be wrong.
+const OTHER_TRADE_TEXT: f64 = 0.6;
+const OTHER_TRADE_TEXT_INFERRED: f64 = 0.8;
+
+/// Whether every activity of the supplier declares CPV codes and none of them is under one
+/// of the plan's related groups (learnt from the corpus: the groups an activity of the
+/// need's trade may declare) or in a neighbouring trade's class. False when the plan has no
+/// related groups (no codes known) or the supplier has no activity.
+fn other_trade(plan: &MatchPlan, s: &Supplier) -> bool {
+    !plan.related_groups.is_empty()
+        && !s.activities.is_empty()
+        && s.activities.iter().all(|a| {
+            !a.cpv.is_empty()
+                && a.cpv.iter().all(|x| {
+                    let c = super::codes::code8(x);
+                    !plan
+                        .related_groups
+                        .iter()
+                        .chain(&plan.neighbour_classes)
+                        .any(|g| c.starts_with(g.as_str()))
+                })
+        })
+}
+
 /// Below this relevance a supplier is not returned (no real evidence).
 pub const MIN_RELEVANCE: f64 = 0.12;
 
@@ -269,6 +300,11 @@ const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 /// specific words) identifies the relevant activity well enough to rule out the others that
 /// are [`surely_irrelevant`].
 const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
+
+/// With codes only inferred, an activity of an inferred code's group rules out the supplier's
+/// activities that are [`surely_irrelevant`] when its label (or its codes' labels) says at
+/// least this much of the need's words.
+const INFERRED_STRONG_SAID: f64 = 0.35;
 
 /// Strength of an activity whose code is in the group of a code inferred from the best text
 /// matches. The inference may be of the wrong trade ("réparer" → computer repair), so this
@@ -435,7 +471,7 @@ pub fn candidate_activities(
             .get(i)
             .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
             && (!plan.cpv.is_empty()
-                || said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH)
+                || said_strength(plan, &s.activities[i], r) >= INFERRED_STRONG_SAID)
     });
     let mut pool: Vec<usize> = if possible.is_empty() || !strong {
         (0..s.activities.len()).collect()
@@ -772,6 +808,19 @@ pub fn assess(
     if neighbour_code.is_some() {
         c = NEIGHBOUR_CODE_EVIDENCE;
     }
+    // Word sense: the need's codes (or those inferred from what its words mean in the
+    // corpus) say which trade its words are about. A supplier without any code evidence
+    // whose every activity declares codes of trades unrelated to them says the words in
+    // another sense ("restauration" of furniture for a meal need, "confection" of clothes).
+    let t = if c == 0.0 && other_trade(plan, s) {
+        t * if plan.cpv.is_empty() {
+            OTHER_TRADE_TEXT_INFERRED
+        } else {
+            OTHER_TRADE_TEXT
+        }
+    } else {
+        t
+    };
     let relevance = 1.0 - (1.0 - 0.9 * t) * (1.0 - c);
     if relevance < MIN_RELEVANCE {
         return None;
@@ -942,6 +991,48 @@ mod tests {
         let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
         let today = jiff::civil::date(2026, 6, 1);
         assess(&plan, need, s, Some(&ev), &place, r, today)
+    }
+
+    #[test]
+    fn words_said_by_a_supplier_of_an_unrelated_trade_count_less() {
+        // A meal need coded 15894210: "restauration" said by a furniture restorer (codes of
+        // another trade) is the other sense of the word.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Restauration", "cpv": ["15894210-6"],
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let furniture = supplier_json(serde_json::json!([
+            {"label": "Restauration de meubles anciens", "cpv": ["39100000-3"],
+             "zone": {"national": true}},
+        ]));
+        let uncoded = supplier_json(serde_json::json!([
+            {"label": "Restauration de meubles anciens", "zone": {"national": true}},
+        ]));
+        let r = Referential::get();
+        let mut plan = super::super::plan(&need, |_| None, 1000);
+        plan.related_groups = vec!["158".into(), "555".into()];
+        assert!(other_trade(&plan, &furniture));
+        assert!(
+            !other_trade(&plan, &uncoded),
+            "no codes: nothing says another trade"
+        );
+        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
+        let today = jiff::civil::date(2026, 6, 1);
+        let t_of = |s: &Supplier| {
+            let ev = super::super::local_text_evidence(&plan, s);
+            assess(&plan, &need, s, Some(&ev), &place, r, today).map(|a| a.components.text)
+        };
+        let (far, unknown) = (t_of(&furniture).unwrap(), t_of(&uncoded).unwrap());
+        assert!(
+            (far - OTHER_TRADE_TEXT * unknown).abs() < 1e-9,
+            "{far} {unknown}"
+        );
+        plan.related_groups.clear();
+        assert!(
+            !other_trade(&plan, &furniture),
+            "no related groups: no judgement"
+        );
     }
 
     #[test]
