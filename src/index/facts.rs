@@ -655,58 +655,46 @@ pub enum SureCover {
 /// activity covers it (national zone, zone areas, or the own département of an activity
 /// without zone).
 pub fn sure_cover(own_dept: AreaKey, acts: &[u64]) -> SureCover {
-    // Per activity index: whether seen, national, zoned, and its areas.
-    let mut seen = [0u64; 4];
-    let mut national = [0u64; 4];
-    let mut zoned = [0u64; 4];
-    let mut areas: Vec<(u16, AreaKey)> = Vec::new();
-    for &w in acts {
+    let tagged = |tag: u64, a: u16| {
+        acts.iter()
+            .filter(move |&&w| word_tag(w) == tag && word_act(w) == a)
+    };
+    // The activities without a national zone, and whether each has a zone at all.
+    let mut any = false;
+    let mut open: Vec<(u16, bool)> = Vec::new();
+    for &w in acts.iter().filter(|&&w| word_tag(w) == TAG_ACT) {
+        any = true;
         let a = word_act(w);
-        let (i, bit) = (usize::from(a / 64), 1u64 << (a % 64));
-        match word_tag(w) {
-            TAG_ACT => {
-                seen[i] |= bit;
-                if w & ACT_HAS_ZONE != 0 {
-                    zoned[i] |= bit;
-                }
-            }
-            TAG_NATIONAL => national[i] |= bit,
-            TAG_AREA => areas.push((a, word_payload(w))),
-            _ => {}
+        if tagged(TAG_NATIONAL, a).next().is_none() {
+            open.push((a, w & ACT_HAS_ZONE != 0));
         }
     }
-    if seen == [0; 4] {
+    if !any {
         return SureCover::Keys(vec![own_dept]);
     }
-    // The keys every non-national activity covers: intersect their key sets.
-    let mut common: Option<Vec<AreaKey>> = None;
-    for i in 0..4 {
-        let mut left = seen[i] & !national[i];
-        while left != 0 {
-            let b = left.trailing_zeros();
-            left &= left - 1;
-            let a = (i * 64) as u16 + b as u16;
-            let mut keys: Vec<AreaKey> = if zoned[i] & (1 << b) == 0 {
-                vec![own_dept]
-            } else {
-                areas
-                    .iter()
-                    .filter(|(x, _)| *x == a)
-                    .map(|(_, k)| *k)
-                    .collect()
-            };
-            keys.sort_unstable();
-            keys.dedup();
-            common = Some(match common {
-                None => keys,
-                Some(c) => c.into_iter().filter(|k| keys.contains(k)).collect(),
-            });
+    // An activity covers a key: one of its zone areas, or its own département without zone.
+    let covers = |(a, zoned): (u16, bool), k: AreaKey| {
+        if zoned {
+            tagged(TAG_AREA, a).any(|&w| word_payload(w) == k)
+        } else {
+            k == own_dept
         }
-    }
-    match common {
-        None => SureCover::Everywhere,
-        Some(keys) => SureCover::Keys(keys),
-    }
+    };
+    let Some((&first, rest)) = open.split_first() else {
+        return SureCover::Everywhere;
+    };
+    // The keys of the first activity that every other one covers too.
+    let mut keys: Vec<AreaKey> = if first.1 {
+        tagged(TAG_AREA, first.0)
+            .map(|&w| word_payload(w))
+            .collect()
+    } else {
+        vec![own_dept]
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    keys.retain(|&k| rest.iter().all(|&act| covers(act, k)));
+    SureCover::Keys(keys)
 }
 
 /// The activities a need's codes or words make relevant, as a bit set over activity indices
