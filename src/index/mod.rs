@@ -47,6 +47,7 @@
 pub mod analysis;
 pub mod bits;
 pub mod columns;
+pub mod directory;
 pub mod facts;
 pub mod geo;
 pub mod reasons;
