@@ -47,7 +47,6 @@
 pub mod analysis;
 pub mod bits;
 pub mod columns;
-pub mod directory;
 pub mod facts;
 pub mod geo;
 pub mod reasons;

@@ -10,7 +10,7 @@
 //! vocabulary for typo tolerance and prefix search. `codes` holds every prefix of the CPV and
 //! NAF codes. `filters` holds filter terms (kinds, ESS, ESUS, labels, legal-form family, modes,
 //! address areas) used to drive filtered queries. Numbers (`index/facts.rs`) are fast fields;
-//! the supplier itself is stored as JSON (read with `pread`, not mapped: `index/directory.rs`).
+//! the supplier itself is stored as JSON (read with `pread`, not mapped: `text/directory.rs`).
 //!
 //! Scoring (per document, independent of how it was reached): for each query concept, the
 //! best matching alternative (the typed words, or a thesaurus expression) scores
@@ -43,7 +43,6 @@ use tantivy::{
 
 use super::analysis::{self, CodeToken, Thesaurus};
 use super::bits::{Bits, Memo, TermDocs};
-use super::directory::HybridDirectory;
 use super::facts::{self, AreaKey, Facts};
 use super::geo::GeoDoc;
 use crate::error::{Error, Result};
@@ -51,6 +50,9 @@ use crate::model::geo::GeoPoint;
 use crate::model::supplier::Supplier;
 use crate::referential::Referential;
 use crate::store::Seq;
+
+mod directory;
+use directory::HybridDirectory;
 
 fn ierr(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
