@@ -1108,6 +1108,24 @@ mod tests {
     }
 
     #[test]
+    fn with_the_need_own_codes_a_surely_irrelevant_activity_need_not_cover_even_without_a_strong_one()
+     {
+        // Tree care (a group the corpus declares with mowing, not the need's own) in the
+        // Gers, mailing in the Nord: no activity is strongly relevant, but the need's own code
+        // says mailing is surely not its trade.
+        let s = supplier_json(serde_json::json!([
+            {"cpv": ["77211400-6"], "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
+        // The remaining activity's own zone still has to cover the place.
+        assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["772", "773"]).is_none());
+        // A group declared with the need's keeps the mailing activity a candidate.
+        assert!(assess_with_divisions(&need, &s, &["772", "773", "795"]).is_none());
+    }
+
+    #[test]
     fn an_activity_that_plainly_does_something_else_need_not_cover_the_place() {
         // The mowing activity is identified (the need's code and words); the mailing one says
         // none of the need's words: it is not a candidate, whatever the related groups.
