@@ -1108,8 +1108,7 @@ mod tests {
     }
 
     #[test]
-    fn with_the_need_own_codes_a_surely_irrelevant_activity_need_not_cover_even_without_a_strong_one()
-     {
+    fn own_codes_rule_out_a_surely_irrelevant_activity_without_a_strong_one() {
         // Tree care (a group the corpus declares with mowing, not the need's own) in the
         // Gers, mailing in the Nord: no activity is strongly relevant, but the need's own code
         // says mailing is surely not its trade.
