@@ -3,7 +3,8 @@
 //!
 //! `eval` loads a data set (a fixtures directory with `suppliers.jsonl`, `needs.jsonl` and
 //! `needs_truth.jsonl`, or one generated in memory from a seed) into a temporary store and
-//! index, runs every need, and reports nDCG@10, precision@10, recall@50 and MRR in total, per
+//! index, runs every need, and reports nDCG@10, precision@10, recall@50, capped recall@50
+//! (hits in the top 50 / min(50, relevant)) and MRR in total, per
 //! trade and per wording style, plus the share of top-10 results that break a hard rule.
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -479,7 +480,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         let m = &report.metrics;
         println!(
-            "{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
+            "{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
             report.source,
             report.suppliers,
             report.needs,
@@ -487,6 +488,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
             m.ndcg_at_10,
             m.precision_at_10,
             m.recall_at_50,
+            m.recall_cap_at_50,
             m.mrr,
             report.top10_violations,
             report.top10_results,
@@ -499,25 +501,27 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
             println!("  {title}:");
             for (k, g) in groups {
                 println!(
-                    "    {k:<24} n={:<3} nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  MRR {:.3}",
+                    "    {k:<24} n={:<3} nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  R_cap@50 {:.3}  MRR {:.3}",
                     g.needs,
                     g.metrics.ndcg_at_10,
                     g.metrics.precision_at_10,
                     g.metrics.recall_at_50,
+                    g.metrics.recall_cap_at_50,
                     g.metrics.mrr
                 );
             }
         }
         for n in &report.per_need {
             println!(
-                "    {} {:<22} {:<14} rel={:<3} ret={:<4} nDCG {:.3} R@50 {:.3}",
+                "    {} {:<22} {:<14} rel={:<3} ret={:<4} nDCG {:.3} R@50 {:.3} R_cap@50 {:.3}",
                 n.need_id,
                 n.trades.join("+"),
                 n.style,
                 n.relevant,
                 n.returned,
                 n.metrics.ndcg_at_10,
-                n.metrics.recall_at_50
+                n.metrics.recall_at_50,
+                n.metrics.recall_cap_at_50
             );
         }
     }

@@ -1,4 +1,5 @@
-//! Ranking-quality metrics against graded ground truth: nDCG@k, precision@k, recall@k, MRR.
+//! Ranking-quality metrics against graded ground truth: nDCG@k, precision@k, recall@k, capped
+//! recall@k, MRR.
 //!
 //! Grades are non-negative integers (0 = not relevant). Gains are `2^grade − 1` (the usual
 //! exponential gain); a result counts as relevant for precision, recall and MRR when its grade
@@ -63,6 +64,22 @@ pub fn recall_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f6
     hits as f64 / n_relevant as f64
 }
 
+/// Capped recall (BEIR's R_cap@k): the relevant items found in the first `k` results divided
+/// by `min(k, relevant)`, so a need with more than `k` relevant items can still score 1 —
+/// plain recall@k cannot reach 1 there by construction.
+pub fn recall_cap_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 {
+    let n_relevant = truth.values().filter(|g| **g > 0).count();
+    if n_relevant == 0 {
+        return 1.0;
+    }
+    let hits = ranking
+        .iter()
+        .take(k)
+        .filter(|id| truth.get(**id).is_some_and(|g| *g > 0))
+        .count();
+    hits as f64 / n_relevant.min(k) as f64
+}
+
 /// Reciprocal rank of the first relevant result (0 when none).
 pub fn reciprocal_rank(ranking: &[&str], truth: &HashMap<String, u32>) -> f64 {
     ranking
@@ -72,12 +89,14 @@ pub fn reciprocal_rank(ranking: &[&str], truth: &HashMap<String, u32>) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The four metrics of one query.
+/// The metrics of one query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct QueryMetrics {
     pub ndcg_at_10: f64,
     pub precision_at_10: f64,
     pub recall_at_50: f64,
+    /// Hits in the top 50 / min(50, relevant) (see [`recall_cap_at`]).
+    pub recall_cap_at_50: f64,
     pub mrr: f64,
 }
 
@@ -87,6 +106,7 @@ impl QueryMetrics {
             ndcg_at_10: ndcg_at(ranking, truth, 10),
             precision_at_10: precision_at(ranking, truth, 10),
             recall_at_50: recall_at(ranking, truth, 50),
+            recall_cap_at_50: recall_cap_at(ranking, truth, 50),
             mrr: reciprocal_rank(ranking, truth),
         }
     }
@@ -102,6 +122,7 @@ pub fn mean(ms: &[QueryMetrics]) -> QueryMetrics {
         ndcg_at_10: ms.iter().map(|m| m.ndcg_at_10).sum::<f64>() / n,
         precision_at_10: ms.iter().map(|m| m.precision_at_10).sum::<f64>() / n,
         recall_at_50: ms.iter().map(|m| m.recall_at_50).sum::<f64>() / n,
+        recall_cap_at_50: ms.iter().map(|m| m.recall_cap_at_50).sum::<f64>() / n,
         mrr: ms.iter().map(|m| m.mrr).sum::<f64>() / n,
     }
 }
@@ -119,7 +140,10 @@ mod tests {
         let t = truth(&[("a", 2), ("b", 1), ("c", 0)]);
         let m = QueryMetrics::of(&["a", "b"], &t);
         assert!((m.ndcg_at_10 - 1.0).abs() < 1e-12);
-        assert_eq!((m.precision_at_10, m.recall_at_50, m.mrr), (1.0, 1.0, 1.0));
+        assert_eq!(
+            (m.precision_at_10, m.recall_at_50, m.recall_cap_at_50, m.mrr),
+            (1.0, 1.0, 1.0, 1.0)
+        );
     }
 
     #[test]
@@ -138,6 +162,25 @@ mod tests {
         assert_eq!(m.recall_at_50, 0.5);
         assert_eq!(m.precision_at_10, 0.5);
         assert_eq!(m.mrr, 0.5);
+    }
+
+    #[test]
+    fn capped_recall_divides_by_at_most_k() {
+        // 60 relevant items, the first 50 of them returned: plain recall 50/60, capped 1.
+        let t: HashMap<String, u32> = (0..60).map(|i| (format!("s{i}"), 1)).collect();
+        let ids: Vec<String> = (0..60).map(|i| format!("s{i}")).collect();
+        let ranking: Vec<&str> = ids.iter().map(String::as_str).collect();
+        assert!((recall_at(&ranking, &t, 50) - 50.0 / 60.0).abs() < 1e-12);
+        assert_eq!(recall_cap_at(&ranking, &t, 50), 1.0);
+        // 40 hits among the first 50 (ten misses in front): capped 40/50.
+        let mut with_misses: Vec<String> = (0..10).map(|i| format!("x{i}")).collect();
+        with_misses.extend(ids.iter().cloned());
+        let ranking: Vec<&str> = with_misses.iter().map(String::as_str).collect();
+        assert!((recall_cap_at(&ranking, &t, 50) - 0.8).abs() < 1e-12);
+        // Fewer relevant items than k: capped recall equals recall.
+        let t = truth(&[("a", 1), ("b", 2), ("c", 0)]);
+        let m = QueryMetrics::of(&["a", "x"], &t);
+        assert_eq!((m.recall_at_50, m.recall_cap_at_50), (0.5, 0.5));
     }
 
     #[test]

@@ -25,11 +25,11 @@
 //! corpus's activities declare together with one (`MatchPlan::related_groups`; for a coded
 //! need the engine adds the groups of what its best text matches do, and those declared
 //! with them, since buyers and suppliers may code one trade differently), and neither its label nor
-//! its codes' labels say any of the need's words or synonyms — and only when another
-//! activity is strongly relevant (strength 0.7: a code in the need's CPV group, or a label
-//! that says its specific words; with inferred codes only, a code in an inferred group and a
-//! label or codes' labels that say at least 0.35 of the need's words); otherwise every
-//! activity counts. When one activity is
+//! its codes' labels say any of the need's words or synonyms. The need's own codes say its
+//! trade reliably, so with them that is enough; with inferred codes only (which may be of
+//! the wrong trade) only when another activity is strongly relevant (strength 0.7: a code in
+//! an inferred group and a label or codes' labels that say at least 0.35 of the need's
+//! words); otherwise every activity counts. When one activity is
 //! *identified* — strongly relevant by its codes and its label (or its codes' labels) saying
 //! the need's specific words — an activity is also ruled out when it plainly does something
 //! else: it has a label, no code on the branch of a need
@@ -452,7 +452,8 @@ fn plainly_elsewhere(
 }
 
 /// The activities that may be the relevant one: every activity that is not
-/// [`surely_irrelevant`] (all of them when that leaves none; see the module doc), less those
+/// [`surely_irrelevant`] (all of them when that leaves none, or when the need's codes are
+/// only inferred and no remaining activity is strongly relevant; see the module doc), less those
 /// [`plainly_elsewhere`] when one activity is identified as the relevant one (strength and
 /// said strength both at least [`STRONG_ACTIVITY_STRENGTH`]). `relevant` orders them, so
 /// that the reasons name a relevant activity first.
@@ -473,7 +474,9 @@ pub fn candidate_activities(
             && (!plan.cpv.is_empty()
                 || said_strength(plan, &s.activities[i], r) >= INFERRED_STRONG_SAID)
     });
-    let mut pool: Vec<usize> = if possible.is_empty() || !strong {
+    // The need's own codes (not inferred ones) say its trade reliably: an activity surely
+    // irrelevant to them is never the relevant one, even when no other activity is strong.
+    let mut pool: Vec<usize> = if possible.is_empty() || (!strong && plan.cpv.is_empty()) {
         (0..s.activities.len()).collect()
     } else {
         possible
@@ -1102,6 +1105,23 @@ mod tests {
         assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_none());
         // And the mowing activity's own zone still has to cover the place.
         assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77"]).is_none());
+    }
+
+    #[test]
+    fn own_codes_rule_out_a_surely_irrelevant_activity_without_a_strong_one() {
+        // Tree care (a group the corpus declares with mowing, not the need's own) in the
+        // Gers, mailing in the Nord: no activity is strongly relevant, but the need's own code
+        // says mailing is surely not its trade.
+        let s = supplier_json(serde_json::json!([
+            {"cpv": ["77211400-6"], "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
+        // The remaining activity's own zone still has to cover the place.
+        assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["772", "773"]).is_none());
+        // A group declared with the need's keeps the mailing activity a candidate.
+        assert!(assess_with_divisions(&need, &s, &["772", "773", "795"]).is_none());
     }
 
     #[test]

@@ -290,7 +290,8 @@ pub fn without_name(text: &str, name: &str) -> String {
 
 /// Select the informative words of a need. `df` gives the number of supplier profiles that
 /// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
-/// kept only from the title (they may match through synonyms or typos).
+/// kept only from the title (they may match through typos) or when the thesaurus knows them
+/// (they match through their synonyms: "repeindre" said only in a pasted text).
 pub fn select_words(
     title: &str,
     description: &str,
@@ -340,9 +341,16 @@ pub fn select_words(
     let mut out: Vec<(WeightedWord, usize)> = acc
         .into_values()
         .filter_map(|a| {
-            let d = df(&a.word);
+            let mut d = df(&a.word);
             if d == Some(0) && !a.in_title {
-                return None;
+                if Thesaurus::get()
+                    .find(std::slice::from_ref(&stem(&a.word)))
+                    .is_empty()
+                {
+                    return None;
+                }
+                // Found only through its synonyms, whose frequency is not known here.
+                d = None;
             }
             let idf = match d {
                 Some(d) => (1.0 + n / (d as f64 + 1.0)).ln(),
