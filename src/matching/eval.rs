@@ -34,50 +34,46 @@ pub fn ndcg_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 
     ) / idcg
 }
 
-/// Share of the first `k` results that are relevant (denominator `k`, or fewer when the
-/// truth has fewer than `k` relevant items, so a perfect ranking scores 1).
-pub fn precision_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 {
-    let n_relevant = truth.values().filter(|g| **g > 0).count();
-    let denom = k.min(n_relevant);
-    if denom == 0 {
-        return if ranking.is_empty() { 1.0 } else { 0.0 };
-    }
-    let hits = ranking
+/// Relevant items of the truth (grade at least 1).
+fn relevant_count(truth: &HashMap<String, u32>) -> usize {
+    truth.values().filter(|g| **g > 0).count()
+}
+
+/// Relevant items among the first `k` results.
+fn hits_in_top(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> usize {
+    ranking
         .iter()
         .take(k)
         .filter(|id| truth.get(**id).is_some_and(|g| *g > 0))
-        .count();
-    hits as f64 / denom as f64
+        .count()
+}
+
+/// Share of the first `k` results that are relevant (denominator `k`, or fewer when the
+/// truth has fewer than `k` relevant items, so a perfect ranking scores 1).
+pub fn precision_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 {
+    let denom = k.min(relevant_count(truth));
+    if denom == 0 {
+        return if ranking.is_empty() { 1.0 } else { 0.0 };
+    }
+    hits_in_top(ranking, truth, k) as f64 / denom as f64
 }
 
 /// Share of the relevant items found in the first `k` results.
 pub fn recall_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 {
-    let n_relevant = truth.values().filter(|g| **g > 0).count();
-    if n_relevant == 0 {
-        return 1.0;
+    match relevant_count(truth) {
+        0 => 1.0,
+        n => hits_in_top(ranking, truth, k) as f64 / n as f64,
     }
-    let hits = ranking
-        .iter()
-        .take(k)
-        .filter(|id| truth.get(**id).is_some_and(|g| *g > 0))
-        .count();
-    hits as f64 / n_relevant as f64
 }
 
 /// Capped recall (BEIR's R_cap@k): the relevant items found in the first `k` results divided
 /// by `min(k, relevant)`, so a need with more than `k` relevant items can still score 1 —
 /// plain recall@k cannot reach 1 there by construction.
 pub fn recall_cap_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -> f64 {
-    let n_relevant = truth.values().filter(|g| **g > 0).count();
-    if n_relevant == 0 {
-        return 1.0;
+    match relevant_count(truth) {
+        0 => 1.0,
+        n => hits_in_top(ranking, truth, k) as f64 / n.min(k) as f64,
     }
-    let hits = ranking
-        .iter()
-        .take(k)
-        .filter(|id| truth.get(**id).is_some_and(|g| *g > 0))
-        .count();
-    hits as f64 / n_relevant.min(k) as f64
 }
 
 /// Reciprocal rank of the first relevant result (0 when none).
