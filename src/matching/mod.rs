@@ -39,10 +39,11 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         }
     }
     // The buyer's name says who buys, not what: "Lycée Pierre Mendès France", "CC de la
-    // Lomagne Gersoise" would otherwise match suppliers by name or place.
+    // Lomagne Gersoise" would otherwise match suppliers by name or place; the notice's
+    // clauses on who may bid (reserved route, social clause) say nothing of the trade either.
     let words = text::select_words(
         &text::without_name(&need.title, &need.buyer.name),
-        &text::without_name(&need.description, &need.buyer.name),
+        &text::without_procedure_clauses(&text::without_name(&need.description, &need.buyer.name)),
         df,
         num_docs,
     );

@@ -288,6 +288,64 @@ pub fn without_name(text: &str, name: &str) -> String {
     out
 }
 
+/// Headings of notice paragraphs that say who may bid, how offers are judged or how to
+/// appeal, never what is bought (folded as [`words`] folds them, elisions dropped; matched at the start of a
+/// line or sentence).
+const CLAUSE_HEADINGS: &[&str] = &[
+    "marche reserve",
+    "clause sociale",
+    "clause insertion",
+    "conditions de participation",
+    "criteres attribution",
+    "criteres de jugement",
+    "instance chargee",
+    "type de procedure",
+    "identification de acheteur",
+    "date limite",
+    "variantes",
+];
+
+/// Phrases that make a whole sentence about the buyer's social requirements (folded).
+const CLAUSE_PHRASES: &[&str] = &[
+    "marche reserve",
+    "est reserve aux",
+    "clause sociale",
+    "clause insertion",
+];
+
+/// `text` without its procedure clauses: a paragraph that starts with one of
+/// [`CLAUSE_HEADINGS`] ("Marché réservé : …", "Conditions de participation : …", "Critères
+/// d'attribution : …") and any other sentence stating a reserved route or a social clause.
+/// Those sentences say who may bid and how offers are judged — the need's `reserved` and
+/// `social_clause` fields, which the hard rules and the reasons already use — not what is
+/// bought; their words ("établissements et services d'aide par le travail", "heures de
+/// travail", "insertion professionnelle") would rank every ESAT or insertion structure, of
+/// any trade, above the suppliers of the trade the need's codes name.
+pub fn without_procedure_clauses(text: &str) -> String {
+    let key = |s: &str| words(s).join(" ");
+    let starts = |s: &str| {
+        let k = key(s);
+        CLAUSE_HEADINGS.iter().any(|h| k.starts_with(h))
+    };
+    let mentions = |s: &str| {
+        let k = key(s);
+        CLAUSE_PHRASES.iter().any(|p| k.contains(p))
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if starts(line) {
+            continue;
+        }
+        for sentence in line.split_inclusive(". ") {
+            if !(starts(sentence) || mentions(sentence)) {
+                out.push_str(sentence);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Select the informative words of a need. `df` gives the number of supplier profiles that
 /// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
 /// kept only from the title (they may match through typos) or when the thesaurus knows them
@@ -467,6 +525,31 @@ mod tests {
             "cctp",
         ] {
             assert!(!words.contains(&b), "{b} in {words:?}");
+        }
+    }
+
+    #[test]
+    fn clauses_on_who_may_bid_are_not_query_text() {
+        let notice = "Objet de la consultation : tonte des pelouses.\n\
+                      Marché réservé : le présent marché est réservé aux établissements et services d'aide par le travail.\n\
+                      Clause sociale : le titulaire réservera 300 heures de travail à des personnes éloignées de l'emploi.\n\
+                      Conditions de participation : chaque candidat produit ses attestations. Le titulaire produira les certificats sociaux.\n\
+                      Entretien des massifs. Le marché comporte une clause d'insertion sociale.";
+        let kept = without_procedure_clauses(notice);
+        let ws = select_words("", &kept, |_| Some(10), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        for w in ["tonte", "pelouses", "entretien", "massifs"] {
+            assert!(words.contains(&w), "{w} missing from {words:?}");
+        }
+        for w in [
+            "etablissements",
+            "travail",
+            "personnes",
+            "emploi",
+            "sociaux",
+            "insertion",
+        ] {
+            assert!(!words.contains(&w), "{w} in {words:?}");
         }
     }
 
