@@ -347,6 +347,23 @@ fn diagnose_misses(
         .map(|j| (j.siret.as_str(), j.grade))
         .collect();
     for (i, siret) in ranking.iter().take(10).enumerate() {
+        if std::env::var_os("ESSOR_DIAG_TOP").is_some()
+            && let (Some(s), Some((_, m))) = (by_siret.get(*siret), full_rank.get(siret))
+        {
+            eprintln!(
+                "TOP\t{id}\t{trades}\t{}\t{}\tg{}\t{}\t{:.3}\tT={:.2} C={:.2} G={:.2} D={:.2}\t{}",
+                t.style,
+                i + 1,
+                grades.get(siret).copied().unwrap_or(0),
+                trades_of(s),
+                m.score,
+                m.components.text,
+                m.components.code,
+                m.components.geo,
+                m.components.distance,
+                m.reasons.join(" | ")
+            );
+        }
         if grades.contains_key(siret) {
             continue;
         }

@@ -39,12 +39,15 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         }
     }
     // The buyer's name says who buys, not what: "Lycée Pierre Mendès France", "CC de la
-    // Lomagne Gersoise" would otherwise match suppliers by name or place.
-    let words = text::select_words(
-        &text::without_name(&need.title, &need.buyer.name),
-        &text::without_name(&need.description, &need.buyer.name),
-        df,
-        num_docs,
+    // Lomagne Gersoise" would otherwise match suppliers by name or place; the notice's
+    // clauses on who may bid (reserved route, social clause) say nothing of the trade either.
+    let title = text::without_name(&need.title, &need.buyer.name);
+    let description =
+        text::without_procedure_clauses(&text::without_name(&need.description, &need.buyer.name));
+    let words = text::with_senses(
+        text::select_words(&title, &description, df, num_docs),
+        &title,
+        &description,
     );
     let naf = codes::naf_for_need(&cpv);
     let stems = score::plan_stems(&words);

@@ -288,6 +288,158 @@ pub fn without_name(text: &str, name: &str) -> String {
     out
 }
 
+const SENSES: &str = include_str!("../../fixtures/matching/senses.txt");
+
+/// A trade said over a sentence (`fixtures/matching/senses.txt`).
+struct Sense {
+    /// Stems of the action words.
+    actions: HashSet<String>,
+    /// Stems of the object words.
+    objects: HashSet<String>,
+    /// Folded words of the trade expression.
+    trade: Vec<String>,
+}
+
+fn senses() -> &'static [Sense] {
+    static SET: OnceLock<Vec<Sense>> = OnceLock::new();
+    SET.get_or_init(|| {
+        SENSES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let (cues, trade) = l.split_once("=>")?;
+                let (actions, objects) = cues.split_once('|')?;
+                let stems_of = |t: &str| words(t).iter().map(|w| stem(w)).collect();
+                Some(Sense {
+                    actions: stems_of(actions),
+                    objects: stems_of(objects),
+                    trade: words(trade)
+                        .into_iter()
+                        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+                        .collect(),
+                })
+            })
+            .collect()
+    })
+}
+
+/// The trade expressions a need says over a sentence: an action word and an object word of
+/// one rule of `fixtures/matching/senses.txt` in the title or in one sentence of the
+/// description ("Quelqu'un pour entretenir les blouses et tenues des agents" → blanchisserie).
+/// Each comes with whether the title said it. A word alone is often ambiguous ("entretenir":
+/// any upkeep; "blouses": workwear making), the pair is not; the thesaurus only knows
+/// expressions of consecutive words.
+pub fn sense_expressions(title: &str, description: &str) -> Vec<(Vec<String>, bool)> {
+    let mut out: Vec<(Vec<String>, bool)> = Vec::new();
+    let sentences = std::iter::once((title, true)).chain(
+        description
+            .split(['.', '\n', '!', '?', ';'])
+            .map(|s| (s, false)),
+    );
+    for (sentence, in_title) in sentences {
+        let said: HashSet<String> = words(sentence).iter().map(|w| stem(w)).collect();
+        if said.is_empty() {
+            continue;
+        }
+        for sense in senses() {
+            if said.iter().any(|s| sense.actions.contains(s))
+                && said.iter().any(|s| sense.objects.contains(s))
+            {
+                match out.iter_mut().find(|(t, _)| *t == sense.trade) {
+                    Some((_, t)) => *t |= in_title,
+                    None => out.push((sense.trade.clone(), in_title)),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `words` with the trade expressions the need says over a sentence ([`sense_expressions`])
+/// appended, each word as heavy as the need's heaviest word (it names the trade), after the
+/// need's own words so that their expressions stay together; words already there are not
+/// repeated.
+pub fn with_senses(
+    mut words: Vec<WeightedWord>,
+    title: &str,
+    description: &str,
+) -> Vec<WeightedWord> {
+    let heaviest = words.iter().map(|w| w.weight).fold(0.0, f64::max);
+    let weight = if heaviest > 0.0 { heaviest } else { 1.0 };
+    for (trade, in_title) in sense_expressions(title, description) {
+        for w in trade {
+            if words.iter().any(|x| group_key(&x.word) == group_key(&w)) {
+                continue;
+            }
+            words.push(WeightedWord {
+                word: w,
+                weight,
+                in_title,
+            });
+        }
+    }
+    words
+}
+
+/// Headings of notice paragraphs that say who may bid, how offers are judged or how to
+/// appeal, never what is bought (folded as [`words`] folds them, elisions dropped; matched at the start of a
+/// line or sentence).
+const CLAUSE_HEADINGS: &[&str] = &[
+    "marche reserve",
+    "clause sociale",
+    "clause insertion",
+    "conditions de participation",
+    "criteres attribution",
+    "criteres de jugement",
+    "instance chargee",
+    "type de procedure",
+    "identification de acheteur",
+    "date limite",
+    "variantes",
+];
+
+/// Phrases that make a whole sentence about the buyer's social requirements (folded).
+const CLAUSE_PHRASES: &[&str] = &[
+    "marche reserve",
+    "est reserve aux",
+    "clause sociale",
+    "clause insertion",
+];
+
+/// `text` without its procedure clauses: a paragraph that starts with one of
+/// [`CLAUSE_HEADINGS`] ("Marché réservé : …", "Conditions de participation : …", "Critères
+/// d'attribution : …") and any other sentence stating a reserved route or a social clause.
+/// Those sentences say who may bid and how offers are judged — the need's `reserved` and
+/// `social_clause` fields, which the hard rules and the reasons already use — not what is
+/// bought; their words ("établissements et services d'aide par le travail", "heures de
+/// travail", "insertion professionnelle") would rank every ESAT or insertion structure, of
+/// any trade, above the suppliers of the trade the need's codes name.
+pub fn without_procedure_clauses(text: &str) -> String {
+    let key = |s: &str| words(s).join(" ");
+    let starts = |s: &str| {
+        let k = key(s);
+        CLAUSE_HEADINGS.iter().any(|h| k.starts_with(h))
+    };
+    let mentions = |s: &str| {
+        let k = key(s);
+        CLAUSE_PHRASES.iter().any(|p| k.contains(p))
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if starts(line) {
+            continue;
+        }
+        for sentence in line.split_inclusive(". ") {
+            if !(starts(sentence) || mentions(sentence)) {
+                out.push_str(sentence);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Select the informative words of a need. `df` gives the number of supplier profiles that
 /// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
 /// kept only from the title (they may match through typos) or when the thesaurus knows them
@@ -468,6 +620,64 @@ mod tests {
         ] {
             assert!(!words.contains(&b), "{b} in {words:?}");
         }
+    }
+
+    #[test]
+    fn clauses_on_who_may_bid_are_not_query_text() {
+        let notice = "Objet de la consultation : tonte des pelouses.\n\
+                      Marché réservé : le présent marché est réservé aux établissements et services d'aide par le travail.\n\
+                      Clause sociale : le titulaire réservera 300 heures de travail à des personnes éloignées de l'emploi.\n\
+                      Conditions de participation : chaque candidat produit ses attestations. Le titulaire produira les certificats sociaux.\n\
+                      Entretien des massifs. Le marché comporte une clause d'insertion sociale.";
+        let kept = without_procedure_clauses(notice);
+        let ws = select_words("", &kept, |_| Some(10), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        for w in ["tonte", "pelouses", "entretien", "massifs"] {
+            assert!(words.contains(&w), "{w} missing from {words:?}");
+        }
+        for w in [
+            "etablissements",
+            "travail",
+            "personnes",
+            "emploi",
+            "sociaux",
+            "insertion",
+        ] {
+            assert!(!words.contains(&w), "{w} in {words:?}");
+        }
+    }
+
+    #[test]
+    fn a_trade_said_over_a_sentence_joins_the_query() {
+        let title = "Quelqu'un pour entretenir les blouses et tenues des agents";
+        assert_eq!(
+            sense_expressions(title, ""),
+            [(vec!["blanchisserie".to_string()], true)]
+        );
+        let ws = with_senses(select_words(title, "", |_| Some(10), 1000), title, "");
+        let heaviest = ws.iter().map(|w| w.weight).fold(0.0, f64::max);
+        let added = ws.last().unwrap();
+        assert_eq!(
+            (added.word.as_str(), added.weight),
+            ("blanchisserie", heaviest)
+        );
+        // Both words must be in one sentence; a word alone, or in another sentence, says no
+        // trade ("habitants" is not "habits", the rules name no such short stems).
+        assert!(sense_expressions("Entretien des espaces verts", "").is_empty());
+        assert!(
+            sense_expressions(
+                "Recherche prestataire",
+                "Il faut débarrasser. Nos ordinateurs sont neufs."
+            )
+            .is_empty()
+        );
+        assert!(
+            sense_expressions(
+                "",
+                "Récupérer les restes de la cantine des 1 443 habitants."
+            )
+            .is_empty()
+        );
     }
 
     #[test]
