@@ -372,6 +372,48 @@ fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String
         .collect()
 }
 
+/// The senses of the inferred codes (`MatchPlan::inferred_senses`): the categories that the
+/// relevant activities of the best text matches declare under the inferred groups, each
+/// counted once per supplier, kept when at least 3 suppliers and 30 % of the most voted
+/// category of the same group agree (the rule of [`infer_cpv`], one level down).
+fn infer_senses(plan: &MatchPlan, top: &[&Supplier]) -> Vec<String> {
+    let groups: Vec<&str> = plan
+        .inferred_cpv
+        .iter()
+        .map(|c| &matching::codes::code8(c)[..3])
+        .collect();
+    let mut votes: HashMap<String, usize> = HashMap::new();
+    for s in top {
+        let (relevant, _) = matching::score::relevant_activities(plan, s);
+        let mut senses: Vec<String> = relevant
+            .iter()
+            .flat_map(|&i| s.activities[i].cpv.iter())
+            .map(|c| matching::score::cpv_sense(c))
+            .filter(|c| groups.iter().any(|g| c.starts_with(g)))
+            .collect();
+        senses.sort();
+        senses.dedup();
+        for c in senses {
+            *votes.entry(c).or_default() += 1;
+        }
+    }
+    let mut out: Vec<String> = votes
+        .iter()
+        .filter(|&(c, &n)| {
+            let max = votes
+                .iter()
+                .filter(|(d, _)| d[..3] == c[..3])
+                .map(|(_, &m)| m)
+                .max()
+                .unwrap_or(0);
+            n >= 3 && n * 10 >= max * 3
+        })
+        .map(|(c, _)| c.clone())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The base query of a need: its reserved route, modes and the contract's geography clause.
 fn base_query(need: &Need) -> Result<SearchQuery> {
     Ok(SearchQuery {
@@ -441,6 +483,7 @@ fn plan_and_text(
     if plan.cpv.is_empty() {
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
+        plan.inferred_senses = infer_senses(&plan, &top);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
         plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
     } else {

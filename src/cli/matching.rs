@@ -322,13 +322,14 @@ fn diagnose_misses(
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
-        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?}",
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?}",
         t.style,
         need.title,
         plan.words.iter().map(|w| &w.word).collect::<Vec<_>>(),
         plan.cpv,
         plan.naf,
-        plan.inferred_cpv
+        plan.inferred_cpv,
+        plan.inferred_senses
     );
     let full = engine::match_need(index, need, usize::MAX).ok();
     let full_rank: HashMap<&str, (usize, &engine::MatchResult)> = full

@@ -57,6 +57,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         naf,
         inferred_cpv: Vec::new(),
         inferred_naf: Vec::new(),
+        inferred_senses: Vec::new(),
         related_groups: Vec::new(),
         neighbour_classes: Vec::new(),
         stems,

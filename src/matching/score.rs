@@ -53,7 +53,10 @@
 //!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
 //!   when the need's codes are only inferred — for a supplier without code evidence all of
 //!   whose activities declare codes outside the need's related groups: its words likely mean
-//!   something else, see `other_trade`), `C` the code
+//!   something else, see `other_trade`; × 0.8 for a supplier, with no more than inferred code
+//!   evidence, whose codes under the inferred groups all sit in sibling categories that the
+//!   best text matches do not declare — same words, another object, "nettoyage de véhicules"
+//!   for a need of "propreté des bâtiments", see `sibling_sense`), `C` the code
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
 //!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
@@ -155,6 +158,12 @@ pub struct MatchPlan {
     pub neighbour_classes: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
+    /// Senses of the inferred codes: the CPV categories (at most five significant digits,
+    /// fewer for a code of a class) that the best text matches' relevant activities declare
+    /// under the inferred groups, kept when several agree. Siblings in the same group that
+    /// they do not declare ("nettoyage de véhicules" beside "nettoyage de locaux") are the
+    /// need's words in another sense ([`sibling_sense`]). Empty when unknown.
+    pub inferred_senses: Vec<String>,
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
     /// (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
@@ -245,6 +254,51 @@ fn other_trade(plan: &MatchPlan, s: &Supplier) -> bool {
                         .any(|g| c.starts_with(g.as_str()))
                 })
         })
+}
+
+/// Text evidence of a supplier whose codes under the inferred groups all sit in sibling
+/// categories the best text matches do not declare ([`sibling_sense`]) counts this much: the
+/// words are the same, the object another (vehicles, not premises).
+const SIBLING_SENSE_TEXT: f64 = 0.8;
+
+/// Whether a supplier's code of sense `c` is in the voted sense `v` (significant CPV
+/// prefixes of at most five digits): the same, or coarser (a class code covers its voted
+/// categories). A finer code is in `v` only when `v` is a whole group (the vote did not
+/// refine it): a vote for a class code (`90910000`) does not make all its categories
+/// (`90917` vehicles) the need's sense.
+pub fn in_sense(c: &str, v: &str) -> bool {
+    v.starts_with(c) || (v.len() <= 3 && c.starts_with(v))
+}
+
+/// The sense of a CPV code: its significant prefix, cut at the category (five digits).
+pub fn cpv_sense(code: &str) -> String {
+    let p = crate::referential::codes::significant_prefix(super::codes::code8(code));
+    p[..p.len().min(5)].to_string()
+}
+
+/// Whether the need has only inferred codes, the supplier declares codes under an inferred
+/// group, and none of them (nor any other of its codes) sits in a sense the best text
+/// matches declare: a sibling trade of the same group, whose activity says the need's words
+/// about another object.
+fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
+    if !plan.cpv.is_empty() || plan.inferred_senses.is_empty() {
+        return false;
+    }
+    let codes: Vec<String> = s
+        .activities
+        .iter()
+        .flat_map(|a| a.cpv.iter())
+        .map(|c| cpv_sense(c))
+        .collect();
+    let in_group = codes.iter().any(|c| {
+        plan.inferred_cpv
+            .iter()
+            .any(|g| c.starts_with(&super::codes::code8(g)[..3]))
+    });
+    in_group
+        && !codes
+            .iter()
+            .any(|c| plan.inferred_senses.iter().any(|v| in_sense(c, v)))
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -815,12 +869,16 @@ pub fn assess(
     // corpus) say which trade its words are about. A supplier without any code evidence
     // whose every activity declares codes of trades unrelated to them says the words in
     // another sense ("restauration" of furniture for a meal need, "confection" of clothes).
+    // Within an inferred group, a supplier only of sibling categories that the best text
+    // matches do not declare says them about another object (vehicles, not premises).
     let t = if c == 0.0 && other_trade(plan, s) {
         t * if plan.cpv.is_empty() {
             OTHER_TRADE_TEXT_INFERRED
         } else {
             OTHER_TRADE_TEXT
         }
+    } else if c <= INFERRED_CODE_CAP && sibling_sense(plan, s) {
+        t * SIBLING_SENSE_TEXT
     } else {
         t
     };
@@ -962,6 +1020,20 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sibling_category_is_not_in_a_voted_class_sense() {
+        assert_eq!(cpv_sense("90917000-8"), "90917");
+        assert_eq!(cpv_sense("90911200-8"), "90911");
+        assert_eq!(cpv_sense("90910000-9"), "9091");
+        // A class code covers its voted categories; a vote for the class code does not make
+        // every category of the class the need's sense; a voted group covers all of it.
+        assert!(in_sense("9091", "90911"));
+        assert!(in_sense("90911", "90911"));
+        assert!(!in_sense("90917", "9091"));
+        assert!(!in_sense("90917", "90911"));
+        assert!(in_sense("90917", "909"));
+    }
 
     #[test]
     fn euros_are_grouped_the_french_way() {
