@@ -291,9 +291,11 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
         .map(|c| cpv_sense(c))
         .collect();
     let in_group = codes.iter().any(|c| {
-        plan.inferred_cpv
-            .iter()
-            .any(|g| c.starts_with(&super::codes::code8(g)[..3]))
+        plan.inferred_cpv.iter().any(|g| {
+            super::codes::code8(g)
+                .get(..3)
+                .is_some_and(|p| c.starts_with(p))
+        })
     });
     in_group
         && !codes
