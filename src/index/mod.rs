@@ -533,8 +533,8 @@ struct Ranked {
 }
 
 impl Ranked {
+    /// "Better" sorts first, so a max-heap keeps the worst on top.
     fn key_cmp(&self, other: &Ranked) -> std::cmp::Ordering {
-        // "Better" sorts first.
         let by_score = other
             .score
             .total_cmp(&self.score)
@@ -544,24 +544,6 @@ impl Ranked {
         } else {
             by_score
         }
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.key_cmp(other) == std::cmp::Ordering::Equal
-    }
-}
-impl Eq for Ranked {}
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Ranked {
-    // The max-heap keeps the worst on top.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key_cmp(other)
     }
 }
 
@@ -642,24 +624,6 @@ struct Cand {
     cpv: Option<(CpvRelation, u64)>,
 }
 
-impl PartialEq for Cand {
-    fn eq(&self, other: &Self) -> bool {
-        self.r == other.r
-    }
-}
-impl Eq for Cand {}
-impl PartialOrd for Cand {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Cand {
-    // As `Ranked`: the max-heap keeps the worst bound on top.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.r.key_cmp(&other.r)
-    }
-}
-
 /// A document with a bound of its score read from bit sets alone (`Snapshot::rank_sure`):
 /// the best bound on top; equal bounds by document id.
 #[derive(Debug, Clone, Copy)]
@@ -668,27 +632,44 @@ struct Coarse {
     doc: u32,
 }
 
-impl PartialEq for Coarse {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Coarse {}
-
-impl PartialOrd for Coarse {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Coarse {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+impl Coarse {
+    fn key_cmp(&self, other: &Coarse) -> std::cmp::Ordering {
         self.bound
             .total_cmp(&other.bound)
             .then(other.doc.cmp(&self.doc))
     }
 }
+
+impl Cand {
+    /// As `Ranked`: the max-heap keeps the worst bound on top.
+    fn key_cmp(&self, other: &Cand) -> std::cmp::Ordering {
+        self.r.key_cmp(&other.r)
+    }
+}
+
+/// A total order (`Eq`, `Ord`) from the type's `key_cmp`, for the heaps of the planner.
+macro_rules! order_by_key_cmp {
+    ($($t:ty),*) => {$(
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.key_cmp(other).is_eq()
+            }
+        }
+        impl Eq for $t {}
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for $t {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.key_cmp(other)
+            }
+        }
+    )*};
+}
+
+order_by_key_cmp!(Ranked, Cand, Coarse);
 
 /// The best `keep` results so far.
 struct TopK {
