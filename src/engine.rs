@@ -216,20 +216,16 @@ fn neighbour_classes_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
     }
     let mut per_class: HashMap<String, usize> = HashMap::new();
     for h in &res.hits {
-        let mut classes: Vec<&str> = h
-            .supplier
-            .activities
-            .iter()
-            .flat_map(|a| a.cpv.iter())
-            .map(|c| matching::codes::code8(c))
-            .filter(|c| !c.starts_with(seed))
-            .filter_map(|c| c.get(..4))
-            .collect();
-        classes.sort_unstable();
-        classes.dedup();
-        for c in classes {
-            *per_class.entry(c.to_string()).or_default() += 1;
-        }
+        vote_once(
+            &mut per_class,
+            h.supplier
+                .activities
+                .iter()
+                .flat_map(|a| a.cpv.iter())
+                .map(|c| matching::codes::code8(c))
+                .filter(|c| !c.starts_with(seed))
+                .filter_map(|c| c.get(..4)),
+        );
     }
     let mut out: Vec<String> = per_class
         .into_iter()
@@ -352,7 +348,7 @@ fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String
     let max = votes.values().map(|v| v.0).max().unwrap_or(0);
     let mut groups: Vec<(String, usize, HashMap<String, usize>)> = votes
         .into_iter()
-        .filter(|(_, v)| v.0 >= 3 && v.0 * 10 >= max * 3)
+        .filter(|(_, v)| agreed(v.0, max))
         .map(|(g, v)| (g, v.0, v.1))
         .collect();
     groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -380,38 +376,49 @@ fn infer_senses(plan: &MatchPlan, top: &[&Supplier]) -> Vec<String> {
     let groups: Vec<&str> = plan
         .inferred_cpv
         .iter()
-        .map(|c| &matching::codes::code8(c)[..3])
+        .filter_map(|c| matching::codes::code8(c).get(..3))
         .collect();
+    let group_of = |sense: &str| groups.iter().copied().find(|g| sense.starts_with(g));
     let mut votes: HashMap<String, usize> = HashMap::new();
     for s in top {
         let (relevant, _) = matching::score::relevant_activities(plan, s);
-        let mut senses: Vec<String> = relevant
-            .iter()
-            .flat_map(|&i| s.activities[i].cpv.iter())
-            .map(|c| matching::score::cpv_sense(c))
-            .filter(|c| groups.iter().any(|g| c.starts_with(g)))
-            .collect();
-        senses.sort();
-        senses.dedup();
-        for c in senses {
-            *votes.entry(c).or_default() += 1;
+        vote_once(
+            &mut votes,
+            relevant
+                .iter()
+                .flat_map(|&i| s.activities[i].cpv.iter())
+                .map(|c| matching::score::cpv_sense(c))
+                .filter(|c| group_of(c).is_some()),
+        );
+    }
+    let mut best: HashMap<&str, usize> = HashMap::new();
+    for (c, &n) in &votes {
+        if let Some(g) = group_of(c) {
+            let b = best.entry(g).or_default();
+            *b = (*b).max(n);
         }
     }
     let mut out: Vec<String> = votes
         .iter()
-        .filter(|&(c, &n)| {
-            let max = votes
-                .iter()
-                .filter(|(d, _)| d[..3] == c[..3])
-                .map(|(_, &m)| m)
-                .max()
-                .unwrap_or(0);
-            n >= 3 && n * 10 >= max * 3
-        })
+        .filter(|&(c, &n)| group_of(c).is_some_and(|g| agreed(n, best[g])))
         .map(|(c, _)| c.clone())
         .collect();
     out.sort();
     out
+}
+
+/// Counts each distinct key of one supplier once.
+fn vote_once<'k>(votes: &mut HashMap<String, usize>, keys: impl IntoIterator<Item = &'k str>) {
+    let distinct: std::collections::BTreeSet<&str> = keys.into_iter().collect();
+    for k in distinct {
+        *votes.entry(k.to_string()).or_default() += 1;
+    }
+}
+
+/// Whether `n` suppliers agree enough on a code, the most voted one of its kind having
+/// `max`: at least 3 of them, and at least 30 % of `max`.
+fn agreed(n: usize, max: usize) -> bool {
+    n >= 3 && n * 10 >= max * 3
 }
 
 /// The base query of a need: its reserved route, modes and the contract's geography clause.

@@ -271,9 +271,9 @@ pub fn in_sense(c: &str, v: &str) -> bool {
 }
 
 /// The sense of a CPV code: its significant prefix, cut at the category (five digits).
-pub fn cpv_sense(code: &str) -> String {
+pub fn cpv_sense(code: &str) -> &str {
     let p = crate::referential::codes::significant_prefix(super::codes::code8(code));
-    p[..p.len().min(5)].to_string()
+    p.get(..5).unwrap_or(p)
 }
 
 /// Whether the need has only inferred codes, the supplier declares codes under an inferred
@@ -284,7 +284,7 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
     if !plan.cpv.is_empty() || plan.inferred_senses.is_empty() {
         return false;
     }
-    let codes: Vec<String> = s
+    let codes: Vec<&str> = s
         .activities
         .iter()
         .flat_map(|a| a.cpv.iter())
