@@ -417,21 +417,15 @@ const CLAUSE_PHRASES: &[&str] = &[
 /// any trade, above the suppliers of the trade the need's codes name.
 pub fn without_procedure_clauses(text: &str) -> String {
     let key = |s: &str| words(s).join(" ");
-    let starts = |s: &str| {
-        let k = key(s);
-        CLAUSE_HEADINGS.iter().any(|h| k.starts_with(h))
-    };
-    let mentions = |s: &str| {
-        let k = key(s);
-        CLAUSE_PHRASES.iter().any(|p| k.contains(p))
-    };
+    let heading = |k: &str| CLAUSE_HEADINGS.iter().any(|h| k.starts_with(h));
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        if starts(line) {
+        if heading(&key(line)) {
             continue;
         }
         for sentence in line.split_inclusive(". ") {
-            if !(starts(sentence) || mentions(sentence)) {
+            let k = key(sentence);
+            if !(heading(&k) || CLAUSE_PHRASES.iter().any(|p| k.contains(p))) {
                 out.push_str(sentence);
             }
         }
