@@ -317,6 +317,10 @@ fn word_kind(k: MatchKind) -> Option<WordMatchKind> {
 /// How many of the best text matches vote for inferred CPV codes.
 const INFERENCE_DEPTH: usize = 30;
 
+/// How many of the corpus's best text matches (by BM25) are ranked again by the plan's
+/// weighted coverage before the [`INFERENCE_DEPTH`] best vote.
+const INFERENCE_POOL: usize = 100;
+
 /// CPV codes for a need that gives none: the CPV groups (three digits) of the activities of
 /// the best text matches in the whole corpus (not only those serving the place) whose labels
 /// say the need's words, kept when several suppliers agree
@@ -476,15 +480,22 @@ fn plan_and_text(
             .search(&SearchQuery {
                 text: query_text(&plan),
                 text_mode: TextMode::Any,
-                per_page: INFERENCE_DEPTH,
+                per_page: INFERENCE_POOL,
                 ..SearchQuery::default()
             })?
             .hits
     };
-    let top: Vec<&Supplier> = corpus_hits
+    // The index ranks by BM25 over the words unweighted, so a frequent complement word and
+    // its synonyms ("de restauration") can fill the whole pool; the voters are the pool's
+    // best by the plan's weighted coverage (the score's text part), BM25 breaking ties.
+    let mut pool: Vec<(f64, Arc<Supplier>)> = text_evidence(corpus_hits)
+        .map(|(h, ev)| (matching::score::text_score(&plan, Some(&ev)), h.supplier))
+        .collect();
+    pool.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let top: Vec<&Supplier> = pool
         .iter()
         .take(INFERENCE_DEPTH)
-        .map(|h| h.supplier.as_ref())
+        .map(|(_, s)| s.as_ref())
         .collect();
     // Without codes in the need, infer them from what the best text matches do.
     if plan.cpv.is_empty() {
