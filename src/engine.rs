@@ -70,6 +70,7 @@ pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
     plan.related_groups = related_groups(index, &plan.cpv);
     plan.neighbour_classes = neighbour_classes(index, &plan.cpv);
+    plan.akin_senses = akin_senses(index, &plan.cpv);
     plan
 }
 
@@ -101,7 +102,7 @@ type RelatedByPrefix = std::collections::HashMap<(String, String), Vec<String>>;
 /// several groups: catering under 555 and 158, tree care under 772 and 773). Empty when
 /// `codes` is.
 pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(&RELATED, index, codes, related_groups_uncached)
+    learnt_per_seed(&RELATED, index, codes, seed_prefix, related_groups_uncached)
 }
 
 fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
@@ -153,21 +154,29 @@ static NEIGHBOURS: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
 /// also cleans after works). Learnt once per seed and index generation, like
 /// [`related_groups`]; empty when `codes` is.
 pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(&NEIGHBOURS, index, codes, neighbour_classes_uncached)
+    learnt_per_seed(
+        &NEIGHBOURS,
+        index,
+        codes,
+        seed_prefix,
+        neighbour_classes_uncached,
+    )
 }
 
-/// The union, sorted, of what `learn` finds for each code's seed prefix, each learnt once per
-/// index generation and kept in `cache` (entries of older generations are dropped).
+/// The union, sorted, of what `learn` finds for each code's seed prefix (`seed` of the
+/// code), each learnt once per index generation and kept in `cache` (entries of older
+/// generations are dropped).
 fn learnt_per_seed(
     cache: &parking_lot::Mutex<RelatedByPrefix>,
     index: &SearchIndex,
     codes: &[String],
+    seed: fn(&str) -> Option<String>,
     learn: fn(&SearchIndex, &str) -> Vec<String>,
 ) -> Vec<String> {
     let generation = index.snapshot().generation().to_string();
     let mut out: Vec<String> = Vec::new();
     for c in codes {
-        let Some(seed) = seed_prefix(c) else {
+        let Some(seed) = seed(c) else {
             continue;
         };
         let key = (generation.clone(), seed.clone());
@@ -193,6 +202,19 @@ fn learnt_per_seed(
 }
 
 fn neighbour_classes_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    co_declared(index, seed, |seed, c| {
+        (!c.starts_with(seed)).then(|| c.get(..4)).flatten()
+    })
+}
+
+/// The keys (`key` of the seed and a code's eight digits) of the codes that the suppliers
+/// declaring a code under `seed` declare, in any activity, [`NEIGHBOUR_LIFT`] times more
+/// often than the corpus does, and at least [`NEIGHBOUR_MIN_SUPPLIERS`] of them; sorted.
+fn co_declared(
+    index: &SearchIndex,
+    seed: &str,
+    key: for<'a> fn(&'a str, &'a str) -> Option<&'a str>,
+) -> Vec<String> {
     let count = |prefix: &str, per_page: usize| {
         let p = parse_cpv(prefix).ok()?;
         index
@@ -214,32 +236,59 @@ fn neighbour_classes_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
     if sampled == 0 || num_docs <= 0.0 {
         return Vec::new();
     }
-    let mut per_class: HashMap<String, usize> = HashMap::new();
+    let mut per_key: HashMap<String, usize> = HashMap::new();
     for h in &res.hits {
         vote_once(
-            &mut per_class,
+            &mut per_key,
             h.supplier
                 .activities
                 .iter()
                 .flat_map(|a| a.cpv.iter())
-                .map(|c| matching::codes::code8(c))
-                .filter(|c| !c.starts_with(seed))
-                .filter_map(|c| c.get(..4)),
+                .filter_map(|c| key(seed, matching::codes::code8(c))),
         );
     }
-    let mut out: Vec<String> = per_class
+    let mut out: Vec<String> = per_key
         .into_iter()
         .filter(|(_, n)| *n >= NEIGHBOUR_MIN_SUPPLIERS)
-        .filter(|(class, n)| {
-            count(class, 1).is_some_and(|r| {
+        .filter(|(k, n)| {
+            count(k, 1).is_some_and(|r| {
                 r.total > 0
                     && (*n as f64 / sampled as f64) / (r.total as f64 / num_docs) >= NEIGHBOUR_LIFT
             })
         })
-        .map(|(class, _)| class)
+        .map(|(k, _)| k)
         .collect();
     out.sort();
     out
+}
+
+static AKIN: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The sense a need code seeds sibling kinship with: its category (five significant digits,
+/// fewer for a coarser code), when it has a group to have siblings in.
+fn sense_prefix(code: &str) -> Option<String> {
+    let sense = matching::score::cpv_sense(code);
+    (sense.len() >= 3).then(|| sense.to_string())
+}
+
+/// CPV senses (categories, at most five significant digits) of the same group as a need
+/// code that the suppliers declaring the code's own sense also declare, with the lift and
+/// support of [`neighbour_classes`]: the siblings the corpus says are of one trade with it
+/// (painting and joinery for a building-finishing company), as opposed to the lines of a
+/// catch-all class that nobody declares together (relocation, tailoring and upholstering
+/// under "autres services"). See `CpvRelation::strength_between`. Learnt once per sense and
+/// index generation; empty when `codes` is.
+pub fn akin_senses(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    learnt_per_seed(&AKIN, index, codes, sense_prefix, akin_senses_uncached)
+}
+
+fn akin_senses_uncached(index: &SearchIndex, sense: &str) -> Vec<String> {
+    co_declared(index, sense, |sense, c| {
+        let other = matching::score::cpv_sense(c);
+        (other.get(..3) == sense.get(..3) && !other.starts_with(sense) && !sense.starts_with(other))
+            .then_some(other)
+    })
 }
 
 fn place_ref(need: &Need) -> Result<PlaceRef> {

@@ -4,7 +4,10 @@
 //! category (5), then finer levels. A need's code matches supplier codes *below* it fully (a
 //! need for `90910000` is answered by `90911200`), codes *above* it more weakly (a supplier
 //! declaring the whole division `90000000` may or may not do window cleaning), and siblings by
-//! the depth of their common prefix: same class > same group > same division.
+//! the depth of their common prefix: same class > same group > same division — when they are
+//! of one trade with the need code: a sibling in a catch-all class ("autres services" 9839:
+//! relocation, tailoring, upholstering) is no closer than the same division
+//! ([`CpvRelation::strength_between`]; the caller judges kinship from the corpus).
 //!
 //! Suppliers that declared only a NAF code are reached through a hand-curated CPV → NAF
 //! correspondence (`fixtures/matching/cpv_naf.csv`). Administrative NAF codes — those that
@@ -65,6 +68,22 @@ impl CpvRelation {
             3 => CpvRelation::SameGroup.strength(),
             4 => CpvRelation::SameClass.strength(),
             _ => self.strength(),
+        }
+    }
+
+    /// Strength of the evidence for need code `n` of a supplier code that is `akin` to it or
+    /// not: [`strength_for`](Self::strength_for), except that a *sibling* (same class or
+    /// same group) that is not of one trade with the need code (the caller judges it from the
+    /// corpus's co-declarations, `MatchPlan::sibling_akin`) counts only as the same division. CPV
+    /// classes and groups are often catch-alls ("autres services" 9839: relocation,
+    /// tailoring, upholstering): a sibling code there says a neighbouring line of the
+    /// nomenclature, not a neighbouring trade.
+    pub fn strength_between(self, n: &str, akin: bool) -> f64 {
+        let st = self.strength_for(n);
+        if matches!(self, CpvRelation::SameClass | CpvRelation::SameGroup) && !akin {
+            st.min(CpvRelation::SameDivision.strength())
+        } else {
+            st
         }
     }
 
@@ -265,6 +284,27 @@ mod tests {
         assert_eq!(n.strength_for("90910000-9"), 0.7);
         assert_eq!(n.strength_for("90911000-6"), 0.95);
         assert_eq!(CpvRelation::Exact.strength_for("90000000-7"), 1.0);
+    }
+
+    #[test]
+    fn a_sibling_of_another_trade_counts_only_as_the_same_division() {
+        // "Autres services": relocation beside tailoring, nobody's trade together.
+        let rel = cpv_relation("98392000-7", "98393000").unwrap();
+        assert_eq!(rel, CpvRelation::SameClass);
+        assert_eq!(rel.strength_between("98392000-7", true), 0.7);
+        assert_eq!(rel.strength_between("98392000-7", false), 0.2);
+        let group = cpv_relation("45442100", "45421000").unwrap();
+        assert_eq!(group.strength_between("45442100", false), 0.2);
+        assert_eq!(group.strength_between("45442100", true), 0.45);
+        // Only siblings are judged: the need's own branch keeps its strength.
+        for (n, s) in [
+            ("98392000", "98392000"),
+            ("90910000", "90911200"),
+            ("90911200", "90910000"),
+        ] {
+            let rel = cpv_relation(n, s).unwrap();
+            assert_eq!(rel.strength_between(n, false), rel.strength_for(n));
+        }
     }
 
     #[test]

@@ -60,7 +60,11 @@
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
 //!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
-//!   `CpvRelation::strength_for`; a trade NAF corresponding to the need's CPV 0.5, scaled
+//!   `CpvRelation::strength_for`; and a sibling (same class or group) counts only as the same
+//!   division, 0.2, unless it is of one trade with the need code — same category, or a
+//!   category the corpus's suppliers of the need code's category declare with lift ≥ 2
+//!   (`MatchPlan::akin_senses`) —, since CPV classes are often catch-alls, relocation beside
+//!   tailoring, see `CpvRelation::strength_between`; a trade NAF corresponding to the need's CPV 0.5, scaled
 //!   down the same way for coarse need codes). When
 //!   the need gives no code, the codes inferred from the best text matches count 0.35 of
 //!   that, at most 0.2 (their NAF codes 0.175): enough to recall a supplier whose words
@@ -156,6 +160,13 @@ pub struct MatchPlan {
     /// under one gets [`NEIGHBOUR_CODE_EVIDENCE`], enough to be listed after those that do
     /// the need's trade.
     pub neighbour_classes: Vec<String>,
+    /// CPV senses (categories) of the need codes' groups that the corpus's suppliers of a
+    /// need code's own category also declare much more often than others (learnt, see
+    /// `engine::akin_senses`): siblings of one trade with it. A sibling code of another
+    /// category not in them counts only as the same division
+    /// ([`CpvRelation::strength_between`], [`MatchPlan::sibling_akin`]). Empty when not
+    /// learnt: then only siblings of the need code's own category count as such.
+    pub akin_senses: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Senses of the inferred codes: the CPV categories (at most five significant digits,
@@ -173,6 +184,16 @@ impl MatchPlan {
     /// Total weight of the words.
     pub fn total_weight(&self) -> f64 {
         self.words.iter().map(|w| w.weight).sum()
+    }
+
+    /// Whether supplier code `s`, a sibling of need code `n` (same class or group), is of
+    /// one trade with it: both are in one category (five digits: "travaux de peinture de
+    /// bâtiments" beside "travaux de remise en peinture"), or its category is among the
+    /// corpus's [`akin_senses`](Self::akin_senses) for the need's codes.
+    pub fn sibling_akin(&self, n: &str, s: &str) -> bool {
+        let sense = cpv_sense(s);
+        let nested = |a: &str| a.starts_with(sense) || sense.starts_with(a);
+        nested(cpv_sense(n)) || self.akin_senses.iter().any(|a| nested(a))
     }
 }
 
@@ -406,7 +427,7 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
                     } else if rel == CpvRelation::SameGroup {
                         strength = strength.max(0.7);
                     }
-                    let st = rel.strength_for(n);
+                    let st = rel.strength_between(n, plan.sibling_akin(n, code));
                     if best
                         .as_ref()
                         .is_none_or(|b| st > b.strength || (st == b.strength && rel < b.relation))
@@ -1035,6 +1056,33 @@ mod tests {
         assert!(!in_sense("90917", "9091"));
         assert!(!in_sense("90917", "90911"));
         assert!(in_sense("90917", "909"));
+    }
+
+    #[test]
+    fn a_sibling_code_is_evidence_only_when_of_one_trade_with_the_need_code() {
+        let mut plan = MatchPlan {
+            cpv: vec!["98392000-7".into()],
+            ..MatchPlan::default()
+        };
+        // Same category: one trade whatever the corpus says.
+        assert!(plan.sibling_akin("45442180-2", "45442110"));
+        // Another category of a catch-all class: not without the corpus's word.
+        assert!(!plan.sibling_akin("98392000-7", "98393000"));
+        plan.akin_senses = vec!["98393".into()];
+        assert!(plan.sibling_akin("98392000-7", "98393000"));
+        assert!(plan.sibling_akin("98392000-7", "98393100"));
+        assert!(!plan.sibling_akin("98392000-7", "98394000"));
+        let supplier = |code: &str| {
+            supplier_json(serde_json::json!([{"cpv": [code], "zone": {"national": true}}]))
+        };
+        let code_of = |plan: &MatchPlan, code: &str| {
+            activity_strengths(plan, &supplier(code))
+                .1
+                .map(|e| e.strength)
+        };
+        assert_eq!(code_of(&plan, "98393000"), Some(0.7));
+        assert_eq!(code_of(&plan, "98394000"), Some(0.2));
+        assert_eq!(code_of(&plan, "98392000"), Some(1.0));
     }
 
     #[test]
