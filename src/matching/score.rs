@@ -427,7 +427,16 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
                     } else if rel == CpvRelation::SameGroup {
                         strength = strength.max(0.7);
                     }
-                    let st = rel.strength_between(n, plan.sibling_akin(n, code));
+                    let akin = plan.sibling_akin(n, code);
+                    let st = rel.strength_between(n, akin);
+                    // A sibling of another trade is said as what it counts for.
+                    let rel = if matches!(rel, CpvRelation::SameClass | CpvRelation::SameGroup)
+                        && !akin
+                    {
+                        CpvRelation::SameDivision
+                    } else {
+                        rel
+                    };
                     if best
                         .as_ref()
                         .is_none_or(|b| st > b.strength || (st == b.strength && rel < b.relation))
@@ -1082,6 +1091,9 @@ mod tests {
         };
         assert_eq!(code_of(&plan, "98393000"), Some(0.7));
         assert_eq!(code_of(&plan, "98394000"), Some(0.2));
+        // ... and its reason says so: « même division », not « même classe ».
+        let ev = activity_strengths(&plan, &supplier("98394000")).1.unwrap();
+        assert_eq!(ev.relation, CpvRelation::SameDivision);
         assert_eq!(code_of(&plan, "98392000"), Some(1.0));
     }
 
