@@ -557,8 +557,10 @@ fn plan_and_text(
         // The trade the words point to may be declared under other codes than the need's
         // (an event coded 79952000 whose caterers declare 555…): the groups of what the best
         // text matches do, and those declared with them, may hold the relevant activity too,
-        // so they join the groups whose activities must cover the place (never fewer).
+        // so they join the groups whose activities must cover the place (never fewer). Under
+        // a division need code they also say which of its trades the words mean.
         let inferred = infer_cpv(&plan, &top, r);
+        refine_divisions(&mut plan, &inferred);
         if !inferred.is_empty() && !plan.related_groups.is_empty() {
             for g in related_groups(index, &inferred) {
                 if !plan.related_groups.contains(&g) {
@@ -569,6 +571,34 @@ fn plan_and_text(
         }
     }
     Ok((plan, hits))
+}
+
+/// For a need coded with a whole division, the groups under it that the codes `inferred`
+/// from its best text matches fall in (`MatchPlan::refined_groups`) and their trade NAF
+/// codes: the division names a family of trades, the words say which of them.
+fn refine_divisions(plan: &mut MatchPlan, inferred: &[String]) {
+    let divisions: Vec<&str> = plan
+        .cpv
+        .iter()
+        .map(|c| matching::codes::code8(c))
+        .filter(|c| crate::referential::codes::significant_prefix(c).len() <= 2)
+        .filter_map(|c| c.get(..2))
+        .collect();
+    let refined: Vec<String> = inferred
+        .iter()
+        .filter(|g| {
+            divisions
+                .iter()
+                .any(|d| matching::codes::code8(g).starts_with(d))
+        })
+        .cloned()
+        .collect();
+    plan.refined_groups = refined
+        .iter()
+        .filter_map(|g| matching::codes::code8(g).get(..3))
+        .map(str::to_string)
+        .collect();
+    plan.refined_naf = matching::codes::naf_for_need(&refined);
 }
 
 /// The text evidence of each hit of the words channel: the need's words it matched, and its
@@ -766,4 +796,29 @@ pub fn needs_for_supplier(
     });
     out.truncate(limit);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_division_need_code_is_refined_by_the_groups_under_it() {
+        let mut plan = MatchPlan {
+            cpv: vec!["79000000-4".into(), "90910000-9".into()],
+            ..MatchPlan::default()
+        };
+        let inferred = [
+            "79800000-2".to_string(),
+            "90900000-6".into(),
+            "55300000-3".into(),
+        ];
+        refine_divisions(&mut plan, &inferred);
+        // 909 is under a class need code (already precise), 553 under none.
+        assert_eq!(plan.refined_groups, vec!["798".to_string()]);
+        assert!(plan.refined_naf.contains(&"18.12Z"));
+        plan.cpv = vec!["79810000-5".into()];
+        refine_divisions(&mut plan, &inferred);
+        assert!(plan.refined_groups.is_empty() && plan.refined_naf.is_empty());
+    }
 }

@@ -322,14 +322,15 @@ fn diagnose_misses(
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
-        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?}",
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?} refined={:?}",
         t.style,
         need.title,
         plan.words.iter().map(|w| &w.word).collect::<Vec<_>>(),
         plan.cpv,
         plan.naf,
         plan.inferred_cpv,
-        plan.inferred_senses
+        plan.inferred_senses,
+        plan.refined_groups
     );
     let full = engine::match_need(index, need, usize::MAX).ok();
     let full_rank: HashMap<&str, (usize, &engine::MatchResult)> = full

@@ -61,6 +61,8 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         related_groups: Vec::new(),
         neighbour_classes: Vec::new(),
         akin_senses: Vec::new(),
+        refined_groups: Vec::new(),
+        refined_naf: Vec::new(),
         stems,
     }
 }

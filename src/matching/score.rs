@@ -60,7 +60,10 @@
 //!   evidence (the best CPV relation: exact 1, narrower 0.95, same class 0.7, broader 0.6, same
 //!   group 0.45, same division 0.2 — but a code below a *coarse* need code counts only as that
 //!   level's siblings: below a division 0.2, a group 0.45, a class 0.7, see
-//!   `CpvRelation::strength_for`; and a sibling (same class or group) counts only as the same
+//!   `CpvRelation::strength_for`, except that below a division a code in a group the need's
+//!   words point to (`MatchPlan::refined_groups`: the groups the best text matches agree
+//!   on) counts as below a group, 0.45, and a trade NAF of such a group as one of a group
+//!   need code; and a sibling (same class or group) counts only as the same
 //!   division, 0.2, unless it is of one trade with the need code — same category, or a
 //!   category the corpus's suppliers of the need code's category declare with lift ≥ 2
 //!   (`MatchPlan::akin_senses`) —, since CPV classes are often catch-alls, relocation beside
@@ -167,6 +170,16 @@ pub struct MatchPlan {
     /// ([`CpvRelation::strength_between`], [`MatchPlan::sibling_akin`]). Empty when not
     /// learnt: then only siblings of the need code's own category count as such.
     pub akin_senses: Vec<String>,
+    /// For a need coded only with a whole division (`79000000`: law, marketing, consulting,
+    /// printing…), the CPV groups (three digits) under it that the need's words point to:
+    /// those the best text matches' relevant activities agree on (the vote of
+    /// `engine::infer_cpv`), kept when under a division need code. The division names a
+    /// family of trades; its words say which ones. A supplier code in one counts as the
+    /// same group ([`REFINED_CODE_EVIDENCE`]) rather than as any code of the division, and a
+    /// trade NAF of one as a NAF of a group code. Empty when the need's codes are finer.
+    pub refined_groups: Vec<String>,
+    /// Trade NAF codes corresponding to the [`refined_groups`](Self::refined_groups).
+    pub refined_naf: Vec<&'static str>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Senses of the inferred codes: the CPV categories (at most five significant digits,
@@ -184,6 +197,14 @@ impl MatchPlan {
     /// Total weight of the words.
     pub fn total_weight(&self) -> f64 {
         self.words.iter().map(|w| w.weight).sum()
+    }
+
+    /// Whether supplier code `s` is under one of the [`refined_groups`](Self::refined_groups).
+    pub fn in_refined_group(&self, s: &str) -> bool {
+        let s = super::codes::code8(s);
+        self.refined_groups
+            .iter()
+            .any(|g| s.starts_with(g.as_str()))
     }
 
     /// Whether supplier code `s`, a sibling of need code `n` (same class or group), is of
@@ -244,6 +265,10 @@ const INFERRED_CODE_CAP: f64 = 0.2;
 /// Code evidence of a supplier that declares a code of a neighbouring trade
 /// (`MatchPlan::neighbour_classes`): just above [`MIN_RELEVANCE`].
 pub const NEIGHBOUR_CODE_EVIDENCE: f64 = 0.14;
+
+/// Code evidence of a supplier code under one of a division need code's
+/// `MatchPlan::refined_groups`: that of a code below a group need code.
+pub const REFINED_CODE_EVIDENCE: f64 = 0.45;
 
 /// Share of the relevance that depends on an activity's own label saying the need's words
 /// (see the module doc, `A`).
@@ -428,7 +453,12 @@ pub fn activity_strengths(plan: &MatchPlan, s: &Supplier) -> (Vec<f64>, Option<C
                         strength = strength.max(0.7);
                     }
                     let akin = plan.sibling_akin(n, code);
-                    let st = rel.strength_between(n, akin);
+                    let mut st = rel.strength_between(n, akin);
+                    // Below a division need code, a group its words point to counts as the
+                    // need's group.
+                    if rel == CpvRelation::Narrower && plan.in_refined_group(code) {
+                        st = st.max(REFINED_CODE_EVIDENCE);
+                    }
                     // A sibling of another trade is said as what it counts for.
                     let rel = if matches!(rel, CpvRelation::SameClass | CpvRelation::SameGroup)
                         && !akin
@@ -867,6 +897,16 @@ pub fn assess(
         .iter()
         .map(|n| 0.5 * CpvRelation::Narrower.strength_for(n) / CpvRelation::Narrower.strength())
         .fold(0.0, f64::max);
+    // A trade NAF of a group the words of a division need code point to: as below a group.
+    let naf_strength = if s
+        .naf
+        .as_deref()
+        .is_some_and(|n| plan.refined_naf.contains(&n))
+    {
+        naf_strength.max(0.5 * REFINED_CODE_EVIDENCE / CpvRelation::Narrower.strength())
+    } else {
+        naf_strength
+    };
     let mut c = c_cpv.max(if naf_ev.is_some() { naf_strength } else { 0.0 });
     if plan.cpv.is_empty() && !plan.inferred_cpv.is_empty() {
         let w_inf = INFERRED_CODE_WEIGHT;
@@ -1095,6 +1135,32 @@ mod tests {
         let ev = activity_strengths(&plan, &supplier("98394000")).1.unwrap();
         assert_eq!(ev.relation, CpvRelation::SameDivision);
         assert_eq!(code_of(&plan, "98392000"), Some(1.0));
+    }
+
+    #[test]
+    fn below_a_division_a_group_the_words_point_to_counts_as_the_need_group() {
+        let mut plan = MatchPlan {
+            cpv: vec!["79000000-4".into()],
+            ..MatchPlan::default()
+        };
+        let supplier = |code: &str| {
+            supplier_json(serde_json::json!([{"cpv": [code], "zone": {"national": true}}]))
+        };
+        let code_of = |plan: &MatchPlan, code: &str| {
+            activity_strengths(plan, &supplier(code))
+                .1
+                .map(|e| e.strength)
+        };
+        // A division names a family of trades: any code below it is only as close as the
+        // same division...
+        assert_eq!(code_of(&plan, "79811000"), Some(0.2));
+        // ... unless the need's words point to its group.
+        plan.refined_groups = vec!["798".into()];
+        assert_eq!(code_of(&plan, "79811000"), Some(REFINED_CODE_EVIDENCE));
+        assert_eq!(code_of(&plan, "79571000"), Some(0.2));
+        // A finer need code keeps its own rule (below a class: as the same class).
+        plan.cpv = vec!["79810000-5".into()];
+        assert_eq!(code_of(&plan, "79811000"), Some(0.7));
     }
 
     #[test]
