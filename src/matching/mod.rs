@@ -62,6 +62,8 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         neighbour_classes: Vec::new(),
         akin_senses: Vec::new(),
         stems,
+        named: text::title_nouns(&title),
+        qualifiers: text::title_qualifiers(&title),
     }
 }
 
