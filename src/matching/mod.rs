@@ -64,6 +64,8 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         refined_groups: Vec::new(),
         refined_naf: Vec::new(),
         stems,
+        named: text::title_nouns(&title),
+        qualifiers: text::title_qualifiers(&title),
     }
 }
 

@@ -50,7 +50,12 @@
 //!   supplier one of whose activities names the trade ranks before one whose profile only
 //!   mentions its words here and there;
 //!   `T` the text evidence (the weighted share of the need's informative words found in the
-//!   profile, 0.75, plus the index's BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
+//!   profile — a word of its trade texts counts 1, of its free text 0.75, and so does a
+//!   word its trade texts say only on the side, in another role than the need's title
+//!   gives it: a noun naming what the need buys said only in a purpose complement or as an
+//!   adjective, « légumes pour la restauration collective » for « Repas », a title
+//!   adjective said only of another noun, see `said_on_the_side` —, 0.75, plus the index's
+//!   BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
 //!   when the need's codes are only inferred — for a supplier without code evidence all of
 //!   whose activities declare codes outside the need's related groups: its words likely mean
 //!   something else, see `other_trade`; × 0.8 for a supplier, with no more than inferred code
@@ -89,7 +94,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::codes::{CpvRelation, cpv_relation, is_administrative_naf};
-use super::text::WeightedWord;
+use super::text::{PhrasePart, WeightedWord, phrase_parts};
 use crate::index::analysis::{Thesaurus, stem, stems};
 use crate::model::eligibility::{Basis, supplier_eligibility};
 use crate::model::geography::{
@@ -191,6 +196,13 @@ pub struct MatchPlan {
     /// Stems of the words and of their thesaurus expansions, each with the relative weight
     /// (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
+    /// Stems of the nouns the need's title names what it buys with (`text::title_nouns`):
+    /// a supplier's trade texts that say one of them only on the side do not say it of
+    /// their trade ([`said_on_the_side`]).
+    pub named: HashSet<String>,
+    /// The adjectives of the need's title, each with the noun it qualifies (stems,
+    /// `text::title_qualifiers`).
+    pub qualifiers: HashMap<String, String>,
 }
 
 impl MatchPlan {
@@ -347,6 +359,68 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
         && !codes
             .iter()
             .any(|c| plan.inferred_senses.iter().any(|v| in_sense(c, v)))
+}
+
+/// The informative words of the supplier's trade texts (name, brand, activity labels, its
+/// codes' labels, offer titles) with their roles in them (`text::phrase_parts`).
+pub fn trade_parts(s: &Supplier, r: &Referential) -> Vec<PhrasePart> {
+    let mut texts: Vec<&str> = vec![s.name.as_str()];
+    texts.extend(s.brand.as_deref());
+    for a in &s.activities {
+        texts.extend(a.label.as_deref());
+        texts.extend(
+            a.cpv
+                .iter()
+                .filter_map(|c| r.cpv.resolve(c).ok())
+                .map(|c| c.label()),
+        );
+    }
+    texts.extend(s.offers.iter().map(|o| o.title.as_str()));
+    texts.into_iter().flat_map(phrase_parts).collect()
+}
+
+/// Whether a need word found in the supplier's trade texts is said there only on the side,
+/// in another role than the need's title gives it, so that it does not say the supplier's
+/// trade: a noun the title names its object with ([`MatchPlan::named`]) said only inside a
+/// purpose complement — « Fourniture de légumes pour la restauration collective » sells
+/// vegetables to caterers, not meals — or only as an adjective — « Peinture intérieure et
+/// extérieure » paints, it does not keep the grounds (« Entretien des extérieurs »); or an
+/// adjective of the title ([`MatchPlan::qualifiers`]) said only of another noun —
+/// « Peinture intérieure » is not « nettoyage des surfaces intérieures ».
+/// `query` is the need's word, `matched` what the index found (a synonym expression);
+/// false when neither is found in the trade texts (a prefix or a typo): unknown.
+fn said_on_the_side(plan: &MatchPlan, query: &str, matched: &str, parts: &[PhrasePart]) -> bool {
+    let q = stems(query);
+    let found: Vec<&PhrasePart> = {
+        let m = stems(matched);
+        parts
+            .iter()
+            .filter(|p| q.contains(&p.stem) || m.contains(&p.stem))
+            .collect()
+    };
+    if found.is_empty() {
+        return false;
+    }
+    if q.iter().any(|st| plan.named.contains(st)) {
+        return found.iter().all(|p| p.purpose || p.qualifies.is_some());
+    }
+    let nouns: Vec<&String> = q.iter().filter_map(|st| plan.qualifiers.get(st)).collect();
+    !nouns.is_empty()
+        && found
+            .iter()
+            .all(|p| p.qualifies.as_ref().is_some_and(|n| !nouns.contains(&n)))
+}
+
+/// `ev` with the need words that the supplier's trade texts say only on the side
+/// ([`said_on_the_side`]) counted as said in its free text.
+fn with_trade_roles(plan: &MatchPlan, ev: &TextEvidence, parts: &[PhrasePart]) -> TextEvidence {
+    let mut ev = ev.clone();
+    for m in &mut ev.words {
+        if m.in_trade && said_on_the_side(plan, &m.query, &m.matched, parts) {
+            m.in_trade = false;
+        }
+    }
+    ev
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -885,7 +959,12 @@ pub fn assess(
     }
     let geo = conservative_qualifies(need, s, &candidates, place, r)?;
 
-    let t = text_score(plan, text);
+    // A need word the supplier's trade texts say only on the side counts as free text.
+    let parts = trade_parts(s, r);
+    let t = text_score(
+        plan,
+        text.map(|e| with_trade_roles(plan, e, &parts)).as_ref(),
+    );
     let naf_ev = s
         .naf
         .as_deref()
@@ -1161,6 +1240,81 @@ mod tests {
         // A finer need code keeps its own rule (below a class: as the same class).
         plan.cpv = vec!["79810000-5".into()];
         assert_eq!(code_of(&plan, "79811000"), Some(0.7));
+    }
+
+    #[test]
+    fn a_need_word_said_only_on_the_side_of_a_label_is_not_its_trade() {
+        use crate::matching::text::{title_nouns, title_qualifiers};
+        let plan_of = |title: &str| MatchPlan {
+            named: title_nouns(title),
+            qualifiers: title_qualifiers(title),
+            ..MatchPlan::default()
+        };
+        let side = |plan: &MatchPlan, q: &str, m: &str, label: &str| {
+            said_on_the_side(plan, q, m, &phrase_parts(label))
+        };
+        // The need's head noun in the label's purpose complement, or as an adjective.
+        let meals = plan_of("Repas du centre de loisirs");
+        let veg = "Fourniture de légumes pour la restauration collective";
+        assert!(side(&meals, "repas", "restauration collective", veg));
+        assert!(!side(
+            &meals,
+            "repas",
+            "restauration collective",
+            "Restauration collective"
+        ));
+        let grounds = plan_of("Entretien des extérieurs");
+        assert!(side(
+            &grounds,
+            "exterieurs",
+            "exterieure",
+            "Peinture intérieure et extérieure"
+        ));
+        assert!(!side(
+            &grounds,
+            "exterieurs",
+            "exterieurs",
+            "Entretien des extérieurs"
+        ));
+        // A title adjective said of another noun.
+        let inside = plan_of("Prestation de nettoyage des surfaces intérieures");
+        let paint = "Peinture intérieure et extérieure";
+        assert!(side(&inside, "interieures", "interieure", paint));
+        assert!(!side(
+            &inside,
+            "interieures",
+            "interieures",
+            "Nettoyage des surfaces intérieures"
+        ));
+        // A need word that is itself a later complement may be said in one.
+        let waste = plan_of("Enlèvement des restes de repas des restaurants scolaires");
+        let bio = "Collecte des biodéchets pour la restauration collective";
+        assert!(!side(&waste, "repas", "restauration collective", bio));
+        // Not found in the trade texts (a prefix, a typo): unknown, so not on the side.
+        assert!(!side(&meals, "repas", "repa", "Traiteur"));
+        // Counted as free text.
+        let plan = MatchPlan {
+            words: vec![WeightedWord {
+                word: "repas".into(),
+                weight: 1.0,
+                in_title: true,
+            }],
+            ..meals.clone()
+        };
+        let ev = TextEvidence {
+            words: vec![WordMatch {
+                query: "repas".into(),
+                matched: "restauration collective".into(),
+                kind: WordMatchKind::Exact,
+                in_trade: true,
+            }],
+            relative_score: 0.0,
+        };
+        let full = text_score(&plan, Some(&ev));
+        let side_ev = with_trade_roles(&plan, &ev, &phrase_parts(veg));
+        assert!((text_score(&plan, Some(&side_ev)) - 0.75 * full).abs() < 1e-9);
+        let own = with_trade_roles(&plan, &ev, &phrase_parts("Restauration collective"));
+        assert_eq!(own, ev);
     }
 
     #[test]

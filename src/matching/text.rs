@@ -8,7 +8,8 @@
 //! are in the supplier corpus (inverse document frequency, supplied by the caller) and, for
 //! title words, by their role in the title's noun phrase (French is head-initial: "Uniformes
 //! du personnel de restauration" buys uniforms, see [`title_roles`]); only the best few are
-//! kept. CPV codes written in the text ("CPV 77310000-6") are extracted too.
+//! kept. The same reading of a noun phrase ([`phrase_parts`]: nouns, adjectives, purpose
+//! complements) tells the score which words of a supplier's activity label say its trade. CPV codes written in the text ("CPV 77310000-6") are extracted too.
 //! French stemming, synonyms and typo tolerance are the search index's job, not this one's.
 //! Pure: no IO.
 
@@ -587,6 +588,127 @@ pub fn title_roles(title: &str) -> HashMap<String, f64> {
     out
 }
 
+/// One informative word of a noun phrase, as [`phrase_parts`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhrasePart {
+    /// Stem of the word.
+    pub stem: String,
+    /// For an adjective, the stem of the noun it qualifies; `None` for a noun.
+    pub qualifies: Option<String>,
+    /// Inside a purpose complement ("pour …", "destiné à …"): whom or what the thing is
+    /// for, not what it is.
+    pub purpose: bool,
+}
+
+/// Words that open a purpose complement (folded).
+const PURPOSE_WORDS: &[&str] = &["pour", "destine", "destinee", "destines", "destinees"];
+
+/// The informative words of a text (a need's title, a supplier's activity label) with
+/// their role in its French noun phrases, read as [`title_roles`] reads a title: a word
+/// right after a noun (no preposition or determiner between) is an adjective of that
+/// noun, and so is a word coordinated with an adjective ("intérieure et extérieure");
+/// every other word is a noun. Words of a multi-word thesaurus expression ("espaces
+/// verts", "restauration collective") are one noun. A purpose complement runs from
+/// "pour" to the end of the phrase (a comma, a dash, a colon or a parenthesis ends it):
+/// « Fourniture de légumes pour la restauration collective » sells vegetables.
+pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
+    let mut out = Vec::new();
+    for phrase in text.split([',', ';', ':', '(', ')', '-', '–', '/', '\n', '.']) {
+        let toks = phrase_words(phrase);
+        let analysed = tokens(phrase);
+        let mut at = Vec::with_capacity(analysed.len());
+        let mut i = 0;
+        for t in &analysed {
+            while i < toks.len() && toks[i] != t.surface {
+                i += 1;
+            }
+            at.push(i);
+            i += 1;
+        }
+        let tstems: Vec<String> = analysed.into_iter().map(|t| t.stem).collect();
+        let mut in_expression = vec![false; toks.len()];
+        for m in Thesaurus::get().find(&tstems) {
+            if m.len >= 2 {
+                for &j in &at[m.start..m.start + m.len] {
+                    if let Some(e) = in_expression.get_mut(j) {
+                        *e = true;
+                    }
+                }
+            }
+        }
+        let mut purpose = false;
+        let mut noun: Option<String> = None;
+        let mut noun_next = true;
+        let mut coordinated = false;
+        let mut last_adjective = false;
+        for (i, w) in toks.iter().enumerate() {
+            let w = w.as_str();
+            if w == "et" || w == "ou" {
+                coordinated = true;
+                continue;
+            }
+            if PURPOSE_WORDS.contains(&w) {
+                purpose = true;
+            }
+            if PREPOSITIONS.contains(&w) || DETERMINERS.contains(&w) || PURPOSE_WORDS.contains(&w) {
+                noun_next = true;
+                coordinated = false;
+                last_adjective = false;
+                continue;
+            }
+            let st = stem(w);
+            let adjective = !in_expression[i]
+                && noun.is_some()
+                && if coordinated {
+                    last_adjective
+                } else {
+                    !noun_next
+                };
+            coordinated = false;
+            noun_next = false;
+            last_adjective = adjective;
+            let qualifies = if adjective {
+                noun.clone()
+            } else {
+                // An expression is one noun, named by its first word.
+                if !(in_expression[i] && i > 0 && in_expression[i - 1] && noun.is_some()) {
+                    noun = Some(st.clone());
+                }
+                None
+            };
+            if !is_uninformative(w) {
+                out.push(PhrasePart {
+                    stem: st,
+                    qualifies,
+                    purpose,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Stems of the words a need's title names its object with: the nouns of its head and
+/// first complement ([`title_roles`] gives them [`HEAD_ROLE`]), not their adjectives or a
+/// later complement ("Repas du centre de loisirs" → `rep`, `centr`).
+pub fn title_nouns(title: &str) -> HashSet<String> {
+    title_roles(title)
+        .into_iter()
+        .filter(|&(_, r)| r >= HEAD_ROLE)
+        .map(|(w, _)| stem(&w))
+        .collect()
+}
+
+/// The adjectives of a need's title, each with the noun it qualifies (stems, see
+/// [`phrase_parts`]): "surfaces intérieures" → `interieur` → `surfac`.
+pub fn title_qualifiers(title: &str) -> HashMap<String, String> {
+    phrase_parts(title)
+        .into_iter()
+        .filter(|p| !p.purpose)
+        .filter_map(|p| Some((p.stem, p.qualifies?)))
+        .collect()
+}
+
 /// Select the informative words of a need. `df` gives the number of supplier profiles that
 /// contain a word (`None` when unknown) out of `num_docs`; words absent from every profile are
 /// kept only from the title (they may match through typos) or when the thesaurus knows them
@@ -862,6 +984,46 @@ mod tests {
         );
         let w = |x: &str| ws.iter().find(|w| w.word == x).unwrap().weight;
         assert!(w("restauration") < 0.7 * w("uniformes"), "{ws:?}");
+    }
+
+    #[test]
+    fn a_phrase_is_read_as_nouns_adjectives_and_purpose() {
+        let parts = phrase_parts("Fourniture de légumes pour la restauration collective");
+        let part = |parts: &[PhrasePart], w: &str| {
+            parts.iter().find(|p| p.stem == stem(w)).cloned().unwrap()
+        };
+        let veg = part(&parts, "legumes");
+        assert!(!veg.purpose && veg.qualifies.is_none(), "{parts:?}");
+        assert!(part(&parts, "restauration").purpose, "{parts:?}");
+        // Coordinated adjectives qualify the same noun.
+        let parts = phrase_parts("Peinture intérieure et extérieure");
+        for w in ["interieure", "exterieure"] {
+            assert_eq!(
+                part(&parts, w).qualifies,
+                Some(stem("peinture")),
+                "{parts:?}"
+            );
+        }
+        // A noun after a preposition or a determiner; a thesaurus expression is one noun.
+        let parts = phrase_parts("Vitrerie et miroiterie intérieure du bâtiment");
+        assert_eq!(
+            part(&parts, "interieure").qualifies,
+            Some(stem("miroiterie"))
+        );
+        assert!(part(&parts, "batiment").qualifies.is_none());
+        assert!(part(&parts, "miroiterie").qualifies.is_none(), "{parts:?}");
+        let parts = phrase_parts("Entretien des espaces verts");
+        assert!(part(&parts, "verts").qualifies.is_none(), "{parts:?}");
+        // The need's side: the nouns its title names its object with, and its adjectives.
+        let nouns = title_nouns("Repas du centre de loisirs");
+        assert!(nouns.contains(&stem("repas")) && nouns.contains(&stem("centre")));
+        assert!(!nouns.contains(&stem("loisirs")), "{nouns:?}");
+        let q = title_qualifiers("Prestation de nettoyage des surfaces intérieures");
+        assert_eq!(
+            q.get(&stem("interieures")),
+            Some(&stem("surfaces")),
+            "{q:?}"
+        );
     }
 
     #[test]
