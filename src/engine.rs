@@ -266,10 +266,11 @@ static AKIN: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
     std::sync::LazyLock::new(Default::default);
 
 /// The sense a need code seeds sibling kinship with: its category (five significant digits,
-/// fewer for a coarser code), when it has a group to have siblings in.
+/// four for a class), when it is finer than a group: every code of a group or a division
+/// is below it, none is its sibling.
 fn sense_prefix(code: &str) -> Option<String> {
     let sense = matching::score::cpv_sense(code);
-    (sense.len() >= 3).then(|| sense.to_string())
+    (sense.len() >= 4).then(|| sense.to_string())
 }
 
 /// CPV senses (categories, at most five significant digits) of the same group as a need

@@ -91,7 +91,11 @@
 //! Relevance dominates by construction: proximity, completeness and freshness only reorder
 //! suppliers whose evidence is comparable. Pure: no IO.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::RwLock;
 
 use super::codes::{CpvRelation, cpv_relation, is_administrative_naf};
 use super::text::{PhrasePart, WeightedWord, phrase_parts};
@@ -361,22 +365,43 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
             .any(|c| plan.inferred_senses.iter().any(|v| in_sense(c, v)))
 }
 
-/// The informative words of the supplier's trade texts (name, brand, activity labels, its
-/// codes' labels, offer titles) with their roles in them (`text::phrase_parts`).
-pub fn trade_parts(s: &Supplier, r: &Referential) -> Vec<PhrasePart> {
-    let mut texts: Vec<&str> = vec![s.name.as_str()];
-    texts.extend(s.brand.as_deref());
+/// The informative words of the supplier's trade texts with their roles in them
+/// (`text::phrase_parts`), text by text: the texts the index's trade field holds — activity
+/// labels, its codes' labels, its NAF label, its kinds, offer titles — but not its name or
+/// brand, which are no phrases ("Dupont Nettoyage"): a word said only there stays unknown.
+/// Reading them is the costly part of the rule, so the referential's labels, shared by many
+/// suppliers, are read once ([`label_parts`]).
+fn trade_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
+    let r = Referential::get();
+    let mut out: Vec<Arc<[PhrasePart]>> = Vec::new();
     for a in &s.activities {
-        texts.extend(a.label.as_deref());
-        texts.extend(
+        out.extend(a.label.as_deref().map(|l| Arc::from(phrase_parts(l))));
+        out.extend(
             a.cpv
                 .iter()
                 .filter_map(|c| r.cpv.resolve(c).ok())
-                .map(|c| c.label()),
+                .map(|c| label_parts(c.label())),
         );
     }
-    texts.extend(s.offers.iter().map(|o| o.title.as_str()));
-    texts.into_iter().flat_map(phrase_parts).collect()
+    if let Some(n) = s.naf.as_deref().and_then(|n| r.naf.get(n)) {
+        out.push(label_parts(n.label_fr.as_str()));
+    }
+    out.extend(s.kinds.iter().map(|k| label_parts(k.label_fr())));
+    out.extend(s.offers.iter().map(|o| Arc::from(phrase_parts(&o.title))));
+    out
+}
+
+/// `text::phrase_parts` of a referential label (a CPV or NAF label, a kind's), read once per
+/// process: the labels are few (about ten thousand) and never change.
+fn label_parts(label: &'static str) -> Arc<[PhrasePart]> {
+    static READ: LazyLock<RwLock<HashMap<&'static str, Arc<[PhrasePart]>>>> =
+        LazyLock::new(Default::default);
+    if let Some(p) = READ.read().get(label) {
+        return p.clone();
+    }
+    let p: Arc<[PhrasePart]> = phrase_parts(label).into();
+    READ.write().insert(label, p.clone());
+    p
 }
 
 /// Whether a need word found in the supplier's trade texts is said there only on the side,
@@ -387,14 +412,20 @@ pub fn trade_parts(s: &Supplier, r: &Referential) -> Vec<PhrasePart> {
 /// extérieure » paints, it does not keep the grounds (« Entretien des extérieurs »); or an
 /// adjective of the title ([`MatchPlan::qualifiers`]) said only of another noun —
 /// « Peinture intérieure » is not « nettoyage des surfaces intérieures ».
-/// `query` is the need's word, `matched` what the index found (a synonym expression);
-/// false when neither is found in the trade texts (a prefix or a typo): unknown.
-fn said_on_the_side(plan: &MatchPlan, query: &str, matched: &str, parts: &[PhrasePart]) -> bool {
-    let q = stems(query);
+/// `q` are the stems of the need's word ([`has_a_role`]), `matched` what the index found
+/// (a synonym expression); false when neither is found in the trade texts (a prefix, a
+/// typo, the name): unknown.
+fn said_on_the_side(
+    plan: &MatchPlan,
+    q: &[String],
+    matched: &str,
+    parts: &[Arc<[PhrasePart]>],
+) -> bool {
     let found: Vec<&PhrasePart> = {
         let m = stems(matched);
         parts
             .iter()
+            .flat_map(|t| t.iter())
             .filter(|p| q.contains(&p.stem) || m.contains(&p.stem))
             .collect()
     };
@@ -411,16 +442,47 @@ fn said_on_the_side(plan: &MatchPlan, query: &str, matched: &str, parts: &[Phras
             .all(|p| p.qualifies.as_ref().is_some_and(|n| !nouns.contains(&n)))
 }
 
+/// The stems of a need word when the title gives it a role [`said_on_the_side`] checks (a
+/// noun it names its object with, or an adjective); `None` for any other word.
+fn has_a_role(plan: &MatchPlan, query: &str) -> Option<Vec<String>> {
+    let q = stems(query);
+    q.iter()
+        .any(|st| plan.named.contains(st) || plan.qualifiers.contains_key(st))
+        .then_some(q)
+}
+
 /// `ev` with the need words that the supplier's trade texts say only on the side
-/// ([`said_on_the_side`]) counted as said in its free text.
-fn with_trade_roles(plan: &MatchPlan, ev: &TextEvidence, parts: &[PhrasePart]) -> TextEvidence {
-    let mut ev = ev.clone();
-    for m in &mut ev.words {
-        if m.in_trade && said_on_the_side(plan, &m.query, &m.matched, parts) {
-            m.in_trade = false;
-        }
+/// ([`said_on_the_side`]) counted as said in its free text. The trade texts are read only
+/// when a word said in them has a role in the title: most candidates are left as they are.
+fn with_trade_roles<'e>(
+    plan: &MatchPlan,
+    ev: &'e TextEvidence,
+    s: &Supplier,
+) -> Cow<'e, TextEvidence> {
+    let checked: Vec<(usize, Vec<String>)> = ev
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.in_trade)
+        .filter_map(|(i, m)| Some((i, has_a_role(plan, &m.query)?)))
+        .collect();
+    if checked.is_empty() {
+        return Cow::Borrowed(ev);
     }
-    ev
+    let parts = trade_parts(s);
+    let side: Vec<usize> = checked
+        .into_iter()
+        .filter(|(i, q)| said_on_the_side(plan, q, &ev.words[*i].matched, &parts))
+        .map(|(i, _)| i)
+        .collect();
+    if side.is_empty() {
+        return Cow::Borrowed(ev);
+    }
+    let mut ev = ev.clone();
+    for i in side {
+        ev.words[i].in_trade = false;
+    }
+    Cow::Owned(ev)
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -960,11 +1022,7 @@ pub fn assess(
     let geo = conservative_qualifies(need, s, &candidates, place, r)?;
 
     // A need word the supplier's trade texts say only on the side counts as free text.
-    let parts = trade_parts(s, r);
-    let t = text_score(
-        plan,
-        text.map(|e| with_trade_roles(plan, e, &parts)).as_ref(),
-    );
+    let t = text_score(plan, text.map(|e| with_trade_roles(plan, e, s)).as_deref());
     let naf_ev = s
         .naf
         .as_deref()
@@ -1251,7 +1309,7 @@ mod tests {
             ..MatchPlan::default()
         };
         let side = |plan: &MatchPlan, q: &str, m: &str, label: &str| {
-            said_on_the_side(plan, q, m, &phrase_parts(label))
+            said_on_the_side(plan, &stems(q), m, &[phrase_parts(label).into()])
         };
         // The need's head noun in the label's purpose complement, or as an adjective.
         let meals = plan_of("Repas du centre de loisirs");
@@ -1311,10 +1369,22 @@ mod tests {
             relative_score: 0.0,
         };
         let full = text_score(&plan, Some(&ev));
-        let side_ev = with_trade_roles(&plan, &ev, &phrase_parts(veg));
+        let labelled = |label: &str| {
+            supplier_json(serde_json::json!([{"label": label, "zone": {"national": true}}]))
+        };
+        let side_ev = with_trade_roles(&plan, &ev, &labelled(veg));
         assert!((text_score(&plan, Some(&side_ev)) - 0.75 * full).abs() < 1e-9);
-        let own = with_trade_roles(&plan, &ev, &phrase_parts("Restauration collective"));
-        assert_eq!(own, ev);
+        let own = with_trade_roles(&plan, &ev, &labelled("Restauration collective"));
+        assert!(matches!(own, Cow::Borrowed(_)));
+        // A word without a role in the title is left as it is, trade texts unread.
+        let plain = MatchPlan {
+            named: HashSet::new(),
+            ..plan.clone()
+        };
+        assert!(matches!(
+            with_trade_roles(&plain, &ev, &labelled(veg)),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -473,6 +473,45 @@ fn phrase_words(text: &str) -> Vec<String> {
     out
 }
 
+/// The phrases of a title or a label: a comma, a semicolon, a colon, a parenthesis, a
+/// slash, a full stop, a line break or a dash between words ("–", or "-" with spaces
+/// around it) ends one; a hyphen inside a word ("accord-cadre", "lave-linge") does not.
+fn phrases(text: &str) -> Vec<String> {
+    text.replace(" - ", " – ")
+        .split([',', ';', ':', '(', ')', '–', '—', '/', '\n', '.'])
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words of one phrase ([`phrase_words`]) and, for each, the index of the multi-word
+/// thesaurus expression it belongs to, if any ("espaces verts" is one noun).
+fn phrase_expressions(phrase: &str) -> (Vec<String>, Vec<Option<usize>>) {
+    let toks = phrase_words(phrase);
+    // The thesaurus reads the analysed tokens (stop words out): map them to `toks`.
+    let analysed = tokens(phrase);
+    let mut at = Vec::with_capacity(analysed.len());
+    let mut i = 0;
+    for t in &analysed {
+        while i < toks.len() && toks[i] != t.surface {
+            i += 1;
+        }
+        at.push(i);
+        i += 1;
+    }
+    let tstems: Vec<String> = analysed.into_iter().map(|t| t.stem).collect();
+    let mut expr: Vec<Option<usize>> = vec![None; toks.len()];
+    for (k, m) in Thesaurus::get().find(&tstems).into_iter().enumerate() {
+        if m.len >= 2 {
+            for &j in &at[m.start..m.start + m.len] {
+                if let Some(e) = expr.get_mut(j) {
+                    e.get_or_insert(k);
+                }
+            }
+        }
+    }
+    (toks, expr)
+}
+
 /// The role factor of each informative word of a title (by [`group_key`]), from the shape
 /// of a French noun phrase, which is head-initial: "Uniformes du personnel de restauration"
 /// buys uniforms; "personnel" and "restauration" say whose. The title is cut into segments
@@ -482,37 +521,13 @@ fn phrase_words(text: &str) -> Vec<String> {
 /// between) its adjectives. Nouns of the head segment and of the first complement get
 /// [`HEAD_ROLE`], their adjectives [`QUALIFIER_ROLE`], every word of a later complement
 /// [`LATE_ROLE`]. Coordination ("et", "ou") keeps the level (a second head, or a second
-/// complement of the same noun); a comma, a dash, a colon or a parenthesis starts a new
-/// phrase. Words of a multi-word thesaurus expression ("espaces verts") take the role of
+/// complement of the same noun); each of its [`phrases`] is read on its own. Words of a multi-word thesaurus expression ("espaces verts") take the role of
 /// the expression's best word: the expression is one noun. A word said at several places
 /// keeps its best role.
 pub fn title_roles(title: &str) -> HashMap<String, f64> {
     let mut out: HashMap<String, f64> = HashMap::new();
-    for phrase in title.split([',', ';', ':', '(', ')', '-', '–', '/', '\n']) {
-        let toks = phrase_words(phrase);
-        // The thesaurus reads the analysed tokens (stop words out): map them to `toks`.
-        let analysed = tokens(phrase);
-        let mut at = Vec::with_capacity(analysed.len());
-        let mut i = 0;
-        for t in &analysed {
-            while i < toks.len() && toks[i] != t.surface {
-                i += 1;
-            }
-            at.push(i);
-            i += 1;
-        }
-        let tstems: Vec<String> = analysed.into_iter().map(|t| t.stem).collect();
-        // Index of the expression each word belongs to, if any.
-        let mut expr: Vec<Option<usize>> = vec![None; toks.len()];
-        for (k, m) in Thesaurus::get().find(&tstems).into_iter().enumerate() {
-            if m.len >= 2 {
-                for &j in &at[m.start..m.start + m.len] {
-                    if let Some(e) = expr.get_mut(j) {
-                        e.get_or_insert(k);
-                    }
-                }
-            }
-        }
+    for phrase in phrases(title) {
+        let (toks, expr) = phrase_expressions(&phrase);
         let mut level: Option<usize> = None; // None until the head segment is found
         let mut pending = false; // a preposition was read since the last noun
         let mut coordinated = false;
@@ -609,33 +624,12 @@ const PURPOSE_WORDS: &[&str] = &["pour", "destine", "destinee", "destines", "des
 /// noun, and so is a word coordinated with an adjective ("intérieure et extérieure");
 /// every other word is a noun. Words of a multi-word thesaurus expression ("espaces
 /// verts", "restauration collective") are one noun. A purpose complement runs from
-/// "pour" to the end of the phrase (a comma, a dash, a colon or a parenthesis ends it):
+/// "pour" to the end of the phrase ([`phrases`]):
 /// « Fourniture de légumes pour la restauration collective » sells vegetables.
 pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
     let mut out = Vec::new();
-    for phrase in text.split([',', ';', ':', '(', ')', '-', '–', '/', '\n', '.']) {
-        let toks = phrase_words(phrase);
-        let analysed = tokens(phrase);
-        let mut at = Vec::with_capacity(analysed.len());
-        let mut i = 0;
-        for t in &analysed {
-            while i < toks.len() && toks[i] != t.surface {
-                i += 1;
-            }
-            at.push(i);
-            i += 1;
-        }
-        let tstems: Vec<String> = analysed.into_iter().map(|t| t.stem).collect();
-        let mut in_expression = vec![false; toks.len()];
-        for m in Thesaurus::get().find(&tstems) {
-            if m.len >= 2 {
-                for &j in &at[m.start..m.start + m.len] {
-                    if let Some(e) = in_expression.get_mut(j) {
-                        *e = true;
-                    }
-                }
-            }
-        }
+    for phrase in phrases(text) {
+        let (toks, expr) = phrase_expressions(&phrase);
         let mut purpose = false;
         let mut noun: Option<String> = None;
         let mut noun_next = true;
@@ -657,7 +651,7 @@ pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
                 continue;
             }
             let st = stem(w);
-            let adjective = !in_expression[i]
+            let adjective = expr[i].is_none()
                 && noun.is_some()
                 && if coordinated {
                     last_adjective
@@ -671,7 +665,7 @@ pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
                 noun.clone()
             } else {
                 // An expression is one noun, named by its first word.
-                if !(in_expression[i] && i > 0 && in_expression[i - 1] && noun.is_some()) {
+                if !(expr[i].is_some() && i > 0 && expr[i - 1] == expr[i] && noun.is_some()) {
                     noun = Some(st.clone());
                 }
                 None
@@ -692,10 +686,13 @@ pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
 /// first complement ([`title_roles`] gives them [`HEAD_ROLE`]), not their adjectives or a
 /// later complement ("Repas du centre de loisirs" → `rep`, `centr`).
 pub fn title_nouns(title: &str) -> HashSet<String> {
-    title_roles(title)
+    // Stem the words themselves: a role's key drops a plural's last letter, and the stem
+    // of "travau" is not that of "travaux".
+    let roles = title_roles(title);
+    phrase_words(title)
         .into_iter()
-        .filter(|&(_, r)| r >= HEAD_ROLE)
-        .map(|(w, _)| stem(&w))
+        .filter(|w| roles.get(group_key(w)).is_some_and(|&r| r >= HEAD_ROLE))
+        .map(|w| stem(&w))
         .collect()
 }
 
