@@ -72,9 +72,9 @@
 //!   division, 0.2, unless it is of one trade with the need code — same category, or a
 //!   category the corpus's suppliers of the need code's category declare with lift ≥ 2
 //!   (`MatchPlan::akin_senses`) —, since CPV classes are often catch-alls, relocation beside
-//!   tailoring, see `CpvRelation::strength_between`; a trade NAF corresponding to the need's CPV 0.5, scaled
-//!   down the same way for coarse need codes). When
-//!   the need gives no code, the codes inferred from the best text matches count 0.35 of
+//!   tailoring, see `CpvRelation::strength_between`; a trade NAF corresponding to the
+//!   need's CPV 0.5, scaled down the same way for coarse need codes). When the need gives
+//!   no code, the codes inferred from the best text matches count 0.35 of
 //!   that, at most 0.2 (their NAF codes 0.175): enough to recall a supplier whose words
 //!   differ from the buyer's, too little to outrank one that says them. A code of a
 //!   neighbouring trade (`MatchPlan::neighbour_classes`, learnt from the corpus) counts
@@ -394,8 +394,8 @@ fn trade_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
 /// `text::phrase_parts` of a referential label (a CPV or NAF label, a kind's), read once per
 /// process: the labels are few (about ten thousand) and never change.
 fn label_parts(label: &'static str) -> Arc<[PhrasePart]> {
-    static READ: LazyLock<RwLock<HashMap<&'static str, Arc<[PhrasePart]>>>> =
-        LazyLock::new(Default::default);
+    type Read = HashMap<&'static str, Arc<[PhrasePart]>>;
+    static READ: LazyLock<RwLock<Read>> = LazyLock::new(Default::default);
     if let Some(p) = READ.read().get(label) {
         return p.clone();
     }
@@ -1258,18 +1258,12 @@ mod tests {
         assert!(plan.sibling_akin("98392000-7", "98393000"));
         assert!(plan.sibling_akin("98392000-7", "98393100"));
         assert!(!plan.sibling_akin("98392000-7", "98394000"));
-        let supplier = |code: &str| {
-            supplier_json(serde_json::json!([{"cpv": [code], "zone": {"national": true}}]))
-        };
-        let code_of = |plan: &MatchPlan, code: &str| {
-            activity_strengths(plan, &supplier(code))
-                .1
-                .map(|e| e.strength)
-        };
         assert_eq!(code_of(&plan, "98393000"), Some(0.7));
         assert_eq!(code_of(&plan, "98394000"), Some(0.2));
         // ... and its reason says so: « même division », not « même classe ».
-        let ev = activity_strengths(&plan, &supplier("98394000")).1.unwrap();
+        let ev = activity_strengths(&plan, &coded_supplier("98394000"))
+            .1
+            .unwrap();
         assert_eq!(ev.relation, CpvRelation::SameDivision);
         assert_eq!(code_of(&plan, "98392000"), Some(1.0));
     }
@@ -1279,14 +1273,6 @@ mod tests {
         let mut plan = MatchPlan {
             cpv: vec!["79000000-4".into()],
             ..MatchPlan::default()
-        };
-        let supplier = |code: &str| {
-            supplier_json(serde_json::json!([{"cpv": [code], "zone": {"national": true}}]))
-        };
-        let code_of = |plan: &MatchPlan, code: &str| {
-            activity_strengths(plan, &supplier(code))
-                .1
-                .map(|e| e.strength)
         };
         // A division names a family of trades: any code below it is only as close as the
         // same division...
@@ -1391,6 +1377,18 @@ mod tests {
     fn euros_are_grouped_the_french_way() {
         assert_eq!(euros(120000.0), "120\u{202f}000 €");
         assert_eq!(euros(950.4), "950 €");
+    }
+
+    /// A supplier with one national activity declaring `code`.
+    fn coded_supplier(code: &str) -> Supplier {
+        supplier_json(serde_json::json!([{"cpv": [code], "zone": {"national": true}}]))
+    }
+
+    /// The code evidence's strength of [`coded_supplier`] for `plan`.
+    fn code_of(plan: &MatchPlan, code: &str) -> Option<f64> {
+        activity_strengths(plan, &coded_supplier(code))
+            .1
+            .map(|e| e.strength)
     }
 
     fn supplier_json(activities: serde_json::Value) -> Supplier {

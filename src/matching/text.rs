@@ -9,7 +9,8 @@
 //! title words, by their role in the title's noun phrase (French is head-initial: "Uniformes
 //! du personnel de restauration" buys uniforms, see [`title_roles`]); only the best few are
 //! kept. The same reading of a noun phrase ([`phrase_parts`]: nouns, adjectives, purpose
-//! complements) tells the score which words of a supplier's activity label say its trade. CPV codes written in the text ("CPV 77310000-6") are extracted too.
+//! complements) tells the score which words of a supplier's activity label say its trade.
+//! CPV codes written in the text ("CPV 77310000-6") are extracted too.
 //! French stemming, synonyms and typo tolerance are the search index's job, not this one's.
 //! Pure: no IO.
 
