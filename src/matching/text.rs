@@ -522,7 +522,8 @@ fn phrase_expressions(phrase: &str) -> (Vec<String>, Vec<Option<usize>>) {
 /// between) its adjectives. Nouns of the head segment and of the first complement get
 /// [`HEAD_ROLE`], their adjectives [`QUALIFIER_ROLE`], every word of a later complement
 /// [`LATE_ROLE`]. Coordination ("et", "ou") keeps the level (a second head, or a second
-/// complement of the same noun); each of its [`phrases`] is read on its own. Words of a multi-word thesaurus expression ("espaces verts") take the role of
+/// complement of the same noun); each of its [`phrases`] is read on its own. Words of a
+/// multi-word thesaurus expression ("espaces verts") take the role of
 /// the expression's best word: the expression is one noun. A word said at several places
 /// keeps its best role.
 pub fn title_roles(title: &str) -> HashMap<String, f64> {
@@ -1013,9 +1014,21 @@ mod tests {
         let parts = phrase_parts("Entretien des espaces verts");
         assert!(part(&parts, "verts").qualifies.is_none(), "{parts:?}");
         // The need's side: the nouns its title names its object with, and its adjectives.
+        let nouns = title_nouns("Uniformes du personnel de restauration");
+        assert!(nouns.contains(&stem("uniformes")) && nouns.contains(&stem("personnel")));
+        assert!(!nouns.contains(&stem("restauration")), "{nouns:?}");
+        // A thesaurus expression is one noun: "centre de loisirs" is the first complement.
         let nouns = title_nouns("Repas du centre de loisirs");
-        assert!(nouns.contains(&stem("repas")) && nouns.contains(&stem("centre")));
-        assert!(!nouns.contains(&stem("loisirs")), "{nouns:?}");
+        for w in ["repas", "centre", "loisirs"] {
+            assert!(nouns.contains(&stem(w)), "{w}: {nouns:?}");
+        }
+        // Plurals in -aux are stemmed as the words are, not as their trimmed keys.
+        let nouns = title_nouns("Travaux de peinture");
+        assert!(nouns.contains(&stem("travaux")), "{nouns:?}");
+        let nouns = title_nouns("Nettoyage des locaux");
+        for w in ["nettoyage", "locaux"] {
+            assert!(nouns.contains(&stem(w)), "{w}: {nouns:?}");
+        }
         let q = title_qualifiers("Prestation de nettoyage des surfaces intérieures");
         assert_eq!(
             q.get(&stem("interieures")),
