@@ -1,0 +1,337 @@
+//! Latency of need matching (`essor::engine::match_need`) on realistic generated data: buyer
+//! needs from `essor::synth` (the generator `essor eval --seed` uses, with all its wording
+//! styles: short titles, plain requests, keyword lists, small towns' plain words, pasted tender
+//! notices, code-only notices, ambiguous titles, two-lot notices) against the suppliers of the
+//! search benchmark. It prints p50, p99, mean and max per need style and in total, the reverse
+//! matching latency (`engine::needs_for_supplier`: a supplier against the open needs), and the
+//! memory (RSS). Criterion then times a cycle of needs as usual.
+//!
+//! It does not check results (the evaluation does: `essor eval`) nor time the HTTP layer.
+//!
+//! Data: the same cached directories as `benches/search.rs`, `target/bench-search/synth-n<N>/`
+//! (suppliers of seed 2026; the store is generated and the index built when missing, and the
+//! index rebuilt when it does not open). The needs are generated against the store's suppliers
+//! (seed 2027), so every run matches the same needs.
+//!
+//! Sizes: 10,000 suppliers by default; `ESSOR_BENCH_SIZES=10000,220000` picks sizes.
+//! `ESSOR_BENCH_ROUNDS=300` sets the number of needs (default 300) and `ESSOR_BENCH_PASSES=2`
+//! the passes over them (default 2; the first warms the caches and is not counted).
+//! `ESSOR_BENCH_REVERSE=200` sets the suppliers timed against `ESSOR_BENCH_OPEN_NEEDS=100` open
+//! needs in reverse matching (default 50 suppliers, 10 from 100,000 suppliers up; 0 skips it:
+//! each supplier costs a plan and a text search per open need, about 0.7 s at 10,000);
+//! generated deadlines are before today, so these needs are given no deadline.
+//! `ESSOR_BENCH_SLOWEST=10` prints the ten slowest needs with their style and title;
+//! `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part.
+//!
+//! Run: `cargo bench --bench matching` (add `-- --quick` for shorter criterion runs), or
+//! `ESSOR_BENCH_SIZES=220000 ESSOR_BENCH_NO_CRITERION=1 cargo bench --bench matching`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use essor::engine::{match_need, needs_for_supplier};
+use essor::index::SearchIndex;
+use essor::model::{Need, Supplier};
+use essor::store::Store;
+use essor::synth::SupplierOptions;
+use essor::synth::needs::TruthBase;
+
+/// Seed of the generated suppliers (the search benchmark's).
+const SEED: u64 = 2026;
+/// Seed of the generated needs.
+const NEED_SEED: u64 = 2027;
+/// Seed of the open needs of reverse matching.
+const OPEN_NEED_SEED: u64 = 2028;
+/// Results asked for per need (as `essor eval`).
+const LIMIT: usize = 50;
+
+fn status_mb(name: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn memory() -> String {
+    format!(
+        "RSS {:.0} MB ({:.0} MB anonymous + {:.0} MB mapped files; peak {:.0} MB)",
+        status_mb("VmRSS:"),
+        status_mb("RssAnon:"),
+        status_mb("RssFile:"),
+        status_mb("VmHWM:")
+    )
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v == "1")
+}
+
+fn env_usize(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+fn sizes() -> Vec<u64> {
+    std::env::var("ESSOR_BENCH_SIZES").map_or_else(
+        |_| vec![10_000],
+        |v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
+    )
+}
+
+fn data_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-search")
+}
+
+/// The store of `n` generated suppliers, generated once (as `benches/search.rs` does).
+fn cached_store(dir: &Path, n: u64) -> Store {
+    let ready = dir.join("STORE_READY");
+    if ready.exists() {
+        return Store::open(dir).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let store = Store::open(dir).unwrap();
+    let t0 = Instant::now();
+    let mut batch = Vec::with_capacity(5000);
+    for s in essor::synth::supplier_stream(SEED, n as usize, &SupplierOptions::default()) {
+        batch.push(s);
+        if batch.len() == 5000 {
+            store.put_suppliers(&batch, "bench").unwrap();
+            batch.clear();
+        }
+    }
+    store.put_suppliers(&batch, "bench").unwrap();
+    eprintln!(
+        "[{n}] store generated in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    std::fs::write(&ready, "").unwrap();
+    store
+}
+
+/// The index of the cached data set, built when it does not open or is not the one recorded
+/// in `BUILD` (the file `benches/search.rs` reads too).
+fn cached_index(dir: &Path, store: &Store, n: u64) -> SearchIndex {
+    let build_file = dir.join("BUILD");
+    if let Ok(text) = std::fs::read_to_string(&build_file)
+        && let Some((generation, _)) = text.trim().split_once(' ')
+        && let Ok(index) = SearchIndex::open(dir)
+        && index.snapshot().generation() == generation
+    {
+        index.sync(store).unwrap();
+        return index;
+    }
+    let _ = std::fs::remove_dir_all(dir.join("search"));
+    let index = SearchIndex::open(dir).unwrap();
+    let t = Instant::now();
+    index.rebuild(store).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    eprintln!("[{n}] index built from the store in {secs:.1} s");
+    std::fs::write(
+        &build_file,
+        format!("{} {secs}\n", index.snapshot().generation()),
+    )
+    .unwrap();
+    index
+}
+
+struct Dataset {
+    index: SearchIndex,
+    /// The needs, each with its style.
+    needs: Vec<(String, Need)>,
+    /// Suppliers spread over the store, for reverse matching.
+    sample: Vec<Supplier>,
+    /// Open needs, for reverse matching.
+    open: Vec<Need>,
+}
+
+fn dataset(n: u64, rounds: usize, reverse: usize, open: usize) -> Dataset {
+    let dir = data_root().join(format!("synth-n{n}"));
+    let store = cached_store(&dir, n);
+    let index = cached_index(&dir, &store, n);
+    let t = Instant::now();
+    let mut base = TruthBase::new();
+    let step = (n as usize / reverse.max(1)).max(1);
+    let mut sample = Vec::with_capacity(reverse);
+    let mut i = 0usize;
+    store
+        .for_each_supplier(|s, _| {
+            base.push(&s);
+            if i % step == 0 && sample.len() < reverse {
+                sample.push(s);
+            }
+            i += 1;
+            Ok(())
+        })
+        .unwrap();
+    let set = essor::synth::needs::generate_needs_from(NEED_SEED, rounds, &base);
+    let needs = set
+        .truth
+        .into_iter()
+        .map(|t| t.style)
+        .zip(set.needs)
+        .collect();
+    let open = essor::synth::needs::generate_needs_from(OPEN_NEED_SEED, open, &base)
+        .needs
+        .into_iter()
+        .map(|mut need| {
+            need.closed = false;
+            need.deadline = None;
+            need
+        })
+        .collect();
+    eprintln!(
+        "[{n}] {} suppliers read and needs generated in {:.1} s",
+        base.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Dataset {
+        index,
+        needs,
+        sample,
+        open,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// One line of figures: count, p50, p99, mean and max in milliseconds.
+fn line(label: &str, times: &mut [Duration], extra: &str) {
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len().max(1) as u32;
+    println!(
+        "  {label:<14} {:>5}  p50 {:>8.2}  p99 {:>8.2}  mean {:>8.2}  max {:>8.2} ms{extra}",
+        times.len(),
+        ms(percentile(times, 0.5)),
+        ms(percentile(times, 0.99)),
+        ms(mean),
+        ms(*times.last().unwrap()),
+    );
+}
+
+/// Match every need `passes` times, one after the other; the first pass is not counted.
+fn measure(n: u64, ds: &Dataset, passes: usize) {
+    let mut by_style: BTreeMap<&str, (Vec<Duration>, usize, usize)> = BTreeMap::new();
+    let mut all = Vec::new();
+    let mut slowest: Vec<(Duration, &str, &str)> = Vec::new();
+    let t0 = Instant::now();
+    for pass in 0..passes.max(1) {
+        for (style, need) in &ds.needs {
+            let t = Instant::now();
+            let res = match_need(&ds.index, need, LIMIT).unwrap();
+            let took = t.elapsed();
+            if pass == 0 && passes > 1 {
+                continue;
+            }
+            let e = by_style.entry(style).or_default();
+            e.0.push(took);
+            e.1 += res.total;
+            e.2 += res.results.len();
+            all.push(took);
+            slowest.push((took, style, &need.title));
+        }
+    }
+    println!(
+        "[{n}] match_need, limit {LIMIT}: {} needs x {} counted pass(es) in {:.1} s (load average {})",
+        ds.needs.len(),
+        passes.max(2) - 1,
+        t0.elapsed().as_secs_f64(),
+        load_average()
+    );
+    for (style, (times, total, shown)) in &mut by_style {
+        let k = times.len().max(1);
+        let extra = format!("  (mean total {}, shown {})", *total / k, *shown / k);
+        line(style, times, &extra);
+    }
+    line("all", &mut all, "");
+    if let Some(k) = env_usize("ESSOR_BENCH_SLOWEST") {
+        slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+        for (took, style, title) in slowest.iter().take(k) {
+            println!("    {:>8.2} ms  {style:<14} {title}", ms(*took));
+        }
+    }
+}
+
+/// Reverse matching: each sampled supplier against the open needs (two passes, the first warm).
+fn measure_reverse(n: u64, ds: &Dataset) {
+    if ds.sample.is_empty() || ds.open.is_empty() {
+        return;
+    }
+    let mut times = Vec::with_capacity(ds.sample.len());
+    let mut found = 0usize;
+    let t0 = Instant::now();
+    for s in &ds.sample[..ds.sample.len().min(10)] {
+        needs_for_supplier(&ds.index, s, &ds.open, 20);
+    }
+    for s in &ds.sample {
+        let t = Instant::now();
+        found += needs_for_supplier(&ds.index, s, &ds.open, 20).len();
+        times.push(t.elapsed());
+    }
+    println!(
+        "[{n}] needs_for_supplier, {} open needs, limit 20: {} suppliers in {:.1} s",
+        ds.open.len(),
+        ds.sample.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let extra = format!("  (mean found {:.1})", found as f64 / times.len() as f64);
+    line("reverse", &mut times, &extra);
+}
+
+fn bench(c: &mut Criterion) {
+    let rounds = env_usize("ESSOR_BENCH_ROUNDS").unwrap_or(300);
+    let passes = env_usize("ESSOR_BENCH_PASSES").unwrap_or(2);
+    let open = env_usize("ESSOR_BENCH_OPEN_NEEDS").unwrap_or(100);
+    for n in sizes() {
+        let reverse =
+            env_usize("ESSOR_BENCH_REVERSE").unwrap_or(if n >= 100_000 { 10 } else { 50 });
+        let ds = dataset(n, rounds, reverse, open);
+        ds.index.snapshot().warm();
+        println!(
+            "[{n}] {} searchable; {}; load average {}",
+            ds.index.snapshot().num_suppliers(),
+            memory(),
+            load_average()
+        );
+        measure(n, &ds, passes);
+        measure_reverse(n, &ds);
+        println!("[{n}] after matching: {}", memory());
+        if env_flag("ESSOR_BENCH_NO_CRITERION") {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("match_{n}"));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(5))
+            .warm_up_time(Duration::from_secs(1));
+        let mut i = 0usize;
+        group.bench_function("match_need", |b| {
+            b.iter(|| {
+                i = (i + 1) % ds.needs.len();
+                match_need(&ds.index, &ds.needs[i].1, LIMIT).unwrap()
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
