@@ -41,8 +41,8 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
 fn an_unseen_seed_never_breaks_a_hard_rule_either() {
     let r = eval(&["--seed", "913", "--suppliers", "1500", "--needs", "60"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.876, "{r:#}");
-    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.850, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.888, "{r:#}");
+    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.861, "{r:#}");
 }
 
 fn demo_suppliers() -> HashMap<String, Supplier> {
