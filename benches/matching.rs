@@ -27,35 +27,23 @@
 //! `ESSOR_BENCH_SIZES=220000 ESSOR_BENCH_NO_CRITERION=1 cargo bench --bench matching`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{cached_index, cached_store, data_dir, env_flag, load_average, status_mb};
 use criterion::{Criterion, criterion_group, criterion_main};
 use essor::engine::{match_need, needs_for_supplier};
 use essor::index::SearchIndex;
 use essor::model::{Need, Supplier};
-use essor::store::Store;
-use essor::synth::SupplierOptions;
 use essor::synth::needs::TruthBase;
 
-/// Seed of the generated suppliers (the search benchmark's).
-const SEED: u64 = 2026;
 /// Seed of the generated needs.
 const NEED_SEED: u64 = 2027;
 /// Seed of the open needs of reverse matching.
 const OPEN_NEED_SEED: u64 = 2028;
 /// Results asked for per need (as `essor eval`).
 const LIMIT: usize = 50;
-
-fn status_mb(name: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(name))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn memory() -> String {
     format!(
@@ -65,16 +53,6 @@ fn memory() -> String {
         status_mb("RssFile:"),
         status_mb("VmHWM:")
     )
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| v == "1")
 }
 
 fn env_usize(name: &str) -> Option<usize> {
@@ -88,65 +66,6 @@ fn sizes() -> Vec<u64> {
     )
 }
 
-fn data_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("bench-search")
-}
-
-/// The store of `n` generated suppliers, generated once (as `benches/search.rs` does).
-fn cached_store(dir: &Path, n: u64) -> Store {
-    let ready = dir.join("STORE_READY");
-    if ready.exists() {
-        return Store::open(dir).unwrap();
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let store = Store::open(dir).unwrap();
-    let t0 = Instant::now();
-    let mut batch = Vec::with_capacity(5000);
-    for s in essor::synth::supplier_stream(SEED, n as usize, &SupplierOptions::default()) {
-        batch.push(s);
-        if batch.len() == 5000 {
-            store.put_suppliers(&batch, "bench").unwrap();
-            batch.clear();
-        }
-    }
-    store.put_suppliers(&batch, "bench").unwrap();
-    eprintln!(
-        "[{n}] store generated in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    std::fs::write(&ready, "").unwrap();
-    store
-}
-
-/// The index of the cached data set, built when it does not open or is not the one recorded
-/// in `BUILD` (the file `benches/search.rs` reads too).
-fn cached_index(dir: &Path, store: &Store, n: u64) -> SearchIndex {
-    let build_file = dir.join("BUILD");
-    if let Ok(text) = std::fs::read_to_string(&build_file)
-        && let Some((generation, _)) = text.trim().split_once(' ')
-        && let Ok(index) = SearchIndex::open(dir)
-        && index.snapshot().generation() == generation
-    {
-        index.sync(store).unwrap();
-        return index;
-    }
-    let _ = std::fs::remove_dir_all(dir.join("search"));
-    let index = SearchIndex::open(dir).unwrap();
-    let t = Instant::now();
-    index.rebuild(store).unwrap();
-    let secs = t.elapsed().as_secs_f64();
-    eprintln!("[{n}] index built from the store in {secs:.1} s");
-    std::fs::write(
-        &build_file,
-        format!("{} {secs}\n", index.snapshot().generation()),
-    )
-    .unwrap();
-    index
-}
-
 struct Dataset {
     index: SearchIndex,
     /// The needs, each with its style.
@@ -158,9 +77,9 @@ struct Dataset {
 }
 
 fn dataset(n: u64, rounds: usize, reverse: usize, open: usize) -> Dataset {
-    let dir = data_root().join(format!("synth-n{n}"));
+    let dir = data_dir(n);
     let store = cached_store(&dir, n);
-    let index = cached_index(&dir, &store, n);
+    let (index, _, _) = cached_index(&dir, &store, n, false);
     let t = Instant::now();
     let mut base = TruthBase::new();
     let step = (n as usize / reverse.max(1)).max(1);

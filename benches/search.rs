@@ -21,9 +21,12 @@
 //!
 //! Run: `cargo bench --bench search` (add `-- --quick` for shorter criterion runs).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{SEED, cached_index, cached_store, data_dir, env_flag, load_average, status_mb};
 use criterion::{Criterion, criterion_group, criterion_main};
 use essor::index::{Filters, GeoClause, PlaceRef, SearchIndex, SearchQuery};
 use essor::model::need::Reserved;
@@ -33,19 +36,6 @@ use essor::store::Store;
 use essor::synth::SupplierOptions;
 use essor::synth::places::World;
 use essor::util::Rng;
-
-/// Seed of the generated suppliers.
-const SEED: u64 = 2026;
-
-fn status_mb(name: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(name))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn rss_mb() -> (f64, f64) {
     (status_mb("VmRSS:"), status_mb("VmHWM:"))
@@ -76,12 +66,6 @@ fn thread_cpu_secs() -> f64 {
     f.iter().sum::<f64>() / 100.0
 }
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
 struct Dataset {
     dir: PathBuf,
     store: Store,
@@ -90,82 +74,10 @@ struct Dataset {
     n: u64,
 }
 
-fn data_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("bench-search")
-}
-
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| v == "1")
-}
-
-/// The store of `n` generated suppliers, generated once.
-fn cached_store(dir: &Path, n: u64) -> Store {
-    let ready = dir.join("STORE_READY");
-    if ready.exists() {
-        return Store::open(dir).unwrap();
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let store = Store::open(dir).unwrap();
-    let t0 = Instant::now();
-    let mut batch = Vec::with_capacity(5000);
-    for s in essor::synth::supplier_stream(SEED, n as usize, &SupplierOptions::default()) {
-        batch.push(s);
-        if batch.len() == 5000 {
-            store.put_suppliers(&batch, "bench").unwrap();
-            batch.clear();
-        }
-    }
-    store.put_suppliers(&batch, "bench").unwrap();
-    eprintln!(
-        "[{n}] store generated in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    std::fs::write(&ready, "").unwrap();
-    store
-}
-
 fn dataset(n: u64) -> Dataset {
-    let dir = data_root().join(format!("synth-n{n}"));
+    let dir = data_dir(n);
     let store = cached_store(&dir, n);
-    let build_file = dir.join("BUILD");
-    if !env_flag("ESSOR_BENCH_REBUILD")
-        && let Ok(text) = std::fs::read_to_string(&build_file)
-        && let Some((generation, secs)) = text.trim().split_once(' ')
-        && let Ok(index) = SearchIndex::open(&dir)
-        && index.snapshot().generation() == generation
-    {
-        index.sync(&store).unwrap();
-        let build_secs = secs.parse().unwrap_or(f64::NAN);
-        eprintln!(
-            "[{n}] cached index in {} (its build took {build_secs:.1} s)",
-            dir.display()
-        );
-        return Dataset {
-            dir,
-            store,
-            index,
-            build_secs,
-            n,
-        };
-    }
-    let _ = std::fs::remove_dir_all(dir.join("search"));
-    let index = SearchIndex::open(&dir).unwrap();
-    let t1 = Instant::now();
-    index.rebuild(&store).unwrap();
-    let build_secs = t1.elapsed().as_secs_f64();
-    let (_, hwm) = rss_mb();
-    eprintln!(
-        "[{n}] index built from the store in {build_secs:.1} s (peak RSS so far {hwm:.0} MB; load {})",
-        load_average()
-    );
-    std::fs::write(
-        &build_file,
-        format!("{} {build_secs}\n", index.snapshot().generation()),
-    )
-    .unwrap();
+    let (index, build_secs, _) = cached_index(&dir, &store, n, env_flag("ESSOR_BENCH_REBUILD"));
     Dataset {
         dir,
         store,
