@@ -756,8 +756,9 @@ struct NeedSide {
     evidence: HashMap<String, TextEvidence>,
 }
 
-/// Need sides kept: the index generation they were computed on, and each need's side by its
-/// content (a need edited under the same id is another need).
+/// Need sides kept: the index snapshot they were computed on (its generation and store
+/// sequence), and each need's side by its content (a need edited under the same id is
+/// another need).
 type NeedSides = (String, HashMap<String, Arc<NeedSide>>);
 
 static NEED_SIDES: std::sync::LazyLock<parking_lot::Mutex<NeedSides>> =
@@ -766,12 +767,16 @@ static NEED_SIDES: std::sync::LazyLock<parking_lot::Mutex<NeedSides>> =
 /// At most this many need sides are kept (a few KB each); past it the cache starts afresh.
 const MAX_NEED_SIDES: usize = 4096;
 
-/// The [`NeedSide`] of a need on the index's current generation. Computing one costs the
+/// The [`NeedSide`] of a need on the index's current snapshot. Computing one costs the
 /// plan and two text searches (about 28 ms at 220,000 suppliers: `cargo bench --bench
 /// matching`), the same for every supplier that asks for its open needs, so it is kept until
-/// the index changes: any write makes a new generation, whose hits may differ.
+/// the index changes: a rebuild (a new generation) or any write (a new store sequence: the
+/// supplier asking may just have edited its profile) may change the hits.
 fn need_side(index: &SearchIndex, need: &Need) -> Option<Arc<NeedSide>> {
-    let generation = index.snapshot().generation().to_string();
+    let generation = {
+        let snap = index.snapshot();
+        format!("{}@{}", snap.generation(), snap.seq())
+    };
     let key = serde_json::to_string(need).ok()?;
     {
         let sides = NEED_SIDES.lock();

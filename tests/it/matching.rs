@@ -213,3 +213,52 @@ fn reverse_matching_agrees_with_forward_matching_on_needs_without_codes() {
     }
     assert!(checked >= 50, "{checked}");
 }
+
+/// Reverse matching keeps each need's plan and hits while the index is unchanged; a
+/// profile edit (a new store sequence) is seen at once, as forward matching sees it.
+#[test]
+fn reverse_matching_sees_a_profile_edit_at_once() {
+    use essor::index::SearchIndex;
+    use essor::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
+    store.put_suppliers(&suppliers, "test").unwrap();
+    let index = SearchIndex::open_synced(dir.path(), &store).unwrap();
+    let need: Need = serde_json::from_value(serde_json::json!({
+        "buyer": {"name": "Ville"}, "title": "Apiculture et ruches pédagogiques",
+        "description": "", "place": {"commune": "31555"},
+    }))
+    .unwrap();
+    let original = suppliers
+        .iter()
+        .find(|s| !s.closed && s.activities.len() == 1)
+        .cloned()
+        .unwrap();
+    let asked =
+        |s: &Supplier| essor::engine::needs_for_supplier(&index, s, std::slice::from_ref(&need), 5);
+    let edit = |s: &Supplier| {
+        store
+            .put_suppliers(std::slice::from_ref(s), "test")
+            .unwrap();
+        index.sync(&store).unwrap();
+    };
+    // It takes up beekeeping: the need is found (its plan and hits computed now)...
+    let mut bees = original.clone();
+    bees.activities[0].label = Some("Apiculture : installation de ruches pédagogiques".into());
+    bees.activities[0].cpv.clear();
+    bees.activities[0].zone =
+        Some(serde_json::from_value(serde_json::json!({"national": true})).unwrap());
+    edit(&bees);
+    let found = asked(&bees);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].reasons.iter().any(|r| r.contains("apiculture")),
+        "{found:?}"
+    );
+    // ... and gives it up: the need is gone at once, though the index kept its hits.
+    let mut given_up = bees.clone();
+    given_up.activities[0].label = Some("Entretien d'espaces verts".into());
+    edit(&given_up);
+    assert!(asked(&given_up).is_empty(), "{:?}", asked(&given_up));
+}
