@@ -821,12 +821,15 @@ pub fn needs_for_supplier(
             continue;
         };
         let plan = &side.plan;
-        let ev = side
-            .evidence
-            .get(&supplier.siret)
-            .cloned()
-            .unwrap_or_else(|| matching::local_text_evidence(plan, supplier));
-        if let Some(a) = matching::assess(plan, need, supplier, Some(&ev), &place, r, today) {
+        let local;
+        let ev = match side.evidence.get(&supplier.siret) {
+            Some(ev) => ev,
+            None => {
+                local = matching::local_text_evidence(plan, supplier);
+                &local
+            }
+        };
+        if let Some(a) = matching::assess(plan, need, supplier, Some(ev), &place, r, today) {
             out.push(NeedMatch {
                 need_id: need.id.clone().unwrap_or_default(),
                 title: need.title.clone(),
