@@ -45,6 +45,22 @@ fn an_unseen_seed_never_breaks_a_hard_rule_either() {
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.861, "{r:#}");
 }
 
+/// A store and a synced index of the demo suppliers, in a temporary directory (kept alive
+/// by the returned guard).
+fn demo_index() -> (
+    tempfile::TempDir,
+    essor::store::Store,
+    essor::index::SearchIndex,
+    Vec<Supplier>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = essor::store::Store::open(dir.path()).unwrap();
+    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
+    store.put_suppliers(&suppliers, "test").unwrap();
+    let index = essor::index::SearchIndex::open_synced(dir.path(), &store).unwrap();
+    (dir, store, index, suppliers)
+}
+
 fn demo_suppliers() -> HashMap<String, Supplier> {
     std::fs::read_to_string("fixtures/demo/suppliers.jsonl")
         .unwrap()
@@ -174,13 +190,7 @@ fn a_supplier_in_a_paris_arrondissement_is_inside_a_1_km_perimeter_around_paris(
 /// with the same score and through the same activity.
 #[test]
 fn reverse_matching_agrees_with_forward_matching_on_needs_without_codes() {
-    use essor::index::SearchIndex;
-    use essor::store::Store;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
-    store.put_suppliers(&suppliers, "test").unwrap();
-    let index = SearchIndex::open_synced(dir.path(), &store).unwrap();
+    let (_dir, _store, index, _) = demo_index();
     let needs: Vec<Need> = std::fs::read_to_string("fixtures/demo/needs.jsonl")
         .unwrap()
         .lines()
@@ -218,13 +228,7 @@ fn reverse_matching_agrees_with_forward_matching_on_needs_without_codes() {
 /// profile edit (a new store sequence) is seen at once, as forward matching sees it.
 #[test]
 fn reverse_matching_sees_a_profile_edit_at_once() {
-    use essor::index::SearchIndex;
-    use essor::store::Store;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
-    store.put_suppliers(&suppliers, "test").unwrap();
-    let index = SearchIndex::open_synced(dir.path(), &store).unwrap();
+    let (_dir, store, index, suppliers) = demo_index();
     let need: Need = serde_json::from_value(serde_json::json!({
         "buyer": {"name": "Ville"}, "title": "Apiculture et ruches pédagogiques",
         "description": "", "place": {"commune": "31555"},
