@@ -34,8 +34,9 @@
 //! only when another activity is strongly relevant and says the need's words — cost
 //! 0.02–0.04 of R_cap@50 on 22 generated sets and prevented no violation.) When one
 //! activity is
-//! *identified* — strongly relevant by its codes and its label (or its codes' labels) saying
-//! the need's specific words — an activity is also ruled out when it plainly does something
+//! *identified* — strongly relevant by its codes and either its label (or its codes' labels)
+//! saying the need's specific words or a code that is the buyer's own (a class or finer) or
+//! below it (`coded_as_the_need`) — an activity is also ruled out when it plainly does something
 //! else: it has a label, no code on the branch of a need
 //! code, and neither its codes nor its words make it even weakly relevant
 //! (`plainly_elsewhere`). An activity without a label is never ruled out that way: only its
@@ -709,10 +710,23 @@ fn plainly_elsewhere(
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
 }
 
+/// Whether one of the activity's codes is a need code of a class or finer, or below one:
+/// the buyer's own code names the activity's trade.
+fn coded_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        plan.cpv.iter().any(|n| {
+            crate::referential::codes::significant_prefix(super::codes::code8(n)).len() >= 4
+                && cpv_relation(n, code)
+                    .is_some_and(|rel| matches!(rel, CpvRelation::Exact | CpvRelation::Narrower))
+        })
+    })
+}
+
 /// The activities that may be the relevant one: every activity that is not
 /// [`surely_irrelevant`] (all of them when that leaves none; see the module doc), less those
-/// [`plainly_elsewhere`] when one activity is identified as the relevant one (strength and
-/// said strength both at least [`STRONG_ACTIVITY_STRENGTH`]). `relevant` orders them, so
+/// [`plainly_elsewhere`] when one activity is identified as the relevant one (strength at
+/// least [`STRONG_ACTIVITY_STRENGTH`], and so is its said strength or it is
+/// [`coded_as_the_need`]). `relevant` orders them, so
 /// that the reasons name a relevant activity first.
 pub fn candidate_activities(
     plan: &MatchPlan,
@@ -738,7 +752,8 @@ pub fn candidate_activities(
         strengths
             .get(i)
             .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
-            && said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
+            && (said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
+                || coded_as_the_need(plan, &s.activities[i]))
     });
     if identified {
         pool.retain(|&i| {
@@ -1556,12 +1571,24 @@ mod tests {
         assert!(assess_with_divisions(&need, &s, &["77", "79"]).is_some());
         assert!(assess_with_divisions(&need, &s, &[]).is_some());
         assert!(assess_with_divisions(&coded_tonte_need("59350"), &s, &["77", "79"]).is_none());
-        // When no activity says the need's words, none is identified: both must cover.
+        // When no activity says the need's words nor has the need's code (or one below it),
+        // none is identified: both must cover. A broader code names a wider trade.
         let unsaid = supplier_json(serde_json::json!([
-            {"label": "Entretien", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Entretien", "cpv": ["77300000-3"], "zone": {"areas": ["dept:32"]}},
             {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_with_divisions(&need, &unsaid, &["77", "79"]).is_none());
+        // The buyer's own code, or one below it, identifies an activity as well as its words.
+        let coded = supplier_json(serde_json::json!([
+            {"cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &coded, &["77", "79"]).is_some());
+        // Not a code that the need's code names only coarsely (a division): every activity
+        // of the division would be below it.
+        let mut coarse = coded_tonte_need("32013");
+        coarse.cpv = vec!["77000000-0".into()];
+        assert!(assess_with_divisions(&coarse, &coded, &["77", "79"]).is_none());
     }
 
     #[test]
