@@ -292,6 +292,40 @@ pub fn without_name(text: &str, name: &str) -> String {
     out
 }
 
+/// `text` without the full hyphenated commune names it writes (`Saint-Laurent-des-Arbres`,
+/// `d'Aix-en-Provence`, `Gif-sur-Yvette`): a title "Fourniture de repas pour l'EHPAD –
+/// Saint-Laurent-des-Arbres" says where, and the place is the geography's job. Single words
+/// of a place that also name a trade stay (`vocabulary::is_place_only`), since alone they
+/// are ambiguous, but a commune's whole compound name is not: its parts ("Arbres", "Bel",
+/// "Air") would otherwise rank tree surgeons for a meal contract.
+pub fn without_compound_places(text: &str) -> String {
+    let v = super::vocabulary::Vocabulary::get();
+    let is_run_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_run_char) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let len = tail.find(|c: char| !is_run_char(c)).unwrap_or(tail.len());
+        let run = &tail[..len];
+        // An elided article or preposition before the name ("d'Aix-en-Provence") is not
+        // part of it; a name may itself start with one ("L'Isle-Jourdain").
+        let bare = match run.char_indices().find(|&(_, c)| c == '\'' || c == '’') {
+            Some((at, c)) if at <= 2 => &run[at + c.len_utf8()..],
+            _ => run,
+        };
+        if v.is_compound_place(run.trim_matches('-')) || v.is_compound_place(bare.trim_matches('-'))
+        {
+            out.push(' ');
+        } else {
+            out.push_str(run);
+        }
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 const SENSES: &str = include_str!("../../fixtures/matching/senses.txt");
 
 /// A trade said over a sentence (`fixtures/matching/senses.txt`).
@@ -857,6 +891,22 @@ mod tests {
         assert!(!out.contains("Pierre"), "{out}");
         assert!(out.contains("Nettoyage des salles"), "{out}");
         assert_eq!(without_name("Tonte", ""), "Tonte");
+    }
+
+    #[test]
+    fn a_full_compound_commune_name_is_blanked_out() {
+        let t = "Fourniture de repas pour l'EHPAD – Saint-Laurent-des-Arbres";
+        let out = without_compound_places(t);
+        assert!(!out.contains("Arbres"), "{out}");
+        assert!(out.contains("repas pour l'EHPAD"), "{out}");
+        let out = without_compound_places("Livraison à d'Aix-en-Provence, accord-cadre");
+        assert!(!out.contains("Provence"), "{out}");
+        assert!(out.contains("accord-cadre"), "a compound word stays: {out}");
+        // A lone word that is also a place and a trade word stays a trade word.
+        assert_eq!(
+            without_compound_places("Élagage des arbres"),
+            "Élagage des arbres"
+        );
     }
 
     #[test]
