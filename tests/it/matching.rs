@@ -31,7 +31,7 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     let r = eval(&["--dir", "fixtures/demo"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["top10_results"].as_u64().unwrap() > 500, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.885, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.886, "{r:#}");
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.848, "{r:#}");
     assert!(r["recall_cap_at_50"].as_f64().unwrap() >= 0.866, "{r:#}");
     assert!(r["mrr"].as_f64().unwrap() >= 0.944, "{r:#}");
@@ -41,7 +41,7 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
 fn an_unseen_seed_never_breaks_a_hard_rule_either() {
     let r = eval(&["--seed", "913", "--suppliers", "1500", "--needs", "60"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.888, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.889, "{r:#}");
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.861, "{r:#}");
 }
 
