@@ -325,7 +325,10 @@ fn diagnose_misses(
         "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?} refined={:?}",
         t.style,
         need.title,
-        plan.words.iter().map(|w| &w.word).collect::<Vec<_>>(),
+        plan.words
+            .iter()
+            .map(|w| format!("{}:{:.1}", w.word, w.weight))
+            .collect::<Vec<_>>(),
         plan.cpv,
         plan.naf,
         plan.inferred_cpv,

@@ -587,6 +587,25 @@ mod tests {
     }
 
     #[test]
+    fn the_grounds_of_a_site_are_its_green_spaces() {
+        // "Les extérieurs", a noun, are a site's grounds: "Entretien des extérieurs" is
+        // grounds maintenance, not the outside of a vehicle or a wall.
+        let t = Thesaurus::get();
+        let m = t.find(&stems_of("Entretien des extérieurs"));
+        assert!(
+            m.iter()
+                .any(|m| m.alternatives.iter().any(|a| a.display == "espaces verts")),
+            "{m:?}"
+        );
+        let m = t.find(&stems_of("Peinture extérieure"));
+        assert!(
+            !m.iter()
+                .any(|m| m.alternatives.iter().any(|a| a.display == "espaces verts")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
     fn snippet_marks_matched_words() {
         let text =
             "Nous assurons la tonte, l'élagage et la taille des haies pour les collectivités.";

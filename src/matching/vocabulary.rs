@@ -25,6 +25,8 @@ pub struct Vocabulary {
     thesaurus: HashSet<String>,
     /// Folded single-word place names (`fleurance`, `gers`, `occitanie`, `garonne`).
     places: HashSet<String>,
+    /// Folded hyphenated commune names (`saint laurent des arbres`, `gif sur yvette`).
+    compound_places: HashSet<String>,
 }
 
 /// How a word relates to trades.
@@ -69,6 +71,9 @@ impl Vocabulary {
             if !f.contains([' ', '-', '\'']) {
                 v.places.insert(f);
             } else {
+                if c.name.contains('-') {
+                    v.compound_places.insert(f.clone());
+                }
                 // The parts of compound names (`Gif-sur-Yvette`, `Aubigny-en-Artois`); words
                 // the code labels or the thesaurus know stay trade words (`is_place_only`).
                 for w in super::text::words(&c.name) {
@@ -129,6 +134,13 @@ impl Vocabulary {
         self.places.contains(folded) && self.trade_sense(folded) == TradeSense::Unknown
     }
 
+    /// Whether a hyphenated run of a text (`Saint-Laurent-des-Arbres`, folded or not) is a
+    /// commune's full name: then all its words name the place, even those that also name
+    /// trades ("Arbres", "Air" in "Saint-Germain-du-Bel-Air").
+    pub fn is_compound_place(&self, run: &str) -> bool {
+        run.contains('-') && self.compound_places.contains(&fold(run))
+    }
+
     /// A prior weight for a word from what it says about trades: thesaurus words and
     /// specific code-label words weigh more than generic label words ("produits",
     /// "services"), which weigh more than words no referential knows.
@@ -162,6 +174,13 @@ mod tests {
         assert!(v.is_place_only("gers"));
         assert!(v.is_place_only("occitanie"));
         assert!(!v.is_place_only("nettoyage"));
+        assert!(v.is_compound_place("Saint-Laurent-des-Arbres"));
+        assert!(v.is_compound_place("Gif-sur-Yvette"));
+        assert!(
+            !v.is_compound_place("Saint Laurent"),
+            "only hyphenated names"
+        );
+        assert!(!v.is_compound_place("accord-cadre"));
         assert!(
             !v.is_place_only("jardin"),
             "Jardin (Isère) is also a trade word"
