@@ -831,9 +831,13 @@ pub fn need_side_stats(need: &Need) -> (u64, Option<(String, crate::store::Seq)>
 /// - Other suppliers' writes only move corpus statistics (BM25 weights, the codes inferred
 ///   from the best text matches, related groups) and the other hits, which reverse matching
 ///   does not read; a side is kept until [`side_max_writes`] suppliers were written or for
-///   [`SIDE_MAX_AGE`], so an answer may lag that far behind forward matching's (a score a
-///   few thousandths off, a rarely different inferred code); a rebuild (a new generation)
-///   or a write the index cannot account for recomputes it at once.
+///   [`SIDE_MAX_AGE`], so an answer may lag that far behind forward matching's: word
+///   weights, BM25 scores and inferred codes of a corpus up to 1 % different (the asking
+///   supplier's own edit included: in the 300-supplier demo, an edit bringing in a word no
+///   profile said moved the word's weight, and a score, by 0.07; the larger the corpus,
+///   the smaller one write's share). A rebuild (a new generation) or a write the index
+///   cannot account for recomputes it at once. Computing sides more often would bring
+///   back what keeping them avoids: under steady writes, every call computing every side.
 fn need_side(index: &SearchIndex, need: &Need, siret: &str) -> Option<(Arc<NeedSide>, bool)> {
     let key = serde_json::to_string(need).ok()?;
     let kept = NEED_SIDES.lock().get(&key).cloned();
