@@ -2503,3 +2503,23 @@ impl Drop for Refresher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_write_log_forgets_its_oldest_writes_past_its_cap_and_says_so() {
+        let mut log = WriteLog::default();
+        log.reset("gen-a", 10);
+        log.record(11, "A");
+        for seq in 12..12 + WRITE_LOG_CAP as Seq {
+            log.record(seq, "B");
+        }
+        // "A" (seq 11) was forgotten: writes after 11 are still known, those after 10 not.
+        assert_eq!(log.log.len(), WRITE_LOG_CAP);
+        assert_eq!(log.known_after, 11);
+        assert!(!log.last.contains_key("A"));
+        assert_eq!(log.last.get("B"), Some(&(11 + WRITE_LOG_CAP as Seq)));
+    }
+}
