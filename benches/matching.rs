@@ -289,6 +289,36 @@ fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
     );
     line("reverse+write", &mut times, "");
     line("write+sync", &mut syncs, "");
+    // How far the kept sides let reverse matching drift from forward matching, which
+    // computes everything on the current snapshot: the score of every pair reverse matching
+    // finds for some sampled suppliers, against forward matching's.
+    let (mut pairs, mut unseen, mut max_diff, mut sum_diff) = (0usize, 0usize, 0f64, 0f64);
+    for s in ds.sample.iter().take(50) {
+        for need in &ds.open {
+            let Some(back) = needs_for_supplier(&ds.index, s, std::slice::from_ref(need), 1)
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            pairs += 1;
+            let forward = match_need(&ds.index, need, usize::MAX).unwrap();
+            match forward.results.iter().find(|m| m.siret == s.siret) {
+                Some(m) => {
+                    let d = (m.score - back.score).abs();
+                    max_diff = max_diff.max(d);
+                    sum_diff += d;
+                }
+                None => unseen += 1,
+            }
+        }
+    }
+    println!(
+        "  drift after those writes: {pairs} pairs found by reverse matching, {unseen} not among forward \
+         matching's results; |score difference| mean {:.5}, max {:.5}",
+        sum_diff / (pairs - unseen).max(1) as f64,
+        max_diff
+    );
     // The asking supplier itself written before each call: its words judged afresh.
     let own = calls.min(ds.sample.len());
     let mut times = Vec::with_capacity(own);
