@@ -20,6 +20,11 @@
 //! needs in reverse matching (default 200; 0 skips it); the first call, which computes every
 //! open need's plan and text hits (kept until the index changes), is timed on its own.
 //! Generated deadlines are before today, so these needs are given no deadline.
+//! "Reverse under writes" then times `ESSOR_BENCH_REVERSE_WRITES=100` calls (default 100; 0
+//! skips it), each after another supplier's profile is written and the index caught up, and
+//! as many (at most the sampled suppliers) after the asking supplier's own write; the
+//! profiles written are written back as stored at the end. `ESSOR_BENCH_ROUNDS=0` skips
+//! forward matching.
 //! `ESSOR_BENCH_SLOWEST=10` prints the ten slowest needs with their style and title;
 //! `ESSOR_BENCH_NO_CRITERION=1` skips the criterion part.
 //!
@@ -33,9 +38,10 @@ mod common;
 
 use common::{cached_index, cached_store, data_dir, env_flag, load_average, status_mb};
 use criterion::{Criterion, criterion_group, criterion_main};
-use essor::engine::{match_need, needs_for_supplier};
+use essor::engine::{match_need, need_side_stats, needs_for_supplier};
 use essor::index::SearchIndex;
 use essor::model::{Need, Supplier};
+use essor::store::Store;
 use essor::synth::needs::TruthBase;
 
 /// Seed of the generated needs.
@@ -44,6 +50,8 @@ const NEED_SEED: u64 = 2027;
 const OPEN_NEED_SEED: u64 = 2028;
 /// Results asked for per need (as `essor eval`).
 const LIMIT: usize = 50;
+/// Suppliers written in turn between reverse-matching calls ("reverse under writes").
+const WRITERS: usize = 50;
 
 fn memory() -> String {
     format!(
@@ -68,6 +76,9 @@ fn sizes() -> Vec<u64> {
 
 struct Dataset {
     index: SearchIndex,
+    store: Store,
+    /// Other suppliers, written between reverse-matching calls.
+    writers: Vec<Supplier>,
     /// The needs, each with its style.
     needs: Vec<(String, Need)>,
     /// Suppliers spread over the store, for reverse matching.
@@ -84,10 +95,14 @@ fn dataset(n: u64, rounds: usize, reverse: usize, open: usize) -> Dataset {
     let mut base = TruthBase::new();
     let step = (n as usize / reverse.max(1)).max(1);
     let mut sample = Vec::with_capacity(reverse);
+    let mut writers = Vec::with_capacity(WRITERS);
     let mut i = 0usize;
     store
         .for_each_supplier(|s, _| {
             base.push(&s);
+            if i % step == step / 2 && writers.len() < WRITERS && !s.closed {
+                writers.push(s.clone());
+            }
             if i % step == 0 && sample.len() < reverse {
                 sample.push(s);
             }
@@ -118,6 +133,8 @@ fn dataset(n: u64, rounds: usize, reverse: usize, open: usize) -> Dataset {
     );
     Dataset {
         index,
+        store,
+        writers,
         needs,
         sample,
         open,
@@ -223,6 +240,109 @@ fn measure_reverse(n: u64, ds: &Dataset) {
     line("reverse", &mut times, &extra);
 }
 
+/// Reverse matching under write traffic: before each call, another supplier's profile is
+/// written and the index caught up (as the refresher does), so the call runs on a new store
+/// sequence; then, the asking supplier's own profile is written before each call. The
+/// written profiles alternate between their stored text and the text with a sentence added,
+/// and are written back as stored at the end (only the store's sequence moves).
+fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
+    let calls = env_usize("ESSOR_BENCH_REVERSE_WRITES").unwrap_or(100);
+    if ds.sample.is_empty() || ds.open.is_empty() || ds.writers.is_empty() || calls == 0 {
+        return;
+    }
+    let edited = |s: &Supplier, on: bool| {
+        let mut s = s.clone();
+        if on {
+            s.description.push_str(" Horaires élargis le samedi.");
+        }
+        s
+    };
+    let write = |s: &Supplier| {
+        let t = Instant::now();
+        ds.store
+            .put_suppliers(std::slice::from_ref(s), "bench")
+            .unwrap();
+        ds.index.sync(&ds.store).unwrap();
+        t.elapsed()
+    };
+    let computed = || need_side_stats(&ds.open[0]).0;
+    // Sides computed on the current snapshot first, as in a warm service.
+    needs_for_supplier(&ds.index, &ds.sample[0], &ds.open, 20);
+    let mut times = Vec::with_capacity(calls);
+    let mut syncs = Vec::with_capacity(calls);
+    let before = computed();
+    let mut on = vec![false; ds.writers.len()];
+    for i in 0..calls {
+        let w = i % ds.writers.len();
+        on[w] = !on[w];
+        syncs.push(write(&edited(&ds.writers[w], on[w])));
+        let s = &ds.sample[i % ds.sample.len()];
+        let t = Instant::now();
+        needs_for_supplier(&ds.index, s, &ds.open, 20);
+        times.push(t.elapsed());
+    }
+    let sides = computed() - before;
+    println!(
+        "[{n}] needs_for_supplier under writes: another supplier written before each call \
+         ({} open needs, limit 20; {sides} need sides computed over {calls} calls)",
+        ds.open.len()
+    );
+    line("reverse+write", &mut times, "");
+    line("write+sync", &mut syncs, "");
+    // How far the kept sides let reverse matching drift from forward matching, which
+    // computes everything on the current snapshot: the score of every pair reverse matching
+    // finds for some sampled suppliers, against forward matching's.
+    let (mut pairs, mut unseen, mut max_diff, mut sum_diff) = (0usize, 0usize, 0f64, 0f64);
+    for s in ds.sample.iter().take(50) {
+        for need in &ds.open {
+            let Some(back) = needs_for_supplier(&ds.index, s, std::slice::from_ref(need), 1)
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            pairs += 1;
+            let forward = match_need(&ds.index, need, usize::MAX).unwrap();
+            match forward.results.iter().find(|m| m.siret == s.siret) {
+                Some(m) => {
+                    let d = (m.score - back.score).abs();
+                    max_diff = max_diff.max(d);
+                    sum_diff += d;
+                }
+                None => unseen += 1,
+            }
+        }
+    }
+    println!(
+        "  drift after those writes: {pairs} pairs found by reverse matching, {unseen} not among forward \
+         matching's results; |score difference| mean {:.5}, max {:.5}",
+        sum_diff / (pairs - unseen).max(1) as f64,
+        max_diff
+    );
+    // The asking supplier itself written before each call: its words judged afresh.
+    let own = calls.min(ds.sample.len());
+    let mut times = Vec::with_capacity(own);
+    let before = computed();
+    for s in &ds.sample[..own] {
+        write(&edited(s, true));
+        let t = Instant::now();
+        needs_for_supplier(&ds.index, &edited(s, true), &ds.open, 20);
+        times.push(t.elapsed());
+        write(s);
+    }
+    let sides = computed() - before;
+    println!(
+        "[{n}] needs_for_supplier after the asking supplier's own write ({sides} need sides \
+         computed over {own} calls)"
+    );
+    line("reverse+own", &mut times, "");
+    for (w, on) in ds.writers.iter().zip(on) {
+        if on {
+            write(w);
+        }
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let rounds = env_usize("ESSOR_BENCH_ROUNDS").unwrap_or(300);
     let passes = env_usize("ESSOR_BENCH_PASSES").unwrap_or(2);
@@ -237,8 +357,11 @@ fn bench(c: &mut Criterion) {
             memory(),
             load_average()
         );
-        measure(n, &ds, passes);
+        if !ds.needs.is_empty() {
+            measure(n, &ds, passes);
+        }
         measure_reverse(n, &ds);
+        measure_reverse_under_writes(n, &ds);
         println!("[{n}] after matching: {}", memory());
         if env_flag("ESSOR_BENCH_NO_CRITERION") {
             continue;

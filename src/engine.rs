@@ -501,6 +501,15 @@ pub fn full_plan(index: &SearchIndex, need: &Need) -> Result<MatchPlan> {
     Ok(plan_and_text(index, need, &base)?.0)
 }
 
+/// The words channel's query (channel 1) of a plan on the need's base query.
+fn words_query(plan: &MatchPlan, base: &SearchQuery) -> SearchQuery {
+    SearchQuery {
+        text: query_text(plan),
+        text_mode: TextMode::Any,
+        ..base.clone()
+    }
+}
+
 /// [`full_plan`] and the hits of the words channel (channel 1) it is inferred from.
 fn plan_and_text(
     index: &SearchIndex,
@@ -512,12 +521,7 @@ fn plan_and_text(
     let hits = if plan.words.is_empty() {
         Vec::new()
     } else {
-        let q = SearchQuery {
-            text: query_text(&plan),
-            text_mode: TextMode::Any,
-            ..base.clone()
-        };
-        index.search(&q)?.hits
+        index.search(&words_query(&plan, base))?.hits
     };
     // What the words mean is a property of the trade, not of the place: the suppliers that
     // best say the need's words anywhere vote for its codes. Restricted to those that serve
@@ -609,26 +613,32 @@ fn text_evidence(
 ) -> impl Iterator<Item = (crate::index::SearchHit, TextEvidence)> {
     let best = hits.iter().map(|h| h.score).fold(0.0, f64::max).max(1e-12);
     hits.into_iter().map(move |h| {
-        let words: Vec<WordMatch> =
-            h.matched_terms
-                .iter()
-                .filter_map(|t| {
-                    Some(WordMatch {
-                        query: crate::normalize::fold(&t.query),
-                        matched: t.matched.clone(),
-                        kind: word_kind(t.kind)?,
-                        in_trade: t.fields.iter().any(|f| {
-                            matches!(f, TextField::Name | TextField::Trade | TextField::Code)
-                        }),
-                    })
-                })
-                .collect();
-        let ev = TextEvidence {
-            words,
-            relative_score: h.score / best,
-        };
+        let ev = hit_evidence(&h, best);
         (h, ev)
     })
+}
+
+/// The text evidence of one hit of the words channel whose best hit scored `best`.
+fn hit_evidence(h: &crate::index::SearchHit, best: f64) -> TextEvidence {
+    let words: Vec<WordMatch> = h
+        .matched_terms
+        .iter()
+        .filter_map(|t| {
+            Some(WordMatch {
+                query: crate::normalize::fold(&t.query),
+                matched: t.matched.clone(),
+                kind: word_kind(t.kind)?,
+                in_trade: t
+                    .fields
+                    .iter()
+                    .any(|f| matches!(f, TextField::Name | TextField::Trade | TextField::Code)),
+            })
+        })
+        .collect();
+    TextEvidence {
+        words,
+        relative_score: h.score / best,
+    }
 }
 
 /// Rank suppliers for a need. The need must be valid (`model::validate_need`).
@@ -749,54 +759,164 @@ pub fn is_open(need: &Need, today: jiff::civil::Date) -> bool {
             .is_none_or(|d| d >= today)
 }
 
-/// What reverse matching needs of one need, whichever supplier asks: its full plan and the
-/// text evidence of its words channel's hits, by SIRET.
+/// What reverse matching needs of one need, whichever supplier asks: its full plan, the
+/// text evidence of its words channel's hits by SIRET, and what it takes to judge a
+/// supplier's words afresh as those hits were judged.
 struct NeedSide {
     plan: MatchPlan,
     evidence: HashMap<String, TextEvidence>,
+    /// The words channel's query (`None` when the plan has no words).
+    words: Option<SearchQuery>,
+    /// The two best hits (SIRET, score), best first: relative scores are relative to the
+    /// best one, or for the best supplier judged afresh, to the second (its own old score is
+    /// stale).
+    best: Vec<(String, f64)>,
+    /// When the channel was full ([`CHANNEL_DEPTH`] hits), its last hit's score: a supplier
+    /// scoring below it would not have been one of the hits.
+    floor: Option<f64>,
+    /// The snapshot it was computed on (its index generation and store sequence), and when.
+    generation: String,
+    seq: crate::store::Seq,
+    at: std::time::Instant,
 }
 
-/// Need sides kept: the index snapshot they were computed on (its generation and store
-/// sequence), and each need's side by its content (a need edited under the same id is
-/// another need).
-type NeedSides = (String, HashMap<String, Arc<NeedSide>>);
-
-static NEED_SIDES: std::sync::LazyLock<parking_lot::Mutex<NeedSides>> =
+/// Need sides kept, by need content (a need edited under the same id is another need).
+static NEED_SIDES: std::sync::LazyLock<parking_lot::Mutex<HashMap<String, Arc<NeedSide>>>> =
     std::sync::LazyLock::new(Default::default);
 
-/// At most this many need sides are kept (a few KB each); past it the cache starts afresh.
+/// Need sides computed, for tests and benchmarks to see what the cache kept.
+static NEED_SIDES_COMPUTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// At most this many need sides are kept (a few KB each); past it the stale ones are dropped,
+/// and if none is, the cache starts afresh.
 const MAX_NEED_SIDES: usize = 4096;
 
-/// The [`NeedSide`] of a need on the index's current snapshot. Computing one costs the
-/// plan and two text searches (about 28 ms at 220,000 suppliers: `cargo bench --bench
-/// matching`), the same for every supplier that asks for its open needs, so it is kept until
-/// the index changes: a rebuild (a new generation) or any write (a new store sequence: the
-/// supplier asking may just have edited its profile) may change the hits.
-fn need_side(index: &SearchIndex, need: &Need) -> Option<Arc<NeedSide>> {
-    let generation = {
-        let snap = index.snapshot();
-        format!("{}@{}", snap.generation(), snap.seq())
-    };
+/// A need side is recomputed after this long...
+const SIDE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// ...or once more suppliers than this were written since it was computed: 1 % of the
+/// searchable suppliers, at least [`SIDE_MIN_WRITES`].
+fn side_max_writes(num_docs: u64) -> usize {
+    usize::try_from(num_docs / 100)
+        .unwrap_or(usize::MAX)
+        .max(SIDE_MIN_WRITES)
+}
+
+/// See [`side_max_writes`].
+const SIDE_MIN_WRITES: usize = 50;
+
+/// How many need sides reverse matching has computed in this process, and the snapshot the
+/// kept side of `need` was computed on (index generation, store sequence), if one is kept.
+/// For tests and benchmarks.
+#[doc(hidden)]
+pub fn need_side_stats(need: &Need) -> (u64, Option<(String, crate::store::Seq)>) {
+    let computed = NEED_SIDES_COMPUTED.load(std::sync::atomic::Ordering::Relaxed);
+    let key = serde_json::to_string(need).ok();
+    let kept = key.and_then(|k| {
+        NEED_SIDES
+            .lock()
+            .get(&k)
+            .map(|s| (s.generation.clone(), s.seq))
+    });
+    (computed, kept)
+}
+
+/// The [`NeedSide`] of a need, and whether the supplier `siret` may have been written since
+/// it was computed. Computing one costs the plan and two text searches (about 28 ms at
+/// 220,000 suppliers: `cargo bench --bench matching`), the same for every supplier that
+/// asks for its open needs, so it is kept across writes:
+///
+/// - The asking supplier is the only one assessed, so only its own evidence must be fresh:
+///   when it was written since, the caller judges its words afresh ([`supplier_evidence`]).
+/// - Other suppliers' writes only move corpus statistics (BM25 weights, the codes inferred
+///   from the best text matches, related groups) and the other hits, which reverse matching
+///   does not read; a side is kept until [`side_max_writes`] suppliers were written or for
+///   [`SIDE_MAX_AGE`], so an answer may lag that far behind forward matching's: word
+///   weights, BM25 scores and inferred codes of a corpus up to 1 % different (the asking
+///   supplier's own edit included: in the 300-supplier demo, an edit bringing in a word no
+///   profile said moved the word's weight, and a score, by 0.07; the larger the corpus,
+///   the smaller one write's share). A rebuild (a new generation) or a write the index
+///   cannot account for recomputes it at once. Computing sides more often would bring
+///   back what keeping them avoids: under steady writes, every call computing every side.
+fn need_side(index: &SearchIndex, need: &Need, siret: &str) -> Option<(Arc<NeedSide>, bool)> {
     let key = serde_json::to_string(need).ok()?;
+    let kept = NEED_SIDES.lock().get(&key).cloned();
+    if let Some(side) = kept
+        && side.at.elapsed() < SIDE_MAX_AGE
+        && let Some(w) = index.writes_since(&side.generation, side.seq, siret)
+        && w.suppliers <= side_max_writes(index.snapshot().num_docs())
     {
-        let sides = NEED_SIDES.lock();
-        if sides.0 == generation
-            && let Some(side) = sides.1.get(&key)
-        {
-            return Some(side.clone());
-        }
+        return Some((side, w.this_supplier));
     }
+    let snap = index.snapshot();
+    let (generation, seq) = (snap.generation().to_string(), snap.seq());
+    drop(snap);
     let base = base_query(need).ok()?;
     let (plan, hits) = plan_and_text(index, need, &base).ok()?;
+    let mut best: Vec<(String, f64)> = hits.iter().map(|h| (h.siret.clone(), h.score)).collect();
+    best.sort_by(|a, b| b.1.total_cmp(&a.1));
+    best.truncate(2);
+    let floor = (hits.len() >= CHANNEL_DEPTH)
+        .then(|| hits.iter().map(|h| h.score).fold(f64::INFINITY, f64::min));
+    let words = (!plan.words.is_empty()).then(|| words_query(&plan, &base));
     let evidence = text_evidence(hits).map(|(h, ev)| (h.siret, ev)).collect();
-    let side = Arc::new(NeedSide { plan, evidence });
+    let side = Arc::new(NeedSide {
+        plan,
+        evidence,
+        words,
+        best,
+        floor,
+        generation,
+        seq,
+        at: std::time::Instant::now(),
+    });
+    NEED_SIDES_COMPUTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut sides = NEED_SIDES.lock();
-    if sides.0 != generation || sides.1.len() >= MAX_NEED_SIDES {
-        sides.0 = generation;
-        sides.1.clear();
+    if sides.len() >= MAX_NEED_SIDES {
+        sides.retain(|_, s| s.generation == side.generation && s.at.elapsed() < SIDE_MAX_AGE);
+        if sides.len() >= MAX_NEED_SIDES {
+            sides.clear();
+        }
     }
-    sides.1.insert(key, side.clone());
-    Some(side)
+    sides.insert(key, side.clone());
+    // A side computed on a snapshot that already holds the supplier's last write is fresh
+    // for it; one computed before a later write is not.
+    let written = index
+        .writes_since(&side.generation, side.seq, siret)
+        .is_none_or(|w| w.this_supplier);
+    Some((side, written))
+}
+
+/// The text evidence of `supplier` for a need, as forward matching would find it: the words
+/// channel's, or when the channel does not find it, its words looked for in the profile.
+/// With `fresh`, its words are judged on the current snapshot, the words channel's query
+/// restricted to it, relative to the side's best hit (a supplier whose profile was written
+/// after the side was computed: its kept evidence, or its absence, is of its old profile).
+fn supplier_evidence<'a>(
+    index: &SearchIndex,
+    side: &'a NeedSide,
+    supplier: &Supplier,
+    fresh: bool,
+) -> std::borrow::Cow<'a, TextEvidence> {
+    use std::borrow::Cow;
+    if !fresh {
+        if let Some(ev) = side.evidence.get(&supplier.siret) {
+            return Cow::Borrowed(ev);
+        }
+    } else if let Some(q) = &side.words
+        && let Ok(Some(hit)) = index.search_one(q, &supplier.siret)
+        && side.floor.is_none_or(|f| hit.score >= f)
+    {
+        // Relative to the best of the others (a supplier now scoring above it would be the
+        // best: relative score 1).
+        let best = side
+            .best
+            .iter()
+            .find(|(siret, _)| *siret != supplier.siret)
+            .map_or(0.0, |b| b.1);
+        return Cow::Owned(hit_evidence(&hit, best.max(hit.score).max(1e-12)));
+    }
+    Cow::Owned(matching::local_text_evidence(&side.plan, supplier))
 }
 
 /// The open needs a supplier could answer, best first (reverse matching): the same hard
@@ -817,19 +937,11 @@ pub fn needs_for_supplier(
         // The same plan and, when the words channel finds the supplier, the same text
         // evidence as forward matching; else the words are looked for in the profile, as
         // forward matching does for a supplier found by its codes.
-        let Some(side) = need_side(index, need) else {
+        let Some((side, written)) = need_side(index, need, &supplier.siret) else {
             continue;
         };
-        let plan = &side.plan;
-        let local;
-        let ev = match side.evidence.get(&supplier.siret) {
-            Some(ev) => ev,
-            None => {
-                local = matching::local_text_evidence(plan, supplier);
-                &local
-            }
-        };
-        if let Some(a) = matching::assess(plan, need, supplier, Some(ev), &place, r, today) {
+        let ev = supplier_evidence(index, &side, supplier, written);
+        if let Some(a) = matching::assess(&side.plan, need, supplier, Some(&ev), &place, r, today) {
             out.push(NeedMatch {
                 need_id: need.id.clone().unwrap_or_default(),
                 title: need.title.clone(),

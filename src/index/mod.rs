@@ -1221,6 +1221,28 @@ impl Snapshot {
     /// their lengths) and the text score is computed only when the bound can still enter the
     /// top.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        self.search_within(q, None)
+    }
+
+    /// The hit `q` gives the supplier `siret`, alone: `q` restricted to that one document,
+    /// scored as the unrestricted search scores it (a score depends on the document and the
+    /// snapshot's statistics, never on the other matches). `None` when it is not searchable
+    /// or does not match every clause. Page and page size are ignored.
+    pub fn search_one(&self, q: &SearchQuery, siret: &str) -> Result<Option<SearchHit>> {
+        let Some(only) = self.text.find(siret)? else {
+            return Ok(None);
+        };
+        let q = SearchQuery {
+            page: 1,
+            per_page: 1,
+            facets: false,
+            ..q.clone()
+        };
+        Ok(self.search_within(&q, Some(only))?.hits.into_iter().next())
+    }
+
+    /// [`Snapshot::search`], over one document (segment, document) when `only` says so.
+    fn search_within(&self, q: &SearchQuery, only: Option<(u32, u32)>) -> Result<SearchResults> {
         q.validate()?;
         let p = self.prepare(q)?;
         let mut filters: Vec<(u64, String, Vec<DriverTerm>)> = Vec::new();
@@ -1287,6 +1309,9 @@ impl Snapshot {
         let lazy_sure = sure_place.is_some() && facets.is_none() && !by_distance;
         for (si, seg) in self.text.segments().iter().enumerate() {
             let si32 = si as u32;
+            if only.is_some_and(|(s, _)| s != si32) {
+                continue;
+            }
             let alive = seg.alive();
             if alive.is_empty() {
                 continue;
@@ -1301,6 +1326,9 @@ impl Snapshot {
                 continue;
             }
             let mut m = alive.clone();
+            if let Some((_, doc)) = only {
+                m.and(&Bits::from_docs(seg.max_doc(), [doc]));
+            }
             let sets = match &p.text {
                 Some(ct) => {
                     let ts = self.text.text_sets(ct, si32)?;
@@ -2034,8 +2062,63 @@ struct WriterSlot {
     writer: Option<TextWriter>,
 }
 
+/// The supplier writes this process applied to the current generation, so that a cache
+/// computed on an older snapshot can tell what changed since (`SearchIndex::writes_since`).
+/// It forgets its oldest entries past [`WRITE_LOG_CAP`] and starts afresh with each
+/// generation; what it cannot tell, it says it cannot.
+#[derive(Default)]
+struct WriteLog {
+    generation: String,
+    /// Every supplier write with a sequence above this one is known...
+    known_after: Seq,
+    /// ...up to this one (writes committed by another process are not seen).
+    known_through: Seq,
+    /// (sequence, SIRET) of each write, in sequence order.
+    log: std::collections::VecDeque<(Seq, String)>,
+    /// SIRET → the sequence of its last write in `log`.
+    last: HashMap<String, Seq>,
+}
+
+/// Supplier writes remembered by the [`WriteLog`] (about 50 bytes each).
+const WRITE_LOG_CAP: usize = 1 << 17;
+
+impl WriteLog {
+    fn reset(&mut self, generation: &str, seq: Seq) {
+        *self = WriteLog {
+            generation: generation.to_string(),
+            known_after: seq,
+            known_through: seq,
+            ..WriteLog::default()
+        };
+    }
+
+    fn record(&mut self, seq: Seq, siret: &str) {
+        self.log.push_back((seq, siret.to_string()));
+        self.last.insert(siret.to_string(), seq);
+        while self.log.len() > WRITE_LOG_CAP {
+            let Some((old, siret)) = self.log.pop_front() else {
+                break;
+            };
+            self.known_after = old;
+            if self.last.get(&siret) == Some(&old) {
+                self.last.remove(&siret);
+            }
+        }
+    }
+}
+
+/// What was written to the index after a snapshot: [`SearchIndex::writes_since`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WritesSince {
+    /// Supplier writes (upserts and deletions) applied since.
+    pub suppliers: usize,
+    /// Whether the supplier asked about is one of them.
+    pub this_supplier: bool,
+}
+
 struct Inner {
     root: PathBuf,
+    writes: Mutex<WriteLog>,
     current: RwLock<Arc<Snapshot>>,
     slot: Mutex<WriterSlot>,
     geo_cache: Mutex<HashMap<u128, Arc<OnceLock<Arc<SegmentCache>>>>>,
@@ -2119,8 +2202,11 @@ impl SearchIndex {
             text: text.snapshot()?,
             cache: Vec::new(),
         };
+        let mut writes = WriteLog::default();
+        writes.reset(&generation, seq);
         let inner = Arc::new(Inner {
             root,
+            writes: Mutex::new(writes),
             current: RwLock::new(Arc::new(snap)),
             slot: Mutex::new(WriterSlot {
                 generation,
@@ -2156,6 +2242,12 @@ impl SearchIndex {
         self.snapshot().search(q)
     }
 
+    /// The hit of one supplier for a search, on the current snapshot
+    /// ([`Snapshot::search_one`]).
+    pub fn search_one(&self, q: &SearchQuery, siret: &str) -> Result<Option<SearchHit>> {
+        self.snapshot().search_one(q, siret)
+    }
+
     /// A searchable supplier by SIRET.
     pub fn supplier(&self, siret: &str) -> Result<Option<Arc<Supplier>>> {
         self.snapshot().supplier(siret)
@@ -2164,6 +2256,27 @@ impl SearchIndex {
     /// The store sequence searches currently reflect.
     pub fn applied_seq(&self) -> Seq {
         self.snapshot().seq
+    }
+
+    /// The supplier writes applied to generation `generation` after store sequence `seq`
+    /// (a snapshot's [`Snapshot::generation`] and [`Snapshot::seq`]) up to the current
+    /// snapshot, and whether `siret` is among them; `None` when the index cannot tell (another
+    /// generation, writes older than it remembers, or applied by another process).
+    pub fn writes_since(&self, generation: &str, seq: Seq, siret: &str) -> Option<WritesSince> {
+        let now = self.snapshot();
+        let writes = self.inner.writes.lock();
+        if generation != now.generation
+            || writes.generation != generation
+            || seq < writes.known_after
+            || now.seq > writes.known_through
+        {
+            return None;
+        }
+        let first = writes.log.partition_point(|(s, _)| *s <= seq);
+        Some(WritesSince {
+            suppliers: writes.log.len() - first,
+            this_supplier: writes.last.get(siret).is_some_and(|s| *s > seq),
+        })
     }
 
     fn publish(&self, slot: &WriterSlot, seq: Seq, warm: bool) -> Result<()> {
@@ -2233,6 +2346,12 @@ impl SearchIndex {
         let mut committed = slot.text.committed_seq()?;
         let mut applied = 0usize;
         let mut lagging = false;
+        {
+            let mut writes = self.inner.writes.lock();
+            if writes.generation != slot.generation {
+                writes.reset(&slot.generation, committed);
+            }
+        }
         if committed < target {
             if slot.writer.is_none() {
                 match slot.text.writer(1, SYNC_WRITER_BYTES) {
@@ -2241,24 +2360,51 @@ impl SearchIndex {
                     Err(WriterError::Other(e)) => return Err(e),
                 }
             }
+            let generation = slot.generation.clone();
             if let Some(w) = slot.writer.as_mut() {
                 let mut since_commit = 0usize;
                 loop {
                     let page = store.supplier_changes(committed, PAGE)?;
                     let Some(last) = page.last() else { break };
                     let last_seq = last.seq();
+                    let mut written = Vec::with_capacity(page.len());
                     for c in page {
                         match c {
-                            SupplierChange::Upsert(s, _) => w.upsert(&s)?,
-                            SupplierChange::Delete(siret, _) => w.delete(&siret),
+                            SupplierChange::Upsert(s, seq) => {
+                                w.upsert(&s)?;
+                                written.push((seq, s.siret));
+                            }
+                            SupplierChange::Delete(siret, seq) => {
+                                w.delete(&siret);
+                                written.push((seq, siret));
+                            }
                         }
                         applied += 1;
                         since_commit += 1;
+                    }
+                    {
+                        let mut writes = self.inner.writes.lock();
+                        // The log knows the writes up to here only if it knew them up to
+                        // where this page starts (else another process applied some).
+                        if writes.known_through != committed {
+                            writes.reset(&generation, committed);
+                        }
+                        for (seq, siret) in &written {
+                            writes.record(*seq, siret);
+                        }
+                        writes.known_through = last_seq;
                     }
                     committed = last_seq;
                     if since_commit >= COMMIT_EVERY {
                         w.commit(committed)?;
                         since_commit = 0;
+                    }
+                }
+                {
+                    // No supplier was written between the last page and `target`.
+                    let mut writes = self.inner.writes.lock();
+                    if writes.known_through == committed {
+                        writes.known_through = committed.max(target);
                     }
                 }
                 committed = committed.max(target);
@@ -2355,5 +2501,25 @@ impl Drop for Refresher {
         {
             tracing::error!("search index refresher panicked");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_write_log_forgets_its_oldest_writes_past_its_cap_and_says_so() {
+        let mut log = WriteLog::default();
+        log.reset("gen-a", 10);
+        log.record(11, "A");
+        for seq in 12..12 + WRITE_LOG_CAP as Seq {
+            log.record(seq, "B");
+        }
+        // "A" (seq 11) was forgotten: writes after 11 are still known, those after 10 not.
+        assert_eq!(log.log.len(), WRITE_LOG_CAP);
+        assert_eq!(log.known_after, 11);
+        assert!(!log.last.contains_key("A"));
+        assert_eq!(log.last.get("B"), Some(&(11 + WRITE_LOG_CAP as Seq)));
     }
 }

@@ -266,3 +266,185 @@ fn reverse_matching_sees_a_profile_edit_at_once() {
     edit(&given_up);
     assert!(asked(&given_up).is_empty(), "{:?}", asked(&given_up));
 }
+
+/// Reverse matching keeps a need's side (plan and words-channel hits) across other
+/// suppliers' writes, which only move corpus statistics; sees the asking supplier's own edit
+/// at once, its words judged afresh as forward matching judges them; and computes the side
+/// again after a rebuild.
+#[test]
+fn reverse_matching_keeps_need_sides_across_other_suppliers_writes() {
+    use essor::engine::need_side_stats;
+    let (_dir, store, index, suppliers) = demo_index();
+    // A need of its own: the sides are kept per need content, process-wide.
+    let need: Need = serde_json::from_value(serde_json::json!({
+        "buyer": {"name": "Commune"}, "title": "Ruchers pédagogiques : apiculture et miel",
+        "description": "", "place": {"commune": "31555"},
+    }))
+    .unwrap();
+    let asked =
+        |s: &Supplier| essor::engine::needs_for_supplier(&index, s, std::slice::from_ref(&need), 5);
+    let edit = |s: &Supplier| {
+        store
+            .put_suppliers(std::slice::from_ref(s), "test")
+            .unwrap();
+        index.sync(&store).unwrap();
+    };
+    // A beekeeper that does not sell honey; another supplier says it does.
+    let mut pick = suppliers
+        .iter()
+        .filter(|s| !s.closed && s.activities.len() == 1)
+        .cloned();
+    let mut bees = pick.next().unwrap();
+    let mut seller = pick.next().unwrap();
+    bees.activities[0].label = Some("Apiculture : ruchers pédagogiques".into());
+    bees.activities[0].cpv.clear();
+    bees.activities[0].zone =
+        Some(serde_json::from_value(serde_json::json!({"national": true})).unwrap());
+    let seller_description = seller.description.clone();
+    seller.description = format!("{seller_description} Vente de miel.");
+    edit(&bees);
+    edit(&seller);
+    let found = asked(&bees);
+    assert_eq!(found.len(), 1, "{found:?}");
+    // (The thesaurus relates honey to beekeeping: "miel → apiculture".)
+    assert!(found[0].reasons[0].contains("miel → "), "{found:?}");
+    let kept = need_side_stats(&need).1.expect("the side is kept");
+    assert_eq!(
+        kept,
+        (
+            index.snapshot().generation().to_string(),
+            index.applied_seq()
+        )
+    );
+
+    // Another supplier edits its profile: the side is kept, the answer unchanged.
+    let mut other = suppliers
+        .iter()
+        .find(|s| !s.closed && s.siret != bees.siret && s.siret != seller.siret)
+        .cloned()
+        .unwrap();
+    other.description = format!("{} Horaires élargis.", other.description);
+    edit(&other);
+    assert!(index.applied_seq() > kept.1);
+    let again = asked(&bees);
+    assert_eq!(need_side_stats(&need).1.as_ref(), Some(&kept));
+    assert_eq!(format!("{again:?}"), format!("{found:?}"));
+
+    // It takes up honey (and the seller gives it up, so that the need's words are in as many
+    // profiles as when the side was computed: its kept plan is forward matching's too): seen
+    // at once, the side still kept, judged as forward matching judges it.
+    let mut honey = bees.clone();
+    honey.activities[0].label = Some("Apiculture : ruchers pédagogiques et miel".into());
+    seller.description = seller_description;
+    edit(&honey);
+    edit(&seller);
+    let mine = asked(&honey);
+    assert_eq!(need_side_stats(&need).1.as_ref(), Some(&kept));
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert!(
+        mine[0].reasons[0].ends_with(", miel"),
+        "{mine:?} vs {found:?}"
+    );
+    let forward = essor::engine::match_need(&index, &need, 50).unwrap();
+    let f = forward
+        .results
+        .iter()
+        .find(|m| m.siret == honey.siret)
+        .expect("forward matching finds it");
+    assert_eq!(mine[0].reasons, f.reasons, "{mine:?} vs {f:?}");
+    assert!((mine[0].score - f.score).abs() < 2e-3, "{mine:?} vs {f:?}");
+
+    // A rebuild: the side is computed again, on the new generation.
+    let (computed, _) = need_side_stats(&need);
+    index.rebuild(&store).unwrap();
+    assert_ne!(index.snapshot().generation(), kept.0);
+    let rebuilt = asked(&honey);
+    let (computed_after, now) = need_side_stats(&need);
+    assert!(computed_after > computed);
+    assert_eq!(
+        now,
+        Some((
+            index.snapshot().generation().to_string(),
+            index.applied_seq()
+        ))
+    );
+    let forward = essor::engine::match_need(&index, &need, 50).unwrap();
+    let f = forward
+        .results
+        .iter()
+        .find(|m| m.siret == honey.siret)
+        .expect("forward matching finds it");
+    assert_eq!(rebuilt[0].reasons, f.reasons, "{rebuilt:?} vs {f:?}");
+    assert_eq!(rebuilt[0].score, f.score, "{rebuilt:?} vs {f:?}");
+}
+
+/// A search restricted to one supplier scores it as the whole search does; the index tells
+/// which suppliers were written after a snapshot, and says when it cannot.
+#[test]
+fn reverse_matching_index_support_search_one_and_writes_since() {
+    let (_dir, store, index, suppliers) = demo_index();
+    let q = essor::index::SearchQuery {
+        text: "nettoyage entretien espaces verts ".into(),
+        text_mode: essor::index::TextMode::Any,
+        per_page: 50,
+        ..Default::default()
+    };
+    let hits = index.search(&q).unwrap().hits;
+    assert!(hits.len() >= 10, "{}", hits.len());
+    for h in &hits {
+        let one = index
+            .search_one(&q, &h.siret)
+            .unwrap()
+            .expect("found alone");
+        assert_eq!(one.siret, h.siret);
+        assert_eq!(one.score, h.score, "{}", h.siret);
+        assert_eq!(one.matched_terms, h.matched_terms, "{}", h.siret);
+    }
+    let missing = suppliers
+        .iter()
+        .find(|s| !hits.iter().any(|h| h.siret == s.siret))
+        .unwrap();
+    let strict = essor::index::SearchQuery {
+        per_page: 400,
+        ..q.clone()
+    };
+    if !index
+        .search(&strict)
+        .unwrap()
+        .hits
+        .iter()
+        .any(|h| h.siret == missing.siret)
+    {
+        assert!(index.search_one(&q, &missing.siret).unwrap().is_none());
+    }
+    assert!(index.search_one(&q, "00000000000000").unwrap().is_none());
+
+    let snap = index.snapshot();
+    let (generation, seq) = (snap.generation().to_string(), snap.seq());
+    let mut edited = suppliers[0].clone();
+    edited.description = format!("{} Nouveau.", edited.description);
+    store
+        .put_suppliers(std::slice::from_ref(&edited), "test")
+        .unwrap();
+    index.sync(&store).unwrap();
+    let w = index.writes_since(&generation, seq, &edited.siret).unwrap();
+    assert_eq!((w.suppliers, w.this_supplier), (1, true));
+    let w = index
+        .writes_since(&generation, seq, &suppliers[1].siret)
+        .unwrap();
+    assert_eq!((w.suppliers, w.this_supplier), (1, false));
+    let w = index
+        .writes_since(&generation, index.applied_seq(), &edited.siret)
+        .unwrap();
+    assert_eq!((w.suppliers, w.this_supplier), (0, false));
+    // Every write since the index was created (empty, then caught up with the import)...
+    let w = index.writes_since(&generation, 0, &edited.siret).unwrap();
+    assert_eq!((w.suppliers, w.this_supplier), (suppliers.len() + 1, true));
+    // ...but nothing of another generation.
+    index.rebuild(&store).unwrap();
+    assert!(
+        index
+            .writes_since(&generation, seq, &edited.siret)
+            .is_none()
+    );
+}
