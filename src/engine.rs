@@ -778,6 +778,24 @@ struct NeedSide {
     generation: String,
     seq: crate::store::Seq,
     at: std::time::Instant,
+    /// An estimate of the memory its evidence takes.
+    bytes: usize,
+}
+
+/// An estimate of the memory a side's evidence takes: the map's entries, their SIRETs and
+/// their words.
+fn evidence_bytes(evidence: &HashMap<String, TextEvidence>) -> usize {
+    evidence
+        .iter()
+        .map(|(siret, ev)| {
+            96 + siret.len()
+                + ev.words
+                    .iter()
+                    .map(|w| std::mem::size_of::<WordMatch>() + w.query.len() + w.matched.len())
+                    .sum::<usize>()
+        })
+        .sum::<usize>()
+        + 1024
 }
 
 /// Need sides kept, by need content (a need edited under the same id is another need).
@@ -787,15 +805,21 @@ static NEED_SIDES: std::sync::LazyLock<parking_lot::Mutex<HashMap<String, Arc<Ne
 /// Need sides computed, for tests and benchmarks to see what the cache kept.
 static NEED_SIDES_COMPUTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// At most this many need sides are kept (a few KB each); past it the stale ones are dropped,
-/// and if none is, the cache starts afresh.
+/// At most this many need sides are kept; past it (or past [`NEED_SIDES_BYTES`]) the sides
+/// of another generation or older than [`SIDE_MAX_AGE`] are dropped, then the oldest.
 const MAX_NEED_SIDES: usize = 4096;
+
+/// At most about this many bytes of need sides are kept (see [`NeedSide::bytes`]): a side
+/// holds the text evidence of up to [`CHANNEL_DEPTH`] hits, about 100 KB. Past it the oldest
+/// sides are dropped, so with more open needs than fit, reverse matching recomputes some.
+const NEED_SIDES_BYTES: usize = 256 << 20;
 
 /// A need side is recomputed after this long...
 const SIDE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// ...or once more suppliers than this were written since it was computed: 1 % of the
-/// searchable suppliers, at least [`SIDE_MIN_WRITES`].
+/// ...or once more supplier writes than this were applied since it was computed (a supplier
+/// written twice counts twice): 1 % of the searchable suppliers or [`SIDE_MIN_WRITES`],
+/// whichever is more.
 fn side_max_writes(num_docs: u64) -> usize {
     usize::try_from(num_docs / 100)
         .unwrap_or(usize::MAX)
@@ -830,9 +854,10 @@ pub fn need_side_stats(need: &Need) -> (u64, Option<(String, crate::store::Seq)>
 ///   when it was written since, the caller judges its words afresh ([`supplier_evidence`]).
 /// - Other suppliers' writes only move corpus statistics (BM25 weights, the codes inferred
 ///   from the best text matches, related groups) and the other hits, which reverse matching
-///   does not read; a side is kept until [`side_max_writes`] suppliers were written or for
+///   does not read; a side is kept until [`side_max_writes`] writes were applied or for
 ///   [`SIDE_MAX_AGE`], so an answer may lag that far behind forward matching's: word
-///   weights, BM25 scores and inferred codes of a corpus up to 1 % different (the asking
+///   weights, BM25 scores and inferred codes of a corpus up to 1 % different, or 50 writes
+///   in a corpus of fewer than 5,000 suppliers (the asking
 ///   supplier's own edit included: in the 300-supplier demo, an edit bringing in a word no
 ///   profile said moved the word's weight, and a score, by 0.07; the larger the corpus,
 ///   the smaller one write's share). A rebuild (a new generation) or a write the index
@@ -859,10 +884,13 @@ fn need_side(index: &SearchIndex, need: &Need, siret: &str) -> Option<(Arc<NeedS
     let floor = (hits.len() >= CHANNEL_DEPTH)
         .then(|| hits.iter().map(|h| h.score).fold(f64::INFINITY, f64::min));
     let words = (!plan.words.is_empty()).then(|| words_query(&plan, &base));
-    let evidence = text_evidence(hits).map(|(h, ev)| (h.siret, ev)).collect();
+    let evidence: HashMap<String, TextEvidence> =
+        text_evidence(hits).map(|(h, ev)| (h.siret, ev)).collect();
+    let bytes = evidence_bytes(&evidence);
     let side = Arc::new(NeedSide {
         plan,
         evidence,
+        bytes,
         words,
         best,
         floor,
@@ -871,14 +899,33 @@ fn need_side(index: &SearchIndex, need: &Need, siret: &str) -> Option<(Arc<NeedS
         at: std::time::Instant::now(),
     });
     NEED_SIDES_COMPUTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut sides = NEED_SIDES.lock();
-    if sides.len() >= MAX_NEED_SIDES {
-        sides.retain(|_, s| s.generation == side.generation && s.at.elapsed() < SIDE_MAX_AGE);
-        if sides.len() >= MAX_NEED_SIDES {
-            sides.clear();
+    {
+        let mut sides = NEED_SIDES.lock();
+        let mut bytes: usize = sides.values().map(|s| s.bytes).sum();
+        let full = |n: usize, bytes: usize| {
+            n >= MAX_NEED_SIDES || bytes.saturating_add(side.bytes) > NEED_SIDES_BYTES
+        };
+        if full(sides.len(), bytes) {
+            // Sides too old to be used, or of another generation (a rebuild; or, in tests
+            // and `essor eval`, another index in the process) go first...
+            sides.retain(|_, s| s.generation == side.generation && s.at.elapsed() < SIDE_MAX_AGE);
+            bytes = sides.values().map(|s| s.bytes).sum();
         }
+        // ...then the oldest.
+        while !sides.is_empty() && full(sides.len(), bytes) {
+            let Some(oldest) = sides
+                .iter()
+                .min_by_key(|(_, s)| s.at)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(gone) = sides.remove(&oldest) {
+                bytes -= gone.bytes;
+            }
+        }
+        sides.insert(key, side.clone());
     }
-    sides.insert(key, side.clone());
     // A side computed on a snapshot that already holds the supplier's last write is fresh
     // for it; one computed before a later write is not.
     let written = index

@@ -2079,7 +2079,8 @@ struct WriteLog {
     last: HashMap<String, Seq>,
 }
 
-/// Supplier writes remembered by the [`WriteLog`] (about 50 bytes each).
+/// Supplier writes remembered by the [`WriteLog`] (about 150 bytes each with the SIRET map:
+/// some 20 MB when full).
 const WRITE_LOG_CAP: usize = 1 << 17;
 
 impl WriteLog {
@@ -2416,6 +2417,14 @@ impl SearchIndex {
         if changed || current.seq != committed || current.generation != slot.generation {
             // Read the sequence before reloading: what we publish reflects at least it.
             let seq = slot.text.committed_seq()?;
+            {
+                // Writes another process applied are not in the log: it starts afresh from
+                // here, so that caches computed from now on can still be told what changes.
+                let mut writes = self.inner.writes.lock();
+                if seq > writes.known_through {
+                    writes.reset(&slot.generation, seq);
+                }
+            }
             self.publish(&slot, seq, warm)?;
         }
         Ok(SyncReport {
