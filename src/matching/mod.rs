@@ -43,9 +43,12 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
     // clauses on who may bid (reserved route, social clause) say nothing of the trade either.
     // Nor does a commune's full compound name ("– Saint-Laurent-des-Arbres"): the place is
     // the geography's job.
-    let title = text::without_compound_places(&text::without_name(&need.title, &need.buyer.name));
-    let description = text::without_procedure_clauses(&text::without_compound_places(
-        &text::without_name(&need.description, &need.buyer.name),
+    let title = text::with_grounds_named(&text::without_compound_places(&text::without_name(
+        &need.title,
+        &need.buyer.name,
+    )));
+    let description = text::with_grounds_named(&text::without_procedure_clauses(
+        &text::without_compound_places(&text::without_name(&need.description, &need.buyer.name)),
     ));
     let words = text::with_senses(
         text::select_words(&title, &description, df, num_docs),

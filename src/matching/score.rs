@@ -26,23 +26,23 @@
 //! need the engine adds the groups of what its best text matches do, and those declared
 //! with them, since buyers and suppliers may code one trade differently), and neither its
 //! label nor its codes' labels say any of the need's words or synonyms. That holds for
-//! inferred codes too, and for an activity without a label (its codes' labels speak for it,
-//! when the referential has them in French; with inferred codes, an activity with neither
-//! a label nor a French code label cannot be judged and stays a candidate): inferred codes
-//! may be of the wrong trade, but then the truly relevant activity would still say some of
-//! the need's words, in its label or its codes' labels, and stay a candidate. (A stricter rule for inferred codes — rule out only labelled activities, and
-//! only when another activity is strongly relevant and says the need's words — cost
-//! 0.02–0.04 of R_cap@50 on 22 generated sets and prevented no violation.) When one
-//! activity is
-//! *identified* — strongly relevant by its codes and either its label (or its codes' labels)
-//! saying the need's specific words or a code that is the buyer's own (a class or finer) or
-//! below it (`coded_as_the_need`) — an activity is also ruled out when it plainly does something
-//! else: it has a label, no code on the branch of a need
-//! code, and neither its codes nor its words make it even weakly relevant
-//! (`plainly_elsewhere`). An activity without a label is never ruled out that way: only its
-//! codes speak for it, and a related group may hold them. A supplier that passes this passes
-//! the contract's rule whichever activity is the truly relevant one; the price is recall on
-//! suppliers whose activities have different zones, measured by `essor eval`.
+//! inferred codes too, and for an activity without a label (its codes' labels speak for it
+//! when the referential has them in French; with inferred codes, an activity with neither a
+//! label nor a French code label cannot be judged and stays a candidate). With inferred
+//! codes this is a heuristic: the inference may be of the wrong trade, and a truly relevant
+//! activity coded far from it whose label says none of the need's words would be ruled
+//! out. It caused no violation on 42 generated sets, where a stricter rule (rule out only
+//! labelled activities, and only when another activity is strongly relevant and says the
+//! need's words) cost 0.02–0.04 of R_cap@50. When one activity is *identified* — strongly
+//! relevant by its codes and either its label (or its codes' labels) saying the need's
+//! specific words or a code that is the buyer's own (a class or finer) or below it
+//! (`coded_as_the_need`) — an activity is also ruled out when it plainly does something
+//! else: it has a label, no code on the branch of a need code, and neither its codes nor
+//! its words make it even weakly relevant (`plainly_elsewhere`). An activity without a
+//! label is never ruled out that way: only its codes speak for it, and a related group may
+//! hold them. With the need's own codes, a supplier that passes this passes the contract's
+//! rule whichever activity is the truly relevant one; the price is recall on suppliers
+//! whose activities have different zones, measured by `essor eval`.
 //! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
 //!
 //! # Score
@@ -539,8 +539,9 @@ fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
 const RELATIVE_ACTIVITY_STRENGTH: f64 = 0.5;
 const MIN_ACTIVITY_STRENGTH: f64 = 0.2;
 
-/// An activity this strong both by its codes (or words) and by what its label says identifies
-/// the relevant activity well enough to rule out the others that are [`plainly_elsewhere`].
+/// An activity this strong by its codes (or words), and as strong by what its label says or
+/// coded as the need (`coded_as_the_need`), identifies the relevant activity well enough to
+/// rule out the others that are [`plainly_elsewhere`].
 const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
 
 /// Strength of an activity whose code is in the group of a code inferred from the best text
@@ -745,9 +746,9 @@ pub fn candidate_activities(
     } else {
         possible
     };
-    // An activity that both belongs to the need's trade by its codes and says the need's
-    // words identifies the relevant activity: the supplier's other activities that neither
-    // code nor say anything of the need are not candidates.
+    // An activity that belongs to the need's trade by its codes and either says the need's
+    // words or has the buyer's own code identifies the relevant activity: the supplier's
+    // other activities that neither code nor say anything of the need are not candidates.
     let identified = pool.iter().any(|&i| {
         strengths
             .get(i)
@@ -1507,10 +1508,15 @@ mod tests {
         n
     }
 
-    fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
+    /// Assess with the plan of a need, adjusted by `adjust` (related groups, inferred codes).
+    fn assess_adjusted(
+        need: &Need,
+        s: &Supplier,
+        adjust: impl FnOnce(&mut MatchPlan),
+    ) -> Option<Assessment> {
         let r = Referential::get();
         let mut plan = super::super::plan(need, |_| None, 1000);
-        plan.related_groups = divisions.iter().map(|d| d.to_string()).collect();
+        adjust(&mut plan);
         let ev = super::super::local_text_evidence(&plan, s);
         let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
         assess(
@@ -1522,6 +1528,12 @@ mod tests {
             r,
             jiff::civil::date(2026, 6, 1),
         )
+    }
+
+    fn assess_with_divisions(need: &Need, s: &Supplier, divisions: &[&str]) -> Option<Assessment> {
+        assess_adjusted(need, s, |plan| {
+            plan.related_groups = divisions.iter().map(|d| d.to_string()).collect();
+        })
     }
 
     #[test]
@@ -1601,23 +1613,12 @@ mod tests {
     }
 
     fn assess_inferred(need: &Need, s: &Supplier) -> Option<Assessment> {
-        let r = Referential::get();
-        let mut plan = super::super::plan(need, |_| None, 1000);
-        assert!(plan.cpv.is_empty());
-        // As if the best text matches of the uncoded need were grounds maintenance.
-        plan.inferred_cpv = vec!["77310000-6".into()];
-        plan.related_groups = vec!["773".into()];
-        let ev = super::super::local_text_evidence(&plan, s);
-        let place = crate::model::geography::resolve_place(&need.place, r).unwrap();
-        assess(
-            &plan,
-            need,
-            s,
-            Some(&ev),
-            &place,
-            r,
-            jiff::civil::date(2026, 6, 1),
-        )
+        assess_adjusted(need, s, |plan| {
+            assert!(plan.cpv.is_empty());
+            // As if the best text matches of the uncoded need were grounds maintenance.
+            plan.inferred_cpv = vec!["77310000-6".into()];
+            plan.related_groups = vec!["773".into()];
+        })
     }
 
     #[test]

@@ -327,6 +327,61 @@ pub fn without_compound_places(text: &str) -> String {
     out
 }
 
+/// `text` with the grounds of a site named as such: in « entretien des extérieurs », the
+/// plural noun « les extérieurs » is a site's outdoor areas, which the thesaurus knows as
+/// « espaces extérieurs » (green spaces). The adjective is another matter: « entretien
+/// extérieur des véhicules » is washing the outside of vehicles. So the noun counts only
+/// plural, after « entretien des » or « entretien les », and not with a complement naming
+/// a vehicle (« des extérieurs de la mairie » are its grounds, « des extérieurs des
+/// véhicules » their bodywork).
+pub fn with_grounds_named(text: &str) -> String {
+    let words: Vec<(usize, &str)> = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_alphabetic()
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| !p.is_alphabetic())
+        })
+        .map(|(i, _)| {
+            let len = text[i..]
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(text.len() - i);
+            (i, &text[i..i + len])
+        })
+        .collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|(_, w)| crate::normalize::fold(w))
+        .collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for k in 2..folded.len() {
+        let of_a_vehicle = folded
+            .get(k + 1)
+            .is_some_and(|n| matches!(n.as_str(), "de" | "des" | "du" | "d"))
+            && folded.get(k + 2).is_some_and(|n| {
+                matches!(
+                    n.trim_end_matches(['s', 'x']),
+                    "vehicule" | "voiture" | "camion" | "bu" | "car" | "engin" | "bateau"
+                )
+            });
+        let grounds = folded[k] == "exterieurs"
+            && matches!(folded[k - 1].as_str(), "des" | "les")
+            && matches!(folded[k - 2].as_str(), "entretien" | "entretenir")
+            && !of_a_vehicle;
+        if grounds {
+            let at = words[k].0;
+            out.push_str(&text[last..at]);
+            out.push_str("espaces ");
+            last = at;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 const SENSES: &str = include_str!("../../fixtures/matching/senses.txt");
 
 /// A trade said over a sentence (`fixtures/matching/senses.txt`).
@@ -968,6 +1023,32 @@ pub fn cpv_codes_in_text(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_grounds_of_a_site_are_named_only_by_the_plural_noun() {
+        assert_eq!(
+            with_grounds_named("Entretien des extérieurs de la mairie"),
+            "Entretien des espaces extérieurs de la mairie"
+        );
+        assert_eq!(
+            with_grounds_named("Entretien des extérieurs – groupe scolaire"),
+            "Entretien des espaces extérieurs – groupe scolaire"
+        );
+        assert_eq!(
+            with_grounds_named("ENTRETIEN DES EXTÉRIEURS"),
+            "ENTRETIEN DES espaces EXTÉRIEURS"
+        );
+        for other in [
+            "Entretien extérieur des véhicules",
+            "Peinture des extérieurs",
+            "Entretien des extérieurs des véhicules de service",
+            "Entretenir l'extérieur du bus",
+            "",
+            "extérieurs",
+        ] {
+            assert_eq!(with_grounds_named(other), other);
+        }
+    }
 
     #[test]
     fn the_buyer_name_is_blanked_out_of_a_notice() {
