@@ -590,9 +590,35 @@ fn is_action_noun(w: &str) -> bool {
         "lot",
         "accord",
         "cadre",
+        "vidange",
+        "analyse",
+        "garde",
+        "coupe",
+        "fauche",
+        "expertise",
+        "visite",
+        "prise",
+    ];
+    // Things whose names end like action nouns.
+    const THINGS: &[&str] = &[
+        "vetement",
+        "equipement",
+        "batiment",
+        "logement",
+        "chaussure",
+        "voiture",
+        "structure",
+        "fromage",
+        "epicerie",
+        "carte",
+        "plante",
+        "boite",
+        "veste",
+        "tente",
     ];
     let singular = w.strip_suffix('s').unwrap_or(w);
-    CONVERTED.contains(&singular) || SUFFIXES.iter().any(|s| singular.ends_with(s))
+    CONVERTED.contains(&singular)
+        || (!THINGS.contains(&singular) && SUFFIXES.iter().any(|s| singular.ends_with(s)))
 }
 
 /// Prepositions that open a complement of the noun before them (folded; the elided `d'` is
@@ -1023,6 +1049,30 @@ pub fn cpv_codes_in_text(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn action_nouns_are_told_from_things_that_end_like_them() {
+        for w in [
+            "nettoyage",
+            "vidanges",
+            "analyse",
+            "fauche",
+            "proprete",
+            "entretien",
+        ] {
+            assert!(is_action_noun(w), "{w}");
+        }
+        for w in [
+            "vetements",
+            "equipements",
+            "chaussures",
+            "repas",
+            "uniformes",
+            "plantes",
+        ] {
+            assert!(!is_action_noun(w), "{w}");
+        }
+    }
 
     #[test]
     fn the_grounds_of_a_site_are_named_only_by_the_plural_noun() {
