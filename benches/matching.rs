@@ -293,8 +293,13 @@ fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
     // computes everything on the current snapshot: the score of every pair reverse matching
     // finds for some sampled suppliers, against forward matching's.
     let (mut pairs, mut unseen, mut max_diff, mut sum_diff) = (0usize, 0usize, 0f64, 0f64);
+    let forward: Vec<_> = ds
+        .open
+        .iter()
+        .map(|need| match_need(&ds.index, need, usize::MAX).unwrap())
+        .collect();
     for s in ds.sample.iter().take(50) {
-        for need in &ds.open {
+        for (need, forward) in ds.open.iter().zip(&forward) {
             let Some(back) = needs_for_supplier(&ds.index, s, std::slice::from_ref(need), 1)
                 .into_iter()
                 .next()
@@ -302,7 +307,6 @@ fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
                 continue;
             };
             pairs += 1;
-            let forward = match_need(&ds.index, need, usize::MAX).unwrap();
             match forward.results.iter().find(|m| m.siret == s.siret) {
                 Some(m) => {
                     let d = (m.score - back.score).abs();
