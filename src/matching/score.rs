@@ -478,18 +478,23 @@ fn body_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
         .collect()
 }
 
-/// Whether the parts that say a need word (stems `q`, or what the index `matched`) all say
-/// it inside a purpose complement — « nos légumes sont livrés aux cantines » names a
-/// customer, not the trade. `None` when no part says it.
+/// Whether the parts that say a need word (stems `q`, or what the index `matched`: a word,
+/// or a multi-word expression said whole, its words in a row) all say it inside a purpose
+/// complement — « nos légumes sont livrés aux cantines » names a customer, not the trade.
+/// `None` when no part says it.
 fn said_only_for(q: &[String], matched: &str, parts: &[Arc<[PhrasePart]>]) -> Option<bool> {
     let m = stems(matched);
-    let mut found = parts
-        .iter()
-        .flat_map(|t| t.iter())
-        .filter(|p| q.contains(&p.stem) || m.contains(&p.stem))
-        .peekable();
-    found.peek()?;
-    Some(found.all(|p| p.purpose))
+    let mut found = None;
+    for t in parts {
+        for (i, p) in t.iter().enumerate() {
+            let says = q.contains(&p.stem)
+                || (!m.is_empty() && t[i..].iter().map(|p| &p.stem).take(m.len()).eq(m.iter()));
+            if says {
+                found = Some(found.unwrap_or(true) && p.purpose);
+            }
+        }
+    }
+    found
 }
 
 /// Text evidence of a need word that names what the need buys but that the supplier's
@@ -1449,6 +1454,9 @@ mod tests {
         let grower = described(veg, "Nos légumes sont livrés aux cantines pour les repas.");
         let side_ev = with_trade_roles(&plan, &ev, &grower);
         assert!((text_score(&plan, Some(&side_ev)) - ASIDE_TEXT * full).abs() < 1e-9);
+        // An expression's words said apart do not say it: « collecte », « restaurants ».
+        let collector = described(veg, "Collecte et compostage des restes des restaurants.");
+        assert!(with_trade_roles(&plan, &ev, &collector).words[0].aside);
         // A word found only in the free text, said there only of its customers.
         let free = TextEvidence {
             words: vec![WordMatch {
