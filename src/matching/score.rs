@@ -430,8 +430,8 @@ fn label_parts(label: &'static str) -> Arc<[PhrasePart]> {
 /// adjective of the title ([`MatchPlan::qualifiers`]) said only of another noun —
 /// « Peinture intérieure » is not « nettoyage des surfaces intérieures ».
 /// `q` are the stems of the need's word ([`has_a_role`]), `matched` what the index found
-/// (a synonym expression); false when neither is found in the trade texts (a prefix, a
-/// typo, the name): unknown.
+/// (a synonym expression, said only with its words in a row, [`says_at`]); false when
+/// neither is found in the trade texts (a prefix, a typo, the name): unknown.
 fn said_on_the_side(
     plan: &MatchPlan,
     q: &[String],
@@ -442,8 +442,11 @@ fn said_on_the_side(
         let m = stems(matched);
         parts
             .iter()
-            .flat_map(|t| t.iter())
-            .filter(|p| q.contains(&p.stem) || m.contains(&p.stem))
+            .flat_map(|t| {
+                (0..t.len())
+                    .filter(|&i| says_at(q, &m, t, i))
+                    .map(|i| &t[i])
+            })
             .collect()
     };
     if found.is_empty() {
@@ -487,14 +490,20 @@ fn said_only_for(q: &[String], matched: &str, parts: &[Arc<[PhrasePart]>]) -> Op
     let mut found = None;
     for t in parts {
         for (i, p) in t.iter().enumerate() {
-            let says = q.contains(&p.stem)
-                || (!m.is_empty() && t[i..].iter().map(|p| &p.stem).take(m.len()).eq(m.iter()));
-            if says {
+            if says_at(q, &m, t, i) {
                 found = Some(found.unwrap_or(true) && p.purpose);
             }
         }
     }
     found
+}
+
+/// Whether the part at `i` of a text says a need word: one of its stems `q`, or the start
+/// of what the index matched (stems `m`: a word, or an expression whose words come in a
+/// row — « collecte » alone does not say « restauration collective »).
+fn says_at(q: &[String], m: &[String], t: &[PhrasePart], i: usize) -> bool {
+    q.contains(&t[i].stem)
+        || (!m.is_empty() && t[i..].iter().map(|p| &p.stem).take(m.len()).eq(m.iter()))
 }
 
 /// Text evidence of a need word that names what the need buys but that the supplier's
@@ -1409,6 +1418,17 @@ mod tests {
             "interieures",
             "interieures",
             "Nettoyage des surfaces intérieures"
+        ));
+        // An expression's words said apart elsewhere do not say it.
+        let texts: [Arc<[PhrasePart]>; 2] = [
+            phrase_parts(veg).into(),
+            phrase_parts("Collecte des déchets verts").into(),
+        ];
+        assert!(said_on_the_side(
+            &meals,
+            &stems("repas"),
+            "restauration collective",
+            &texts
         ));
         // A need word that is itself a later complement may be said in one.
         let waste = plan_of("Enlèvement des restes de repas des restaurants scolaires");
