@@ -632,6 +632,7 @@ fn hit_evidence(h: &crate::index::SearchHit, best: f64) -> TextEvidence {
                     .fields
                     .iter()
                     .any(|f| matches!(f, TextField::Name | TextField::Trade | TextField::Code)),
+                aside: false,
             })
         })
         .collect();

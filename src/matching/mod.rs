@@ -71,6 +71,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         refined_naf: Vec::new(),
         stems,
         named: text::title_nouns(&title),
+        heads: text::title_heads(&title),
         qualifiers: text::title_qualifiers(&title),
     }
 }
@@ -117,6 +118,7 @@ pub fn local_text_evidence(plan: &MatchPlan, s: &Supplier) -> TextEvidence {
                 matched: w.word.clone(),
                 kind: WordMatchKind::Exact,
                 in_trade: trade_stems.contains(&st),
+                aside: false,
             });
             continue;
         }
@@ -133,6 +135,7 @@ pub fn local_text_evidence(plan: &MatchPlan, s: &Supplier) -> TextEvidence {
                     matched: alt.display.clone(),
                     kind: WordMatchKind::Synonym,
                     in_trade,
+                    aside: false,
                 });
                 break;
             }

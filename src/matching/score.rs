@@ -59,7 +59,11 @@
 //!   word its trade texts say only on the side, in another role than the need's title
 //!   gives it: a noun naming what the need buys said only in a purpose complement or as an
 //!   adjective, « légumes pour la restauration collective » for « Repas », a title
-//!   adjective said only of another noun, see `said_on_the_side` —, 0.75, plus the index's
+//!   adjective said only of another noun, see `said_on_the_side`; a head noun of the
+//!   title naming a thing that all its texts, trade and free, say only in purpose or
+//!   recipient complements, of its customers, counts 0.3: « légumes livrés aux cantines
+//!   pour les repas des écoles » for « Repas du centre de loisirs », see
+//!   `with_trade_roles` —, 0.75, plus the index's
 //!   BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
 //!   when the need's codes are only inferred — for a supplier without code evidence all of
 //!   whose activities declare codes outside the need's related groups: its words likely mean
@@ -144,6 +148,10 @@ pub struct WordMatch {
     /// Found in the name or a trade field (activity labels, offers, codes' labels) rather than
     /// only in free text.
     pub in_trade: bool,
+    /// Said in the profile only on the side, in purpose complements that name its customers
+    /// (« légumes livrés aux cantines » for a need of meals, see [`with_trade_roles`]): weak
+    /// evidence, [`ASIDE_TEXT`]. Set by the score, never by the index.
+    pub aside: bool,
 }
 
 /// What the text index found for a supplier.
@@ -209,6 +217,10 @@ pub struct MatchPlan {
     /// a supplier's trade texts that say one of them only on the side do not say it of
     /// their trade ([`said_on_the_side`]).
     pub named: HashSet<String>,
+    /// Stems of the title's head nouns (`text::title_heads`), what the need buys: a supplier
+    /// whose texts say one only in purpose complements names a customer with it
+    /// (`WordMatch::aside`).
+    pub heads: HashSet<String>,
     /// The adjectives of the need's title, each with the noun it qualifies (stems,
     /// `text::title_qualifiers`).
     pub qualifiers: HashMap<String, String>,
@@ -418,8 +430,8 @@ fn label_parts(label: &'static str) -> Arc<[PhrasePart]> {
 /// adjective of the title ([`MatchPlan::qualifiers`]) said only of another noun —
 /// « Peinture intérieure » is not « nettoyage des surfaces intérieures ».
 /// `q` are the stems of the need's word ([`has_a_role`]), `matched` what the index found
-/// (a synonym expression); false when neither is found in the trade texts (a prefix, a
-/// typo, the name): unknown.
+/// (a synonym expression, said only with its words in a row, [`says_at`]); false when
+/// neither is found in the trade texts (a prefix, a typo, the name): unknown.
 fn said_on_the_side(
     plan: &MatchPlan,
     q: &[String],
@@ -430,8 +442,11 @@ fn said_on_the_side(
         let m = stems(matched);
         parts
             .iter()
-            .flat_map(|t| t.iter())
-            .filter(|p| q.contains(&p.stem) || m.contains(&p.stem))
+            .flat_map(|t| {
+                (0..t.len())
+                    .filter(|&i| says_at(q, &m, t, i))
+                    .map(|i| &t[i])
+            })
             .collect()
     };
     if found.is_empty() {
@@ -456,9 +471,53 @@ fn has_a_role(plan: &MatchPlan, query: &str) -> Option<Vec<String>> {
         .then_some(q)
 }
 
+/// The informative words of the supplier's free texts with their roles in them
+/// (`text::phrase_parts`): description, offer descriptions, references' descriptions.
+fn body_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
+    std::iter::once(s.description.as_str())
+        .chain(s.offers.iter().map(|o| o.description.as_str()))
+        .chain(s.references.iter().map(|r| r.description.as_str()))
+        .map(|t| Arc::from(phrase_parts(t)))
+        .collect()
+}
+
+/// Whether the parts that say a need word (stems `q`, or what the index `matched`: a word,
+/// or a multi-word expression said whole, its words in a row) all say it inside a purpose
+/// complement — « nos légumes sont livrés aux cantines » names a customer, not the trade.
+/// `None` when no part says it.
+fn said_only_for(q: &[String], matched: &str, parts: &[Arc<[PhrasePart]>]) -> Option<bool> {
+    let m = stems(matched);
+    let mut found = None;
+    for t in parts {
+        for (i, p) in t.iter().enumerate() {
+            if says_at(q, &m, t, i) {
+                found = Some(found.unwrap_or(true) && p.purpose);
+            }
+        }
+    }
+    found
+}
+
+/// Whether the part at `i` of a text says a need word: one of its stems `q`, or the start
+/// of what the index matched (stems `m`: a word, or an expression whose words come in a
+/// row — « collecte » alone does not say « restauration collective »).
+fn says_at(q: &[String], m: &[String], t: &[PhrasePart], i: usize) -> bool {
+    q.contains(&t[i].stem)
+        || (!m.is_empty() && t[i..].iter().map(|p| &p.stem).take(m.len()).eq(m.iter()))
+}
+
+/// Text evidence of a need word that names what the need buys but that the supplier's
+/// texts say only in purpose complements, of its customers (`WordMatch::aside`): most of
+/// its weight goes, as a customer's name is not its trade.
+const ASIDE_TEXT: f64 = 0.3;
+
 /// `ev` with the need words that the supplier's trade texts say only on the side
-/// ([`said_on_the_side`]) counted as said in its free text. The trade texts are read only
-/// when a word said in them has a role in the title: most candidates are left as they are.
+/// ([`said_on_the_side`]) counted as said in its free text, and those that name what the
+/// need buys ([`MatchPlan::named`]) but that its texts, trade and free, say only in purpose
+/// complements (« Légumes pour la restauration collective », « légumes livrés aux
+/// cantines » for « Repas »: whom it sells to) counted as weak evidence
+/// (`WordMatch::aside`). The texts are read only when a word said in them has a role in
+/// the title: most candidates are left as they are.
 fn with_trade_roles<'e>(
     plan: &MatchPlan,
     ev: &'e TextEvidence,
@@ -468,26 +527,33 @@ fn with_trade_roles<'e>(
         .words
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.in_trade)
         .filter_map(|(i, m)| Some((i, has_a_role(plan, &m.query)?)))
         .collect();
     if checked.is_empty() {
         return Cow::Borrowed(ev);
     }
-    let parts = trade_parts(s);
-    let side: Vec<usize> = checked
-        .into_iter()
-        .filter(|(i, q)| said_on_the_side(plan, q, &ev.words[*i].matched, &parts))
-        .map(|(i, _)| i)
-        .collect();
-    if side.is_empty() {
-        return Cow::Borrowed(ev);
+    let trade = trade_parts(s);
+    let mut body: Option<Vec<Arc<[PhrasePart]>>> = None;
+    let mut out = Cow::Borrowed(ev);
+    for (i, q) in checked {
+        let m = &ev.words[i];
+        let side = m.in_trade && said_on_the_side(plan, &q, &m.matched, &trade);
+        if m.in_trade && !side {
+            continue;
+        }
+        let aside = q.iter().any(|st| plan.heads.contains(st))
+            && match said_only_for(&q, &m.matched, body.get_or_insert_with(|| body_parts(s))) {
+                Some(only) => only,
+                // Not in the free text: said only on the side of the trade texts.
+                None => side,
+            };
+        if side || aside {
+            let w = &mut out.to_mut().words[i];
+            w.in_trade = false;
+            w.aside = aside;
+        }
     }
-    let mut ev = ev.clone();
-    for i in side {
-        ev.words[i].in_trade = false;
-    }
-    Cow::Owned(ev)
+    out
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -506,7 +572,16 @@ pub fn text_score(plan: &MatchPlan, ev: Option<&TextEvidence>) -> f64 {
             .words
             .iter()
             .filter(|m| m.query == w.word || m.query.split(' ').any(|q| q == w.word))
-            .map(|m| m.kind.factor() * if m.in_trade { 1.0 } else { 0.75 })
+            .map(|m| {
+                m.kind.factor()
+                    * if m.aside {
+                        ASIDE_TEXT
+                    } else if m.in_trade {
+                        1.0
+                    } else {
+                        0.75
+                    }
+            })
             .fold(0.0, f64::max);
         covered += w.weight * best;
     }
@@ -1302,9 +1377,10 @@ mod tests {
 
     #[test]
     fn a_need_word_said_only_on_the_side_of_a_label_is_not_its_trade() {
-        use crate::matching::text::{title_nouns, title_qualifiers};
+        use crate::matching::text::{title_heads, title_nouns, title_qualifiers};
         let plan_of = |title: &str| MatchPlan {
             named: title_nouns(title),
+            heads: title_heads(title),
             qualifiers: title_qualifiers(title),
             ..MatchPlan::default()
         };
@@ -1344,6 +1420,17 @@ mod tests {
             "interieures",
             "Nettoyage des surfaces intérieures"
         ));
+        // An expression's words said apart elsewhere do not say it.
+        let texts: [Arc<[PhrasePart]>; 2] = [
+            phrase_parts(veg).into(),
+            phrase_parts("Collecte des déchets verts").into(),
+        ];
+        assert!(said_on_the_side(
+            &meals,
+            &stems("repas"),
+            "restauration collective",
+            &texts
+        ));
         // A need word that is itself a later complement may be said in one.
         let waste = plan_of("Enlèvement des restes de repas des restaurants scolaires");
         let bio = "Collecte des biodéchets pour la restauration collective";
@@ -1365,6 +1452,7 @@ mod tests {
                 matched: "restauration collective".into(),
                 kind: WordMatchKind::Exact,
                 in_trade: true,
+                aside: false,
             }],
             relative_score: 0.0,
         };
@@ -1372,8 +1460,38 @@ mod tests {
         let labelled = |label: &str| {
             supplier_json(serde_json::json!([{"label": label, "zone": {"national": true}}]))
         };
+        // Said only on the side, there and nowhere else: a customer, weak evidence.
         let side_ev = with_trade_roles(&plan, &ev, &labelled(veg));
-        assert!((text_score(&plan, Some(&side_ev)) - 0.75 * full).abs() < 1e-9);
+        assert!((text_score(&plan, Some(&side_ev)) - ASIDE_TEXT * full).abs() < 1e-9);
+        // Its free text saying the head noun of its own trade: free text.
+        let described = |label: &str, description: &str| {
+            let mut s = labelled(label);
+            s.description = description.into();
+            s
+        };
+        let cook = described(veg, "Nous cuisinons les repas des écoles.");
+        let free_ev = with_trade_roles(&plan, &ev, &cook);
+        assert!((text_score(&plan, Some(&free_ev)) - 0.75 * full).abs() < 1e-9);
+        let grower = described(veg, "Nos légumes sont livrés aux cantines pour les repas.");
+        let side_ev = with_trade_roles(&plan, &ev, &grower);
+        assert!((text_score(&plan, Some(&side_ev)) - ASIDE_TEXT * full).abs() < 1e-9);
+        // An expression's words said apart do not say it: « collecte », « restaurants ».
+        let collector = described(veg, "Collecte et compostage des restes des restaurants.");
+        assert!(with_trade_roles(&plan, &ev, &collector).words[0].aside);
+        // A word found only in the free text, said there only of its customers.
+        let free = TextEvidence {
+            words: vec![WordMatch {
+                matched: "repas".into(),
+                in_trade: false,
+                ..ev.words[0].clone()
+            }],
+            relative_score: 0.0,
+        };
+        let grower = described("Maraîchage", "Légumes à destination des repas scolaires.");
+        let side_ev = with_trade_roles(&plan, &free, &grower);
+        assert!(side_ev.words[0].aside, "{side_ev:?}");
+        let cook = described("Traiteur", "Repas livrés aux écoles.");
+        assert!(!with_trade_roles(&plan, &free, &cook).words[0].aside);
         let own = with_trade_roles(&plan, &ev, &labelled("Restauration collective"));
         assert!(matches!(own, Cow::Borrowed(_)));
         // A word without a role in the title is left as it is, trade texts unread.

@@ -10,7 +10,9 @@
 //! du personnel de restauration" buys uniforms, and a thing's "du"/"de la"/"des" complement
 //! says whose, see [`title_roles`]); only the best few are kept. A commune's full compound
 //! name ("– Saint-Laurent-des-Arbres") is blanked out first ([`without_compound_places`]). The same reading of a noun phrase ([`phrase_parts`]: nouns, adjectives, purpose
-//! complements) tells the score which words of a supplier's activity label say its trade.
+//! and recipient complements, « pour », « auprès de », « aux » after a verb of supplying,
+//! « nos clients : ») tells the score which words of a supplier's activity label or free
+//! text say its trade and which its customers.
 //! CPV codes written in the text ("CPV 77310000-6") are extracted too.
 //! French stemming, synonyms and typo tolerance are the search index's job, not this one's.
 //! Pure: no IO.
@@ -816,71 +818,140 @@ pub struct PhrasePart {
     pub purpose: bool,
 }
 
-/// Words that open a purpose complement (folded).
-const PURPOSE_WORDS: &[&str] = &["pour", "destine", "destinee", "destines", "destinees"];
+/// Words that open a purpose complement (folded): « pour les cantines », « destinés aux
+/// écoles », « auprès des collectivités ».
+const PURPOSE_WORDS: &[&str] = &[
+    "pour",
+    "destine",
+    "destinee",
+    "destines",
+    "destinees",
+    "aupres",
+];
 
-/// The informative words of a text (a need's title, a supplier's activity label) with
-/// their role in its French noun phrases, read as [`title_roles`] reads a title: a word
-/// right after a noun (no preposition or determiner between) is an adjective of that
-/// noun, and so is a word coordinated with an adjective ("intérieure et extérieure");
-/// every other word is a noun. Words of a multi-word thesaurus expression ("espaces
-/// verts", "restauration collective") are one noun. A purpose complement runs from
-/// "pour" to the end of the phrase ([`phrases`]):
-/// « Fourniture de légumes pour la restauration collective » sells vegetables.
+/// Nouns that open a purpose complement after "à" or "au": « à destination des EHPAD »,
+/// « à l'attention des », « au profit des », « au service des communes ».
+const PURPOSE_LOCUTIONS: &[&str] = &["destination", "attention", "intention", "profit", "service"];
+
+/// Verbs of supplying (folded stems): after one of their forms, « à », « au », « aux »
+/// name whom the thing goes to, the customer — « légumes livrés aux cantines », « nous
+/// vendons aux collectivités » —, not what it is.
+const SUPPLY_VERBS: &[&str] = &[
+    "livr", "fourni", "vend", "propos", "distribu", "adress", "reserv", "dedi", "adapt", "servi",
+    "servon", "apport", "factur",
+];
+
+/// Endings of a verb form after a [`SUPPLY_VERBS`] stem: participles (« livrés »,
+/// « fournies », « vendus ») and the present's plural persons (« livrons », « livrent »).
+const SUPPLY_ENDINGS: &[&str] = &[
+    "", "e", "es", "ee", "ees", "s", "ie", "ies", "u", "us", "ue", "ues", "ons", "ent", "ssons",
+    "ssent", "ez",
+];
+
+fn is_supply_verb(w: &str) -> bool {
+    SUPPLY_VERBS.iter().any(|v| {
+        w.strip_prefix(v)
+            .is_some_and(|rest| SUPPLY_ENDINGS.contains(&rest))
+    })
+}
+
+/// Whether a sentence's part before a colon announces its customers (« nos clients : »,
+/// « clientèle : », « références : »): what follows names them, not the trade.
+fn announces_customers(before: &str) -> bool {
+    words(before).last().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "client" | "clients" | "clientele" | "references" | "beneficiaires"
+        )
+    })
+}
+
+/// The informative words of a text (a need's title, a supplier's activity label or
+/// description) with their role in its French noun phrases, read as [`title_roles`] reads
+/// a title: a word right after a noun (no preposition or determiner between) is an
+/// adjective of that noun, and so is a word coordinated with an adjective ("intérieure et
+/// extérieure"); every other word is a noun. Words of a multi-word thesaurus expression
+/// ("espaces verts", "restauration collective") are one noun.
+///
+/// A purpose complement says whom or what the thing is for — its customer —, not what it
+/// is; it runs to the end of the phrase ([`phrases`]). French opens one with a preposition
+/// of purpose or recipient: « pour » (« Fourniture de légumes pour la restauration
+/// collective » sells vegetables), « destiné(e)s à », « auprès de », a locution « à
+/// destination de », « à l'attention de », « au profit de », « au service de »; or « à »,
+/// « au », « aux » right after a verb of supplying (« légumes livrés aux cantines »,
+/// « nous vendons aux collectivités »), where « à » names the recipient (after another
+/// word it may say a manner or a place: « peinture à l'eau »). A list announced by « nos
+/// clients : » or « références : » names customers to the end of its sentence.
 pub fn phrase_parts(text: &str) -> Vec<PhrasePart> {
     let mut out = Vec::new();
-    for phrase in phrases(text) {
-        let (toks, expr) = phrase_expressions(&phrase);
-        let mut purpose = false;
-        let mut noun: Option<String> = None;
-        let mut noun_next = true;
-        let mut coordinated = false;
-        let mut last_adjective = false;
-        for (i, w) in toks.iter().enumerate() {
-            let w = w.as_str();
-            if w == "et" || w == "ou" {
-                coordinated = true;
-                continue;
-            }
-            if PURPOSE_WORDS.contains(&w) {
-                purpose = true;
-            }
-            if PREPOSITIONS.contains(&w) || DETERMINERS.contains(&w) || PURPOSE_WORDS.contains(&w) {
-                noun_next = true;
-                coordinated = false;
-                last_adjective = false;
-                continue;
-            }
-            let st = stem(w);
-            let adjective = expr[i].is_none()
-                && noun.is_some()
-                && if coordinated {
-                    last_adjective
-                } else {
-                    !noun_next
-                };
-            coordinated = false;
-            noun_next = false;
-            last_adjective = adjective;
-            let qualifies = if adjective {
-                noun.clone()
-            } else {
-                // An expression is one noun, named by its first word.
-                if !(expr[i].is_some() && i > 0 && expr[i - 1] == expr[i] && noun.is_some()) {
-                    noun = Some(st.clone());
-                }
-                None
-            };
-            if !is_uninformative(w) {
-                out.push(PhrasePart {
-                    stem: st,
-                    qualifies,
-                    purpose,
-                });
-            }
+    for sentence in text.split(['.', '\n']) {
+        let (own, customers) = match sentence.split_once(':') {
+            Some((before, after)) if announces_customers(before) => (before, Some(after)),
+            _ => (sentence, None),
+        };
+        for phrase in phrases(own) {
+            phrase_parts_into(&phrase, false, &mut out);
+        }
+        for phrase in customers.map(phrases).unwrap_or_default() {
+            phrase_parts_into(&phrase, true, &mut out);
         }
     }
     out
+}
+
+/// [`phrase_parts`] of one phrase, appended to `out`; `purpose` when the whole phrase is
+/// a purpose complement.
+fn phrase_parts_into(phrase: &str, mut purpose: bool, out: &mut Vec<PhrasePart>) {
+    let (toks, expr) = phrase_expressions(phrase);
+    let mut noun: Option<String> = None;
+    let mut noun_next = true;
+    let mut coordinated = false;
+    let mut last_adjective = false;
+    for (i, w) in toks.iter().enumerate() {
+        let w = w.as_str();
+        if w == "et" || w == "ou" {
+            coordinated = true;
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| toks[j].as_str());
+        let opens = PURPOSE_WORDS.contains(&w)
+            || (PURPOSE_LOCUTIONS.contains(&w) && matches!(before, Some("a" | "l" | "au")))
+            || (matches!(w, "a" | "au" | "aux") && before.is_some_and(is_supply_verb));
+        purpose |= opens;
+        if PREPOSITIONS.contains(&w) || DETERMINERS.contains(&w) || opens {
+            noun_next = true;
+            coordinated = false;
+            last_adjective = false;
+            continue;
+        }
+        let st = stem(w);
+        let adjective = expr[i].is_none()
+            && noun.is_some()
+            && if coordinated {
+                last_adjective
+            } else {
+                !noun_next
+            };
+        coordinated = false;
+        noun_next = false;
+        last_adjective = adjective;
+        let qualifies = if adjective {
+            noun.clone()
+        } else {
+            // An expression is one noun, named by its first word.
+            if !(expr[i].is_some() && i > 0 && expr[i - 1] == expr[i] && noun.is_some()) {
+                noun = Some(st.clone());
+            }
+            None
+        };
+        if !is_uninformative(w) {
+            out.push(PhrasePart {
+                stem: st,
+                qualifies,
+                purpose,
+            });
+        }
+    }
 }
 
 /// Stems of the words a need's title names its object with: the nouns of its head and
@@ -896,6 +967,45 @@ pub fn title_nouns(title: &str) -> HashSet<String> {
         .filter(|w| roles.get(group_key(w)).is_some_and(|&r| r >= HEAD_ROLE))
         .map(|w| stem(&w))
         .collect()
+}
+
+/// Stems of a need's title's head nouns, what it buys ([`title_nouns`] of the head
+/// segment only, before the first preposition or determiner, coordinated heads included)
+/// that name a thing: "Repas du centre de loisirs" → `rep`, "Déjeuners et goûters" →
+/// `dejeun`, `gout`. An action noun ([`is_action_noun`]) is left out: said in a purpose
+/// complement it names the work done, the supplier's trade (« nous intervenons pour
+/// l'entretien et la maintenance des parcs »), not a customer; nor is the first complement
+/// of one, what is worked on ("Habillement des agents"), which suppliers rightly say as
+/// whom they work for.
+pub fn title_heads(title: &str) -> HashSet<String> {
+    let nouns = title_nouns(title);
+    let mut out = HashSet::new();
+    for phrase in phrases(title) {
+        let mut started = false;
+        let mut noun_next = true;
+        for w in phrase_words(&phrase) {
+            if w == "et" || w == "ou" {
+                noun_next = true;
+                continue;
+            }
+            if PREPOSITIONS.contains(&w.as_str()) || DETERMINERS.contains(&w.as_str()) {
+                if started {
+                    break;
+                }
+                continue;
+            }
+            if !started && is_uninformative(&w) {
+                continue;
+            }
+            started = true;
+            let st = stem(&w);
+            if noun_next && nouns.contains(&st) && !is_action_noun(&w) {
+                out.insert(st);
+            }
+            noun_next = false;
+        }
+    }
+    out
 }
 
 /// The adjectives of a need's title, each with the noun it qualifies (stems, see
@@ -1273,11 +1383,34 @@ mod tests {
     fn a_phrase_is_read_as_nouns_adjectives_and_purpose() {
         let parts = phrase_parts("Fourniture de légumes pour la restauration collective");
         let part = |parts: &[PhrasePart], w: &str| {
-            parts.iter().find(|p| p.stem == stem(w)).cloned().unwrap()
+            let found = parts.iter().find(|p| p.stem == stem(w)).cloned();
+            found.unwrap_or_else(|| panic!("{w} not in {parts:?}"))
         };
         let veg = part(&parts, "legumes");
         assert!(!veg.purpose && veg.qualifies.is_none(), "{parts:?}");
         assert!(part(&parts, "restauration").purpose, "{parts:?}");
+        // Recipients: after « auprès de », « à destination de », « à », « aux » after a
+        // verb of supplying, or in a list of customers; « à » elsewhere says no recipient.
+        let purpose = |text: &str, w: &str| part(&phrase_parts(text), w).purpose;
+        let veg = "Légumes bruts livrés aux cantines scolaires";
+        assert!(purpose(veg, "cantines") && purpose(veg, "scolaires"));
+        assert!(!purpose(veg, "legumes"));
+        assert!(purpose("Nous intervenons auprès des crèches", "creches"));
+        let meals = "Repas à destination des EHPAD";
+        assert!(purpose(meals, "ehpad") && !purpose(meals, "repas"));
+        let listed = "Nos clients : cantines, écoles et EHPAD. Nous cuisinons des repas.";
+        assert!(purpose(listed, "cantines") && purpose(listed, "ecoles"));
+        assert!(!purpose(listed, "repas"));
+        assert!(!purpose("Peinture à l'eau des façades", "facades"));
+        // The head nouns naming a thing the need buys.
+        assert_eq!(
+            title_heads("Repas du centre de loisirs"),
+            [stem("repas")].into()
+        );
+        let heads = title_heads("Déjeuners et goûters des crèches");
+        assert_eq!(heads, [stem("dejeuners"), stem("gouters")].into());
+        assert!(title_heads("Maintenance des aires paysagères").is_empty());
+        assert!(title_heads("Habillement des agents techniques").is_empty());
         // Coordinated adjectives qualify the same noun.
         let parts = phrase_parts("Peinture intérieure et extérieure");
         for w in ["interieure", "exterieure"] {
