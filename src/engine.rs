@@ -9,7 +9,8 @@
 //! explanations. A need without codes gets CPV codes inferred from its best text matches
 //! (pseudo-relevance feedback), which feed the code and NAF channels and weak code evidence.
 //! Word weights use the index's document frequencies; which CPV divisions a relevant
-//! activity may declare is learnt from a sample of the corpus (see `related_groups`). Reverse matching judges one supplier against every open need with the same
+//! activity may declare is learnt from a sample of the corpus (see `related_groups`). Reverse
+//! matching judges one supplier against every open need with the same
 //! `assess`. The HTTP API and the CLI call these functions; no IO besides the index.
 
 use std::collections::HashMap;

@@ -9,7 +9,8 @@
 //! title words, by their role in the title's noun phrase (French is head-initial: "Uniformes
 //! du personnel de restauration" buys uniforms, and a thing's "du"/"de la"/"des" complement
 //! says whose, see [`title_roles`]); only the best few are kept. A commune's full compound
-//! name ("– Saint-Laurent-des-Arbres") is blanked out first ([`without_compound_places`]). The same reading of a noun phrase ([`phrase_parts`]: nouns, adjectives, purpose
+//! name ("– Saint-Laurent-des-Arbres") is blanked out first ([`without_compound_places`]). The same
+//! reading of a noun phrase ([`phrase_parts`]: nouns, adjectives, purpose
 //! and recipient complements, « pour », « auprès de », « aux » after a verb of supplying,
 //! « nos clients : ») tells the score which words of a supplier's activity label or free
 //! text say its trade and which its customers.
@@ -479,7 +480,8 @@ pub fn with_senses(
 }
 
 /// Headings of notice paragraphs that say who may bid, how offers are judged or how to
-/// appeal, never what is bought (folded as [`words`] folds them, elisions dropped; matched at the start of a
+/// appeal, never what is bought (folded as [`words`] folds them, elisions dropped; matched at the
+/// start of a
 /// line or sentence).
 const CLAUSE_HEADINGS: &[&str] = &[
     "marche reserve",
@@ -700,7 +702,8 @@ fn phrase_expressions(phrase: &str) -> (Vec<String>, Vec<Option<usize>>) {
 /// the title starts with its head, the head names a thing, not an action
 /// ([`is_action_noun`]), and the complement is one of "de" with a definite article:
 /// "Repas du centre de loisirs", "Uniformes du personnel" say whose the meals or uniforms
-/// are, while "Entretien des extérieurs" and "vêtements de travail" say what. Coordination ("et", "ou") keeps the level (a second head, or a second
+/// are, while "Entretien des extérieurs" and "vêtements de travail" say what. Coordination ("et",
+/// "ou") keeps the level (a second head, or a second
 /// complement of the same noun); each of its [`phrases`] is read on its own. Words of a
 /// multi-word thesaurus expression ("espaces verts") take the role of
 /// the expression's best word: the expression is one noun. A word said at several places

@@ -445,3 +445,39 @@ fn reverse_matching_index_support_search_one_and_writes_since() {
             .is_none()
     );
 }
+
+/// An index that follows writes another index applied (another process, or here a second
+/// index on the same directory) cannot tell what they were, but it starts its write log
+/// afresh at what it publishes, so caches computed from then on can be reused.
+#[test]
+fn writes_applied_elsewhere_restart_the_write_log() {
+    let (dir, store, writer, suppliers) = demo_index();
+    let follower = essor::index::SearchIndex::open(dir.path()).unwrap();
+    follower.sync(&store).unwrap();
+    assert_eq!(follower.applied_seq(), writer.applied_seq());
+    let snap = follower.snapshot();
+    let (generation, before) = (snap.generation().to_string(), snap.seq());
+    drop(snap);
+
+    let mut edited = suppliers[0].clone();
+    edited.description = format!("{} Nouveau.", edited.description);
+    store
+        .put_suppliers(std::slice::from_ref(&edited), "test")
+        .unwrap();
+    writer.sync(&store).unwrap();
+    // The follower finds the edit already committed by the writer, and only publishes it.
+    assert_eq!(follower.sync(&store).unwrap().applied, 0);
+    let after = follower.applied_seq();
+    assert!(after > before);
+    // What happened between `before` and `after` was applied elsewhere: unknown...
+    assert!(
+        follower
+            .writes_since(&generation, before, &edited.siret)
+            .is_none()
+    );
+    // ...but from `after` on, the follower knows (nothing written since).
+    let w = follower
+        .writes_since(&generation, after, &edited.siret)
+        .expect("the log restarts at what was published");
+    assert_eq!((w.suppliers, w.this_supplier), (0, false));
+}
