@@ -55,7 +55,10 @@ fn demo_index() -> (
 ) {
     let dir = tempfile::tempdir().unwrap();
     let store = essor::store::Store::open(dir.path()).unwrap();
-    let suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
+    // In SIRET order, so that a test picking "the first supplier such that" picks the same
+    // one on every run.
+    let mut suppliers: Vec<Supplier> = demo_suppliers().into_values().collect();
+    suppliers.sort_by(|a, b| a.siret.cmp(&b.siret));
     store.put_suppliers(&suppliers, "test").unwrap();
     let index = essor::index::SearchIndex::open_synced(dir.path(), &store).unwrap();
     (dir, store, index, suppliers)
@@ -224,29 +227,41 @@ fn reverse_matching_agrees_with_forward_matching_on_needs_without_codes() {
     assert!(checked >= 50, "{checked}");
 }
 
+/// An uncoded need of this title in Toulouse.
+fn toulouse_need(title: &str) -> Need {
+    serde_json::from_value(serde_json::json!({
+        "buyer": {"name": "Ville"}, "title": title, "description": "",
+        "place": {"commune": "31555"},
+    }))
+    .unwrap()
+}
+
+/// Write a profile to the store and bring the index up to date.
+fn put_and_sync(store: &essor::store::Store, index: &essor::index::SearchIndex, s: &Supplier) {
+    store
+        .put_suppliers(std::slice::from_ref(s), "test")
+        .unwrap();
+    index.sync(store).unwrap();
+}
+
 /// Reverse matching keeps each need's plan and hits across writes; the asking supplier's own
 /// profile edit is seen at once, as forward matching sees it.
 #[test]
 fn reverse_matching_sees_a_profile_edit_at_once() {
     let (_dir, store, index, suppliers) = demo_index();
-    let need: Need = serde_json::from_value(serde_json::json!({
-        "buyer": {"name": "Ville"}, "title": "Apiculture et ruches pédagogiques",
-        "description": "", "place": {"commune": "31555"},
-    }))
-    .unwrap();
-    let original = suppliers
+    let need = toulouse_need("Apiculture et ruches pédagogiques");
+    let mut original = suppliers
         .iter()
         .find(|s| !s.closed && s.activities.len() == 1)
         .cloned()
         .unwrap();
+    // Its free text says nothing a fuzzy match could take for beekeeping ("agriculture").
+    original.description = "Structure d'insertion par l'activité économique.".into();
+    original.offers.clear();
+    original.references.clear();
     let asked =
         |s: &Supplier| essor::engine::needs_for_supplier(&index, s, std::slice::from_ref(&need), 5);
-    let edit = |s: &Supplier| {
-        store
-            .put_suppliers(std::slice::from_ref(s), "test")
-            .unwrap();
-        index.sync(&store).unwrap();
-    };
+    let edit = |s: &Supplier| put_and_sync(&store, &index, s);
     // It takes up beekeeping: the need is found (its plan and hits computed now)...
     let mut bees = original.clone();
     bees.activities[0].label = Some("Apiculture : installation de ruches pédagogiques".into());
@@ -276,19 +291,10 @@ fn reverse_matching_keeps_need_sides_across_other_suppliers_writes() {
     use essor::engine::need_side_stats;
     let (_dir, store, index, suppliers) = demo_index();
     // A need of its own: the sides are kept per need content, process-wide.
-    let need: Need = serde_json::from_value(serde_json::json!({
-        "buyer": {"name": "Commune"}, "title": "Ruchers pédagogiques : apiculture et miel",
-        "description": "", "place": {"commune": "31555"},
-    }))
-    .unwrap();
+    let need = toulouse_need("Ruchers pédagogiques : apiculture et miel");
     let asked =
         |s: &Supplier| essor::engine::needs_for_supplier(&index, s, std::slice::from_ref(&need), 5);
-    let edit = |s: &Supplier| {
-        store
-            .put_suppliers(std::slice::from_ref(s), "test")
-            .unwrap();
-        index.sync(&store).unwrap();
-    };
+    let edit = |s: &Supplier| put_and_sync(&store, &index, s);
     // A beekeeper that does not sell honey; another supplier says it does.
     let mut pick = suppliers
         .iter()
