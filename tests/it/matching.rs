@@ -244,6 +244,20 @@ fn put_and_sync(store: &essor::store::Store, index: &essor::index::SearchIndex, 
     index.sync(store).unwrap();
 }
 
+/// Forward matching's result for one supplier, which it must find in its top 50.
+fn forward_result(
+    index: &essor::index::SearchIndex,
+    need: &Need,
+    siret: &str,
+) -> essor::engine::MatchResult {
+    essor::engine::match_need(index, need, 50)
+        .unwrap()
+        .results
+        .into_iter()
+        .find(|m| m.siret == siret)
+        .expect("forward matching finds it")
+}
+
 /// Reverse matching keeps each need's plan and hits across writes; the asking supplier's own
 /// profile edit is seen at once, as forward matching sees it.
 #[test]
@@ -351,12 +365,7 @@ fn reverse_matching_keeps_need_sides_across_other_suppliers_writes() {
         mine[0].reasons[0].ends_with(", miel"),
         "{mine:?} vs {found:?}"
     );
-    let forward = essor::engine::match_need(&index, &need, 50).unwrap();
-    let f = forward
-        .results
-        .iter()
-        .find(|m| m.siret == honey.siret)
-        .expect("forward matching finds it");
+    let f = forward_result(&index, &need, &honey.siret);
     assert_eq!(mine[0].reasons, f.reasons, "{mine:?} vs {f:?}");
     assert!((mine[0].score - f.score).abs() < 2e-3, "{mine:?} vs {f:?}");
 
@@ -374,12 +383,7 @@ fn reverse_matching_keeps_need_sides_across_other_suppliers_writes() {
             index.applied_seq()
         ))
     );
-    let forward = essor::engine::match_need(&index, &need, 50).unwrap();
-    let f = forward
-        .results
-        .iter()
-        .find(|m| m.siret == honey.siret)
-        .expect("forward matching finds it");
+    let f = forward_result(&index, &need, &honey.siret);
     assert_eq!(rebuilt[0].reasons, f.reasons, "{rebuilt:?} vs {f:?}");
     assert_eq!(rebuilt[0].score, f.score, "{rebuilt:?} vs {f:?}");
 }
