@@ -293,6 +293,9 @@ fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
     // computes everything on the current snapshot: the score of every pair reverse matching
     // finds for some sampled suppliers, against forward matching's.
     let (mut pairs, mut unseen, mut max_diff, mut sum_diff) = (0usize, 0usize, 0f64, 0f64);
+    // Of the pairs forward matching never retrieved, how many score high enough that they
+    // would have been in its top 50: those are forward matching's retrieval misses.
+    let mut would_rank = 0usize;
     let forward: Vec<_> = ds
         .open
         .iter()
@@ -313,13 +316,35 @@ fn measure_reverse_under_writes(n: u64, ds: &Dataset) {
                     max_diff = max_diff.max(d);
                     sum_diff += d;
                 }
-                None => unseen += 1,
+                None => {
+                    unseen += 1;
+                    let above = forward
+                        .results
+                        .iter()
+                        .filter(|m| m.score > back.score)
+                        .count();
+                    if above < 50 {
+                        would_rank += 1;
+                        eprintln!(
+                            "  forward matching missed {} ({}) for {} « {} »: score {:.4}, \
+                             would rank {} ({})",
+                            s.siret,
+                            s.name,
+                            need.id.as_deref().unwrap_or("-"),
+                            need.title,
+                            back.score,
+                            above + 1,
+                            back.reasons.join(" · ")
+                        );
+                    }
+                }
             }
         }
     }
     println!(
         "  drift after those writes: {pairs} pairs found by reverse matching, {unseen} not among forward \
-         matching's results; |score difference| mean {:.5}, max {:.5}",
+         matching's results ({would_rank} of them scoring within its top 50); |score difference| \
+         mean {:.5}, max {:.5}",
         sum_diff / (pairs - unseen).max(1) as f64,
         max_diff
     );
