@@ -67,7 +67,10 @@
 //!   matched with its words anywhere in the profile counts only when one sentence says it
 //!   whole, its words in order at most two words apart — « Création et entretien de
 //!   jardins » and « fête locale » do not say « entretien des locaux »: its words then
-//!   count each where it is said, see `with_whole_expressions` —, 0.75, plus the index's
+//!   count each where it is said, see `with_whole_expressions`; and a noun of the title in
+//!   « -al », « -el » that the supplier says only as the feminine adjective of its stem,
+//!   « fête locale » for « locaux », does not count, see `without_feminine_clashes` —,
+//!   0.75, plus the index's
 //!   BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
 //!   when the need's codes are only inferred — for a supplier without code evidence all of
 //!   whose activities declare codes outside the need's related groups: its words likely mean
@@ -564,6 +567,17 @@ fn with_trade_roles<'e>(
 /// and their codes' labels, NAF label, kinds, offers, references, description), sentence
 /// by sentence: what [`says_whole`] looks for an expression in.
 fn sentence_stems(s: &Supplier) -> Vec<(Vec<String>, bool)> {
+    supplier_texts(s)
+        .into_iter()
+        .flat_map(|(t, in_trade)| t.split(['.', '\n', ';']).map(move |x| (stems(x), in_trade)))
+        .filter(|(x, _)| !x.is_empty())
+        .collect()
+}
+
+/// Every text of the supplier the index reads, each with whether it is a trade text
+/// (name, brand, activity labels and their codes' labels, NAF label, kinds, offer titles)
+/// or free text (description, offer descriptions, references).
+fn supplier_texts(s: &Supplier) -> Vec<(&str, bool)> {
     let r = Referential::get();
     let mut trade: Vec<&str> = vec![s.name.as_str()];
     trade.extend(s.brand.as_deref());
@@ -591,8 +605,6 @@ fn sentence_stems(s: &Supplier) -> Vec<(Vec<String>, bool)> {
         .into_iter()
         .map(|t| (t, true))
         .chain(body.map(|t| (t, false)))
-        .flat_map(|(t, in_trade)| t.split(['.', '\n', ';']).map(move |x| (stems(x), in_trade)))
-        .filter(|(x, _)| !x.is_empty())
         .collect()
 }
 
@@ -681,6 +693,62 @@ fn with_whole_expressions<'e>(ev: &'e TextEvidence, s: &Supplier) -> Cow<'e, Tex
                 }
             }
         }
+    }
+    Cow::Owned(TextEvidence {
+        words,
+        relative_score: ev.relative_score,
+    })
+}
+
+/// Masculine endings of French nouns in « -al » and « -el » (« local », « locaux »,
+/// « matériel », « personnels »), and the feminine endings of the adjectives of the same
+/// stem (« locale », « matérielle »), which never name the thing.
+const MASCULINE_NOUN_ENDINGS: &[&str] = &["al", "aux", "el", "els"];
+const FEMININE_ENDINGS: &[&str] = &["ale", "ales", "elle", "elles"];
+
+/// Whether a supplier word `said` (folded) is only the feminine adjective of the noun
+/// `need` names its object with: « fête locale » does not say « locaux », nor « aide
+/// matérielle » « matériel »; « local », « locaux » do.
+fn feminine_of(need: &str, said: &str) -> bool {
+    MASCULINE_NOUN_ENDINGS.iter().any(|e| need.ends_with(e))
+        && FEMININE_ENDINGS.iter().any(|e| said.ends_with(e))
+}
+
+/// `ev` without the nouns of the need's title (`MatchPlan::named`) that the supplier's
+/// texts say only as the feminine adjective of the same stem ([`feminine_of`]): the French
+/// stemmer folds « locaux » and « locale » into one stem, but « Entretien des locaux »
+/// buys the upkeep of premises, and « sacs pour une fête locale » says nothing of them.
+fn without_feminine_clashes<'e>(
+    plan: &MatchPlan,
+    ev: &'e TextEvidence,
+    s: &Supplier,
+) -> Cow<'e, TextEvidence> {
+    let suspect = |m: &WordMatch| {
+        m.kind == WordMatchKind::Exact
+            && !m.query.contains(' ')
+            && MASCULINE_NOUN_ENDINGS.iter().any(|e| m.query.ends_with(e))
+            && plan.named.contains(&stem(&m.query))
+    };
+    if !ev.words.iter().any(suspect) {
+        return Cow::Borrowed(ev);
+    }
+    let said: Vec<crate::index::analysis::Token> = supplier_texts(s)
+        .into_iter()
+        .flat_map(|(t, _)| crate::index::analysis::tokens(t))
+        .collect();
+    let clash = |m: &WordMatch| {
+        let st = stem(&m.query);
+        let mut forms = said.iter().filter(|t| t.stem == st).peekable();
+        forms.peek().is_some() && forms.all(|t| feminine_of(&m.query, &t.surface))
+    };
+    let words: Vec<WordMatch> = ev
+        .words
+        .iter()
+        .filter(|m| !(suspect(m) && clash(m)))
+        .cloned()
+        .collect();
+    if words.len() == ev.words.len() {
+        return Cow::Borrowed(ev);
     }
     Cow::Owned(TextEvidence {
         words,
@@ -1244,7 +1312,10 @@ pub fn assess(
 
     // An expression is said only whole; a need word the supplier's trade texts say only
     // on the side counts as free text.
-    let text = text.map(|e| with_whole_expressions(e, s));
+    let text = text.map(|e| match with_whole_expressions(e, s) {
+        Cow::Borrowed(e) => without_feminine_clashes(plan, e, s),
+        Cow::Owned(e) => Cow::Owned(without_feminine_clashes(plan, &e, s).into_owned()),
+    });
     let text = text.as_deref();
     let t = text_score(plan, text.map(|e| with_trade_roles(plan, e, s)).as_deref());
     let naf_ev = s
@@ -1692,6 +1763,45 @@ mod tests {
             relative_score: 0.5,
         };
         assert_eq!(with_whole_expressions(&syn, &garden).words, syn.words);
+    }
+
+    #[test]
+    fn a_title_noun_is_not_said_by_the_feminine_adjective_of_its_stem() {
+        assert!(feminine_of("locaux", "locale"));
+        assert!(feminine_of("materiel", "materielles"));
+        assert!(!feminine_of("locaux", "local"));
+        assert!(!feminine_of("locaux", "locaux"));
+        // Not a noun in « -al », « -el »: the stem's forms are the word's.
+        assert!(!feminine_of("tenues", "tenue"));
+        let plan = MatchPlan {
+            named: crate::matching::text::title_nouns("Entretien des locaux administratifs"),
+            ..MatchPlan::default()
+        };
+        let ev = TextEvidence {
+            words: vec![WordMatch {
+                query: "locaux".into(),
+                matched: "locaux".into(),
+                kind: WordMatchKind::Exact,
+                in_trade: false,
+                aside: false,
+            }],
+            relative_score: 0.5,
+        };
+        let mut s = supplier_json(serde_json::json!([{"label": "Couture et retouches"}]));
+        s.description = "Sacs en tissu pour une fête locale.".into();
+        assert!(without_feminine_clashes(&plan, &ev, &s).words.is_empty());
+        s.description = "Sacs en tissu pour une fête locale. Nettoyage de vos locaux.".into();
+        assert_eq!(without_feminine_clashes(&plan, &ev, &s).words, ev.words);
+        // An adjective of the title keeps every form of its stem: « Produits locaux ».
+        let local_food = MatchPlan {
+            named: crate::matching::text::title_nouns("Produits locaux"),
+            ..MatchPlan::default()
+        };
+        s.description = "Production locale.".into();
+        assert_eq!(
+            without_feminine_clashes(&local_food, &ev, &s).words,
+            ev.words
+        );
     }
 
     #[test]
