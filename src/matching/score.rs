@@ -63,7 +63,14 @@
 //!   title naming a thing that all its texts, trade and free, say only in purpose or
 //!   recipient complements, of its customers, counts 0.3: « légumes livrés aux cantines
 //!   pour les repas des écoles » for « Repas du centre de loisirs », see
-//!   `with_trade_roles` —, 0.75, plus the index's
+//!   `with_trade_roles`; a multi-word expression of the need's words that the index
+//!   matched with its words anywhere in the profile counts only when one sentence says it
+//!   whole, its words in order at most two words apart — « Création et entretien de
+//!   jardins » and « fête locale » do not say « entretien des locaux »: its words then
+//!   count each where it is said, see `with_whole_expressions`; and a noun of the title in
+//!   « -al », « -el » that the supplier says only as the feminine adjective of its stem,
+//!   « fête locale » for « locaux », does not count, see `without_feminine_clashes` —,
+//!   0.75, plus the index's
 //!   BM25 relative to the best candidate, 0.25; × 0.6 — × 0.8
 //!   when the need's codes are only inferred — for a supplier without code evidence all of
 //!   whose activities declare codes outside the need's related groups: its words likely mean
@@ -554,6 +561,199 @@ fn with_trade_roles<'e>(
         }
     }
     out
+}
+
+/// The stems of every text of the supplier the index reads (name, brand, activity labels
+/// and their codes' labels, NAF label, kinds, offers, references, description), sentence
+/// by sentence: what [`says_whole`] looks for an expression in.
+fn sentence_stems(s: &Supplier) -> Vec<(Vec<String>, bool)> {
+    supplier_texts(s)
+        .into_iter()
+        .flat_map(|(t, in_trade)| t.split(['.', '\n', ';']).map(move |x| (stems(x), in_trade)))
+        .filter(|(x, _)| !x.is_empty())
+        .collect()
+}
+
+/// Every text of the supplier the index reads, each with whether it is a trade text
+/// (name, brand, activity labels and their codes' labels, NAF label, kinds, offer titles)
+/// or free text (description, offer descriptions, references).
+fn supplier_texts(s: &Supplier) -> Vec<(&str, bool)> {
+    let r = Referential::get();
+    let mut trade: Vec<&str> = vec![s.name.as_str()];
+    trade.extend(s.brand.as_deref());
+    for a in &s.activities {
+        trade.extend(a.label.as_deref());
+        trade.extend(
+            a.cpv
+                .iter()
+                .filter_map(|c| r.cpv.resolve(c).ok())
+                .map(|c| c.label()),
+        );
+    }
+    trade.extend(
+        s.naf
+            .as_deref()
+            .and_then(|n| r.naf.get(n))
+            .map(|n| n.label_fr.as_str()),
+    );
+    trade.extend(s.kinds.iter().map(|k| k.label_fr()));
+    trade.extend(s.offers.iter().map(|o| o.title.as_str()));
+    let body = std::iter::once(s.description.as_str())
+        .chain(s.offers.iter().map(|o| o.description.as_str()))
+        .chain(s.references.iter().map(|r| r.description.as_str()));
+    trade
+        .into_iter()
+        .map(|t| (t, true))
+        .chain(body.map(|t| (t, false)))
+        .collect()
+}
+
+/// At most this many words may come between two words of an expression said whole:
+/// French coordinates a noun's complements and adjectives, « accueil physique et
+/// téléphonique » says « accueil téléphonique », « nettoyage de bureaux et locaux »
+/// « nettoyage de locaux ».
+const EXPRESSION_GAP: usize = 2;
+
+/// Whether the stems `x` of a sentence say the expression of stems `m` in order, with at
+/// most [`EXPRESSION_GAP`] other words between two of its words.
+fn says_in_order(m: &[String], x: &[String]) -> bool {
+    let Some((first, rest)) = m.split_first() else {
+        return false;
+    };
+    x.iter()
+        .enumerate()
+        .filter(|(_, w)| *w == first)
+        .any(|(i, _)| {
+            let mut at = i;
+            rest.iter().all(|st| {
+                match x[at + 1..]
+                    .iter()
+                    .take(EXPRESSION_GAP + 1)
+                    .position(|w| w == st)
+                {
+                    Some(j) => {
+                        at += j + 1;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        })
+}
+
+/// Whether one of the sentences says the expression of stems `m` whole, its words
+/// together ([`says_in_order`]; French function words between them aside: « entretien
+/// des locaux »), and in which kind of text: `Some(true)` in a trade text, `Some(false)`
+/// only in free text.
+fn says_whole(m: &[String], sentences: &[(Vec<String>, bool)]) -> Option<bool> {
+    let mut found = None;
+    for (x, in_trade) in sentences {
+        if says_in_order(m, x) {
+            found = Some(found.unwrap_or(false) || *in_trade);
+        }
+    }
+    found
+}
+
+/// `ev` with each multi-word expression the index matched (« entretien des locaux »,
+/// synonym « nettoyage de locaux ») kept only when a text of the supplier says it whole,
+/// its words in a row. The index matches an expression's words anywhere in the profile:
+/// « Création et entretien de jardins » and, in a reference, « sacs pour une fête locale »
+/// do not say « entretien des locaux ». An expression of the need's own words said apart
+/// becomes its words, each found where the supplier says it (a trade text, or free text);
+/// a synonym expression said apart says nothing of the need.
+fn with_whole_expressions<'e>(ev: &'e TextEvidence, s: &Supplier) -> Cow<'e, TextEvidence> {
+    let multi = |m: &WordMatch| stems(&m.matched).len() > 1;
+    if !ev.words.iter().any(multi) {
+        return Cow::Borrowed(ev);
+    }
+    let sentences = sentence_stems(s);
+    let mut words = Vec::with_capacity(ev.words.len());
+    for m in &ev.words {
+        if !multi(m) {
+            words.push(m.clone());
+            continue;
+        }
+        match says_whole(&stems(&m.matched), &sentences) {
+            Some(_) => words.push(m.clone()),
+            None if m.kind == WordMatchKind::Synonym => words.push(m.clone()),
+            None => {
+                for q in m.query.split(' ') {
+                    let st = stem(q);
+                    let said = says_whole(std::slice::from_ref(&st), &sentences);
+                    if said.is_none() && m.kind == WordMatchKind::Exact {
+                        continue;
+                    }
+                    words.push(WordMatch {
+                        query: q.to_string(),
+                        matched: q.to_string(),
+                        in_trade: said.unwrap_or(m.in_trade),
+                        ..m.clone()
+                    });
+                }
+            }
+        }
+    }
+    Cow::Owned(TextEvidence {
+        words,
+        relative_score: ev.relative_score,
+    })
+}
+
+/// Masculine endings of French nouns in « -al » and « -el » (« local », « locaux »,
+/// « matériel », « personnels »), and the feminine endings of the adjectives of the same
+/// stem (« locale », « matérielle »), which never name the thing.
+const MASCULINE_NOUN_ENDINGS: &[&str] = &["al", "aux", "el", "els"];
+const FEMININE_ENDINGS: &[&str] = &["ale", "ales", "elle", "elles"];
+
+/// Whether a supplier word `said` (folded) is only the feminine adjective of the noun
+/// `need` names its object with: « fête locale » does not say « locaux », nor « aide
+/// matérielle » « matériel »; « local », « locaux » do.
+fn feminine_of(need: &str, said: &str) -> bool {
+    MASCULINE_NOUN_ENDINGS.iter().any(|e| need.ends_with(e))
+        && FEMININE_ENDINGS.iter().any(|e| said.ends_with(e))
+}
+
+/// `ev` without the nouns of the need's title (`MatchPlan::named`) that the supplier's
+/// texts say only as the feminine adjective of the same stem ([`feminine_of`]): the French
+/// stemmer folds « locaux » and « locale » into one stem, but « Entretien des locaux »
+/// buys the upkeep of premises, and « sacs pour une fête locale » says nothing of them.
+fn without_feminine_clashes<'e>(
+    plan: &MatchPlan,
+    ev: &'e TextEvidence,
+    s: &Supplier,
+) -> Cow<'e, TextEvidence> {
+    let suspect = |m: &WordMatch| {
+        m.kind == WordMatchKind::Exact
+            && !m.query.contains(' ')
+            && MASCULINE_NOUN_ENDINGS.iter().any(|e| m.query.ends_with(e))
+            && plan.named.contains(&stem(&m.query))
+    };
+    if !ev.words.iter().any(suspect) {
+        return Cow::Borrowed(ev);
+    }
+    let said: Vec<crate::index::analysis::Token> = supplier_texts(s)
+        .into_iter()
+        .flat_map(|(t, _)| crate::index::analysis::tokens(t))
+        .collect();
+    let clash = |m: &WordMatch| {
+        let st = stem(&m.query);
+        let mut forms = said.iter().filter(|t| t.stem == st).peekable();
+        forms.peek().is_some() && forms.all(|t| feminine_of(&m.query, &t.surface))
+    };
+    let words: Vec<WordMatch> = ev
+        .words
+        .iter()
+        .filter(|m| !(suspect(m) && clash(m)))
+        .cloned()
+        .collect();
+    if words.len() == ev.words.len() {
+        return Cow::Borrowed(ev);
+    }
+    Cow::Owned(TextEvidence {
+        words,
+        relative_score: ev.relative_score,
+    })
 }
 
 /// Below this relevance a supplier is not returned (no real evidence).
@@ -1110,7 +1310,13 @@ pub fn assess(
     }
     let geo = conservative_qualifies(need, s, &candidates, place, r)?;
 
-    // A need word the supplier's trade texts say only on the side counts as free text.
+    // An expression is said only whole; a need word the supplier's trade texts say only
+    // on the side counts as free text.
+    let text = text.map(|e| match with_whole_expressions(e, s) {
+        Cow::Borrowed(e) => without_feminine_clashes(plan, e, s),
+        Cow::Owned(e) => Cow::Owned(without_feminine_clashes(plan, &e, s).into_owned()),
+    });
+    let text = text.as_deref();
     let t = text_score(plan, text.map(|e| with_trade_roles(plan, e, s)).as_deref());
     let naf_ev = s
         .naf
@@ -1503,6 +1709,99 @@ mod tests {
             with_trade_roles(&plain, &ev, &labelled(veg)),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn an_expression_of_the_need_counts_only_said_whole() {
+        // In order, French function words aside, a coordinated word or two between.
+        let said = |m: &str, text: &str| says_in_order(&stems(m), &stems(text));
+        assert!(said(
+            "entretien locaux",
+            "Entretien des locaux administratifs"
+        ));
+        assert!(said("nettoyage locaux", "Nettoyage de bureaux et locaux"));
+        assert!(said(
+            "accueil telephonique",
+            "Accueil physique et téléphonique"
+        ));
+        assert!(!said(
+            "entretien locaux",
+            "Entretien de jardins, parcs et terrains locaux"
+        ));
+        assert!(!said("entretien locaux", "Locaux : entretien"));
+        let ev = TextEvidence {
+            words: vec![WordMatch {
+                query: "entretien locaux".into(),
+                matched: "entretien locaux".into(),
+                kind: WordMatchKind::Exact,
+                in_trade: true,
+                aside: false,
+            }],
+            relative_score: 0.5,
+        };
+        let mut garden =
+            supplier_json(serde_json::json!([{"label": "Création et entretien de jardins"}]));
+        garden.description = "Sacs en tissu pour une fête locale.".into();
+        // Said apart, in a label and in free text: each word where it is said.
+        let apart = with_whole_expressions(&ev, &garden);
+        let found: Vec<(&str, bool)> = apart
+            .words
+            .iter()
+            .map(|w| (w.query.as_str(), w.in_trade))
+            .collect();
+        assert_eq!(found, [("entretien", true), ("locaux", false)]);
+        // Said whole: as the index found it.
+        let cleaner = supplier_json(serde_json::json!([{"label": "Entretien des locaux"}]));
+        assert_eq!(with_whole_expressions(&ev, &cleaner).words, ev.words);
+        // A synonym expression is the thesaurus's word: kept as found.
+        let syn = TextEvidence {
+            words: vec![WordMatch {
+                matched: "véhicules de service".into(),
+                kind: WordMatchKind::Synonym,
+                ..ev.words[0].clone()
+            }],
+            relative_score: 0.5,
+        };
+        assert_eq!(with_whole_expressions(&syn, &garden).words, syn.words);
+    }
+
+    #[test]
+    fn a_title_noun_is_not_said_by_the_feminine_adjective_of_its_stem() {
+        assert!(feminine_of("locaux", "locale"));
+        assert!(feminine_of("materiel", "materielles"));
+        assert!(!feminine_of("locaux", "local"));
+        assert!(!feminine_of("locaux", "locaux"));
+        // Not a noun in « -al », « -el »: the stem's forms are the word's.
+        assert!(!feminine_of("tenues", "tenue"));
+        let plan = MatchPlan {
+            named: crate::matching::text::title_nouns("Entretien des locaux administratifs"),
+            ..MatchPlan::default()
+        };
+        let ev = TextEvidence {
+            words: vec![WordMatch {
+                query: "locaux".into(),
+                matched: "locaux".into(),
+                kind: WordMatchKind::Exact,
+                in_trade: false,
+                aside: false,
+            }],
+            relative_score: 0.5,
+        };
+        let mut s = supplier_json(serde_json::json!([{"label": "Couture et retouches"}]));
+        s.description = "Sacs en tissu pour une fête locale.".into();
+        assert!(without_feminine_clashes(&plan, &ev, &s).words.is_empty());
+        s.description = "Sacs en tissu pour une fête locale. Nettoyage de vos locaux.".into();
+        assert_eq!(without_feminine_clashes(&plan, &ev, &s).words, ev.words);
+        // An adjective of the title keeps every form of its stem: « Produits locaux ».
+        let local_food = MatchPlan {
+            named: crate::matching::text::title_nouns("Produits locaux"),
+            ..MatchPlan::default()
+        };
+        s.description = "Production locale.".into();
+        assert_eq!(
+            without_feminine_clashes(&local_food, &ev, &s).words,
+            ev.words
+        );
     }
 
     #[test]

@@ -31,10 +31,10 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     let r = eval(&["--dir", "fixtures/demo"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["top10_results"].as_u64().unwrap() > 500, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.902, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.904, "{r:#}");
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.869, "{r:#}");
     assert!(r["recall_cap_at_50"].as_f64().unwrap() >= 0.887, "{r:#}");
-    assert!(r["mrr"].as_f64().unwrap() >= 0.952, "{r:#}");
+    assert!(r["mrr"].as_f64().unwrap() >= 0.954, "{r:#}");
 }
 
 #[test]
