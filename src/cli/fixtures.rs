@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use super::Outcome;
+use super::matching::WordingArg;
 use crate::referential::Referential;
 use crate::synth::stats::{NeedStats, SupplierStats, render};
-use super::matching::WordingArg;
 use crate::synth::{Fact, SupplierOptions, TruthBase, generate_needs_worded, generate_supplier};
 
 #[derive(Debug, clap::Args)]

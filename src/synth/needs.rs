@@ -671,7 +671,7 @@ fn texts(
             let mut parts = vec![opening];
             let k = 1 + rng.index(2);
             parts.extend(details(rng, w, k));
-            parts.push(format!("Les prestations sont réalisées {}.", a_city(&city)));
+            parts.push(format!("Les prestations sont réalisées {}.", a_city(city)));
             if let Some(route) = ctx.reserved {
                 parts.push(short_reserved(route).to_string());
             }
@@ -870,9 +870,7 @@ fn make_need(
     };
 
     let words = |i: usize, wording: Wording| Words::of(&TRADES[i], wording);
-    let second = |wording: Wording| {
-        (style == Style::MultiLot).then(|| words(trades[1], wording))
-    };
+    let second = |wording: Wording| (style == Style::MultiLot).then(|| words(trades[1], wording));
     let (title, description) = match wording {
         Wording::Catalog => texts(
             &mut rng,

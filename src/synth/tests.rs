@@ -288,8 +288,16 @@ fn the_fresh_wording_copies_nothing_from_the_catalogue() {
             .chain(f.ambiguous_titles)
         {
             let folded = crate::normalize::fold(s);
-            assert!(!catalog.contains(&folded), "{}: {s} is the catalogue's", f.key);
-            assert!(seen.insert(folded), "{}: {s} twice in the fresh wording", f.key);
+            assert!(
+                !catalog.contains(&folded),
+                "{}: {s} is the catalogue's",
+                f.key
+            );
+            assert!(
+                seen.insert(folded),
+                "{}: {s} twice in the fresh wording",
+                f.key
+            );
         }
     }
 }
