@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use super::Outcome;
+use super::matching::WordingArg;
 use crate::referential::Referential;
 use crate::synth::stats::{NeedStats, SupplierStats, render};
-use crate::synth::{Fact, SupplierOptions, TruthBase, generate_needs_from, generate_supplier};
+use crate::synth::{Fact, SupplierOptions, TruthBase, generate_needs_worded, generate_supplier};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,6 +31,10 @@ pub struct Args {
     /// Seed: the same seed and options give the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Buyer wording of the needs: `catalog`, the vocabulary matching is developed against,
+    /// or `fresh`, a held-out vocabulary nobody tunes on (suppliers and truth are the same).
+    #[arg(long, value_enum, default_value_t = WordingArg::Catalog)]
+    pub wording: WordingArg,
     /// Output directory (created if missing; existing files are overwritten).
     #[arg(long)]
     pub out: PathBuf,
@@ -173,7 +178,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bar.finish_and_clear();
     }
 
-    let set = generate_needs_from(args.seed, args.needs, &base);
+    let set = generate_needs_worded(args.seed, args.needs, &base, args.wording.into());
     let mut needs_out = create(&args.out, "needs.jsonl")?;
     let mut truth_out = create(&args.out, "needs_truth.jsonl")?;
     let mut nstats = NeedStats::default();

@@ -46,6 +46,10 @@ pub struct EvalArgs {
     /// Needs to generate (with --seed).
     #[arg(long, default_value_t = 100)]
     pub needs: usize,
+    /// Buyer wording of the generated needs (with --seed): `catalog`, the vocabulary matching
+    /// is developed against, or `fresh`, a held-out vocabulary nobody tunes on.
+    #[arg(long, value_enum, default_value_t = WordingArg::Catalog)]
+    pub wording: WordingArg,
     /// Region the generated suppliers are weighted towards (with --seed).
     #[arg(long, default_value = "76")]
     pub region: String,
@@ -130,6 +134,9 @@ pub struct GroupFigures {
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
     pub source: String,
+    /// The buyer wording of generated needs (`catalog` or `fresh`); absent for a directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wording: Option<&'static str>,
     pub suppliers: usize,
     pub needs: usize,
     /// Needs with at least one relevant supplier (the metrics are means over these).
@@ -273,6 +280,7 @@ pub fn evaluate(
     };
     Ok(EvalReport {
         source: source.to_string(),
+        wording: None,
         suppliers: num_suppliers,
         needs: needs.len(),
         evaluated: all.len(),
@@ -472,6 +480,24 @@ fn geo_detail(
     )
 }
 
+/// The `--wording` value of `essor eval` and `essor fixtures`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WordingArg {
+    /// The catalogue's buyer vocabulary (what matching was tuned on).
+    Catalog,
+    /// The held-out buyer vocabulary of `synth::fresh`.
+    Fresh,
+}
+
+impl From<WordingArg> for crate::synth::Wording {
+    fn from(w: WordingArg) -> Self {
+        match w {
+            WordingArg::Catalog => crate::synth::Wording::Catalog,
+            WordingArg::Fresh => crate::synth::Wording::Fresh,
+        }
+    }
+}
+
 pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
     let (source, suppliers, needs, truths) = match (&args.dir, args.seed) {
         (Some(dir), _) => (
@@ -484,12 +510,17 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
             let opts =
                 crate::synth::SupplierOptions::weighted_towards(&args.region, args.region_share);
             let suppliers = crate::synth::generate_suppliers_with(seed, args.suppliers, &opts);
-            let set = crate::synth::generate_needs(seed, args.needs, &suppliers);
+            let set = crate::synth::generate_needs_with(
+                seed,
+                args.needs,
+                &suppliers,
+                args.wording.into(),
+            );
             (format!("seed {seed}"), suppliers, set.needs, set.truth)
         }
         (None, None) => anyhow::bail!("give --dir DIR or --seed S"),
     };
-    let report = evaluate(
+    let mut report = evaluate(
         &source,
         suppliers,
         needs,
@@ -497,13 +528,20 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
         args.verbose,
         args.diagnose,
     )?;
+    if args.seed.is_some() {
+        report.wording = Some(crate::synth::Wording::from(args.wording).as_str());
+    }
     if args.json {
         super::print_json(&report)?;
     } else {
         let m = &report.metrics;
         println!(
-            "{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
+            "{}{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
             report.source,
+            report
+                .wording
+                .map(|w| format!(" ({w} wording)"))
+                .unwrap_or_default(),
             report.suppliers,
             report.needs,
             report.evaluated,

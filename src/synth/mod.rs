@@ -12,6 +12,7 @@
 //! - [`truth`]: the contract's hard rules computed exactly, and the relevance grades (read
 //!   its module documentation for the definition).
 //! - [`catalog`]: the thirty trades, their codes and both vocabularies.
+//! - [`fresh`]: a held-out buyer wording of every trade, for an evaluation nobody tuned on.
 //! - [`sirene`]: a separate generator of SIRENE-format stock files, for the importer.
 //!
 //! What this module does not do: IO for suppliers and needs (the `essor fixtures` command
@@ -19,6 +20,7 @@
 
 pub mod buyers;
 pub mod catalog;
+pub mod fresh;
 pub mod needs;
 pub mod places;
 pub mod sirene;
@@ -30,7 +32,9 @@ pub mod truth;
 
 use crate::model::supplier::Supplier;
 
-pub use needs::{Fact, NeedSet, Style, TruthBase, generate_needs_from};
+pub use needs::{
+    Fact, NeedSet, Style, TruthBase, Wording, generate_needs_from, generate_needs_worded,
+};
 pub use suppliers::{SupplierStream, ZoneKind, generate_supplier};
 pub use truth::{HardRules, NeedTruth, Violation};
 
@@ -72,6 +76,16 @@ pub fn supplier_stream(seed: u64, n: usize, opts: &SupplierOptions) -> SupplierS
 /// `m` needs of `seed` against `suppliers`, with their ground truth (same order).
 pub fn generate_needs(seed: u64, m: usize, suppliers: &[Supplier]) -> NeedSet {
     generate_needs_from(seed, m, &TruthBase::from_suppliers(suppliers))
+}
+
+/// [`generate_needs`] worded from the catalogue's buyer tables or the held-out ones.
+pub fn generate_needs_with(
+    seed: u64,
+    m: usize,
+    suppliers: &[Supplier],
+    wording: Wording,
+) -> NeedSet {
+    generate_needs_worded(seed, m, &TruthBase::from_suppliers(suppliers), wording)
 }
 
 /// The reference "now" of generated data: 2026-03-01T00:00:00Z, in Unix seconds.

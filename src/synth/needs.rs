@@ -16,6 +16,7 @@ use crate::util::Rng;
 
 use super::buyers::{public_buyer, town_hall};
 use super::catalog::{self, LOT_PAIRS, Reach, TRADES, Trade, TradeLink};
+use super::fresh;
 use super::places::{World, jitter};
 use super::text::{
     a_city, capitalize, city_display, de_city, fill_number, lowercase_first, pick_distinct,
@@ -205,13 +206,68 @@ fn rng_pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
     items[rng.index(items.len())]
 }
 
-fn detail(rng: &mut Rng, t: &Trade) -> String {
-    let d = rng_pick(rng, t.buyer_details);
+/// Which buyer vocabulary needs are worded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wording {
+    /// The catalogue's buyer tables: the wording matching is developed against.
+    #[default]
+    Catalog,
+    /// The held-out tables of [`super::fresh`], which nobody tunes matching on.
+    Fresh,
+}
+
+impl Wording {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Wording::Catalog => "catalog",
+            Wording::Fresh => "fresh",
+        }
+    }
+}
+
+/// The buyer wording tables of one trade, from the catalogue or the held-out set.
+struct Words {
+    titles: &'static [&'static str],
+    objects: &'static [&'static str],
+    details: &'static [&'static str],
+    keywords: &'static [&'static str],
+    colloquial: &'static [&'static str],
+    ambiguous_titles: &'static [&'static str],
+}
+
+impl Words {
+    fn of(t: &Trade, wording: Wording) -> Words {
+        match wording {
+            Wording::Catalog => Words {
+                titles: t.buyer_titles,
+                objects: t.buyer_objects,
+                details: t.buyer_details,
+                keywords: t.buyer_keywords,
+                colloquial: t.colloquial,
+                ambiguous_titles: t.ambiguous_titles,
+            },
+            Wording::Fresh => {
+                let f = fresh::of(t.key).expect("every trade has a fresh wording");
+                Words {
+                    titles: f.titles,
+                    objects: f.objects,
+                    details: f.details,
+                    keywords: f.keywords,
+                    colloquial: f.colloquial,
+                    ambiguous_titles: f.ambiguous_titles,
+                }
+            }
+        }
+    }
+}
+
+fn detail(rng: &mut Rng, w: &Words) -> String {
+    let d = rng_pick(rng, w.details);
     fill_number(rng, d)
 }
 
-fn details(rng: &mut Rng, t: &Trade, k: usize) -> Vec<String> {
-    pick_distinct(rng, t.buyer_details, k)
+fn details(rng: &mut Rng, w: &Words, k: usize) -> Vec<String> {
+    pick_distinct(rng, w.details, k)
         .into_iter()
         .map(|d| fill_number(rng, d))
         .collect()
@@ -575,8 +631,185 @@ fn make_place(rng: &mut Rng, c: &Commune) -> Place {
     }
 }
 
-/// Generate need `index` of `seed` and its ground truth.
-fn make_need(seed: u64, index: u64, plan: Plan, base: &TruthBase) -> (Need, NeedTruth) {
+/// The title and description of a need of `style`, worded from `w` (and `w2`, the second
+/// lot's trade, for a two-lot notice).
+fn texts(
+    rng: &mut Rng,
+    style: Style,
+    w: &Words,
+    w2: Option<&Words>,
+    ctx: &Ctx,
+) -> (String, String) {
+    let r = Referential::get();
+    let city = &ctx.city;
+    match style {
+        Style::ShortTitle => {
+            let mut title = rng.pick(w.titles).to_string();
+            if rng.chance(0.3) {
+                title = format!("{title} – {city}");
+            }
+            let desc = match rng.index(3) {
+                0 => String::new(),
+                1 => format!("Secteur : {city}."),
+                _ => {
+                    let d = detail(rng, w);
+                    match ctx.reserved {
+                        Some(route) if rng.chance(0.5) => format!("{d} {}", short_reserved(route)),
+                        _ => d,
+                    }
+                }
+            };
+            (title, desc)
+        }
+        Style::Plain => {
+            let object = *rng.pick(w.objects);
+            let opening = match rng.index(3) {
+                0 => format!("{} recherche un prestataire pour {object}.", ctx.buyer),
+                1 => format!("{} souhaite confier à un prestataire {object}.", ctx.buyer),
+                _ => format!("{} lance une consultation pour {object}.", ctx.buyer),
+            };
+            let mut parts = vec![opening];
+            let k = 1 + rng.index(2);
+            parts.extend(details(rng, w, k));
+            parts.push(format!("Les prestations sont réalisées {}.", a_city(city)));
+            if let Some(route) = ctx.reserved {
+                parts.push(short_reserved(route).to_string());
+            }
+            if ctx.social_clause {
+                parts.push("Le marché comporte une clause d'insertion sociale.".to_string());
+            }
+            (rng.pick(w.titles).to_string(), parts.join(" "))
+        }
+        Style::Keywords => {
+            let k = 3 + rng.index(3);
+            let kws: Vec<&str> = pick_distinct(rng, w.keywords, k)
+                .into_iter()
+                .copied()
+                .collect();
+            let mut desc = format!("{} – secteur {city}", kws.join(" / "));
+            if let Some(a) = ctx.amount_eur {
+                desc.push_str(&format!(" – budget {} € HT", thousands(a as u64)));
+            }
+            if let Some(route) = ctx.reserved {
+                desc.push_str(&format!(" – {}", route.as_str()));
+            }
+            (rng.pick(w.titles).to_string(), desc)
+        }
+        Style::Colloquial => {
+            let what = rng.pick(w.colloquial);
+            let pop = r.communes.city_of(ctx.commune).population.max(50);
+            let who = if pop < 10_000 {
+                format!(
+                    "nous sommes une commune de {} habitants et nous",
+                    thousands(u64::from(pop))
+                )
+            } else {
+                "le service technique de la mairie".to_string()
+            };
+            let verb = if pop < 10_000 { "cherchons" } else { "cherche" };
+            let mut desc = format!(
+                "Bonjour, {who} {verb} {what}. {}",
+                rng.pick(&[
+                    "Idéalement une structure d'insertion ou un ESAT du coin.",
+                    "Nous aimerions travailler avec une structure locale.",
+                    "Merci de nous envoyer un devis au secrétariat de mairie.",
+                    "C'est assez urgent.",
+                ])
+            );
+            if let Some(route) = ctx.reserved {
+                desc.push(' ');
+                desc.push_str(short_reserved(route));
+            }
+            let title = if rng.chance(0.5) {
+                capitalize(what)
+            } else {
+                rng.pick(&[
+                    "Recherche prestataire",
+                    "Besoin d'un coup de main",
+                    "Demande de devis",
+                ])
+                .to_string()
+            };
+            (title, desc)
+        }
+        Style::TenderNotice => {
+            let title = match rng.index(3) {
+                0 => format!(
+                    "Accord-cadre – {}",
+                    lowercase_first(pick_str(rng, w.titles))
+                ),
+                1 => format!(
+                    "MAPA 2026-{:03} : {}",
+                    1 + rng.below(240),
+                    rng.pick(w.titles)
+                ),
+                _ => rng.pick(w.titles).to_string(),
+            };
+            let mut body = vec![format!(
+                "Le présent marché a pour objet {}.",
+                rng.pick(w.objects)
+            )];
+            let k = 1 + rng.index(3);
+            body.extend(details(rng, w, k));
+            body.push("Le titulaire exécute les prestations conformément aux stipulations du CCTP et sous le contrôle du représentant du pouvoir adjudicateur.".to_string());
+            let text = notice(rng, ctx, &title, &body);
+            (title, text)
+        }
+        Style::CodeOnly => {
+            let title = match rng.index(3) {
+                0 => format!("Marché de services n°2026-{:03}", 1 + rng.below(400)),
+                1 => format!(
+                    "Prestations de services récurrentes – lot n°{}",
+                    1 + rng.below(6)
+                ),
+                _ => format!("Consultation {}-{:02}", 2026, 1 + rng.below(60)),
+            };
+            let body = vec!["Le présent marché a pour objet les prestations décrites au CCTP joint au dossier de consultation.".to_string()];
+            let text = notice(rng, ctx, &title, &body);
+            (title, text)
+        }
+        Style::Ambiguous => {
+            let title = rng.pick(w.ambiguous_titles).to_string();
+            let desc = if rng.chance(0.7) {
+                format!("{} Lieu : {city}.", detail(rng, w))
+            } else {
+                String::new()
+            };
+            (title, desc)
+        }
+        Style::MultiLot => {
+            let w2 = w2.expect("a two-lot need has a second trade");
+            let (a, b) = (
+                rng.pick(w.titles).to_string(),
+                rng.pick(w2.titles).to_string(),
+            );
+            let title = if rng.chance(0.5) {
+                format!("{a} et {}", lowercase_first(&b))
+            } else {
+                format!("Marché alloti : {} (2 lots)", lowercase_first(&a))
+            };
+            let mut body = vec![format!(
+                "La consultation porte sur {} et sur {}. Elle est allotie comme suit :",
+                rng.pick(w.objects),
+                rng.pick(w2.objects)
+            )];
+            body.push(format!("Lot n°1 : {a}. {}", detail(rng, w)));
+            body.push(format!("Lot n°2 : {b}. {}", detail(rng, w2)));
+            body.push("Les candidats peuvent soumissionner pour un ou plusieurs lots ; chaque lot fait l'objet d'un marché distinct.".to_string());
+            let text = notice(rng, ctx, &title, &body);
+            (title, text)
+        }
+    }
+}
+
+/// Generate need `index` of `seed` and its ground truth, worded from `wording`.
+fn make_need(
+    seed: u64,
+    index: u64,
+    plan: Plan,
+    base: &TruthBase,
+    wording: Wording,
+) -> (Need, NeedTruth) {
     let r = Referential::get();
     let mut rng = Rng::new(sub_seed(seed, STREAM_NEED, index));
     let style = plan.style;
@@ -636,162 +869,36 @@ fn make_need(seed: u64, index: u64, plan: Plan, base: &TruthBase) -> (Need, Need
         cpv: cpv.clone(),
     };
 
-    let (title, description) = match style {
-        Style::ShortTitle => {
-            let mut title = rng.pick(t.buyer_titles).to_string();
-            if rng.chance(0.3) {
-                title = format!("{title} – {city}");
-            }
-            let desc = match rng.index(3) {
-                0 => String::new(),
-                1 => format!("Secteur : {city}."),
-                _ => {
-                    let d = detail(&mut rng, t);
-                    match reserved {
-                        Some(route) if rng.chance(0.5) => format!("{d} {}", short_reserved(route)),
-                        _ => d,
-                    }
-                }
-            };
-            (title, desc)
-        }
-        Style::Plain => {
-            let object = *rng.pick(t.buyer_objects);
-            let opening = match rng.index(3) {
-                0 => format!("{} recherche un prestataire pour {object}.", ctx.buyer),
-                1 => format!("{} souhaite confier à un prestataire {object}.", ctx.buyer),
-                _ => format!("{} lance une consultation pour {object}.", ctx.buyer),
-            };
-            let mut parts = vec![opening];
-            let k = 1 + rng.index(2);
-            parts.extend(details(&mut rng, t, k));
-            parts.push(format!("Les prestations sont réalisées {}.", a_city(&city)));
-            if let Some(route) = reserved {
-                parts.push(short_reserved(route).to_string());
-            }
-            if social_clause {
-                parts.push("Le marché comporte une clause d'insertion sociale.".to_string());
-            }
-            (rng.pick(t.buyer_titles).to_string(), parts.join(" "))
-        }
-        Style::Keywords => {
-            let k = 3 + rng.index(3);
-            let kws: Vec<&str> = pick_distinct(&mut rng, t.buyer_keywords, k)
-                .into_iter()
-                .copied()
-                .collect();
-            let mut desc = format!("{} – secteur {city}", kws.join(" / "));
-            if let Some(a) = ctx.amount_eur {
-                desc.push_str(&format!(" – budget {} € HT", thousands(a as u64)));
-            }
-            if let Some(route) = reserved {
-                desc.push_str(&format!(" – {}", route.as_str()));
-            }
-            (rng.pick(t.buyer_titles).to_string(), desc)
-        }
-        Style::Colloquial => {
-            let what = rng.pick(t.colloquial);
-            let pop = r.communes.city_of(commune).population.max(50);
-            let who = if pop < 10_000 {
-                format!(
-                    "nous sommes une commune de {} habitants et nous",
-                    thousands(u64::from(pop))
-                )
-            } else {
-                "le service technique de la mairie".to_string()
-            };
-            let verb = if pop < 10_000 { "cherchons" } else { "cherche" };
-            let mut desc = format!(
-                "Bonjour, {who} {verb} {what}. {}",
-                rng.pick(&[
-                    "Idéalement une structure d'insertion ou un ESAT du coin.",
-                    "Nous aimerions travailler avec une structure locale.",
-                    "Merci de nous envoyer un devis au secrétariat de mairie.",
-                    "C'est assez urgent.",
-                ])
+    let words = |i: usize, wording: Wording| Words::of(&TRADES[i], wording);
+    let second = |wording: Wording| (style == Style::MultiLot).then(|| words(trades[1], wording));
+    let (title, description) = match wording {
+        Wording::Catalog => texts(
+            &mut rng,
+            style,
+            &words(trades[0], wording),
+            second(wording).as_ref(),
+            &ctx,
+        ),
+        Wording::Fresh => {
+            // The same draws from a copy of the generator, so that both wordings make the
+            // same choices (style variant, place in the title, reserved mention…); the
+            // catalogue texts are drawn and dropped so that everything drawn after them
+            // (perimeter, modes) is the same as with the catalogue wording.
+            let mut shadow = rng.clone();
+            texts(
+                &mut rng,
+                style,
+                &words(trades[0], Wording::Catalog),
+                second(Wording::Catalog).as_ref(),
+                &ctx,
             );
-            if let Some(route) = reserved {
-                desc.push(' ');
-                desc.push_str(short_reserved(route));
-            }
-            let title = if rng.chance(0.5) {
-                capitalize(what)
-            } else {
-                rng.pick(&[
-                    "Recherche prestataire",
-                    "Besoin d'un coup de main",
-                    "Demande de devis",
-                ])
-                .to_string()
-            };
-            (title, desc)
-        }
-        Style::TenderNotice => {
-            let title = match rng.index(3) {
-                0 => format!(
-                    "Accord-cadre – {}",
-                    lowercase_first(pick_str(&mut rng, t.buyer_titles))
-                ),
-                1 => format!(
-                    "MAPA 2026-{:03} : {}",
-                    1 + rng.below(240),
-                    rng.pick(t.buyer_titles)
-                ),
-                _ => rng.pick(t.buyer_titles).to_string(),
-            };
-            let mut body = vec![format!(
-                "Le présent marché a pour objet {}.",
-                rng.pick(t.buyer_objects)
-            )];
-            let k = 1 + rng.index(3);
-            body.extend(details(&mut rng, t, k));
-            body.push("Le titulaire exécute les prestations conformément aux stipulations du CCTP et sous le contrôle du représentant du pouvoir adjudicateur.".to_string());
-            let text = notice(&mut rng, &ctx, &title, &body);
-            (title, text)
-        }
-        Style::CodeOnly => {
-            let title = match rng.index(3) {
-                0 => format!("Marché de services n°2026-{:03}", 1 + rng.below(400)),
-                1 => format!(
-                    "Prestations de services récurrentes – lot n°{}",
-                    1 + rng.below(6)
-                ),
-                _ => format!("Consultation {}-{:02}", 2026, 1 + rng.below(60)),
-            };
-            let body = vec!["Le présent marché a pour objet les prestations décrites au CCTP joint au dossier de consultation.".to_string()];
-            let text = notice(&mut rng, &ctx, &title, &body);
-            (title, text)
-        }
-        Style::Ambiguous => {
-            let title = rng.pick(t.ambiguous_titles).to_string();
-            let desc = if rng.chance(0.7) {
-                format!("{} Lieu : {city}.", detail(&mut rng, t))
-            } else {
-                String::new()
-            };
-            (title, desc)
-        }
-        Style::MultiLot => {
-            let t2 = &TRADES[trades[1]];
-            let (a, b) = (
-                rng.pick(t.buyer_titles).to_string(),
-                rng.pick(t2.buyer_titles).to_string(),
-            );
-            let title = if rng.chance(0.5) {
-                format!("{a} et {}", lowercase_first(&b))
-            } else {
-                format!("Marché alloti : {} (2 lots)", lowercase_first(&a))
-            };
-            let mut body = vec![format!(
-                "La consultation porte sur {} et sur {}. Elle est allotie comme suit :",
-                rng.pick(t.buyer_objects),
-                rng.pick(t2.buyer_objects)
-            )];
-            body.push(format!("Lot n°1 : {a}. {}", detail(&mut rng, t)));
-            body.push(format!("Lot n°2 : {b}. {}", detail(&mut rng, t2)));
-            body.push("Les candidats peuvent soumissionner pour un ou plusieurs lots ; chaque lot fait l'objet d'un marché distinct.".to_string());
-            let text = notice(&mut rng, &ctx, &title, &body);
-            (title, text)
+            texts(
+                &mut shadow,
+                style,
+                &words(trades[0], wording),
+                second(wording).as_ref(),
+                &ctx,
+            )
         }
     };
 
@@ -945,12 +1052,19 @@ fn plan(seed: u64, m: usize) -> Vec<Plan> {
 /// Generate `m` needs of `seed` against `base`, with their ground truth. Styles and trades
 /// are spread over the set in proportion to their weights, so need `i` depends on `m`.
 pub fn generate_needs_from(seed: u64, m: usize, base: &TruthBase) -> NeedSet {
+    generate_needs_worded(seed, m, base, Wording::Catalog)
+}
+
+/// [`generate_needs_from`] with a choice of buyer wording. Only the texts depend on it:
+/// trades, places, codes, perimeters, reserved routes and the ground truth are the same
+/// for both wordings.
+pub fn generate_needs_worded(seed: u64, m: usize, base: &TruthBase, wording: Wording) -> NeedSet {
     let mut set = NeedSet {
         needs: Vec::with_capacity(m),
         truth: Vec::with_capacity(m),
     };
     for (i, p) in plan(seed, m).into_iter().enumerate() {
-        let (n, t) = make_need(seed, i as u64, p, base);
+        let (n, t) = make_need(seed, i as u64, p, base, wording);
         set.needs.push(n);
         set.truth.push(t);
     }

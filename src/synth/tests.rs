@@ -227,3 +227,117 @@ fn region_weighting_concentrates_suppliers() {
         .count();
     assert!((1200..1500).contains(&in_76), "{in_76}");
 }
+
+/// Every buyer-wording string of the catalogue, folded.
+fn catalog_buyer_words() -> HashSet<String> {
+    catalog::TRADES
+        .iter()
+        .flat_map(|t| {
+            t.buyer_titles
+                .iter()
+                .chain(t.buyer_objects)
+                .chain(t.buyer_details)
+                .chain(t.buyer_keywords)
+                .chain(t.colloquial)
+                .chain(t.ambiguous_titles)
+        })
+        .map(|s| crate::normalize::fold(s))
+        .collect()
+}
+
+#[test]
+fn every_trade_has_a_fresh_wording_for_every_field_the_catalogue_fills() {
+    assert_eq!(fresh::FRESH.len(), catalog::TRADES.len());
+    for (t, f) in catalog::TRADES.iter().zip(fresh::FRESH) {
+        assert_eq!(f.key, t.key, "fresh wording out of catalogue order");
+        for (field, fresh, ours) in [
+            ("titles", f.titles, t.buyer_titles),
+            ("objects", f.objects, t.buyer_objects),
+            ("details", f.details, t.buyer_details),
+            ("keywords", f.keywords, t.buyer_keywords),
+            ("colloquial", f.colloquial, t.colloquial),
+            ("ambiguous_titles", f.ambiguous_titles, t.ambiguous_titles),
+        ] {
+            assert_eq!(
+                fresh.is_empty(),
+                ours.is_empty(),
+                "{}: fresh {field} filled where the catalogue's are not, or the reverse",
+                t.key
+            );
+            // Within a table, a number only where the generator fills one.
+            for s in fresh {
+                assert!(field == "details" || !s.contains('{'), "{}: {s}", t.key);
+            }
+        }
+        assert!(f.titles.len() >= 6 && f.details.len() >= 4, "{}", t.key);
+    }
+}
+
+#[test]
+fn the_fresh_wording_copies_nothing_from_the_catalogue() {
+    let catalog = catalog_buyer_words();
+    let mut seen = HashSet::new();
+    for f in fresh::FRESH {
+        for s in f
+            .titles
+            .iter()
+            .chain(f.objects)
+            .chain(f.details)
+            .chain(f.keywords)
+            .chain(f.colloquial)
+            .chain(f.ambiguous_titles)
+        {
+            let folded = crate::normalize::fold(s);
+            assert!(
+                !catalog.contains(&folded),
+                "{}: {s} is the catalogue's",
+                f.key
+            );
+            assert!(
+                seen.insert(folded),
+                "{}: {s} twice in the fresh wording",
+                f.key
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fresh_worded_need_set_differs_from_the_catalogue_one_only_in_its_texts() {
+    let suppliers = generate_suppliers_with(8, 2000, &SupplierOptions::weighted_towards("76", 0.6));
+    let base = TruthBase::from_suppliers(&suppliers);
+    let ours = generate_needs_worded(8, 120, &base, Wording::Catalog);
+    assert_eq!(ours.needs, generate_needs_from(8, 120, &base).needs);
+    let fresh = generate_needs_worded(8, 120, &base, Wording::Fresh);
+    assert_eq!(fresh.truth, ours.truth);
+    // Titles the catalogue gives (its buyer and ambiguous titles and plain requests), folded;
+    // one-word ones (« Restauration ») are words, not titles one could copy.
+    let catalog_titles: Vec<String> = catalog::TRADES
+        .iter()
+        .flat_map(|t| {
+            t.buyer_titles
+                .iter()
+                .chain(t.ambiguous_titles)
+                .chain(t.colloquial)
+        })
+        .filter(|s| s.split_whitespace().count() > 1)
+        .map(|s| crate::normalize::fold(s))
+        .collect();
+    for (n, c) in fresh.needs.iter().zip(&ours.needs) {
+        let mut v = n.clone();
+        validate_need(&mut v).unwrap_or_else(|e| panic!("{:?} does not validate: {e:?}", n.id));
+        assert_eq!(&v, n, "validation changed a generated need");
+        let title = crate::normalize::fold(&n.title);
+        for t in &catalog_titles {
+            assert!(!title.contains(t.as_str()), "{:?}: {}", n.id, n.title);
+        }
+        assert!(!n.description.contains("{n}"), "{:?}", n.id);
+        let strip = |x: &crate::model::need::Need| crate::model::need::Need {
+            title: String::new(),
+            description: String::new(),
+            ..x.clone()
+        };
+        assert_eq!(strip(n), strip(c));
+    }
+    assert_ne!(fresh.needs, ours.needs);
+}
