@@ -35,8 +35,11 @@
 //! labelled activities, and only when another activity is strongly relevant and says the
 //! need's words) cost 0.02–0.04 of R_cap@50. When one activity is *identified* — strongly
 //! relevant by its codes and either its label (or its codes' labels) saying the need's
-//! specific words or a code that is the buyer's own (a class or finer) or below it
-//! (`coded_as_the_need`) — an activity is also ruled out when it plainly does something
+//! specific words — a thing of the need or two of its words, not one shared action noun
+//! such as « entretien » or « taille », which other trades' work shares (`says_the_need`;
+//! the held-out buyer wording found two violations without it) — or a code that is the
+//! buyer's own (a class or finer) or below it (`coded_as_the_need`) — an activity is also
+//! ruled out when it plainly does something
 //! else: it has a label, no code on the branch of a need code, and neither its codes nor
 //! its words make it even weakly relevant (`plainly_elsewhere`). An activity without a
 //! label is never ruled out that way: only its codes speak for it, and a related group may
@@ -953,6 +956,28 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
         .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
 }
 
+/// Whether an activity's label or one of its codes' labels says what the need is about: a
+/// thing of the need (« vitres », « haies »), or two of its words. One shared action noun
+/// (« entretien », « taille », « collecte ») is work other trades do too: « Entretien de
+/// flottes de vélos » does not say that the supplier's relevant activity is the one for
+/// « Interventions d'entretien dans les équipements ».
+fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
+    let says = |t: &str| {
+        let said: Vec<crate::index::analysis::Token> = crate::index::analysis::tokens(t)
+            .into_iter()
+            .filter(|x| plan.stems.contains_key(&x.stem))
+            .collect();
+        said.iter()
+            .any(|x| !super::text::is_action_noun(&x.surface))
+            || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
+    };
+    a.label.as_deref().is_some_and(says)
+        || a.cpv
+            .iter()
+            .filter_map(|c| r.cpv.resolve(c).ok())
+            .any(|c| says(c.label()))
+}
+
 /// How strongly an activity's label and its codes' labels say the need's words.
 pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> f64 {
     let label = a.label.as_deref().map_or(0.0, |l| text_strength(l, plan));
@@ -1001,8 +1026,8 @@ fn coded_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
 /// The activities that may be the relevant one: every activity that is not
 /// [`surely_irrelevant`] (all of them when that leaves none; see the module doc), less those
 /// [`plainly_elsewhere`] when one activity is identified as the relevant one (strength at
-/// least [`STRONG_ACTIVITY_STRENGTH`], and so is its said strength or it is
-/// [`coded_as_the_need`]). `relevant` orders them, so
+/// least [`STRONG_ACTIVITY_STRENGTH`], and so is its said strength with [`says_the_need`],
+/// or it is [`coded_as_the_need`]). `relevant` orders them, so
 /// that the reasons name a relevant activity first.
 pub fn candidate_activities(
     plan: &MatchPlan,
@@ -1028,7 +1053,8 @@ pub fn candidate_activities(
         strengths
             .get(i)
             .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
-            && (said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
+            && ((said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
+                && says_the_need(plan, &s.activities[i], r))
                 || coded_as_the_need(plan, &s.activities[i]))
     });
     if identified {
@@ -2018,6 +2044,41 @@ mod tests {
         let mut coarse = coded_tonte_need("32013");
         coarse.cpv = vec!["77000000-0".into()];
         assert!(assess_with_divisions(&coarse, &coded, &["77", "79"]).is_none());
+    }
+
+    #[test]
+    fn a_shared_action_noun_does_not_identify_the_relevant_activity() {
+        // « Interventions d'entretien dans les équipements », no code, in the Gers: the bike
+        // fleets' « entretien » is work other trades do too, so it does not say that the
+        // handyman activity (whose label says none of the need's words) is elsewhere; both
+        // must cover the place.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Interventions d'entretien dans les équipements",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = supplier_json(serde_json::json!([
+            {"label": "Petits travaux et multiservices", "cpv": ["45450000-6"], "zone": {"areas": ["dept:59"]}},
+            {"label": "Entretien de flottes de vélos", "cpv": ["34431000-7"], "zone": {"areas": ["dept:32"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &s, &["45", "34"]).is_none());
+        // A thing of the need said by the label does identify it: « haies ».
+        let hedges: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Taille des haies de l'école",
+            "cpv": ["77300000-3"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = supplier_json(serde_json::json!([
+            {"label": "Taille de haies", "cpv": ["77340000-5"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&hedges, &s, &["77"]).is_some());
+        // « Taille » alone does not: « Entretien d'espaces verts » may be the relevant one.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Entretien d'espaces verts", "zone": {"areas": ["dept:59"]}},
+            {"label": "Taille et soins aux arbres", "cpv": ["77340000-5"], "zone": {"areas": ["dept:32"]}},
+        ]));
+        assert!(assess_with_divisions(&hedges, &s, &["77"]).is_none());
     }
 
     #[test]

@@ -553,7 +553,7 @@ const OWNER_ROLE: f64 = 0.3;
 /// listed here with the procedure heads (`prestations`, `travaux`). With an action head the
 /// first complement is what is worked on ("Entretien des extérieurs"); with a thing
 /// ("Repas du centre de loisirs") a complement with a definite article says whose it is.
-fn is_action_noun(w: &str) -> bool {
+pub(crate) fn is_action_noun(w: &str) -> bool {
     const SUFFIXES: &[&str] = &[
         "age", "tion", "sion", "aison", "ment", "ure", "ance", "ence", "erie", "te",
     ];
