@@ -499,6 +499,11 @@ impl From<WordingArg> for crate::synth::Wording {
 }
 
 pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
+    if args.dir.is_some() && args.wording != WordingArg::Catalog {
+        anyhow::bail!(
+            "--wording applies to generated needs (--seed): the needs of --dir are worded already"
+        );
+    }
     let (source, suppliers, needs, truths) = match (&args.dir, args.seed) {
         (Some(dir), _) => (
             dir.display().to_string(),

@@ -63,6 +63,21 @@ fn a_held_out_buyer_wording_is_matched_too_and_never_breaks_a_hard_rule() {
     assert_eq!(r["wording"], "fresh", "{r:#}");
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.868, "{r:#}");
+    // The set where this wording first found two violations (a shared « entretien » or
+    // « taille » taken for the supplier's relevant activity).
+    let r = eval(&["--seed", "3", "--wording", "fresh"]);
+    assert_eq!(r["top10_violations"], 0, "{r:#}");
+}
+
+#[test]
+fn eval_refuses_a_wording_for_needs_read_from_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = essor(
+        dir.path(),
+        &["eval", "--dir", "fixtures/demo", "--wording", "fresh"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--wording"));
 }
 
 /// A store and a synced index of the demo suppliers, in a temporary directory (kept alive
