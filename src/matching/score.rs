@@ -392,30 +392,64 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
             .any(|c| plan.inferred_senses.iter().any(|v| in_sense(c, v)))
 }
 
-/// The informative words of the supplier's trade texts with their roles in them
-/// (`text::phrase_parts`), text by text: the texts the index's trade field holds — activity
-/// labels, its codes' labels, its NAF label, its kinds, offer titles — but not its name or
-/// brand, which are no phrases ("Dupont Nettoyage"): a word said only there stays unknown.
-/// Reading them is the costly part of the rule, so the referential's labels, shared by many
-/// suppliers, are read once ([`label_parts`]).
-fn trade_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
+/// A trade text of a supplier: its own words (an activity label, an offer title) or a
+/// referential label many suppliers share (a code's, its NAF code's, a kind's).
+enum TradeText<'a> {
+    Own(&'a str),
+    Label(&'static str),
+}
+
+impl<'a> TradeText<'a> {
+    fn as_str(&self) -> &'a str {
+        match self {
+            TradeText::Own(t) => t,
+            TradeText::Label(t) => t,
+        }
+    }
+}
+
+/// The texts the index's trade field holds, but the name and brand: activity labels and
+/// their codes' labels, the NAF label, the kinds, offer titles.
+fn trade_texts(s: &Supplier) -> Vec<TradeText<'_>> {
     let r = Referential::get();
-    let mut out: Vec<Arc<[PhrasePart]>> = Vec::new();
+    let mut out = Vec::new();
     for a in &s.activities {
-        out.extend(a.label.as_deref().map(|l| Arc::from(phrase_parts(l))));
+        out.extend(a.label.as_deref().map(TradeText::Own));
         out.extend(
             a.cpv
                 .iter()
                 .filter_map(|c| r.cpv.resolve(c).ok())
-                .map(|c| label_parts(c.label())),
+                .map(|c| TradeText::Label(c.label())),
         );
     }
     if let Some(n) = s.naf.as_deref().and_then(|n| r.naf.get(n)) {
-        out.push(label_parts(n.label_fr.as_str()));
+        out.push(TradeText::Label(n.label_fr.as_str()));
     }
-    out.extend(s.kinds.iter().map(|k| label_parts(k.label_fr())));
-    out.extend(s.offers.iter().map(|o| Arc::from(phrase_parts(&o.title))));
+    out.extend(s.kinds.iter().map(|k| TradeText::Label(k.label_fr())));
+    out.extend(s.offers.iter().map(|o| TradeText::Own(o.title.as_str())));
     out
+}
+
+/// The supplier's free texts: description, offer descriptions, references' descriptions.
+fn body_texts(s: &Supplier) -> impl Iterator<Item = &str> {
+    std::iter::once(s.description.as_str())
+        .chain(s.offers.iter().map(|o| o.description.as_str()))
+        .chain(s.references.iter().map(|r| r.description.as_str()))
+}
+
+/// The informative words of the supplier's trade texts ([`trade_texts`]) with their roles
+/// in them (`text::phrase_parts`), text by text. Not its name or brand, which are no
+/// phrases ("Dupont Nettoyage"): a word said only there stays unknown. Reading them is the
+/// costly part of the rule, so the referential's labels, shared by many suppliers, are
+/// read once ([`label_parts`]).
+fn trade_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
+    trade_texts(s)
+        .into_iter()
+        .map(|t| match t {
+            TradeText::Own(t) => Arc::from(phrase_parts(t)),
+            TradeText::Label(l) => label_parts(l),
+        })
+        .collect()
 }
 
 /// `text::phrase_parts` of a referential label (a CPV or NAF label, a kind's), read once per
@@ -481,14 +515,10 @@ fn has_a_role(plan: &MatchPlan, query: &str) -> Option<Vec<String>> {
         .then_some(q)
 }
 
-/// The informative words of the supplier's free texts with their roles in them
-/// (`text::phrase_parts`): description, offer descriptions, references' descriptions.
+/// The informative words of the supplier's free texts ([`body_texts`]) with their roles
+/// in them (`text::phrase_parts`).
 fn body_parts(s: &Supplier) -> Vec<Arc<[PhrasePart]>> {
-    std::iter::once(s.description.as_str())
-        .chain(s.offers.iter().map(|o| o.description.as_str()))
-        .chain(s.references.iter().map(|r| r.description.as_str()))
-        .map(|t| Arc::from(phrase_parts(t)))
-        .collect()
+    body_texts(s).map(|t| Arc::from(phrase_parts(t))).collect()
 }
 
 /// Whether the parts that say a need word (stems `q`, or what the index `matched`: a word,
@@ -581,33 +611,11 @@ fn sentence_stems(s: &Supplier) -> Vec<(Vec<String>, bool)> {
 /// (name, brand, activity labels and their codes' labels, NAF label, kinds, offer titles)
 /// or free text (description, offer descriptions, references).
 fn supplier_texts(s: &Supplier) -> Vec<(&str, bool)> {
-    let r = Referential::get();
-    let mut trade: Vec<&str> = vec![s.name.as_str()];
-    trade.extend(s.brand.as_deref());
-    for a in &s.activities {
-        trade.extend(a.label.as_deref());
-        trade.extend(
-            a.cpv
-                .iter()
-                .filter_map(|c| r.cpv.resolve(c).ok())
-                .map(|c| c.label()),
-        );
-    }
-    trade.extend(
-        s.naf
-            .as_deref()
-            .and_then(|n| r.naf.get(n))
-            .map(|n| n.label_fr.as_str()),
-    );
-    trade.extend(s.kinds.iter().map(|k| k.label_fr()));
-    trade.extend(s.offers.iter().map(|o| o.title.as_str()));
-    let body = std::iter::once(s.description.as_str())
-        .chain(s.offers.iter().map(|o| o.description.as_str()))
-        .chain(s.references.iter().map(|r| r.description.as_str()));
-    trade
-        .into_iter()
+    let names = std::iter::once(s.name.as_str()).chain(s.brand.as_deref());
+    names
+        .chain(trade_texts(s).iter().map(TradeText::as_str))
         .map(|t| (t, true))
-        .chain(body.map(|t| (t, false)))
+        .chain(body_texts(s).map(|t| (t, false)))
         .collect()
 }
 
@@ -1341,10 +1349,10 @@ pub fn assess(
 
     // An expression is said only whole; a need word the supplier's trade texts say only
     // on the side counts as free text.
-    let text = text.map(|e| match with_whole_expressions(e, s) {
-        Cow::Borrowed(e) => without_feminine_clashes(plan, e, s),
-        Cow::Owned(e) => Cow::Owned(without_feminine_clashes(plan, &e, s).into_owned()),
-    });
+    let whole = text.map(|e| with_whole_expressions(e, s));
+    let text = whole
+        .as_deref()
+        .map(|e| without_feminine_clashes(plan, e, s));
     let text = text.as_deref();
     let t = text_score(plan, text.map(|e| with_trade_roles(plan, e, s)).as_deref());
     let naf_ev = s
