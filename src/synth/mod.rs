@@ -75,7 +75,7 @@ pub fn supplier_stream(seed: u64, n: usize, opts: &SupplierOptions) -> SupplierS
 
 /// `m` needs of `seed` against `suppliers`, with their ground truth (same order).
 pub fn generate_needs(seed: u64, m: usize, suppliers: &[Supplier]) -> NeedSet {
-    generate_needs_from(seed, m, &TruthBase::from_suppliers(suppliers))
+    generate_needs_with(seed, m, suppliers, Wording::Catalog)
 }
 
 /// [`generate_needs`] worded from the catalogue's buyer tables or the held-out ones.

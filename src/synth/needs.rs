@@ -871,35 +871,27 @@ fn make_need(
 
     let words = |i: usize, wording: Wording| Words::of(&TRADES[i], wording);
     let second = |wording: Wording| (style == Style::MultiLot).then(|| words(trades[1], wording));
+    // The catalogue texts are always drawn, so that everything drawn after them (perimeter,
+    // modes) is the same in both wordings; the fresh ones are drawn from a copy of the
+    // generator taken before, so that both wordings make the same choices (style variant,
+    // place in the title, reserved mention…).
+    let mut shadow = rng.clone();
+    let catalog = texts(
+        &mut rng,
+        style,
+        &words(trades[0], Wording::Catalog),
+        second(Wording::Catalog).as_ref(),
+        &ctx,
+    );
     let (title, description) = match wording {
-        Wording::Catalog => texts(
-            &mut rng,
+        Wording::Catalog => catalog,
+        Wording::Fresh => texts(
+            &mut shadow,
             style,
             &words(trades[0], wording),
             second(wording).as_ref(),
             &ctx,
         ),
-        Wording::Fresh => {
-            // The same draws from a copy of the generator, so that both wordings make the
-            // same choices (style variant, place in the title, reserved mention…); the
-            // catalogue texts are drawn and dropped so that everything drawn after them
-            // (perimeter, modes) is the same as with the catalogue wording.
-            let mut shadow = rng.clone();
-            texts(
-                &mut rng,
-                style,
-                &words(trades[0], Wording::Catalog),
-                second(Wording::Catalog).as_ref(),
-                &ctx,
-            );
-            texts(
-                &mut shadow,
-                style,
-                &words(trades[0], wording),
-                second(wording).as_ref(),
-                &ctx,
-            )
-        }
     };
 
     // An ambiguous title with nothing else would be a coin toss: the code then says it.
