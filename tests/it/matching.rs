@@ -465,10 +465,7 @@ fn reverse_matching_index_support_search_one_and_writes_since() {
     let (generation, seq) = (snap.generation().to_string(), snap.seq());
     let mut edited = suppliers[0].clone();
     edited.description = format!("{} Nouveau.", edited.description);
-    store
-        .put_suppliers(std::slice::from_ref(&edited), "test")
-        .unwrap();
-    index.sync(&store).unwrap();
+    put_and_sync(&store, &index, &edited);
     let w = index.writes_since(&generation, seq, &edited.siret).unwrap();
     assert_eq!((w.suppliers, w.this_supplier), (1, true));
     let w = index
@@ -506,10 +503,7 @@ fn writes_applied_elsewhere_restart_the_write_log() {
 
     let mut edited = suppliers[0].clone();
     edited.description = format!("{} Nouveau.", edited.description);
-    store
-        .put_suppliers(std::slice::from_ref(&edited), "test")
-        .unwrap();
-    writer.sync(&store).unwrap();
+    put_and_sync(&store, &writer, &edited);
     // The follower finds the edit already committed by the writer, and only publishes it.
     assert_eq!(follower.sync(&store).unwrap().applied, 0);
     let after = follower.applied_seq();
