@@ -330,7 +330,7 @@ fn diagnose_misses(
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
-        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?} refined={:?}",
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?} refined={:?} stems={:?}",
         t.style,
         need.title,
         plan.words
@@ -341,7 +341,14 @@ fn diagnose_misses(
         plan.naf,
         plan.inferred_cpv,
         plan.inferred_senses,
-        plan.refined_groups
+        plan.refined_groups,
+        {
+            let mut st: Vec<(&String, &f64)> = plan.stems.iter().collect();
+            st.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+            st.iter()
+                .map(|(k, v)| format!("{k}:{v:.2}"))
+                .collect::<Vec<_>>()
+        }
     );
     let full = engine::match_need(index, need, usize::MAX).ok();
     let full_rank: HashMap<&str, (usize, &engine::MatchResult)> = full

@@ -56,7 +56,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         &description,
     );
     let naf = codes::naf_for_need(&cpv);
-    let stems = score::plan_stems(&words);
+    let (stems, expressions) = score::plan_vocabulary(&words);
     MatchPlan {
         words,
         cpv,
@@ -70,6 +70,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         refined_groups: Vec::new(),
         refined_naf: Vec::new(),
         stems,
+        expressions,
         named: text::title_nouns(&title),
         heads: text::title_heads(&title),
         qualifiers: text::title_qualifiers(&title),

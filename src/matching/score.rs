@@ -172,6 +172,9 @@ pub struct TextEvidence {
     pub relative_score: f64,
 }
 
+/// A multi-word thesaurus expansion of a need word: its stems and the word's relative weight.
+pub type Expression = (Vec<String>, f64);
+
 /// What a need is matched with: its informative words, CPV codes and the trade NAF codes that
 /// correspond to them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -220,9 +223,14 @@ pub struct MatchPlan {
     /// they do not declare ("nettoyage de véhicules" beside "nettoyage de locaux") are the
     /// need's words in another sense ([`sibling_sense`]). Empty when unknown.
     pub inferred_senses: Vec<String>,
-    /// Stems of the words and of their thesaurus expansions, each with the relative weight
-    /// (0 to 1) of the word it comes from, for activity relevance.
+    /// Stems of the words and of their single-word thesaurus expansions, each with the
+    /// relative weight (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
+    /// The multi-word thesaurus expansions of the words (« entretien des locaux » for
+    /// « nettoyage »), each with its stems and the relative weight of the word it comes
+    /// from. A text says one only when it says all its stems: its generic words alone
+    /// (« entretien ») are not the need's.
+    pub expressions: Vec<Expression>,
     /// Stems of the nouns the need's title names what it buys with (`text::title_nouns`):
     /// a supplier's trade texts that say one of them only on the side do not say it of
     /// their trade ([`said_on_the_side`]).
@@ -809,16 +817,31 @@ fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
     if plan.stems.is_empty() {
         return 0.0;
     }
-    let found: HashSet<String> = stems(text)
-        .into_iter()
-        .filter(|s| plan.stems.contains_key(s))
-        .collect();
     let v = super::vocabulary::Vocabulary::get();
-    found
+    said_plan_stems(plan, &stems(text))
         .iter()
-        .map(|s| plan.stems[s] * v.specificity(s))
+        .map(|(s, w)| w * v.specificity(s))
         .sum::<f64>()
         .min(1.0)
+}
+
+/// The plan stems a text (its stems) says, each with its relative weight: the words and
+/// single-word expansions it contains, and the multi-word expansions it says all the
+/// stems of, each counted once by its longest stem.
+fn said_plan_stems(plan: &MatchPlan, text: &[String]) -> HashMap<String, f64> {
+    let mut found: HashMap<String, f64> = text
+        .iter()
+        .filter_map(|s| plan.stems.get(s).map(|&w| (s.clone(), w)))
+        .collect();
+    for (e, w) in &plan.expressions {
+        if e.iter().all(|x| text.contains(x)) {
+            if let Some(key) = e.iter().max_by_key(|x| x.len()) {
+                let f = found.entry(key.clone()).or_insert(0.0);
+                *f = f.max(*w);
+            }
+        }
+    }
+    found
 }
 
 /// An activity counts as relevant when its strength reaches this share of the best
@@ -958,7 +981,7 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     if !far {
         return false;
     }
-    let mentions = |t: &str| stems(t).iter().any(|st| plan.stems.contains_key(st));
+    let mentions = |t: &str| !said_plan_stems(plan, &stems(t)).is_empty();
     if a.label.as_deref().is_some_and(mentions) {
         return false;
     }
@@ -974,13 +997,19 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 /// « Interventions d'entretien dans les équipements ».
 fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
     let says = |t: &str| {
-        let said: Vec<crate::index::analysis::Token> = crate::index::analysis::tokens(t)
-            .into_iter()
+        let tokens = crate::index::analysis::tokens(t);
+        let all: Vec<String> = tokens.iter().map(|x| x.stem.clone()).collect();
+        let said: Vec<&crate::index::analysis::Token> = tokens
+            .iter()
             .filter(|x| plan.stems.contains_key(&x.stem))
             .collect();
         said.iter()
             .any(|x| !super::text::is_action_noun(&x.surface))
             || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
+            || plan
+                .expressions
+                .iter()
+                .any(|(e, _)| e.iter().all(|x| all.contains(x)))
     };
     a.label.as_deref().is_some_and(says)
         || a.cpv
@@ -1115,15 +1144,17 @@ fn conservative_qualifies(
     }
 }
 
-/// Stems of the plan's words and of their thesaurus expansions, each with the weight of its
-/// word relative to the heaviest word.
-pub fn plan_stems(words: &[WeightedWord]) -> HashMap<String, f64> {
+/// Stems of the plan's words and of their single-word thesaurus expansions, each with the
+/// weight of its word relative to the heaviest word ([`MatchPlan::stems`]), and the
+/// multi-word expansions with theirs ([`MatchPlan::expressions`]).
+pub fn plan_vocabulary(words: &[WeightedWord]) -> (HashMap<String, f64>, Vec<Expression>) {
     let max = words
         .iter()
         .map(|w| w.weight)
         .fold(0.0, f64::max)
         .max(1e-12);
     let mut out: HashMap<String, f64> = HashMap::new();
+    let mut expressions: Vec<Expression> = Vec::new();
     let mut put = |s: &str, w: f64| {
         if s.len() >= 3 {
             let e = out.entry(s.to_string()).or_insert(0.0);
@@ -1140,13 +1171,17 @@ pub fn plan_stems(words: &[WeightedWord]) -> HashMap<String, f64> {
             .map(|w| w.weight / max)
             .fold(0.0, f64::max);
         for alt in m.alternatives {
-            // A multi-word expansion is relevant through its most specific word.
-            if let Some(longest) = alt.stems.iter().max_by_key(|s| s.len()) {
-                put(longest, w);
+            match alt.stems.as_slice() {
+                [one] => put(one, w),
+                [] => {}
+                _ => match expressions.iter_mut().find(|(e, _)| *e == alt.stems) {
+                    Some((_, x)) => *x = x.max(w),
+                    None => expressions.push((alt.stems, w)),
+                },
             }
         }
     }
-    out
+    (out, expressions)
 }
 
 fn social_fit(s: &Supplier) -> (f64, Option<String>) {
@@ -1616,6 +1651,32 @@ mod tests {
         // A finer need code keeps its own rule (below a class: as the same class).
         plan.cpv = vec!["79810000-5".into()];
         assert_eq!(code_of(&plan, "79811000"), Some(0.7));
+    }
+
+    #[test]
+    fn a_multi_word_expansion_is_said_only_whole() {
+        let words = vec![WeightedWord {
+            word: "nettoyage".into(),
+            weight: 10.0,
+            in_title: true,
+        }];
+        let (stems_of, expressions) = plan_vocabulary(&words);
+        // « entretien des locaux » expands « nettoyage »; its generic word alone does not.
+        assert!(!stems_of.contains_key(&stem("entretien")));
+        assert!(
+            expressions
+                .iter()
+                .any(|(e, _)| *e == stems("entretien des locaux"))
+        );
+        let plan = MatchPlan {
+            words,
+            stems: stems_of,
+            expressions,
+            ..MatchPlan::default()
+        };
+        assert_eq!(text_strength("Entretien d'espaces verts", &plan), 0.0);
+        assert!(text_strength("Entretien des locaux", &plan) > 0.0);
+        assert!(text_strength("Nettoyage de bureaux", &plan) > 0.0);
     }
 
     #[test]
