@@ -366,8 +366,12 @@ fn diagnose_misses(
         .iter()
         .map(|j| (j.siret.as_str(), j.grade))
         .collect();
-    for (i, siret) in ranking.iter().take(10).enumerate() {
-        if std::env::var_os("ESSOR_DIAG_TOP").is_some()
+    // `ESSOR_DIAG_TOP=N` also prints the top N (10 when not a number).
+    let top = std::env::var("ESSOR_DIAG_TOP")
+        .ok()
+        .map(|v| v.parse::<usize>().unwrap_or(10));
+    for (i, siret) in ranking.iter().take(top.unwrap_or(0).max(10)).enumerate() {
+        if top.is_some_and(|n| i < n)
             && let (Some(s), Some((_, m))) = (by_siret.get(*siret), full_rank.get(siret))
         {
             eprintln!(
@@ -384,7 +388,7 @@ fn diagnose_misses(
                 m.reasons.join(" | ")
             );
         }
-        if grades.contains_key(siret) {
+        if i >= 10 || grades.contains_key(siret) {
             continue;
         }
         let Some(s) = by_siret.get(*siret) else {
