@@ -43,7 +43,7 @@
 //! else: it has a label, no code on the branch of a need code, and neither its codes nor
 //! its words make it even weakly relevant (`plainly_elsewhere`). An activity without a
 //! label is never ruled out that way: only its codes speak for it, and a related group may
-//! hold them. With the need's own codes, a supplier that passes this passes the contract's
+//! hold them; nor is one without codes, judged by its label alone. With the need's own codes, a supplier that passes this passes the contract's
 //! rule whichever activity is the truly relevant one; the price is recall on suppliers
 //! whose activities have different zones, measured by `essor eval`.
 //! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
@@ -981,13 +981,26 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     if !far {
         return false;
     }
-    let mentions = |t: &str| !said_plan_stems(plan, &stems(t)).is_empty();
+    let mentions = |t: &str| mentions_the_need(plan, t);
     if a.label.as_deref().is_some_and(mentions) {
         return false;
     }
     !a.cpv
         .iter()
         .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
+}
+
+/// Whether a text says any of the need's words or their synonyms. Lenient, as the rules
+/// that rule an activity out must be sure: a multi-word expansion is mentioned by its
+/// longest word alone.
+fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
+    stems(text).iter().any(|st| {
+        plan.stems.contains_key(st)
+            || plan
+                .expressions
+                .iter()
+                .any(|(e, _)| e.iter().max_by_key(|x| x.len()) == Some(st))
+    })
 }
 
 /// Whether an activity's label or one of its codes' labels says what the need is about: a
@@ -1034,6 +1047,10 @@ pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referenti
 /// below [`RELATIVE_ACTIVITY_STRENGTH`] and its label and codes' labels say less than
 /// [`MIN_ACTIVITY_STRENGTH`] of the need's words. An activity without a label is judged by
 /// its codes only, which a related group may share with the need: it always stays a candidate.
+/// So does an activity without codes, judged by its label only: « Restauration collective »
+/// says the need's « repas » through a word too ambiguous (« restauration » of furniture) to
+/// weigh much, and ruling it out let a caterer's national buffet activity qualify it for a
+/// collective-catering need its own zone does not cover (a violation on held-out sets).
 fn plainly_elsewhere(
     plan: &MatchPlan,
     a: &crate::model::Activity,
@@ -1049,6 +1066,7 @@ fn plainly_elsewhere(
         && !on_branch
         && strength < RELATIVE_ACTIVITY_STRENGTH
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
+        && !a.cpv.is_empty()
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
@@ -1079,6 +1097,7 @@ pub fn candidate_activities(
     let possible: Vec<usize> = (0..s.activities.len())
         .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
         .collect();
+
     // An activity surely irrelevant to the need's codes (its own or inferred) is never the
     // relevant one, even when no other activity is strong.
     let mut pool: Vec<usize> = if possible.is_empty() {
@@ -1089,14 +1108,9 @@ pub fn candidate_activities(
     // An activity that belongs to the need's trade by its codes and either says the need's
     // words or has the buyer's own code identifies the relevant activity: the supplier's
     // other activities that neither code nor say anything of the need are not candidates.
-    let identified = pool.iter().any(|&i| {
-        strengths
-            .get(i)
-            .is_some_and(|&x| x >= STRONG_ACTIVITY_STRENGTH)
-            && ((said_strength(plan, &s.activities[i], r) >= STRONG_ACTIVITY_STRENGTH
-                && says_the_need(plan, &s.activities[i], r))
-                || coded_as_the_need(plan, &s.activities[i]))
-    });
+    let identified = pool
+        .iter()
+        .any(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r));
     if identified {
         pool.retain(|&i| {
             !plainly_elsewhere(
@@ -1118,6 +1132,20 @@ pub fn candidate_activities(
         }
     }
     candidates
+}
+
+/// Whether an activity of this strength identifies itself as the relevant one: strong by
+/// its codes (or words), and either its label or its codes' labels say the need's specific
+/// words ([`says_the_need`]) or it has the buyer's own code ([`coded_as_the_need`]).
+fn is_identified(
+    plan: &MatchPlan,
+    a: &crate::model::Activity,
+    strength: Option<f64>,
+    r: &Referential,
+) -> bool {
+    strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH)
+        && ((said_strength(plan, a, r) >= STRONG_ACTIVITY_STRENGTH && says_the_need(plan, a, r))
+            || coded_as_the_need(plan, a))
 }
 
 /// The contract's geography rule, asked of every candidate activity (see the module doc).
@@ -2116,6 +2144,13 @@ mod tests {
         let mut coarse = coded_tonte_need("32013");
         coarse.cpv = vec!["77000000-0".into()];
         assert!(assess_with_divisions(&coarse, &coded, &["77", "79"]).is_none());
+        // An activity without codes is judged by its label only, which may say the trade in
+        // words the need does not use: it stays a candidate and must cover the place too.
+        let uncoded = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Publipostage", "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &uncoded, &["77", "79"]).is_none());
     }
 
     #[test]
@@ -2142,7 +2177,7 @@ mod tests {
         .unwrap();
         let s = supplier_json(serde_json::json!([
             {"label": "Taille de haies", "cpv": ["77340000-5"], "zone": {"areas": ["dept:32"]}},
-            {"label": "Publipostage", "zone": {"areas": ["dept:59"]}},
+            {"label": "Publipostage", "cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_with_divisions(&hedges, &s, &["77"]).is_some());
         // « Taille » alone does not: « Entretien d'espaces verts » may be the relevant one.
