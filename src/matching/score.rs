@@ -43,9 +43,11 @@
 //! else: it has a label, no code on the branch of a need code, and neither its codes nor
 //! its words make it even weakly relevant (`plainly_elsewhere`). An activity without a
 //! label is never ruled out that way: only its codes speak for it, and a related group may
-//! hold them; nor is one without codes, judged by its label alone. With the need's own codes, a supplier that passes this passes the contract's
-//! rule whichever activity is the truly relevant one; the price is recall on suppliers
-//! whose activities have different zones, measured by `essor eval`.
+//! hold them; nor is one without codes, judged by its label alone. With the need's own
+//! codes, a supplier that passes this passes the contract's rule whichever activity is the
+//! truly relevant one; the price is recall on suppliers whose activities have different
+//! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
+//! `scripts/eval-wide.sh` finds such violations on held-out sets.
 //! Relevance still chooses the activity named in the reasons and the geographic fit `G`.
 //!
 //! # Score
@@ -1097,7 +1099,6 @@ pub fn candidate_activities(
     let possible: Vec<usize> = (0..s.activities.len())
         .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
         .collect();
-
     // An activity surely irrelevant to the need's codes (its own or inferred) is never the
     // relevant one, even when no other activity is strong.
     let mut pool: Vec<usize> = if possible.is_empty() {
