@@ -836,14 +836,24 @@ fn said_plan_stems(plan: &MatchPlan, text: &[String]) -> HashMap<String, f64> {
         .filter_map(|s| plan.stems.get(s).map(|&w| (s.clone(), w)))
         .collect();
     for (e, w) in &plan.expressions {
-        if e.iter().all(|x| text.contains(x)) {
-            if let Some(key) = e.iter().max_by_key(|x| x.len()) {
-                let f = found.entry(key.clone()).or_insert(0.0);
-                *f = f.max(*w);
-            }
+        if says_all_of(text, e)
+            && let Some(key) = expression_key(e)
+        {
+            let f = found.entry(key.clone()).or_insert(0.0);
+            *f = f.max(*w);
         }
     }
     found
+}
+
+/// Whether a text (its stems) says every stem of an expression.
+fn says_all_of(text: &[String], expression: &[String]) -> bool {
+    expression.iter().all(|x| text.contains(x))
+}
+
+/// The stem an expression counts by: its longest, most specific one.
+fn expression_key(expression: &[String]) -> Option<&String> {
+    expression.iter().max_by_key(|x| x.len())
 }
 
 /// An activity counts as relevant when its strength reaches this share of the best
@@ -996,13 +1006,13 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 /// that rule an activity out must be sure: a multi-word expansion is mentioned by its
 /// longest word alone.
 fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
-    stems(text).iter().any(|st| {
-        plan.stems.contains_key(st)
-            || plan
-                .expressions
-                .iter()
-                .any(|(e, _)| e.iter().max_by_key(|x| x.len()) == Some(st))
-    })
+    let text = stems(text);
+    text.iter().any(|st| plan.stems.contains_key(st))
+        || plan
+            .expressions
+            .iter()
+            .filter_map(|(e, _)| expression_key(e))
+            .any(|k| text.contains(k))
 }
 
 /// Whether an activity's label or one of its codes' labels says what the need is about: a
@@ -1021,10 +1031,7 @@ fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) 
         said.iter()
             .any(|x| !super::text::is_action_noun(&x.surface))
             || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
-            || plan
-                .expressions
-                .iter()
-                .any(|(e, _)| e.iter().all(|x| all.contains(x)))
+            || plan.expressions.iter().any(|(e, _)| says_all_of(&all, e))
     };
     a.label.as_deref().is_some_and(says)
         || a.cpv
