@@ -224,13 +224,23 @@ pub fn evaluate(
                     violations += 1;
                     if diagnose {
                         let plan = engine::full_plan(&index, need)?;
+                        let (strengths, _) = crate::matching::score::activity_strengths(&plan, s);
                         let (rel, _) = crate::matching::score::relevant_activities(&plan, s);
+                        let cands = crate::matching::score::candidate_activities(
+                            &plan,
+                            s,
+                            &rel,
+                            &strengths,
+                            crate::referential::Referential::get(),
+                        );
                         eprintln!(
-                            "VIOLATION {id} {:?} {} {:?} reasons={:?} relevant={rel:?} counted={:?} activities={:?} stems={:?}",
+                            "VIOLATION {id} {:?} {} {:?} reasons={:?} relevant={rel:?} strengths={strengths:.2?} candidates={cands:?} inferred={:?} related={:?} counted={:?} activities={:?} stems={:?}",
                             t.trades,
                             m.siret,
                             rules.violations(),
                             m.reasons,
+                            plan.inferred_cpv,
+                            plan.related_groups,
                             counted_activities(need, t, s),
                             s.activities
                                 .iter()
