@@ -1292,6 +1292,17 @@ mod tests {
     }
 
     #[test]
+    fn a_purchase_noun_is_not_what_is_bought() {
+        // Rare in supplier profiles, « acquisition » would otherwise be the heaviest word.
+        let ws = select_words("Acquisition de blouses et tuniques", "", |_| Some(2), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(words, ["blouses", "tuniques"]);
+        let ws = select_words("Achats de tabliers", "", |_| Some(2), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(words, ["tabliers"]);
+    }
+
+    #[test]
     fn clauses_on_who_may_bid_are_not_query_text() {
         let notice = "Objet de la consultation : tonte des pelouses.\n\
                       Marché réservé : le présent marché est réservé aux établissements et services d'aide par le travail.\n\
