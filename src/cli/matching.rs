@@ -484,11 +484,12 @@ fn geo_detail(
         .enumerate()
         .map(|(i, a)| {
             format!(
-                "[{i} st={:.2} said={:.2} far={} covers={}]",
+                "[{i} st={:.2} said={:.2} far={} covers={} codes={}]",
                 strengths[i],
                 crate::matching::score::said_strength(plan, a, r),
                 crate::matching::score::surely_irrelevant(plan, a, r),
-                crate::model::geography::serves(s, &[i], place, r).is_some()
+                crate::model::geography::serves(s, &[i], place, r).is_some(),
+                a.cpv.len()
             )
         })
         .collect();

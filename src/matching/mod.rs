@@ -57,6 +57,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
     );
     let naf = codes::naf_for_need(&cpv);
     let (stems, expressions) = score::plan_vocabulary(&words);
+    let mentioned = score::mentioned_vocabulary(&words);
     MatchPlan {
         words,
         cpv,
@@ -71,6 +72,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         refined_naf: Vec::new(),
         stems,
         expressions,
+        mentioned,
         named: text::title_nouns(&title),
         heads: text::title_heads(&title),
         qualifiers: text::title_qualifiers(&title),

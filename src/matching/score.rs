@@ -233,6 +233,12 @@ pub struct MatchPlan {
     /// from. A text says one only when it says all its stems: its generic words alone
     /// (« entretien ») are not the need's.
     pub expressions: Vec<Expression>,
+    /// Stems a text may say to mention the need at all ([`mentions_the_need`]): those of
+    /// [`stems`](Self::stems), each word's own single-word expansions and the key stem of
+    /// its multi-word ones, even where the word is part of a longer expression the
+    /// thesaurus matched instead (« repas » in « livraison de repas » still means
+    /// « restauration collective »).
+    pub mentioned: HashSet<String>,
     /// Stems of the nouns the need's title names what it buys with (`text::title_nouns`):
     /// a supplier's trade texts that say one of them only on the side do not say it of
     /// their trade ([`said_on_the_side`]).
@@ -1007,12 +1013,31 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 /// longest word alone.
 fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
     let text = stems(text);
-    text.iter().any(|st| plan.stems.contains_key(st))
+    text.iter()
+        .any(|st| plan.stems.contains_key(st) || plan.mentioned.contains(st))
         || plan
             .expressions
             .iter()
             .filter_map(|(e, _)| expression_key(e))
             .any(|k| text.contains(k))
+}
+
+/// The [`MatchPlan::mentioned`] stems of a need's words.
+pub fn mentioned_vocabulary(words: &[WeightedWord]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for w in words {
+        let st = stem(&w.word);
+        for m in Thesaurus::get().find(std::slice::from_ref(&st)) {
+            for alt in m.alternatives {
+                if let Some(k) = expression_key(&alt.stems) {
+                    out.insert(k.clone());
+                }
+            }
+        }
+        out.insert(st);
+    }
+    out.retain(|s| s.len() >= 3);
+    out
 }
 
 /// Whether an activity's label or one of its codes' labels says what the need is about: a
@@ -1056,9 +1081,10 @@ pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referenti
 /// below [`RELATIVE_ACTIVITY_STRENGTH`] and its label and codes' labels say less than
 /// [`MIN_ACTIVITY_STRENGTH`] of the need's words. An activity without a label is judged by
 /// its codes only, which a related group may share with the need: it always stays a candidate.
-/// So does an activity without codes, judged by its label only: « Restauration collective »
-/// says the need's « repas » through a word too ambiguous (« restauration » of furniture) to
-/// weigh much, and ruling it out let a caterer's national buffet activity qualify it for a
+/// An activity without codes is judged by its label only, so it must not even mention the
+/// need ([`mentions_the_need`], lenient): « Restauration collective » says the need's
+/// « repas » only through a word too ambiguous (« restauration » of furniture) to weigh
+/// much, and ruling it out let a caterer's national buffet activity qualify it for a
 /// collective-catering need its own zone does not cover (a violation on held-out sets).
 fn plainly_elsewhere(
     plan: &MatchPlan,
@@ -1075,7 +1101,11 @@ fn plainly_elsewhere(
         && !on_branch
         && strength < RELATIVE_ACTIVITY_STRENGTH
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
-        && !a.cpv.is_empty()
+        && (!a.cpv.is_empty()
+            || !a
+                .label
+                .as_deref()
+                .is_some_and(|l| mentions_the_need(plan, l)))
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
@@ -2152,13 +2182,37 @@ mod tests {
         let mut coarse = coded_tonte_need("32013");
         coarse.cpv = vec!["77000000-0".into()];
         assert!(assess_with_divisions(&coarse, &coded, &["77", "79"]).is_none());
-        // An activity without codes is judged by its label only, which may say the trade in
-        // words the need does not use: it stays a candidate and must cover the place too.
+        // An activity without codes is judged by its label only: one that does not even
+        // mention the need is plainly elsewhere too.
         let uncoded = supplier_json(serde_json::json!([
             {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
             {"label": "Publipostage", "zone": {"areas": ["dept:59"]}},
         ]));
-        assert!(assess_with_divisions(&need, &uncoded, &["77", "79"]).is_none());
+        assert!(assess_with_divisions(&need, &uncoded, &["77", "79"]).is_some());
+    }
+
+    #[test]
+    fn an_uncoded_activity_that_mentions_the_need_stays_a_candidate() {
+        // A caterer's buffets (coded, national) and its collective catering (no code, in
+        // the Nord), for a meal need in the Gers. The thesaurus reads « livraison de repas »
+        // as one expression (portage de repas), yet « repas » alone means « restauration
+        // collective » too: the uncoded activity may be the relevant one and must cover.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"},
+            "title": "Confection et livraison de repas en liaison froide",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let caterer = |collective_zone: &str| {
+            supplier_json(serde_json::json!([
+                {"label": "Plateaux-repas et buffets", "cpv": ["55520000-1"], "zone": {"national": true}},
+                {"label": "Restauration collective", "zone": {"areas": [collective_zone]}},
+            ]))
+        };
+        let plan = super::super::plan(&need, |_| None, 1000);
+        assert!(plan.mentioned.contains("collect") || plan.mentioned.contains("restaur"));
+        assert!(assess_with_divisions(&need, &caterer("dept:59"), &["555"]).is_none());
+        assert!(assess_with_divisions(&need, &caterer("dept:32"), &["555"]).is_some());
     }
 
     #[test]
