@@ -70,6 +70,7 @@ pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let snap = index.snapshot();
     let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
     plan.related_groups = related_groups(index, &plan.cpv);
+    plan.core_groups = core_groups(index, &plan.cpv);
     plan.neighbour_classes = neighbour_classes(index, &plan.cpv);
     plan.akin_senses = akin_senses(index, &plan.cpv);
     plan
@@ -134,6 +135,63 @@ fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
                     }
                 }
             }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A co-declared group is a *core* group of a seed when at least this share of the sampled
+/// activities with a code under the seed also declare one under it.
+const CORE_SHARE: f64 = 0.1;
+
+static CORE: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The [`related_groups`] that the activities of the trade commonly declare together with
+/// the need's codes (`MatchPlan::core_groups`): catering under 555 and 158, not the catch-all
+/// 799 that a few mailing houses add to a mailing activity.
+pub fn core_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    learnt_per_seed(&CORE, index, codes, seed_prefix, core_groups_uncached)
+}
+
+fn core_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![seed.to_string()];
+    let Ok(prefix) = parse_cpv(seed) else {
+        return out;
+    };
+    let q = SearchQuery {
+        filters: Filters {
+            cpv: vec![prefix],
+            ..Filters::default()
+        },
+        per_page: GROUP_SAMPLE,
+        ..SearchQuery::default()
+    };
+    let Ok(res) = index.search(&q) else {
+        return out;
+    };
+    let mut seen = 0usize;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for h in res.hits {
+        for a in &h.supplier.activities {
+            let codes: Vec<&str> = a.cpv.iter().map(|c| matching::codes::code8(c)).collect();
+            if codes.iter().any(|c| c.starts_with(seed)) {
+                seen += 1;
+                let groups: std::collections::BTreeSet<&str> = codes
+                    .iter()
+                    .filter_map(|c| c.get(..3))
+                    .filter(|g| !g.starts_with(seed))
+                    .collect();
+                for g in groups {
+                    *counts.entry(g.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for (g, n) in counts {
+        if n as f64 >= CORE_SHARE * seen as f64 && !out.contains(&g) {
+            out.push(g);
         }
     }
     out.sort();
@@ -558,6 +616,7 @@ fn plan_and_text(
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.inferred_senses = infer_senses(&plan, &top);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
+        plan.core_groups = core_groups(index, &plan.inferred_cpv);
         plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
     } else {
         // The trade the words point to may be declared under other codes than the need's

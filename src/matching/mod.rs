@@ -66,6 +66,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         inferred_naf: Vec::new(),
         inferred_senses: Vec::new(),
         related_groups: Vec::new(),
+        core_groups: Vec::new(),
         neighbour_classes: Vec::new(),
         akin_senses: Vec::new(),
         refined_groups: Vec::new(),

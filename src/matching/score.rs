@@ -40,10 +40,11 @@
 //! the held-out buyer wording found two violations without it) — or a code that is the
 //! buyer's own (a class or finer) or below it (`coded_as_the_need`) — an activity is also
 //! ruled out when it plainly does something
-//! else: it has a label, no code on the branch of a need code, and neither its codes nor
-//! its words make it even weakly relevant (`plainly_elsewhere`). An activity without a
-//! label is never ruled out that way: only its codes speak for it, and a related group may
-//! hold them; nor is one without codes, judged by its label alone. With the need's own
+//! else: no code on the branch of a need code, and neither its codes nor its words make it
+//! even weakly relevant (`plainly_elsewhere`). An activity without a label is ruled out that
+//! way only when none of its codes is under a group the trade's activities commonly declare
+//! with the need's codes (`MatchPlan::core_groups`); one without codes only when its label
+//! does not even mention the need (each need word's own synonyms included). With the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -195,6 +196,11 @@ pub struct MatchPlan {
     /// declare together with them. Empty when unknown: then no activity is ruled out by its
     /// codes.
     pub related_groups: Vec<String>,
+    /// The related groups that activities of the trade commonly declare with the need's
+    /// codes (`engine::core_groups`, at least 10 % of them), the need's own included. An
+    /// activity without a label is judged by its codes: one under a core group may be the
+    /// relevant one ([`plainly_elsewhere`]). Empty when unknown: then it may always be.
+    pub core_groups: Vec<String>,
     /// CPV classes (four digits) of neighbouring trades, learnt from the corpus (suppliers of
     /// the need's codes declare them much more often than others): a supplier with a code
     /// under one gets [`NEIGHBOUR_CODE_EVIDENCE`], enough to be listed after those that do
@@ -1080,7 +1086,11 @@ pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referenti
 /// says what it does, none of its codes is on the branch of a need code, its strength is
 /// below [`RELATIVE_ACTIVITY_STRENGTH`] and its label and codes' labels say less than
 /// [`MIN_ACTIVITY_STRENGTH`] of the need's words. An activity without a label is judged by
-/// its codes only, which a related group may share with the need: it always stays a candidate.
+/// its codes only: it stays a candidate when one of them is under a core group of the need's
+/// codes (`MatchPlan::core_groups`), which the trade's activities commonly declare with them
+/// (an unlabelled 55511000 canteen activity for a need coded 15894200, prepared meals), not
+/// merely under a related group a few activities declare (the catch-all 799 of a mailing
+/// need, whose packaging activity is another trade).
 /// An activity without codes is judged by its label only, so it must not even mention the
 /// need ([`mentions_the_need`], lenient): « Restauration collective » says the need's
 /// « repas » only through a word too ambiguous (« restauration » of furniture) to weigh
@@ -1097,7 +1107,13 @@ fn plainly_elsewhere(
             .iter()
             .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
     });
-    a.label.is_some()
+    // Without core groups (unknown), an unlabelled activity cannot be judged.
+    let in_core = plan.core_groups.is_empty()
+        || a.cpv.iter().any(|code| {
+            let c = super::codes::code8(code);
+            plan.core_groups.iter().any(|g| c.starts_with(g.as_str()))
+        });
+    (a.label.is_some() || !in_core)
         && !on_branch
         && strength < RELATIVE_ACTIVITY_STRENGTH
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
@@ -2189,6 +2205,26 @@ mod tests {
             {"label": "Publipostage", "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_with_divisions(&need, &uncoded, &["77", "79"]).is_some());
+    }
+
+    #[test]
+    fn an_unlabelled_activity_is_judged_by_the_groups_its_trade_commonly_declares() {
+        // Mowing identified in the Gers, an unlabelled mailing activity in the Nord whose
+        // group the corpus declares with mowing only rarely (related, not core): elsewhere.
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        let need = coded_tonte_need("32013");
+        let with_core = |core: &[&str]| {
+            assess_adjusted(&need, &s, |plan| {
+                plan.related_groups = vec!["773".into(), "795".into()];
+                plan.core_groups = core.iter().map(|g| g.to_string()).collect();
+            })
+        };
+        assert!(with_core(&["773"]).is_some());
+        // A group commonly declared with the need's: the activity may be the relevant one.
+        assert!(with_core(&["773", "795"]).is_none());
     }
 
     #[test]
