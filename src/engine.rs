@@ -109,8 +109,24 @@ pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
 
 fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![seed.to_string()];
+    for codes in activities_under(index, seed) {
+        for c in codes {
+            if let Some(g) = c.get(..3)
+                && !out.iter().any(|x| g.starts_with(x))
+            {
+                out.push(g.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The codes (eight digits) of each activity, among those of up to `GROUP_SAMPLE` sampled
+/// suppliers, that declares a code under the CPV prefix `seed`.
+fn activities_under(index: &SearchIndex, seed: &str) -> Vec<Vec<String>> {
     let Ok(prefix) = parse_cpv(seed) else {
-        return out;
+        return Vec::new();
     };
     let q = SearchQuery {
         filters: Filters {
@@ -121,23 +137,21 @@ fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
         ..SearchQuery::default()
     };
     let Ok(res) = index.search(&q) else {
-        return out;
+        return Vec::new();
     };
+    let mut out = Vec::new();
     for h in res.hits {
         for a in &h.supplier.activities {
-            let codes: Vec<&str> = a.cpv.iter().map(|c| matching::codes::code8(c)).collect();
+            let codes: Vec<String> = a
+                .cpv
+                .iter()
+                .map(|c| matching::codes::code8(c).to_string())
+                .collect();
             if codes.iter().any(|c| c.starts_with(seed)) {
-                for c in codes {
-                    if let Some(g) = c.get(..3)
-                        && !out.iter().any(|x| g.starts_with(x.as_str()))
-                    {
-                        out.push(g.to_string());
-                    }
-                }
+                out.push(codes);
             }
         }
     }
-    out.sort();
     out
 }
 
@@ -157,40 +171,19 @@ pub fn core_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
 
 fn core_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![seed.to_string()];
-    let Ok(prefix) = parse_cpv(seed) else {
-        return out;
-    };
-    let q = SearchQuery {
-        filters: Filters {
-            cpv: vec![prefix],
-            ..Filters::default()
-        },
-        per_page: GROUP_SAMPLE,
-        ..SearchQuery::default()
-    };
-    let Ok(res) = index.search(&q) else {
-        return out;
-    };
-    let mut seen = 0usize;
+    let activities = activities_under(index, seed);
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for h in res.hits {
-        for a in &h.supplier.activities {
-            let codes: Vec<&str> = a.cpv.iter().map(|c| matching::codes::code8(c)).collect();
-            if codes.iter().any(|c| c.starts_with(seed)) {
-                seen += 1;
-                let groups: std::collections::BTreeSet<&str> = codes
-                    .iter()
-                    .filter_map(|c| c.get(..3))
-                    .filter(|g| !g.starts_with(seed))
-                    .collect();
-                for g in groups {
-                    *counts.entry(g.to_string()).or_default() += 1;
-                }
-            }
-        }
+    for codes in &activities {
+        vote_once(
+            &mut counts,
+            codes
+                .iter()
+                .filter_map(|c| c.get(..3))
+                .filter(|g| !g.starts_with(seed)),
+        );
     }
     for (g, n) in counts {
-        if n as f64 >= CORE_SHARE * seen as f64 && !out.contains(&g) {
+        if n as f64 >= CORE_SHARE * activities.len() as f64 && !out.contains(&g) {
             out.push(g);
         }
     }
