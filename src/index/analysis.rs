@@ -314,6 +314,15 @@ impl Thesaurus {
         self.groups.len()
     }
 
+    /// Whether a stem is on its own an expression of a group: a term of a trade
+    /// (« tonte », « nettoyage »), not only a word of longer ones (« taille » of « taille de
+    /// haies »).
+    pub fn is_term(&self, stem: &str) -> bool {
+        self.by_first
+            .get(stem)
+            .is_some_and(|ids| ids.iter().any(|&e| self.entries[e].stems.len() == 1))
+    }
+
     /// Every expression of every group.
     pub fn entries(&self) -> &[ThesaurusEntry] {
         &self.entries

@@ -1047,10 +1047,11 @@ pub fn mentioned_vocabulary(words: &[WeightedWord]) -> HashSet<String> {
 }
 
 /// Whether an activity's label or one of its codes' labels says what the need is about: a
-/// thing of the need (« vitres », « haies »), or two of its words. One shared action noun
-/// (« entretien », « taille », « collecte ») is work other trades do too: « Entretien de
-/// flottes de vélos » does not say that the supplier's relevant activity is the one for
-/// « Interventions d'entretien dans les équipements ».
+/// thing of the need (« vitres », « haies »), an action noun that is on its own a term of
+/// the trade thesaurus (« tonte », « nettoyage », « élagage »), or two of its words. One
+/// shared generic action noun (« entretien », « taille », « collecte ») is work other
+/// trades do too: « Entretien de flottes de vélos » does not say that the supplier's
+/// relevant activity is the one for « Interventions d'entretien dans les équipements ».
 fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
     let says = |t: &str| {
         let tokens = crate::index::analysis::tokens(t);
@@ -1060,7 +1061,7 @@ fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) 
             .filter(|x| plan.stems.contains_key(&x.stem))
             .collect();
         said.iter()
-            .any(|x| !super::text::is_action_noun(&x.surface))
+            .any(|x| !super::text::is_action_noun(&x.surface) || Thesaurus::get().is_term(&x.stem))
             || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
             || plan.expressions.iter().any(|(e, _)| says_all_of(&all, e))
     };
@@ -2284,6 +2285,25 @@ mod tests {
             {"label": "Taille et soins aux arbres", "cpv": ["77340000-5"], "zone": {"areas": ["dept:32"]}},
         ]));
         assert!(assess_with_divisions(&hedges, &s, &["77"]).is_none());
+    }
+
+    #[test]
+    fn a_trade_term_identifies_the_relevant_activity() {
+        // « Tonte » is an action noun, but a term of its own in the thesaurus (mowing), not
+        // a generic one like « taille »: the mowing activity is identified, the tree-care one
+        // (another group, no word of the need) is plainly elsewhere.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Fauche des abords et talus",
+            "cpv": ["77313000-7"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = supplier_json(serde_json::json!([
+            {"label": "Tonte et taille de haies", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Taille et soins aux arbres", "cpv": ["77211400-6"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(Thesaurus::get().is_term(&stem("tonte")));
+        assert!(!Thesaurus::get().is_term(&stem("taille")));
+        assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
     }
 
     #[test]
