@@ -92,11 +92,22 @@ fn seed_prefix(code: &str) -> Option<String> {
 /// one search over up to `GROUP_SAMPLE` suppliers, and the association is a corpus statistic
 /// that single writes barely move, so it is computed once per prefix and generation (a
 /// `reindex` or restart refreshes it).
-static RELATED: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+static GROUPS: std::sync::LazyLock<parking_lot::Mutex<Learnt<SeedGroups>>> =
     std::sync::LazyLock::new(Default::default);
 
+/// (index generation, CPV seed prefix) → what is learnt of the seed.
+type Learnt<T> = std::collections::HashMap<(String, String), T>;
+
 /// (index generation, CPV seed prefix) → the prefixes declared with it.
-type RelatedByPrefix = std::collections::HashMap<(String, String), Vec<String>>;
+type RelatedByPrefix = Learnt<Vec<String>>;
+
+/// The groups co-declared with one seed prefix, both learnt from one sample: all of them
+/// ([`related_groups`]) and the common ones ([`core_groups`]), the seed included in each.
+#[derive(Clone)]
+struct SeedGroups {
+    related: Vec<String>,
+    core: Vec<String>,
+}
 
 /// The CPV prefixes an activity relevant to a need with these codes may declare: each
 /// code's group (its division when coarser), and the groups that activities in the corpus
@@ -104,22 +115,38 @@ type RelatedByPrefix = std::collections::HashMap<(String, String), Vec<String>>;
 /// several groups: catering under 555 and 158, tree care under 772 and 773). Empty when
 /// `codes` is.
 pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(&RELATED, index, codes, seed_prefix, related_groups_uncached)
+    learnt_per_seed(
+        &GROUPS,
+        index,
+        codes,
+        seed_prefix,
+        seed_groups_uncached,
+        |g| &g.related,
+    )
 }
 
-fn related_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
-    let mut out: Vec<String> = vec![seed.to_string()];
-    for codes in activities_under(index, seed) {
-        for c in codes {
-            if let Some(g) = c.get(..3)
-                && !out.iter().any(|x| g.starts_with(x))
-            {
-                out.push(g.to_string());
-            }
-        }
+fn seed_groups_uncached(index: &SearchIndex, seed: &str) -> SeedGroups {
+    let activities = activities_under(index, seed);
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for codes in &activities {
+        vote_once(
+            &mut counts,
+            codes
+                .iter()
+                .filter_map(|c| c.get(..3))
+                .filter(|g| !g.starts_with(seed)),
+        );
     }
-    out.sort();
-    out
+    let (mut related, mut core) = (vec![seed.to_string()], vec![seed.to_string()]);
+    for (g, n) in counts {
+        if n as f64 >= CORE_SHARE * activities.len() as f64 {
+            core.push(g.clone());
+        }
+        related.push(g);
+    }
+    related.sort();
+    core.sort();
+    SeedGroups { related, core }
 }
 
 /// The codes (eight digits) of each activity, among those of up to `GROUP_SAMPLE` sampled
@@ -159,36 +186,18 @@ fn activities_under(index: &SearchIndex, seed: &str) -> Vec<Vec<String>> {
 /// activities with a code under the seed also declare one under it.
 const CORE_SHARE: f64 = 0.1;
 
-static CORE: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
-    std::sync::LazyLock::new(Default::default);
-
 /// The [`related_groups`] that the activities of the trade commonly declare together with
 /// the need's codes (`MatchPlan::core_groups`): catering under 555 and 158, not the catch-all
 /// 799 that a few mailing houses add to a mailing activity.
 pub fn core_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(&CORE, index, codes, seed_prefix, core_groups_uncached)
-}
-
-fn core_groups_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
-    let mut out: Vec<String> = vec![seed.to_string()];
-    let activities = activities_under(index, seed);
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for codes in &activities {
-        vote_once(
-            &mut counts,
-            codes
-                .iter()
-                .filter_map(|c| c.get(..3))
-                .filter(|g| !g.starts_with(seed)),
-        );
-    }
-    for (g, n) in counts {
-        if n as f64 >= CORE_SHARE * activities.len() as f64 && !out.contains(&g) {
-            out.push(g);
-        }
-    }
-    out.sort();
-    out
+    learnt_per_seed(
+        &GROUPS,
+        index,
+        codes,
+        seed_prefix,
+        seed_groups_uncached,
+        |g| &g.core,
+    )
 }
 
 /// A CPV class is a neighbour of a need's codes when the suppliers declaring a code under
@@ -212,18 +221,20 @@ pub fn neighbour_classes(index: &SearchIndex, codes: &[String]) -> Vec<String> {
         codes,
         seed_prefix,
         neighbour_classes_uncached,
+        Vec::as_slice,
     )
 }
 
 /// The union, sorted, of what `learn` finds for each code's seed prefix (`seed` of the
 /// code), each learnt once per index generation and kept in `cache` (entries of older
 /// generations are dropped).
-fn learnt_per_seed(
-    cache: &parking_lot::Mutex<RelatedByPrefix>,
+fn learnt_per_seed<T: Clone>(
+    cache: &parking_lot::Mutex<Learnt<T>>,
     index: &SearchIndex,
     codes: &[String],
     seed: fn(&str) -> Option<String>,
-    learn: fn(&SearchIndex, &str) -> Vec<String>,
+    learn: fn(&SearchIndex, &str) -> T,
+    pick: fn(&T) -> &[String],
 ) -> Vec<String> {
     let generation = index.snapshot().generation().to_string();
     let mut out: Vec<String> = Vec::new();
@@ -243,9 +254,9 @@ fn learnt_per_seed(
                 r
             }
         };
-        for r in found {
-            if !out.contains(&r) {
-                out.push(r);
+        for r in pick(&found) {
+            if !out.contains(r) {
+                out.push(r.clone());
             }
         }
     }
@@ -333,7 +344,14 @@ fn sense_prefix(code: &str) -> Option<String> {
 /// under "autres services"). See `CpvRelation::strength_between`. Learnt once per sense and
 /// index generation; empty when `codes` is.
 pub fn akin_senses(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(&AKIN, index, codes, sense_prefix, akin_senses_uncached)
+    learnt_per_seed(
+        &AKIN,
+        index,
+        codes,
+        sense_prefix,
+        akin_senses_uncached,
+        Vec::as_slice,
+    )
 }
 
 fn akin_senses_uncached(index: &SearchIndex, sense: &str) -> Vec<String> {
