@@ -57,7 +57,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
     );
     let naf = codes::naf_for_need(&cpv);
     let (stems, expressions) = score::plan_vocabulary(&words);
-    let mentioned = score::mentioned_vocabulary(&words);
+    let mentioned = score::mentioned_vocabulary(&words, &stems, &expressions);
     MatchPlan {
         words,
         cpv,

@@ -241,10 +241,10 @@ pub struct MatchPlan {
     /// (« entretien ») are not the need's.
     pub expressions: Vec<Expression>,
     /// Stems a text may say to mention the need at all ([`mentions_the_need`]): those of
-    /// [`stems`](Self::stems), each word's own single-word expansions and the key stem of
-    /// its multi-word ones, even where the word is part of a longer expression the
-    /// thesaurus matched instead (« repas » in « livraison de repas » still means
-    /// « restauration collective »).
+    /// [`stems`](Self::stems), the key stem of each of the [`expressions`](Self::expressions),
+    /// and each word's own expansions (their key stems), even where the word is part of a
+    /// longer expression the thesaurus matched instead (« repas » in « livraison de repas »
+    /// still means « restauration collective »).
     pub mentioned: HashSet<String>,
     /// Stems of the nouns the need's title names what it buys with (`text::title_nouns`):
     /// a supplier's trade texts that say one of them only on the side do not say it of
@@ -1019,31 +1019,37 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 /// that rule an activity out must be sure: a multi-word expansion is mentioned by its
 /// longest word alone.
 fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
-    let text = stems(text);
-    text.iter()
-        .any(|st| plan.stems.contains_key(st) || plan.mentioned.contains(st))
-        || plan
-            .expressions
-            .iter()
-            .filter_map(|(e, _)| expression_key(e))
-            .any(|k| text.contains(k))
+    stems(text).iter().any(|st| plan.mentioned.contains(st))
 }
 
-/// The [`MatchPlan::mentioned`] stems of a need's words.
-pub fn mentioned_vocabulary(words: &[WeightedWord]) -> HashSet<String> {
-    let mut out = HashSet::new();
+/// The [`MatchPlan::mentioned`] stems of a need's words, given the plan's vocabulary
+/// ([`plan_vocabulary`]).
+pub fn mentioned_vocabulary(
+    words: &[WeightedWord],
+    stems_of: &HashMap<String, f64>,
+    expressions: &[Expression],
+) -> HashSet<String> {
+    let mut out: HashSet<String> = stems_of.keys().cloned().collect();
+    out.extend(
+        expressions
+            .iter()
+            .filter_map(|(e, _)| expression_key(e))
+            .cloned(),
+    );
     for w in words {
         let st = stem(&w.word);
-        for m in Thesaurus::get().find(std::slice::from_ref(&st)) {
-            for alt in m.alternatives {
-                if let Some(k) = expression_key(&alt.stems) {
-                    out.insert(k.clone());
-                }
-            }
-        }
-        out.insert(st);
+        let own = Thesaurus::get().find(std::slice::from_ref(&st));
+        let expansions = own
+            .iter()
+            .flat_map(|m| &m.alternatives)
+            .filter_map(|alt| expression_key(&alt.stems))
+            .cloned();
+        out.extend(
+            expansions
+                .chain(std::iter::once(st))
+                .filter(|s| s.len() >= 3),
+        );
     }
-    out.retain(|s| s.len() >= 3);
     out
 }
 
