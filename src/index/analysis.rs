@@ -256,6 +256,9 @@ pub struct Thesaurus {
     groups: Vec<Vec<usize>>,
     /// First stem of an entry → entries starting with it.
     by_first: HashMap<String, Vec<usize>>,
+    /// Per group, the stems of its expressions that no other group's expressions have
+    /// (`chanti` for « nettoyage de chantier », not `nettoi`): saying one names the group.
+    specific: Vec<Vec<String>>,
 }
 
 /// A thesaurus match in a sequence of query stems.
@@ -263,6 +266,8 @@ pub struct Thesaurus {
 pub struct ThesaurusMatch {
     pub start: usize,
     pub len: usize,
+    /// The groups of the matched expression.
+    pub groups: Vec<usize>,
     /// The other entries of the matched groups (never the matched expression itself).
     pub alternatives: Vec<ThesaurusEntry>,
 }
@@ -301,7 +306,42 @@ impl Thesaurus {
             }
             t.groups.push(members);
         }
+        let mut groups_of: HashMap<&str, HashSet<usize>> = HashMap::new();
+        for e in &t.entries {
+            for st in &e.stems {
+                groups_of.entry(st.as_str()).or_default().insert(e.group);
+            }
+        }
+        t.specific = t
+            .groups
+            .iter()
+            .map(|members| {
+                let mut own: Vec<String> = members
+                    .iter()
+                    .flat_map(|&m| &t.entries[m].stems)
+                    .filter(|st| groups_of.get(st.as_str()).is_some_and(|g| g.len() == 1))
+                    .cloned()
+                    .collect();
+                own.sort();
+                own.dedup();
+                own
+            })
+            .collect();
         t
+    }
+
+    /// The stems that only this group's expressions have ([`Thesaurus::find`]'s `groups`).
+    pub fn specific_stems(&self, group: usize) -> &[String] {
+        self.specific.get(group).map_or(&[], Vec::as_slice)
+    }
+
+    /// The stems of each expression of a group.
+    pub fn group_expressions(&self, group: usize) -> impl Iterator<Item = &[String]> {
+        self.groups
+            .get(group)
+            .into_iter()
+            .flatten()
+            .map(|&e| self.entries[e].stems.as_slice())
     }
 
     /// The embedded thesaurus.
@@ -363,9 +403,14 @@ impl Thesaurus {
                             alternatives.push(entry.clone());
                         }
                     }
+                    let mut groups: Vec<usize> =
+                        ids.iter().map(|&e| self.entries[e].group).collect();
+                    groups.sort_unstable();
+                    groups.dedup();
                     out.push(ThesaurusMatch {
                         start: i,
                         len,
+                        groups,
                         alternatives,
                     });
                     i += len;
@@ -585,6 +630,18 @@ mod tests {
             .map(|a| a.display.as_str())
             .collect();
         assert_eq!(alts, ["nettoyage", "propreté"]);
+    }
+
+    #[test]
+    fn a_group_is_named_by_the_stems_only_its_expressions_have() {
+        let t = Thesaurus::parse(
+            "ménage, nettoyage\nnettoyage après travaux, nettoyage de chantier\ntravaux forestiers\n",
+        );
+        let m = t.find(&stems_of("nettoyage de chantier"));
+        assert_eq!((m[0].len, m[0].groups.as_slice()), (2, &[1][..]));
+        // « nettoyage » is the cleaning group's term, « travaux » the forestry group's too.
+        assert_eq!(t.specific_stems(1), stems_of("après chantier").as_slice());
+        assert_eq!(t.group_expressions(1).count(), 2);
     }
 
     #[test]

@@ -45,7 +45,13 @@
 //! even weakly relevant (`plainly_elsewhere`). An activity without a label is ruled out that
 //! way only when none of its codes is under a group the trade's activities commonly declare
 //! with the need's codes (`MatchPlan::core_groups`); one without codes only when its label
-//! does not even mention the need (each need word's own synonyms included). With the need's own
+//! does not even mention the need (each need word's own synonyms included). A sibling
+//! speciality is ruled out too: a label that names, with a multi-word expression of the
+//! thesaurus, a speciality the need does not mention, and says nothing else of the need
+//! (« Nettoyage après travaux » for « nettoyage des locaux »), gives way to an identified
+//! activity that says one of the need's own words it does not (« Nettoyage de bureaux et
+//! locaux »), see [`names_another_speciality`]; synonyms do not count there, since the need
+//! may word the speciality's trade otherwise. With the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -1183,6 +1189,35 @@ pub fn candidate_activities(
             )
         });
     }
+    if identified {
+        // A sibling speciality gives way to an identified activity that says more of the
+        // need's own words: « Nettoyage après travaux » beside « Nettoyage de bureaux et
+        // locaux » for a need of « nettoyage des locaux ». Synonyms do not count: the
+        // need's words may be those of the speciality's trade in other terms.
+        let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+        let closer: Vec<HashSet<String>> = pool
+            .iter()
+            .filter(|&&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
+            .filter_map(|&i| s.activities[i].label.as_deref())
+            .filter(|l| !names_another_speciality(plan, l))
+            .map(|l| {
+                stems(l)
+                    .into_iter()
+                    .filter(|x| own_words.contains(x))
+                    .collect()
+            })
+            .collect();
+        pool.retain(|&i| {
+            let Some(label) = s.activities[i].label.as_deref() else {
+                return true;
+            };
+            if !names_another_speciality(plan, label) {
+                return true;
+            }
+            let own: HashSet<String> = stems(label).into_iter().collect();
+            !closer.iter().any(|c| c.iter().any(|x| !own.contains(x)))
+        });
+    }
     let mut candidates: Vec<usize> = relevant
         .iter()
         .copied()
@@ -1194,6 +1229,44 @@ pub fn candidate_activities(
         }
     }
     candidates
+}
+
+/// Whether an activity's label names, with a multi-word expression of the thesaurus, a
+/// speciality the need does not mention, and says nothing else of the need: its words of
+/// the need are those of the speciality's name (« Nettoyage après travaux », « Tonte et
+/// taille de haies » for a need of « nettoyage des locaux », « élagage »). Such an activity
+/// is a sibling trade of the need's, not the need's own.
+fn names_another_speciality(plan: &MatchPlan, label: &str) -> bool {
+    let th = Thesaurus::get();
+    let st = stems(label);
+    let mut named = vec![false; st.len()];
+    let mut other = false;
+    for m in th.find(&st) {
+        if m.len < 2 || m.groups.iter().any(|&g| speciality_mentioned(plan, g)) {
+            continue;
+        }
+        other = true;
+        for n in &mut named[m.start..m.start + m.len] {
+            *n = true;
+        }
+    }
+    other
+        && st
+            .iter()
+            .zip(&named)
+            .all(|(x, &n)| n || !plan.mentioned.contains(x))
+}
+
+/// Whether the need mentions a thesaurus group: one of the stems only that group's
+/// expressions have, or one of its expressions among the plan's expansions.
+fn speciality_mentioned(plan: &MatchPlan, group: usize) -> bool {
+    let th = Thesaurus::get();
+    th.specific_stems(group)
+        .iter()
+        .any(|x| plan.mentioned.contains(x))
+        || th
+            .group_expressions(group)
+            .any(|e| plan.expressions.iter().any(|(x, _)| x.as_slice() == e))
 }
 
 /// Whether an activity of this strength identifies itself as the relevant one: strong by
@@ -2311,6 +2384,39 @@ mod tests {
         assert!(Thesaurus::get().is_term(&stem("tonte")));
         assert!(!Thesaurus::get().is_term(&stem("taille")));
         assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
+    }
+
+    #[test]
+    fn a_sibling_speciality_gives_way_to_the_activity_that_says_the_need() {
+        // Office cleaning in the Gers, post-construction cleaning in the Nord, both coded
+        // in the cleaning class: for « nettoyage des locaux », the label « Nettoyage après
+        // travaux » names a speciality the need does not ask for, and the office cleaning
+        // activity says more of the need (« locaux »). Only that one must cover the place.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux de la mairie",
+            "cpv": ["90910000-9"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = supplier_json(serde_json::json!([
+            {"label": "Nettoyage de bureaux et locaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &s, &["909"]).is_some());
+        // A need that mentions the speciality asks for it: both may be the relevant one.
+        let chantier: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux après le chantier",
+            "cpv": ["90910000-9"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        assert!(assess_with_divisions(&chantier, &s, &["909"]).is_none());
+        // The other activity must say more of the need's own words than the speciality's
+        // name: « Entretien ménager » says « nettoyage » only through a synonym, which may
+        // be the speciality's trade worded otherwise (« remise en état des logements »).
+        let menage = supplier_json(serde_json::json!([
+            {"label": "Entretien ménager", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert!(assess_with_divisions(&need, &menage, &["909"]).is_none());
     }
 
     #[test]
