@@ -1053,7 +1053,7 @@ pub fn mentioned_vocabulary(
         out.extend(
             expansions
                 .chain(std::iter::once(st))
-                .filter(|s| s.len() >= 3),
+                .filter(|s| s.len() >= 3 || Thesaurus::get().is_term(s)),
         );
     }
     out
@@ -1319,7 +1319,7 @@ pub fn plan_vocabulary(words: &[WeightedWord]) -> (HashMap<String, f64>, Vec<Exp
     let mut out: HashMap<String, f64> = HashMap::new();
     let mut expressions: Vec<Expression> = Vec::new();
     let mut put = |s: &str, w: f64| {
-        if s.len() >= 3 {
+        if s.len() >= 3 || Thesaurus::get().is_term(s) {
             let e = out.entry(s.to_string()).or_insert(0.0);
             *e = e.max(w);
         }

@@ -245,8 +245,12 @@ fn boilerplate() -> &'static HashSet<String> {
 /// Whether a folded word carries no information about the trade.
 pub fn is_uninformative(word: &str) -> bool {
     let digits = word.bytes().filter(u8::is_ascii_digit).count();
-    // Numbers, and article or reference numbers (`l2113`, `r2123`, `dc1`).
-    word.len() < 3 || digits == word.len() || digits >= 2 || boilerplate().contains(word)
+    // Numbers, and article or reference numbers (`l2113`, `r2123`, `dc1`); words under
+    // three letters, unless the trade thesaurus knows them (« PC »).
+    (word.len() < 3 && !Thesaurus::get().is_term(word))
+        || digits == word.len()
+        || digits >= 2
+        || boilerplate().contains(word)
 }
 
 /// Folded words of a text, elisions removed (`l'entretien` → `entretien`).
@@ -1300,6 +1304,17 @@ mod tests {
         let ws = select_words("Achats de tabliers", "", |_| Some(2), 1000);
         let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
         assert_eq!(words, ["tabliers"]);
+    }
+
+    #[test]
+    fn a_short_word_the_thesaurus_knows_is_kept() {
+        // « PC » names the computers; other two-letter words (« EA », « lot n° 2 ») do not.
+        let ws = select_words("Remise en état de vieux PC – EA", "", |_| Some(2), 1000);
+        let words: Vec<&str> = ws.iter().map(|w| w.word.as_str()).collect();
+        assert!(words.contains(&"pc"), "{words:?}");
+        assert!(!words.contains(&"ea"), "{words:?}");
+        let m = Thesaurus::get().find(&[stem("pc")]);
+        assert!(m[0].alternatives.iter().any(|a| a.display == "ordinateur"));
     }
 
     #[test]
