@@ -1343,6 +1343,32 @@ mod tests {
     }
 
     #[test]
+    fn a_reception_desk_is_told_from_the_acceptance_of_works() {
+        // « Réception » is procurement boilerplate (acceptance of works, receipt of offers);
+        // with the people or the place received, it is the front desk.
+        let accueil = vec![(vec!["accueil".to_string()], true)];
+        assert_eq!(
+            sense_expressions("Prise en charge de la réception du siège", ""),
+            accueil
+        );
+        assert_eq!(
+            sense_expressions("Réception des usagers et gestion des appels", ""),
+            accueil
+        );
+        assert!(sense_expressions("Nettoyage avant réception des travaux", "").is_empty());
+        // « Prestations de bouche » is catering, and keeps « bouche » in the query.
+        let ws = select_words(
+            "Prestations de bouche pour les manifestations",
+            "",
+            |_| Some(2),
+            1000,
+        );
+        assert!(ws.iter().any(|w| w.word == "bouche"));
+        let m = Thesaurus::get().find(&stems("prestations de bouche"));
+        assert!(m[0].alternatives.iter().any(|a| a.display == "traiteur"));
+    }
+
+    #[test]
     fn a_trade_said_over_a_sentence_joins_the_query() {
         let title = "Quelqu'un pour entretenir les blouses et tenues des agents";
         assert_eq!(
