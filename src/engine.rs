@@ -446,6 +446,7 @@ const INFERENCE_POOL: usize = 100;
 /// say the need's words, kept when several suppliers agree
 /// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
 /// represented by its own code when the CPV list has one, else by its most voted code.
+/// An allotted need's lots vote apart too, see [`plan_and_text`].
 fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String> {
     let mut votes: HashMap<String, (usize, HashMap<String, usize>)> = HashMap::new();
     for s in top {
@@ -597,35 +598,39 @@ fn plan_and_text(
     // best say the need's words anywhere vote for its codes. Restricted to those that serve
     // the place, the vote follows whichever trade happens to work nationally there (a meal
     // need's "confection" would pick the national dressmakers over the few local caterers).
-    let corpus_hits = if plan.words.is_empty() {
-        Vec::new()
-    } else {
-        index
-            .search(&SearchQuery {
-                text: query_text(&plan),
-                text_mode: TextMode::Any,
-                per_page: INFERENCE_POOL,
-                ..SearchQuery::default()
-            })?
-            .hits
-    };
-    // The index ranks by BM25 over the words unweighted, so a frequent complement word and
-    // its synonyms ("de restauration") can fill the whole pool; the voters are the pool's
-    // best by the plan's weighted coverage (the score's text part), BM25 breaking ties.
-    let mut pool: Vec<(f64, Arc<Supplier>)> = text_evidence(corpus_hits)
-        .map(|(h, ev)| (matching::score::text_score(&plan, Some(&ev)), h.supplier))
-        .collect();
-    pool.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let top: Vec<&Supplier> = pool
-        .iter()
-        .take(INFERENCE_DEPTH)
-        .map(|(_, s)| s.as_ref())
-        .collect();
+    let voters = inference_voters(index, &plan)?;
+    let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
     // Without codes in the need, infer them from what the best text matches do.
     if plan.cpv.is_empty() {
         plan.inferred_cpv = infer_cpv(&plan, &top, r);
-        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.inferred_senses = infer_senses(&plan, &top);
+        // An allotted need buys one trade per lot, and the voters of its whole text follow
+        // the lot whose words are the most common (laundry over workwear): each lot's own
+        // best text matches vote for its codes too.
+        for lot in matching::text::lot_texts(&need.description) {
+            let lot_need = Need {
+                title: lot,
+                description: String::new(),
+                ..need.clone()
+            };
+            let mut lot_plan = plan_for(index, &lot_need);
+            let voters = inference_voters(index, &lot_plan)?;
+            let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
+            lot_plan.inferred_cpv = infer_cpv(&lot_plan, &top, r);
+            let senses = infer_senses(&lot_plan, &top);
+            for c in lot_plan.inferred_cpv {
+                if !plan.inferred_cpv.contains(&c) {
+                    plan.inferred_cpv.push(c);
+                }
+            }
+            for sense in senses {
+                if !plan.inferred_senses.contains(&sense) {
+                    plan.inferred_senses.push(sense);
+                }
+            }
+        }
+        plan.inferred_senses.sort();
+        plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
         plan.core_groups = core_groups(index, &plan.inferred_cpv);
         plan.neighbour_classes = neighbour_classes(index, &plan.inferred_cpv);
@@ -647,6 +652,34 @@ fn plan_and_text(
         }
     }
     Ok((plan, hits))
+}
+
+/// The suppliers whose texts best say a plan's words in the whole corpus, wherever they
+/// work: the [`INFERENCE_DEPTH`] best by the plan's weighted coverage among the
+/// [`INFERENCE_POOL`] best by BM25. The index ranks by BM25 over the words unweighted, so a
+/// frequent complement word and its synonyms ("de restauration") can fill the whole pool;
+/// the plan's coverage (the score's text part) reorders it, BM25 breaking ties.
+fn inference_voters(index: &SearchIndex, plan: &MatchPlan) -> Result<Vec<Arc<Supplier>>> {
+    if plan.words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hits = index
+        .search(&SearchQuery {
+            text: query_text(plan),
+            text_mode: TextMode::Any,
+            per_page: INFERENCE_POOL,
+            ..SearchQuery::default()
+        })?
+        .hits;
+    let mut pool: Vec<(f64, Arc<Supplier>)> = text_evidence(hits)
+        .map(|(h, ev)| (matching::score::text_score(plan, Some(&ev)), h.supplier))
+        .collect();
+    pool.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(pool
+        .into_iter()
+        .take(INFERENCE_DEPTH)
+        .map(|(_, s)| s)
+        .collect())
 }
 
 /// For a need coded with a whole division, the groups under it that the codes `inferred`

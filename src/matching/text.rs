@@ -502,6 +502,49 @@ pub fn with_senses(
     words
 }
 
+/// The lots of an allotted need: the text of each « Lot n°1 : … » (also « Lot 1 – … »,
+/// « LOT N° 2. … ») at the start of a line or sentence of the description, up to the end
+/// of its line. Empty when the description names fewer than two lots: a single lot is the
+/// need itself. An allotted need buys several trades (laundry and workwear); each lot says
+/// one of them in its own words.
+pub fn lot_texts(description: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in description.lines() {
+        for sentence_start in
+            std::iter::once(line).chain(line.match_indices(". ").map(|(i, _)| &line[i + 2..]))
+        {
+            if let Some(text) = lot_heading(sentence_start) {
+                out.push(text.to_string());
+                break;
+            }
+        }
+    }
+    if out.len() >= 2 { out } else { Vec::new() }
+}
+
+/// The text after a lot heading (« Lot n°1 : », « LOT 2 – », « Lot N° 3. ») at the start
+/// of `s`, when there is one.
+fn lot_heading(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    let rest = s.get(..3).filter(|h| h.eq_ignore_ascii_case("lot"))?;
+    let mut rest = s[rest.len()..].trim_start();
+    for number_sign in ["n°", "N°", "no ", "No ", "n° ", "numéro"] {
+        if let Some(r) = rest.strip_prefix(number_sign) {
+            rest = r.trim_start();
+            break;
+        }
+    }
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return None;
+    }
+    let rest = rest[digits..].trim_start();
+    let rest = rest
+        .strip_prefix([':', '–', '-', '.', '—'])
+        .map(str::trim)?;
+    (!rest.is_empty()).then_some(rest)
+}
+
 /// Headings of notice paragraphs that say who may bid, how offers are judged or how to
 /// appeal, never what is bought (folded as [`words`] folds them, elisions dropped; matched at the
 /// start of a
@@ -1366,6 +1409,26 @@ mod tests {
         assert!(ws.iter().any(|w| w.word == "bouche"));
         let m = Thesaurus::get().find(&stems("prestations de bouche"));
         assert!(m[0].alternatives.iter().any(|a| a.display == "traiteur"));
+    }
+
+    #[test]
+    fn the_lots_of_an_allotted_need_are_read_apart() {
+        let d = "La consultation est allotie comme suit :\n\
+                 Lot n°1 : Nettoyage des textiles des crèches. Deux passages par semaine.\n\
+                 Lot n°2 : Fourniture de tenues professionnelles.\n\
+                 Les candidats peuvent soumissionner pour un ou plusieurs lots.";
+        assert_eq!(
+            lot_texts(d),
+            [
+                "Nettoyage des textiles des crèches. Deux passages par semaine.",
+                "Fourniture de tenues professionnelles."
+            ]
+        );
+        let inline = "Objet : deux lots. LOT 1 – Tonte des pelouses\nLot N° 2. Élagage";
+        assert_eq!(lot_texts(inline), ["Tonte des pelouses", "Élagage"]);
+        // One lot, or « lot » without a number, is no allotment.
+        assert!(lot_texts("Lot n°1 : Tonte des pelouses.").is_empty());
+        assert!(lot_texts("Lot unique : tonte.\nLotissement 2 : élagage.").is_empty());
     }
 
     #[test]

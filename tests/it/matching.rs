@@ -520,3 +520,40 @@ fn writes_applied_elsewhere_restart_the_write_log() {
         .expect("the log restarts at what was published");
     assert_eq!((w.suppliers, w.this_supplier), (0, false));
 }
+
+/// An allotted need without codes buys one trade per lot: each lot's words vote for its own
+/// codes, so the inference names both trades, not only the lot whose words are the most
+/// common in the corpus.
+#[test]
+fn each_lot_of_an_uncoded_allotted_need_votes_for_its_codes() {
+    let (_dir, _store, index, _suppliers) = demo_index();
+    let groups = |need: &Need| -> Vec<String> {
+        essor::engine::full_plan(&index, need)
+            .unwrap()
+            .inferred_cpv
+            .iter()
+            .map(|c| c[..3].to_string())
+            .collect()
+    };
+    let lots = |one: &str, two: &str| -> Need {
+        serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"},
+            "title": "Marché alloti : entretien des crèches (2 lots)",
+            "description": format!(
+                "La consultation est allotie comme suit :\nLot n°1 : {one}.\nLot n°2 : {two}."
+            ),
+            "place": {"commune": "31555"},
+        }))
+        .unwrap()
+    };
+    let both = groups(&lots(
+        "Nettoyage des locaux et des sanitaires",
+        "Tonte des pelouses et taille des haies",
+    ));
+    assert!(both.iter().any(|g| g == "909"), "{both:?}");
+    assert!(both.iter().any(|g| g == "773"), "{both:?}");
+    // Each lot alone names its own trade.
+    let cleaning = groups(&toulouse_need("Nettoyage des locaux et des sanitaires"));
+    assert!(cleaning.iter().any(|g| g == "909"), "{cleaning:?}");
+    assert!(!cleaning.iter().any(|g| g == "773"), "{cleaning:?}");
+}
