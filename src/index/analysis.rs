@@ -256,8 +256,9 @@ pub struct Thesaurus {
     groups: Vec<Vec<usize>>,
     /// First stem of an entry → entries starting with it.
     by_first: HashMap<String, Vec<usize>>,
-    /// Per group, the stems of its expressions that no other group's expressions have
-    /// (`chanti` for « nettoyage de chantier », not `nettoi`): saying one names the group.
+    /// Per group, the stems of its expressions that are not on their own a term of another
+    /// group (`chanti`, `travaux` for « nettoyage de chantier », « nettoyage après travaux »,
+    /// not the cleaning group's `nettoi`): saying one may name the group.
     specific: Vec<Vec<String>>,
 }
 
@@ -306,20 +307,27 @@ impl Thesaurus {
             }
             t.groups.push(members);
         }
-        let mut groups_of: HashMap<&str, HashSet<usize>> = HashMap::new();
-        for e in &t.entries {
-            for st in &e.stems {
-                groups_of.entry(st.as_str()).or_default().insert(e.group);
-            }
+        // Single-word terms → their groups.
+        let mut term_of: HashMap<&str, HashSet<usize>> = HashMap::new();
+        for e in t.entries.iter().filter(|e| e.stems.len() == 1) {
+            term_of
+                .entry(e.stems[0].as_str())
+                .or_default()
+                .insert(e.group);
         }
         t.specific = t
             .groups
             .iter()
-            .map(|members| {
+            .enumerate()
+            .map(|(g, members)| {
                 let mut own: Vec<String> = members
                     .iter()
                     .flat_map(|&m| &t.entries[m].stems)
-                    .filter(|st| groups_of.get(st.as_str()).is_some_and(|g| g.len() == 1))
+                    .filter(|st| {
+                        term_of
+                            .get(st.as_str())
+                            .is_none_or(|groups| groups.contains(&g))
+                    })
                     .cloned()
                     .collect();
                 own.sort();
@@ -330,7 +338,8 @@ impl Thesaurus {
         t
     }
 
-    /// The stems that only this group's expressions have ([`Thesaurus::find`]'s `groups`).
+    /// The stems of a group's expressions that are not a term of another group on their
+    /// own ([`Thesaurus::find`]'s `groups`).
     pub fn specific_stems(&self, group: usize) -> &[String] {
         self.specific.get(group).map_or(&[], Vec::as_slice)
     }
@@ -639,8 +648,12 @@ mod tests {
         );
         let m = t.find(&stems_of("nettoyage de chantier"));
         assert_eq!((m[0].len, m[0].groups.as_slice()), (2, &[1][..]));
-        // « nettoyage » is the cleaning group's term, « travaux » the forestry group's too.
-        assert_eq!(t.specific_stems(1), stems_of("après chantier").as_slice());
+        // « nettoyage » is the cleaning group's term; « travaux » is in another group's
+        // expression only, not one of its terms.
+        assert_eq!(
+            t.specific_stems(1),
+            stems_of("après chantier travaux").as_slice()
+        );
         assert_eq!(t.group_expressions(1).count(), 2);
     }
 
