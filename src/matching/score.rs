@@ -49,9 +49,11 @@
 //! speciality is ruled out too: a label that names, with a multi-word expression of the
 //! thesaurus, a speciality the need does not mention, and says nothing else of the need
 //! (« Nettoyage après travaux » for « nettoyage des locaux »), gives way to an identified
-//! activity that says one of the need's own words it does not (« Nettoyage de bureaux et
-//! locaux »), see [`names_another_speciality`]; synonyms do not count there, since the need
-//! may word the speciality's trade otherwise. With the need's own
+//! activity coded in one of the trade's core groups that says one of the need's own words
+//! it does not (« Nettoyage de bureaux et locaux »), see [`names_another_speciality`];
+//! synonyms do not count there, since the need may word the speciality's trade otherwise,
+//! and an activity known by its words only may be another trade's (« Hôtes et hôtesses
+//! d'accueil » for the meals of an « accueil de loisirs »). With the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -1122,11 +1124,7 @@ fn plainly_elsewhere(
             .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
     });
     // Without core groups (unknown), an unlabelled activity cannot be judged.
-    let in_core = plan.core_groups.is_empty()
-        || a.cpv.iter().any(|code| {
-            let c = super::codes::code8(code);
-            plan.core_groups.iter().any(|g| c.starts_with(g.as_str()))
-        });
+    let in_core = plan.core_groups.is_empty() || in_core_group(plan, a);
     (a.label.is_some() || !in_core)
         && !on_branch
         && strength < RELATIVE_ACTIVITY_STRENGTH
@@ -1195,9 +1193,13 @@ pub fn candidate_activities(
         // locaux » for a need of « nettoyage des locaux ». Synonyms do not count: the
         // need's words may be those of the speciality's trade in other terms.
         let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+        // The closer activity must be coded in the trade too: by its words alone it may be
+        // another trade's (« Hôtes et hôtesses d'accueil » for the meals of an « accueil de
+        // loisirs »).
         let closer: Vec<HashSet<String>> = pool
             .iter()
             .filter(|&&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
+            .filter(|&&i| in_core_group(plan, &s.activities[i]))
             .filter_map(|&i| s.activities[i].label.as_deref())
             .filter(|l| !names_another_speciality(plan, l))
             .map(|l| {
@@ -1229,6 +1231,15 @@ pub fn candidate_activities(
         }
     }
     candidates
+}
+
+/// Whether one of an activity's codes is under one of the plan's core groups (false when
+/// they are unknown).
+fn in_core_group(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        let c = super::codes::code8(code);
+        plan.core_groups.iter().any(|g| c.starts_with(g.as_str()))
+    })
 }
 
 /// Whether an activity's label names, with a multi-word expression of the thesaurus, a
@@ -2401,14 +2412,23 @@ mod tests {
             {"label": "Nettoyage de bureaux et locaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
             {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
         ]));
-        assert!(assess_with_divisions(&need, &s, &["909"]).is_some());
+        let cleaning = |need: &Need, s: &Supplier| {
+            assess_adjusted(need, s, |plan| {
+                plan.related_groups = vec!["909".into()];
+                plan.core_groups = vec!["909".into()];
+            })
+        };
+        assert!(cleaning(&need, &s).is_some());
+        // The closer activity must be coded in one of the trade's core groups (unknown
+        // here): by its words alone it may be another trade's.
+        assert!(assess_with_divisions(&need, &s, &["909"]).is_none());
         // A need that mentions the speciality asks for it: both may be the relevant one.
         let chantier: Need = serde_json::from_value(serde_json::json!({
             "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux après le chantier",
             "cpv": ["90910000-9"], "place": {"commune": "32013"},
         }))
         .unwrap();
-        assert!(assess_with_divisions(&chantier, &s, &["909"]).is_none());
+        assert!(cleaning(&chantier, &s).is_none());
         // The other activity must say more of the need's own words than the speciality's
         // name: « Entretien ménager » says « nettoyage » only through a synonym, which may
         // be the speciality's trade worded otherwise (« remise en état des logements »).
@@ -2416,7 +2436,7 @@ mod tests {
             {"label": "Entretien ménager", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
             {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
         ]));
-        assert!(assess_with_divisions(&need, &menage, &["909"]).is_none());
+        assert!(cleaning(&need, &menage).is_none());
     }
 
     #[test]
