@@ -31,9 +31,9 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     let r = eval(&["--dir", "fixtures/demo"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
     assert!(r["top10_results"].as_u64().unwrap() > 500, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.904, "{r:#}");
-    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.872, "{r:#}");
-    assert!(r["recall_cap_at_50"].as_f64().unwrap() >= 0.890, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.905, "{r:#}");
+    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.876, "{r:#}");
+    assert!(r["recall_cap_at_50"].as_f64().unwrap() >= 0.894, "{r:#}");
     assert!(r["mrr"].as_f64().unwrap() >= 0.954, "{r:#}");
 }
 
@@ -41,8 +41,8 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
 fn an_unseen_seed_never_breaks_a_hard_rule_either() {
     let r = eval(&["--seed", "913", "--suppliers", "1500", "--needs", "60"]);
     assert_eq!(r["top10_violations"], 0, "{r:#}");
-    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.906, "{r:#}");
-    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.897, "{r:#}");
+    assert!(r["ndcg_at_10"].as_f64().unwrap() >= 0.913, "{r:#}");
+    assert!(r["recall_at_50"].as_f64().unwrap() >= 0.901, "{r:#}");
 }
 
 /// The same seed worded from the held-out buyer vocabulary (`synth/fresh.rs`), which
