@@ -590,12 +590,44 @@ pub fn without_procedure_clauses(text: &str) -> String {
         for sentence in line.split_inclusive(". ") {
             let k = key(sentence);
             if !(heading(&k) || CLAUSE_PHRASES.iter().any(|p| k.contains(p))) {
-                out.push_str(sentence);
+                let kept = without_constraint(sentence);
+                out.push_str(kept);
+                if kept.len() < sentence.len() {
+                    out.push_str(". ");
+                }
             }
         }
         out.push('\n');
     }
     out
+}
+
+/// Openings of a clause that says what the work must not disturb, not what is bought
+/// (lowercase): « … un week-end pour ne pas perturber l'accueil du public ».
+const CONSTRAINT_OPENINGS: &[&str] = &[
+    " pour ne pas ",
+    " afin de ne pas ",
+    " de façon à ne pas ",
+    " de manière à ne pas ",
+    " sans perturber ",
+    " sans gêner ",
+    " sans gener ",
+];
+
+/// A sentence without its constraint clause ([`CONSTRAINT_OPENINGS`] to the sentence's end).
+fn without_constraint(sentence: &str) -> &str {
+    let lower = sentence.to_lowercase();
+    if lower.len() != sentence.len() {
+        return sentence;
+    }
+    match CONSTRAINT_OPENINGS
+        .iter()
+        .filter_map(|o| lower.find(o))
+        .min()
+    {
+        Some(at) if sentence.is_char_boundary(at) => &sentence[..at],
+        _ => sentence,
+    }
 }
 
 /// Weight factors of a title word by its role in the title's noun phrase
@@ -1358,6 +1390,18 @@ mod tests {
         assert!(!words.contains(&"ea"), "{words:?}");
         let m = Thesaurus::get().find(&[stem("pc")]);
         assert!(m[0].alternatives.iter().any(|a| a.display == "ordinateur"));
+    }
+
+    #[test]
+    fn what_the_work_must_not_disturb_is_not_what_is_bought() {
+        let d = "Lot n°2 : transferts de mobilier. Les opérations se dérouleront un week-end \
+                 pour ne pas perturber l'accueil du public. Environ 40 bureaux.";
+        let out = without_procedure_clauses(d);
+        assert!(!out.contains("accueil"), "{out}");
+        assert!(out.contains("un week-end. Environ 40 bureaux."), "{out}");
+        let ws = select_words("Déménagement des services", &out, |_| Some(2), 1000);
+        assert!(!ws.iter().any(|w| w.word == "accueil"), "{ws:?}");
+        assert!(ws.iter().any(|w| w.word == "mobilier"), "{ws:?}");
     }
 
     #[test]
