@@ -2378,20 +2378,33 @@ mod tests {
         assert!(assess_with_divisions(&hedges, &s, &["77"]).is_none());
     }
 
+    /// A need of this title and CPV code in Auch (Gers).
+    fn coded_need_in_gers(title: &str, cpv: &str) -> Need {
+        serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": title, "cpv": [cpv],
+            "place": {"commune": "32013"},
+        }))
+        .unwrap()
+    }
+
+    /// A supplier with one activity (label, CPV code) in the Gers and one in the Nord.
+    fn gers_and_nord(gers: (&str, &str), nord: (&str, &str)) -> Supplier {
+        supplier_json(serde_json::json!([
+            {"label": gers.0, "cpv": [gers.1], "zone": {"areas": ["dept:32"]}},
+            {"label": nord.0, "cpv": [nord.1], "zone": {"areas": ["dept:59"]}},
+        ]))
+    }
+
     #[test]
     fn a_trade_term_identifies_the_relevant_activity() {
         // « Tonte » is an action noun, but a term of its own in the thesaurus (mowing), not
         // a generic one like « taille »: the mowing activity is identified, the tree-care one
         // (another group, no word of the need) is plainly elsewhere.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Fauche des abords et talus",
-            "cpv": ["77313000-7"], "place": {"commune": "32013"},
-        }))
-        .unwrap();
-        let s = supplier_json(serde_json::json!([
-            {"label": "Tonte et taille de haies", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
-            {"label": "Taille et soins aux arbres", "cpv": ["77211400-6"], "zone": {"areas": ["dept:59"]}},
-        ]));
+        let need = coded_need_in_gers("Fauche des abords et talus", "77313000-7");
+        let s = gers_and_nord(
+            ("Tonte et taille de haies", "77314000-4"),
+            ("Taille et soins aux arbres", "77211400-6"),
+        );
         assert!(Thesaurus::get().is_term(&stem("tonte")));
         assert!(!Thesaurus::get().is_term(&stem("taille")));
         assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
@@ -2403,15 +2416,11 @@ mod tests {
         // in the cleaning class: for « nettoyage des locaux », the label « Nettoyage après
         // travaux » names a speciality the need does not ask for, and the office cleaning
         // activity says more of the need (« locaux »). Only that one must cover the place.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux de la mairie",
-            "cpv": ["90910000-9"], "place": {"commune": "32013"},
-        }))
-        .unwrap();
-        let s = supplier_json(serde_json::json!([
-            {"label": "Nettoyage de bureaux et locaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
-            {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
-        ]));
+        let need = coded_need_in_gers("Nettoyage des locaux de la mairie", "90910000-9");
+        let s = gers_and_nord(
+            ("Nettoyage de bureaux et locaux", "90911200-8"),
+            ("Nettoyage après travaux", "90911200-8"),
+        );
         let cleaning = |need: &Need, s: &Supplier| {
             assess_adjusted(need, s, |plan| {
                 plan.related_groups = vec!["909".into()];
@@ -2423,19 +2432,15 @@ mod tests {
         // here): by its words alone it may be another trade's.
         assert!(assess_with_divisions(&need, &s, &["909"]).is_none());
         // A need that mentions the speciality asks for it: both may be the relevant one.
-        let chantier: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux après le chantier",
-            "cpv": ["90910000-9"], "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let chantier = coded_need_in_gers("Nettoyage des locaux après le chantier", "90910000-9");
         assert!(cleaning(&chantier, &s).is_none());
         // The other activity must say more of the need's own words than the speciality's
         // name: « Entretien ménager » says « nettoyage » only through a synonym, which may
         // be the speciality's trade worded otherwise (« remise en état des logements »).
-        let menage = supplier_json(serde_json::json!([
-            {"label": "Entretien ménager", "cpv": ["90911200-8"], "zone": {"areas": ["dept:32"]}},
-            {"label": "Nettoyage après travaux", "cpv": ["90911200-8"], "zone": {"areas": ["dept:59"]}},
-        ]));
+        let menage = gers_and_nord(
+            ("Entretien ménager", "90911200-8"),
+            ("Nettoyage après travaux", "90911200-8"),
+        );
         assert!(cleaning(&need, &menage).is_none());
     }
 
