@@ -642,6 +642,18 @@ fn plan_and_text(
         // a division need code they also say which of its trades the words mean.
         let inferred = infer_cpv(&plan, &top, r);
         refine_divisions(&mut plan, &inferred);
+        // What the best text matches do is core to the need's words: an unlabelled
+        // activity coded there may be the relevant one.
+        if !plan.core_groups.is_empty() {
+            for g in inferred
+                .iter()
+                .filter_map(|c| matching::codes::code8(c).get(..3))
+            {
+                if !plan.core_groups.iter().any(|x| x == g) {
+                    plan.core_groups.push(g.to_string());
+                }
+            }
+        }
         if !inferred.is_empty() && !plan.related_groups.is_empty() {
             for g in related_groups(index, &inferred) {
                 if !plan.related_groups.contains(&g) {

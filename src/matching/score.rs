@@ -206,7 +206,8 @@ pub struct MatchPlan {
     /// codes.
     pub related_groups: Vec<String>,
     /// The related groups that activities of the trade commonly declare with the need's
-    /// codes (`engine::core_groups`, at least 10 % of them), the need's own included. An
+    /// codes (`engine::core_groups`, at least 10 % of them), the need's own included; for a
+    /// coded need, the groups of what its best text matches do join them (`engine`). An
     /// activity without a label is judged by its codes: one under a core group may be the
     /// relevant one ([`plainly_elsewhere`]). Empty when unknown: then it may always be.
     pub core_groups: Vec<String>,

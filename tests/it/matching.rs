@@ -557,3 +557,35 @@ fn each_lot_of_an_uncoded_allotted_need_votes_for_its_codes() {
     assert!(cleaning.iter().any(|g| g == "909"), "{cleaning:?}");
     assert!(!cleaning.iter().any(|g| g == "773"), "{cleaning:?}");
 }
+
+/// For a coded need, what its best text matches do is core to its words: an unlabelled
+/// activity coded there may be the relevant one. A post-works need coded with a cleaning
+/// code has the post-works group among its core groups, which cleaning alone does not give.
+#[test]
+fn what_a_coded_need_s_best_text_matches_do_is_core_to_it() {
+    let (_dir, _store, index, _suppliers) = demo_index();
+    let need = |title: &str| -> Need {
+        serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": title, "cpv": ["90911200-8"],
+            "place": {"commune": "31555"},
+        }))
+        .unwrap()
+    };
+    let cleaning = essor::engine::plan_for(&index, &need("Nettoyage de fin de chantier"));
+    assert!(
+        !cleaning.core_groups.iter().any(|g| g == "454"),
+        "{:?}",
+        cleaning.core_groups
+    );
+    let full = essor::engine::full_plan(&index, &need("Nettoyage de fin de chantier")).unwrap();
+    assert!(
+        full.core_groups.iter().any(|g| g == "454"),
+        "{:?}",
+        full.core_groups
+    );
+    assert!(
+        full.core_groups.iter().any(|g| g == "909"),
+        "{:?}",
+        full.core_groups
+    );
+}
