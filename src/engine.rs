@@ -115,13 +115,22 @@ struct SeedGroups {
 /// several groups: catering under 555 and 158, tree care under 772 and 773). Empty when
 /// `codes` is.
 pub fn related_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    seed_groups(index, codes, |g| &g.related)
+}
+
+/// One kind of the [`SeedGroups`] of the codes' seed prefixes, from the shared cache.
+fn seed_groups(
+    index: &SearchIndex,
+    codes: &[String],
+    pick: fn(&SeedGroups) -> &[String],
+) -> Vec<String> {
     learnt_per_seed(
         &GROUPS,
         index,
         codes,
         seed_prefix,
         seed_groups_uncached,
-        |g| &g.related,
+        pick,
     )
 }
 
@@ -190,14 +199,7 @@ const CORE_SHARE: f64 = 0.1;
 /// the need's codes (`MatchPlan::core_groups`): catering under 555 and 158, not the catch-all
 /// 799 that a few mailing houses add to a mailing activity.
 pub fn core_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
-    learnt_per_seed(
-        &GROUPS,
-        index,
-        codes,
-        seed_prefix,
-        seed_groups_uncached,
-        |g| &g.core,
-    )
+    seed_groups(index, codes, |g| &g.core)
 }
 
 /// A CPV class is a neighbour of a need's codes when the suppliers declaring a code under
@@ -617,17 +619,8 @@ fn plan_and_text(
             let voters = inference_voters(index, &lot_plan)?;
             let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
             lot_plan.inferred_cpv = infer_cpv(&lot_plan, &top, r);
-            let senses = infer_senses(&lot_plan, &top);
-            for c in lot_plan.inferred_cpv {
-                if !plan.inferred_cpv.contains(&c) {
-                    plan.inferred_cpv.push(c);
-                }
-            }
-            for sense in senses {
-                if !plan.inferred_senses.contains(&sense) {
-                    plan.inferred_senses.push(sense);
-                }
-            }
+            push_new(&mut plan.inferred_senses, infer_senses(&lot_plan, &top));
+            push_new(&mut plan.inferred_cpv, lot_plan.inferred_cpv);
         }
         plan.inferred_senses.sort();
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
@@ -645,25 +638,27 @@ fn plan_and_text(
         // What the best text matches do is core to the need's words: an unlabelled
         // activity coded there may be the relevant one.
         if !plan.core_groups.is_empty() {
-            for g in inferred
+            let groups = inferred
                 .iter()
                 .filter_map(|c| matching::codes::code8(c).get(..3))
-            {
-                if !plan.core_groups.iter().any(|x| x == g) {
-                    plan.core_groups.push(g.to_string());
-                }
-            }
+                .map(str::to_string);
+            push_new(&mut plan.core_groups, groups);
         }
         if !inferred.is_empty() && !plan.related_groups.is_empty() {
-            for g in related_groups(index, &inferred) {
-                if !plan.related_groups.contains(&g) {
-                    plan.related_groups.push(g);
-                }
-            }
+            push_new(&mut plan.related_groups, related_groups(index, &inferred));
             plan.related_groups.sort();
         }
     }
     Ok((plan, hits))
+}
+
+/// Append the items `into` does not hold yet, in their order.
+fn push_new(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for x in items {
+        if !into.contains(&x) {
+            into.push(x);
+        }
+    }
 }
 
 /// The suppliers whose texts best say a plan's words in the whole corpus, wherever they

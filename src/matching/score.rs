@@ -1031,6 +1031,11 @@ fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
     stems(text).iter().any(|st| plan.mentioned.contains(st))
 }
 
+/// Whether a stem is long enough to name something, or a term the thesaurus knows (« pc »).
+fn is_word_stem(s: &str) -> bool {
+    s.len() >= 3 || Thesaurus::get().is_term(s)
+}
+
 /// The [`MatchPlan::mentioned`] stems of a need's words, given the plan's vocabulary
 /// ([`plan_vocabulary`]).
 pub fn mentioned_vocabulary(
@@ -1056,7 +1061,7 @@ pub fn mentioned_vocabulary(
         out.extend(
             expansions
                 .chain(std::iter::once(st))
-                .filter(|s| s.len() >= 3 || Thesaurus::get().is_term(s)),
+                .filter(|s| is_word_stem(s)),
         );
     }
     out
@@ -1193,33 +1198,39 @@ pub fn candidate_activities(
         // need's own words: « Nettoyage après travaux » beside « Nettoyage de bureaux et
         // locaux » for a need of « nettoyage des locaux ». Synonyms do not count: the
         // need's words may be those of the speciality's trade in other terms.
-        let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
-        // The closer activity must be coded in the trade too: by its words alone it may be
-        // another trade's (« Hôtes et hôtesses d'accueil » for the meals of an « accueil de
-        // loisirs »).
-        let closer: Vec<HashSet<String>> = pool
+        let label = |i: usize| s.activities[i].label.as_deref();
+        let sibling: Vec<usize> = pool
             .iter()
-            .filter(|&&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
-            .filter(|&&i| in_core_group(plan, &s.activities[i]))
-            .filter_map(|&i| s.activities[i].label.as_deref())
-            .filter(|l| !names_another_speciality(plan, l))
-            .map(|l| {
-                stems(l)
-                    .into_iter()
-                    .filter(|x| own_words.contains(x))
-                    .collect()
-            })
+            .copied()
+            .filter(|&i| label(i).is_some_and(|l| names_another_speciality(plan, l)))
             .collect();
-        pool.retain(|&i| {
-            let Some(label) = s.activities[i].label.as_deref() else {
-                return true;
-            };
-            if !names_another_speciality(plan, label) {
-                return true;
-            }
-            let own: HashSet<String> = stems(label).into_iter().collect();
-            !closer.iter().any(|c| c.iter().any(|x| !own.contains(x)))
-        });
+        if !sibling.is_empty() {
+            let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+            // The closer activity must be coded in the trade too: by its words alone it may
+            // be another trade's (« Hôtes et hôtesses d'accueil » for the meals of an
+            // « accueil de loisirs »).
+            let closer: Vec<HashSet<String>> = pool
+                .iter()
+                .copied()
+                .filter(|i| !sibling.contains(i))
+                .filter(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
+                .filter(|&i| in_core_group(plan, &s.activities[i]))
+                .filter_map(label)
+                .map(|l| {
+                    stems(l)
+                        .into_iter()
+                        .filter(|x| own_words.contains(x))
+                        .collect()
+                })
+                .collect();
+            pool.retain(|&i| {
+                let Some(l) = label(i).filter(|_| sibling.contains(&i)) else {
+                    return true;
+                };
+                let own: HashSet<String> = stems(l).into_iter().collect();
+                !closer.iter().any(|c| c.iter().any(|x| !own.contains(x)))
+            });
+        }
     }
     let mut candidates: Vec<usize> = relevant
         .iter()
@@ -1331,7 +1342,7 @@ pub fn plan_vocabulary(words: &[WeightedWord]) -> (HashMap<String, f64>, Vec<Exp
     let mut out: HashMap<String, f64> = HashMap::new();
     let mut expressions: Vec<Expression> = Vec::new();
     let mut put = |s: &str, w: f64| {
-        if s.len() >= 3 || Thesaurus::get().is_term(s) {
+        if is_word_stem(s) {
             let e = out.entry(s.to_string()).or_insert(0.0);
             *e = e.max(w);
         }

@@ -528,7 +528,7 @@ fn lot_heading(s: &str) -> Option<&str> {
     let s = s.trim_start();
     let rest = s.get(..3).filter(|h| h.eq_ignore_ascii_case("lot"))?;
     let mut rest = s[rest.len()..].trim_start();
-    for number_sign in ["n°", "N°", "no ", "No ", "n° ", "numéro"] {
+    for number_sign in ["n°", "N°", "no ", "No ", "numéro"] {
         if let Some(r) = rest.strip_prefix(number_sign) {
             rest = r.trim_start();
             break;
