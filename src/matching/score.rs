@@ -2237,14 +2237,19 @@ mod tests {
         })
     }
 
+    /// Mowing in the Gers, and an activity without a label coded for mailing in the Nord.
+    fn mowing_and_unlabelled_mailing() -> Supplier {
+        supplier_json(serde_json::json!([
+            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]))
+    }
+
     #[test]
     fn an_activity_surely_of_another_trade_need_not_cover_the_place() {
         // Mowing in the Gers, an activity coded for mailing (no label: only its codes say
         // what it does) in the Nord: a coded mowing need in the Gers.
-        let s = supplier_json(serde_json::json!([
-            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
-            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
-        ]));
+        let s = mowing_and_unlabelled_mailing();
         let need = coded_tonte_need("32013");
         assert!(assess_with_divisions(&need, &s, &["77"]).is_some());
         // Without knowing which divisions go together, every activity must cover the place.
@@ -2315,10 +2320,7 @@ mod tests {
     fn an_unlabelled_activity_is_judged_by_the_groups_its_trade_commonly_declares() {
         // Mowing identified in the Gers, an unlabelled mailing activity in the Nord whose
         // group the corpus declares with mowing only rarely (related, not core): elsewhere.
-        let s = supplier_json(serde_json::json!([
-            {"label": "Tonte et débroussaillage", "cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
-            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
-        ]));
+        let s = mowing_and_unlabelled_mailing();
         let need = coded_tonte_need("32013");
         let with_core = |core: &[&str]| {
             assess_adjusted(&need, &s, |plan| {
