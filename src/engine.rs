@@ -449,7 +449,7 @@ const INFERENCE_POOL: usize = 100;
 /// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
 /// represented by its own code when the CPV list has one, else by its most voted code.
 /// An allotted need's lots vote apart too, see [`plan_and_text`].
-fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String> {
+fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> (Vec<String>, f64) {
     let mut votes: HashMap<String, (usize, HashMap<String, usize>)> = HashMap::new();
     for s in top {
         let (relevant, _) = matching::score::relevant_activities(plan, s);
@@ -473,13 +473,18 @@ fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String
         }
     }
     let max = votes.values().map(|v| v.0).max().unwrap_or(0);
+    let support = if top.is_empty() {
+        0.0
+    } else {
+        max as f64 / top.len() as f64
+    };
     let mut groups: Vec<(String, usize, HashMap<String, usize>)> = votes
         .into_iter()
         .filter(|(_, v)| agreed(v.0, max))
         .map(|(g, v)| (g, v.0, v.1))
         .collect();
     groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    groups
+    let codes = groups
         .into_iter()
         .take(3)
         .filter_map(|(g, _, codes)| {
@@ -492,7 +497,8 @@ fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> Vec<String
                     .map(|(c, _)| c),
             }
         })
-        .collect()
+        .collect();
+    (codes, support)
 }
 
 /// The senses of the inferred codes (`MatchPlan::inferred_senses`): the categories that the
@@ -604,7 +610,8 @@ fn plan_and_text(
     let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
     // Without codes in the need, infer them from what the best text matches do.
     if plan.cpv.is_empty() {
-        plan.inferred_cpv = infer_cpv(&plan, &top, r);
+        let (inferred, mut support) = infer_cpv(&plan, &top, r);
+        plan.inferred_cpv = inferred;
         plan.inferred_senses = infer_senses(&plan, &top);
         // An allotted need buys one trade per lot, and the voters of its whole text follow
         // the lot whose words are the most common (laundry over workwear): each lot's own
@@ -618,11 +625,14 @@ fn plan_and_text(
             let mut lot_plan = plan_for(index, &lot_need);
             let voters = inference_voters(index, &lot_plan)?;
             let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
-            lot_plan.inferred_cpv = infer_cpv(&lot_plan, &top, r);
+            let (inferred, lot_support) = infer_cpv(&lot_plan, &top, r);
+            lot_plan.inferred_cpv = inferred;
+            support = support.max(lot_support);
             push_new(&mut plan.inferred_senses, infer_senses(&lot_plan, &top));
             push_new(&mut plan.inferred_cpv, lot_plan.inferred_cpv);
         }
         plan.inferred_senses.sort();
+        plan.inferred_support = support;
         plan.inferred_naf = matching::codes::naf_for_need(&plan.inferred_cpv);
         plan.related_groups = related_groups(index, &plan.inferred_cpv);
         plan.core_groups = core_groups(index, &plan.inferred_cpv);
@@ -633,8 +643,13 @@ fn plan_and_text(
         // text matches do, and those declared with them, may hold the relevant activity too,
         // so they join the groups whose activities must cover the place (never fewer). Under
         // a division need code they also say which of its trades the words mean.
-        let inferred = infer_cpv(&plan, &top, r);
+        let (inferred, _) = infer_cpv(&plan, &top, r);
         refine_divisions(&mut plan, &inferred);
+        plan.voted_groups = inferred
+            .iter()
+            .filter_map(|c| matching::codes::code8(c).get(..3))
+            .map(str::to_string)
+            .collect();
         // What the best text matches do is core to the need's words: an unlabelled
         // activity coded there may be the relevant one.
         if !plan.core_groups.is_empty() {

@@ -340,7 +340,7 @@ fn diagnose_misses(
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
-        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} senses={:?} refined={:?} stems={:?}",
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} support={:.2} senses={:?} refined={:?} stems={:?}",
         t.style,
         need.title,
         plan.words
@@ -350,6 +350,7 @@ fn diagnose_misses(
         plan.cpv,
         plan.naf,
         plan.inferred_cpv,
+        plan.inferred_support,
         plan.inferred_senses,
         plan.refined_groups,
         {
@@ -360,6 +361,34 @@ fn diagnose_misses(
                 .collect::<Vec<_>>()
         }
     );
+    if plan.cpv.is_empty() {
+        // Whether the inferred groups are the truth's: the groups of the counted
+        // activities of the fully relevant suppliers.
+        let mut truth_groups: Vec<&str> = t
+            .relevant
+            .iter()
+            .filter(|j| j.grade >= 2)
+            .filter_map(|j| by_siret.get(&j.siret))
+            .flat_map(|s| {
+                counted_activities(need, t, s)
+                    .into_iter()
+                    .flat_map(|i| s.activities[i].cpv.iter())
+                    .filter_map(|c| crate::matching::codes::code8(c).get(..3))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        truth_groups.sort_unstable();
+        truth_groups.dedup();
+        let right = plan.inferred_cpv.iter().any(|c| {
+            crate::matching::codes::code8(c)
+                .get(..3)
+                .is_some_and(|g| truth_groups.contains(&g))
+        });
+        eprintln!(
+            "INFER\t{id}\t{}\tsupport={:.2}\tright={right}\tinferred={:?}\ttruth={truth_groups:?}",
+            t.style, plan.inferred_support, plan.inferred_cpv
+        );
+    }
     let full = engine::match_need(index, need, usize::MAX).ok();
     let full_rank: HashMap<&str, (usize, &engine::MatchResult)> = full
         .as_ref()

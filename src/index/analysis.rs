@@ -260,6 +260,12 @@ pub struct Thesaurus {
     /// group (`chanti`, `travaux` for « nettoyage de chantier », « nettoyage après travaux »,
     /// not the cleaning group's `nettoi`): saying one may name the group.
     specific: Vec<Vec<String>>,
+    /// Per group, its section: the trade family whose `# Heading` line comes before it in
+    /// the file (« Espaces verts, nature, agriculture » for « tonte » and « massifs
+    /// fleuris » alike).
+    section_of: Vec<usize>,
+    /// Per section, the stems of all its expressions.
+    section_stems: Vec<HashSet<String>>,
 }
 
 /// A thesaurus match in a sequence of query stems.
@@ -280,12 +286,24 @@ impl Thesaurus {
     /// comma-separated expressions.
     pub fn parse(text: &str) -> Thesaurus {
         let mut t = Thesaurus::default();
-        for line in text.lines() {
+        let mut lines = text.lines().peekable();
+        let mut section = 0;
+        while let Some(line) = lines.next() {
+            // A heading is a whole-line comment right above a group.
+            if line.trim_start().starts_with('#')
+                && lines.peek().is_some_and(|next| {
+                    !next.trim().is_empty() && !next.trim_start().starts_with('#')
+                })
+                && !t.groups.is_empty()
+            {
+                section += 1;
+            }
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
             let group = t.groups.len();
+            t.section_of.push(section);
             let mut members = Vec::new();
             for expr in line.split(',') {
                 let display = expr.trim().to_string();
@@ -315,6 +333,11 @@ impl Thesaurus {
                 .or_default()
                 .insert(e.group);
         }
+        let sections = t.section_of.last().map_or(0, |&x| x + 1);
+        t.section_stems = vec![HashSet::new(); sections];
+        for e in &t.entries {
+            t.section_stems[t.section_of[e.group]].extend(e.stems.iter().cloned());
+        }
         t.specific = t
             .groups
             .iter()
@@ -342,6 +365,14 @@ impl Thesaurus {
     /// own ([`Thesaurus::find`]'s `groups`).
     pub fn specific_stems(&self, group: usize) -> &[String] {
         self.specific.get(group).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a stem is a word of an expression of the group's section (its trade family).
+    pub fn section_says(&self, group: usize, stem: &str) -> bool {
+        self.section_of
+            .get(group)
+            .and_then(|&x| self.section_stems.get(x))
+            .is_some_and(|st| st.contains(stem))
     }
 
     /// The stems of each expression of a group.
@@ -655,6 +686,19 @@ mod tests {
             stems_of("après chantier travaux").as_slice()
         );
         assert_eq!(t.group_expressions(1).count(), 2);
+    }
+
+    #[test]
+    fn a_heading_starts_a_trade_family() {
+        let t = Thesaurus::parse(
+            "# The file's own comment\n\n# Espaces verts\ntonte, fauche\nfleurissement, massifs fleuris\n\n# Propreté\nménage, entretien des locaux # cleaning\n",
+        );
+        let st = |w: &str| stems_of(w).remove(0);
+        // « tonte » and « massifs fleuris » are one family, cleaning another.
+        assert!(t.section_says(0, &st("massifs")));
+        assert!(!t.section_says(0, &st("entretien")));
+        assert!(t.section_says(2, &st("entretien")));
+        assert!(!t.section_says(2, &st("massifs")));
     }
 
     #[test]

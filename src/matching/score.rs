@@ -233,6 +233,11 @@ pub struct MatchPlan {
     pub refined_groups: Vec<String>,
     /// Trade NAF codes corresponding to the [`refined_groups`](Self::refined_groups).
     pub refined_naf: Vec<&'static str>,
+    /// For a coded need, the CPV groups (three digits) that its best text matches agree
+    /// on (the vote of `engine::infer_cpv`): what its words say it buys. A catch-all need
+    /// code names an activity's trade only under one of them ([`coded_as_the_need`]).
+    /// Empty when unknown or for a need without codes.
+    pub voted_groups: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Senses of the inferred codes: the CPV categories (at most five significant digits,
@@ -241,6 +246,10 @@ pub struct MatchPlan {
     /// they do not declare ("nettoyage de véhicules" beside "nettoyage de locaux") are the
     /// need's words in another sense ([`sibling_sense`]). Empty when unknown.
     pub inferred_senses: Vec<String>,
+    /// How many of the best text matches agree on the most voted inferred group, as a
+    /// share of them (0 to 1; an allotted need's best lot): low when the need's words are
+    /// every trade's (« Prestations d'entretien »). 0 when nothing was inferred.
+    pub inferred_support: f64,
     /// Stems of the words and of their single-word thesaurus expansions, each with the
     /// relative weight (0 to 1) of the word it comes from, for activity relevance.
     pub stems: HashMap<String, f64>,
@@ -897,6 +906,18 @@ const STRONG_ACTIVITY_STRENGTH: f64 = 0.7;
 /// inference from ruling out the truly relevant activity.
 const INFERRED_ACTIVITY_STRENGTH: f64 = 0.8;
 
+/// Codes inferred with less support than this ([`MatchPlan::inferred_support`]: fewer than
+/// 3 in 10 of the best text matches agree) may be of another trade than the need's: on the
+/// tuning sets, inference below it found one of the truth's groups for 3 needs in 4, above
+/// it for 99 in 100. They still rank, but no activity is ruled out by them.
+const WEAK_INFERENCE: f64 = 0.3;
+
+/// Whether the plan knows the groups of the need's trade well enough to rule an activity
+/// out by its codes: the need's own codes, or codes inferred with enough support.
+fn trade_groups_known(plan: &MatchPlan) -> bool {
+    !plan.cpv.is_empty() || plan.inferred_support >= WEAK_INFERENCE
+}
+
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
 ///
 /// Each activity gets a strength: 1 when one of its CPV codes is the need's, a narrower or a
@@ -993,6 +1014,18 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     if plan.related_groups.is_empty() || a.cpv.is_empty() {
         return false;
     }
+    // Weakly inferred codes may be another trade's: only an activity whose label names a
+    // trade family (thesaurus section) that uses none of the need's words is surely another
+    // trade's. « Propreté et hygiène des locaux » may be what « Prestations d'entretien »
+    // means (« entretien des locaux » is cleaning's); « Effacement sécurisé de données »
+    // names no family the thesaurus knows, so it cannot be judged.
+    if !trade_groups_known(plan)
+        && a.label
+            .as_deref()
+            .is_none_or(|l| family_says_the_need(plan, l) != Some(false))
+    {
+        return false;
+    }
     // Inferred codes may be of the wrong trade, so an activity is judged by its words too;
     // without a label, and with codes whose labels the referential has only in English, it
     // has none to be judged by.
@@ -1022,6 +1055,22 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     !a.cpv
         .iter()
         .any(|c| r.cpv.resolve(c).is_ok_and(|c| mentions(c.label())))
+}
+
+/// Whether the trade families (thesaurus sections) a label names use one of the need's own
+/// words in any of their expressions; `None` when it names none the thesaurus knows.
+fn family_says_the_need(plan: &MatchPlan, label: &str) -> Option<bool> {
+    let th = Thesaurus::get();
+    let found = th.find(&stems(label));
+    if found.is_empty() {
+        return None;
+    }
+    let own: Vec<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+    Some(found.iter().any(|m| {
+        m.groups
+            .iter()
+            .any(|&g| own.iter().any(|x| th.section_says(g, x)))
+    }))
 }
 
 /// Whether a text says any of the need's words or their synonyms. Lenient, as the rules
@@ -1130,7 +1179,8 @@ fn plainly_elsewhere(
             .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
     });
     // Without core groups (unknown), an unlabelled activity cannot be judged.
-    let in_core = plan.core_groups.is_empty() || in_core_group(plan, a);
+    let in_core =
+        plan.core_groups.is_empty() || !trade_groups_known(plan) || in_core_group(plan, a);
     (a.label.is_some() || !in_core)
         && !on_branch
         && strength < RELATIVE_ACTIVITY_STRENGTH
@@ -1143,11 +1193,20 @@ fn plainly_elsewhere(
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
-/// the buyer's own code names the activity's trade.
+/// the buyer's own code names the activity's trade. A catch-all need code
+/// (`79990000`, « Miscellaneous business-related services », over reception and archiving
+/// alike) names it only when the need's words point to the activity's group too
+/// ([`MatchPlan::voted_groups`]): alone, it names none.
 fn coded_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    let r = Referential::get();
     a.cpv.iter().any(|code| {
+        let voted = || {
+            let c = super::codes::code8(code);
+            plan.voted_groups.iter().any(|g| c.starts_with(g.as_str()))
+        };
         plan.cpv.iter().any(|n| {
             crate::referential::codes::significant_prefix(super::codes::code8(n)).len() >= 4
+                && (!r.cpv.resolve(n).is_ok_and(|c| c.is_catch_all()) || voted())
                 && cpv_relation(n, code)
                     .is_some_and(|rel| matches!(rel, CpvRelation::Exact | CpvRelation::Narrower))
         })
@@ -1206,21 +1265,22 @@ pub fn candidate_activities(
             .collect();
         if !sibling.is_empty() {
             let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+            let coded = |i: usize| coded_as_the_need(plan, &s.activities[i]);
             // The closer activity must be coded in the trade too: by its words alone it may
             // be another trade's (« Hôtes et hôtesses d'accueil » for the meals of an
             // « accueil de loisirs »).
-            let closer: Vec<HashSet<String>> = pool
+            let closer: Vec<(bool, HashSet<String>)> = pool
                 .iter()
                 .copied()
                 .filter(|i| !sibling.contains(i))
                 .filter(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
                 .filter(|&i| in_core_group(plan, &s.activities[i]))
-                .filter_map(label)
-                .map(|l| {
-                    stems(l)
+                .filter_map(|i| {
+                    let said = stems(label(i)?)
                         .into_iter()
                         .filter(|x| own_words.contains(x))
-                        .collect()
+                        .collect();
+                    Some((coded(i), said))
                 })
                 .collect();
             pool.retain(|&i| {
@@ -1228,7 +1288,13 @@ pub fn candidate_activities(
                     return true;
                 };
                 let own: HashSet<String> = stems(l).into_iter().collect();
-                !closer.iter().any(|c| c.iter().any(|x| !own.contains(x)))
+                // An activity with the buyer's own code is the need's trade whatever it
+                // names (« Entretien des vêtements de travail », 98315000, for « traitement
+                // des textiles »), unless the closer activity has it too.
+                let coded_i = coded(i);
+                !closer
+                    .iter()
+                    .any(|(c, said)| (*c || !coded_i) && said.iter().any(|x| !own.contains(x)))
             });
         }
     }
@@ -2472,6 +2538,7 @@ mod tests {
             assert!(plan.cpv.is_empty());
             // As if the best text matches of the uncoded need were grounds maintenance.
             plan.inferred_cpv = vec!["77310000-6".into()];
+            plan.inferred_support = 0.6;
             plan.related_groups = vec!["773".into()];
         })
     }
@@ -2500,6 +2567,104 @@ mod tests {
             {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_inferred(&tonte_need("32013"), &english).is_none());
+    }
+
+    /// The candidate activities of a supplier for the plan of a need, adjusted by `adjust`.
+    fn candidates_adjusted(
+        need: &Need,
+        s: &Supplier,
+        adjust: impl FnOnce(&mut MatchPlan),
+    ) -> Vec<usize> {
+        let r = Referential::get();
+        let mut plan = super::super::plan(need, |_| None, 1000);
+        adjust(&mut plan);
+        let (strengths, _) = activity_strengths(&plan, s);
+        let relevant = relevant_of(&strengths);
+        candidate_activities(&plan, s, &relevant, &strengths, r)
+    }
+
+    #[test]
+    fn weakly_inferred_codes_rule_out_only_what_the_thesaurus_knows_is_another_trade() {
+        // « Prestations d'entretien », uncoded: few of the best text matches agree (bicycle
+        // repair, then green spaces). Cleaning may be what the need means, as « entretien
+        // des locaux » is a cleaning expression: it stays a candidate, so it must cover the
+        // place too.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Prestations d'entretien – lot 1",
+            "description": "Un cahier de liaison permettra le suivi qualité des prestations.",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let inferred = |support: f64| {
+            move |plan: &mut MatchPlan| {
+                plan.inferred_cpv = vec!["34400000-1".into(), "77300000-3".into()];
+                plan.inferred_support = support;
+                plan.related_groups = vec!["344".into(), "772".into(), "773".into()];
+            }
+        };
+        let with = |label: &str, cpv: &str| gers_and_nord(("Élagage", "77211400-6"), (label, cpv));
+        let cleaning = with("Propreté et hygiène des locaux", "90919300-5");
+        assert_eq!(candidates_adjusted(&need, &cleaning, inferred(0.6)), [0]);
+        assert_eq!(candidates_adjusted(&need, &cleaning, inferred(0.2)), [0, 1]);
+        // A label the thesaurus does not know cannot be judged by a weak inference.
+        let unknown = with("Effacement sécurisé de données", "90512000-9");
+        assert_eq!(candidates_adjusted(&need, &unknown, inferred(0.6)), [0]);
+        assert_eq!(candidates_adjusted(&need, &unknown, inferred(0.2)), [0, 1]);
+        // One whose trade family uses none of the need's words is another trade's.
+        let meals = with("Portage de repas à domicile", "55521100-9");
+        assert_eq!(candidates_adjusted(&need, &meals, inferred(0.2)), [0]);
+    }
+
+    #[test]
+    fn a_catch_all_need_code_names_a_trade_only_with_the_need_s_words() {
+        // Coded 79990000 (« Miscellaneous business-related services »): archiving
+        // (79995100) is under it, and so is reception (79992000), which a switchboard
+        // activity declares otherwise. Without words, the code does not say which activity
+        // is the relevant one: both stay candidates.
+        let need = coded_need_in_gers("Prestations de services récurrentes", "79990000-0");
+        let s = gers_and_nord(
+            ("Numérisation de documents", "79995100-6"),
+            ("Standard téléphonique externalisé", "79511000-9"),
+        );
+        let voted = |groups: &'static [&'static str]| {
+            move |plan: &mut MatchPlan| {
+                plan.related_groups = vec!["795".into(), "799".into()];
+                plan.voted_groups = groups.iter().map(|g| g.to_string()).collect();
+            }
+        };
+        assert_eq!(candidates_adjusted(&need, &s, voted(&[])), [0, 1]);
+        // When the need's best text matches do the archiving group, the code names it.
+        assert_eq!(candidates_adjusted(&need, &s, voted(&["799"])), [0]);
+        // A code that is not a catch-all names its activities by itself.
+        let archiving = coded_need_in_gers("Prestations de services récurrentes", "79995000-5");
+        assert_eq!(candidates_adjusted(&archiving, &s, voted(&[])), [0]);
+    }
+
+    #[test]
+    fn an_activity_with_the_buyer_s_own_code_is_not_a_sibling_speciality() {
+        // Laundry coded 98315000: « Entretien des vêtements de travail » names a speciality
+        // the need does not mention, and « Confection textile à façon » says its
+        // « textiles », but the buyer's own code is the laundry activity's: it stays a
+        // candidate.
+        let need = coded_need_in_gers("Traitement des textiles de l'établissement", "98315000-4");
+        let laundry = |s: &Supplier| {
+            candidates_adjusted(&need, s, |plan| {
+                plan.related_groups = vec!["983".into()];
+                plan.core_groups = vec!["983".into()];
+            })
+        };
+        let s = gers_and_nord(
+            ("Confection textile à façon", "98393000-4"),
+            ("Entretien des vêtements de travail", "98315000-4"),
+        );
+        assert!(laundry(&s).contains(&1), "{:?}", laundry(&s));
+        // When both have it, the code tells them apart no more: the words do, and the
+        // dressmaking activity says more of the need.
+        let both = gers_and_nord(
+            ("Confection textile à façon", "98315000-4"),
+            ("Entretien des vêtements de travail", "98315000-4"),
+        );
+        assert_eq!(laundry(&both), [0]);
     }
 
     #[test]

@@ -60,6 +60,20 @@ impl CpvCode {
     pub fn significant_prefix(&self) -> &str {
         significant_prefix(&self.code8)
     }
+
+    /// Whether the code is a catch-all of its parent (« Miscellaneous business-related
+    /// services », « Other services », « Services de santé divers »): it gathers trades
+    /// that have nothing else in common, so it names none of them.
+    pub fn is_catch_all(&self) -> bool {
+        let en = self.label_en.to_lowercase();
+        let fr = self.label_fr.as_deref().unwrap_or("").to_lowercase();
+        en.starts_with("miscellaneous")
+            || en.starts_with("other ")
+            || fr
+                .split_whitespace()
+                .any(|w| w == "divers" || w == "diverses")
+            || fr.starts_with("autres ")
+    }
 }
 
 /// `90911200` → `909112`; never shorter than the two-digit division.
@@ -357,6 +371,17 @@ mod tests {
     use crate::referential::Referential;
 
     use super::*;
+
+    #[test]
+    fn a_catch_all_code_is_told_by_its_label() {
+        let r = Referential::get();
+        let catch_all = |c: &str| r.cpv.resolve(c).unwrap().is_catch_all();
+        assert!(catch_all("79990000"));
+        assert!(catch_all("98390000"));
+        assert!(catch_all("85140000"));
+        assert!(!catch_all("79992000"));
+        assert!(!catch_all("90910000"));
+    }
 
     #[test]
     fn naf_accepts_both_written_forms() {
