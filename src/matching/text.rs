@@ -444,6 +444,18 @@ fn senses() -> &'static [Sense] {
     })
 }
 
+/// Verbs by which a need's author asks for something (« la mairie cherche… »): the word
+/// just before one says who asks. Not « demande » nor « besoin », nouns as often (« locaux
+/// à la demande »).
+const REQUEST_VERBS: &[&str] = &[
+    "cherche",
+    "recherche",
+    "souhaite",
+    "voudrait",
+    "aimerait",
+    "sollicite",
+];
+
 /// The trade expressions a need says over a sentence: an action word and an object word of
 /// one rule of `fixtures/matching/senses.txt` in the title or in one sentence of the
 /// description ("Quelqu'un pour entretenir les blouses et tenues des agents" → blanchisserie).
@@ -458,13 +470,28 @@ pub fn sense_expressions(title: &str, description: &str) -> Vec<(Vec<String>, bo
             .map(|s| (s, false)),
     );
     for (sentence, in_title) in sentences {
-        let said: HashSet<String> = words(sentence).iter().map(|w| stem(w)).collect();
-        if said.is_empty() {
+        let ws: Vec<String> = words(sentence).iter().map(|w| stem(w)).collect();
+        if ws.is_empty() {
             continue;
         }
+        let said: HashSet<&String> = ws.iter().collect();
+        // Who asks is not what is to be done: in « la mairie cherche quelqu'un pour
+        // nettoyer le cimetière », « mairie » is no object of « nettoyer ».
+        let asks = |i: usize| {
+            ws[i + 1..]
+                .iter()
+                .take(2)
+                .any(|w| REQUEST_VERBS.iter().any(|v| stem(v) == *w))
+        };
+        let objects: HashSet<&String> = ws
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !asks(i))
+            .map(|(_, w)| w)
+            .collect();
         for sense in senses() {
-            if said.iter().any(|s| sense.actions.contains(s))
-                && said.iter().any(|s| sense.objects.contains(s))
+            if said.iter().any(|s| sense.actions.contains(*s))
+                && objects.iter().any(|s| sense.objects.contains(*s))
             {
                 match out.iter_mut().find(|(t, _)| *t == sense.trade) {
                     Some((_, t)) => *t |= in_title,
@@ -1492,6 +1519,18 @@ mod tests {
         // Both words must be in one sentence; a word alone, or in another sentence, says no
         // trade ("habitants" is not "habits", the rules name no such short stems).
         assert!(sense_expressions("Entretien des espaces verts", "").is_empty());
+        // Who asks is no object: the town hall looks for someone to clean the cemetery.
+        assert!(
+            sense_expressions(
+                "Demande de devis",
+                "Le service technique de la mairie cherche quelqu'un pour nettoyer le cimetière."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            sense_expressions("", "La mairie cherche quelqu'un pour nettoyer la mairie.").len(),
+            1
+        );
         assert!(
             sense_expressions(
                 "Recherche prestataire",
