@@ -80,6 +80,27 @@ fn eval_refuses_a_wording_for_needs_read_from_a_directory() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--wording"));
 }
 
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `essor eval | head -1`: the reader has gone before the report is printed. Like a Unix
+    // tool killed by SIGPIPE, the binary ends with status 141 and no panic report.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(super::common::bin())
+        .arg("--data")
+        .arg(dir.path())
+        .args(["eval", "--seed", "7", "--suppliers", "150", "--needs", "5"])
+        .env("ESSOR_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// A store and a synced index of the demo suppliers, in a temporary directory (kept alive
 /// by the returned guard).
 fn demo_index() -> (
