@@ -448,7 +448,8 @@ const INFERENCE_POOL: usize = 100;
 /// say the need's words, kept when several suppliers agree
 /// (at least 3, and 30 % of the most voted group), at most three groups. Each group is
 /// represented by its own code when the CPV list has one, else by its most voted code.
-/// An allotted need's lots vote apart too, see [`plan_and_text`].
+/// An allotted need's lots vote apart too, see [`plan_and_text`]. Also returns the vote's
+/// support (`MatchPlan::inferred_support`): the share of the voters in the most voted group.
 fn infer_cpv(plan: &MatchPlan, top: &[&Supplier], r: &Referential) -> (Vec<String>, f64) {
     let mut votes: HashMap<String, (usize, HashMap<String, usize>)> = HashMap::new();
     for s in top {
@@ -627,6 +628,8 @@ fn plan_and_text(
             let top: Vec<&Supplier> = voters.iter().map(Arc::as_ref).collect();
             let (inferred, lot_support) = infer_cpv(&lot_plan, &top, r);
             lot_plan.inferred_cpv = inferred;
+            // The whole need's vote is split between its lots by design: the best
+            // supported vote, of the whole or of a lot, counts.
             support = support.max(lot_support);
             push_new(&mut plan.inferred_senses, infer_senses(&lot_plan, &top));
             push_new(&mut plan.inferred_cpv, lot_plan.inferred_cpv);
