@@ -1206,9 +1206,9 @@ fn coded_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
         };
         plan.cpv.iter().any(|n| {
             crate::referential::codes::significant_prefix(super::codes::code8(n)).len() >= 4
-                && (!r.cpv.resolve(n).is_ok_and(|c| c.is_catch_all()) || voted())
                 && cpv_relation(n, code)
                     .is_some_and(|rel| matches!(rel, CpvRelation::Exact | CpvRelation::Narrower))
+                && (!r.cpv.resolve(n).is_ok_and(|c| c.is_catch_all()) || voted())
         })
     })
 }
