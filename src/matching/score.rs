@@ -278,6 +278,11 @@ pub struct MatchPlan {
 }
 
 impl MatchPlan {
+    /// Stems of the need's own words, without their thesaurus expansions.
+    pub fn own_stems(&self) -> HashSet<String> {
+        self.words.iter().map(|w| stem(&w.word)).collect()
+    }
+
     /// Total weight of the words.
     pub fn total_weight(&self) -> f64 {
         self.words.iter().map(|w| w.weight).sum()
@@ -1065,7 +1070,7 @@ fn family_says_the_need(plan: &MatchPlan, label: &str) -> Option<bool> {
     if found.is_empty() {
         return None;
     }
-    let own: Vec<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+    let own = plan.own_stems();
     Some(found.iter().any(|m| {
         m.groups
             .iter()
@@ -1264,7 +1269,7 @@ pub fn candidate_activities(
             .filter(|&i| label(i).is_some_and(|l| names_another_speciality(plan, l)))
             .collect();
         if !sibling.is_empty() {
-            let own_words: HashSet<String> = plan.words.iter().map(|w| stem(&w.word)).collect();
+            let own_words = plan.own_stems();
             let coded = |i: usize| coded_as_the_need(plan, &s.activities[i]);
             // The closer activity must be coded in the trade too: by its words alone it may
             // be another trade's (« Hôtes et hôtesses d'accueil » for the meals of an
