@@ -464,6 +464,7 @@ const REQUEST_VERBS: &[&str] = &[
 /// expressions of consecutive words.
 pub fn sense_expressions(title: &str, description: &str) -> Vec<(Vec<String>, bool)> {
     let mut out: Vec<(Vec<String>, bool)> = Vec::new();
+    let request: Vec<String> = REQUEST_VERBS.iter().map(|v| stem(v)).collect();
     let sentences = std::iter::once((title, true)).chain(
         description
             .split(['.', '\n', '!', '?', ';'])
@@ -477,12 +478,7 @@ pub fn sense_expressions(title: &str, description: &str) -> Vec<(Vec<String>, bo
         let said: HashSet<&String> = ws.iter().collect();
         // Who asks is not what is to be done: in « la mairie cherche quelqu'un pour
         // nettoyer le cimetière », « mairie » is no object of « nettoyer ».
-        let asks = |i: usize| {
-            ws[i + 1..]
-                .iter()
-                .take(2)
-                .any(|w| REQUEST_VERBS.iter().any(|v| stem(v) == *w))
-        };
+        let asks = |i: usize| ws[i + 1..].iter().take(2).any(|w| request.contains(w));
         let objects: HashSet<&String> = ws
             .iter()
             .enumerate()
