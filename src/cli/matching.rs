@@ -6,6 +6,8 @@
 //! index, runs every need, and reports nDCG@10, precision@10, recall@50, capped recall@50
 //! (hits in the top 50 / min(50, relevant)) and MRR in total, per
 //! trade and per wording style, plus the share of top-10 results that break a hard rule.
+//! Beside recall@50 it reports the best recall@50 any ranking could reach (a need with
+//! more than 50 relevant suppliers caps it below 1).
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -592,7 +594,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         let m = &report.metrics;
         println!(
-            "{}{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3}  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
+            "{}{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3} (at most {:.3} in 50 results)  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
             report.source,
             report
                 .wording
@@ -604,6 +606,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
             m.ndcg_at_10,
             m.precision_at_10,
             m.recall_at_50,
+            m.recall_ceiling_at_50,
             m.recall_cap_at_50,
             m.mrr,
             report.top10_violations,

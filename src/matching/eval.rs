@@ -76,6 +76,16 @@ pub fn recall_cap_at(ranking: &[&str], truth: &HashMap<String, u32>, k: usize) -
     }
 }
 
+/// The best recall@k any ranking can reach: `min(k, relevant) / relevant` (1 without relevant
+/// items). A need with more relevant items than `k` caps plain recall@k below 1 whatever
+/// the ranking, so a mean recall@k is read against the mean of this.
+pub fn recall_ceiling_at(truth: &HashMap<String, u32>, k: usize) -> f64 {
+    match relevant_count(truth) {
+        0 => 1.0,
+        n => n.min(k) as f64 / n as f64,
+    }
+}
+
 /// Reciprocal rank of the first relevant result (0 when none).
 pub fn reciprocal_rank(ranking: &[&str], truth: &HashMap<String, u32>) -> f64 {
     ranking
@@ -93,6 +103,8 @@ pub struct QueryMetrics {
     pub recall_at_50: f64,
     /// Hits in the top 50 / min(50, relevant) (see [`recall_cap_at`]).
     pub recall_cap_at_50: f64,
+    /// The best recall@50 any ranking could reach ([`recall_ceiling_at`]).
+    pub recall_ceiling_at_50: f64,
     pub mrr: f64,
 }
 
@@ -103,6 +115,7 @@ impl QueryMetrics {
             precision_at_10: precision_at(ranking, truth, 10),
             recall_at_50: recall_at(ranking, truth, 50),
             recall_cap_at_50: recall_cap_at(ranking, truth, 50),
+            recall_ceiling_at_50: recall_ceiling_at(truth, 50),
             mrr: reciprocal_rank(ranking, truth),
         }
     }
@@ -119,6 +132,7 @@ pub fn mean(ms: &[QueryMetrics]) -> QueryMetrics {
         precision_at_10: ms.iter().map(|m| m.precision_at_10).sum::<f64>() / n,
         recall_at_50: ms.iter().map(|m| m.recall_at_50).sum::<f64>() / n,
         recall_cap_at_50: ms.iter().map(|m| m.recall_cap_at_50).sum::<f64>() / n,
+        recall_ceiling_at_50: ms.iter().map(|m| m.recall_ceiling_at_50).sum::<f64>() / n,
         mrr: ms.iter().map(|m| m.mrr).sum::<f64>() / n,
     }
 }
@@ -140,6 +154,7 @@ mod tests {
             (m.precision_at_10, m.recall_at_50, m.recall_cap_at_50, m.mrr),
             (1.0, 1.0, 1.0, 1.0)
         );
+        assert_eq!(m.recall_ceiling_at_50, 1.0);
     }
 
     #[test]
@@ -168,6 +183,8 @@ mod tests {
         let ranking: Vec<&str> = ids.iter().map(String::as_str).collect();
         assert!((recall_at(&ranking, &t, 50) - 50.0 / 60.0).abs() < 1e-12);
         assert_eq!(recall_cap_at(&ranking, &t, 50), 1.0);
+        // No ranking of 50 does better than 50/60 there.
+        assert!((recall_ceiling_at(&t, 50) - 50.0 / 60.0).abs() < 1e-12);
         // 40 hits among the first 50 (ten misses in front): capped 40/50.
         let mut with_misses: Vec<String> = (0..10).map(|i| format!("x{i}")).collect();
         with_misses.extend(ids.iter().cloned());
@@ -177,6 +194,7 @@ mod tests {
         let t = truth(&[("a", 1), ("b", 2), ("c", 0)]);
         let m = QueryMetrics::of(&["a", "x"], &t);
         assert_eq!((m.recall_at_50, m.recall_cap_at_50), (0.5, 0.5));
+        assert_eq!(m.recall_ceiling_at_50, 1.0);
     }
 
     #[test]

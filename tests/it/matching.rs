@@ -35,6 +35,12 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
     assert!(r["recall_at_50"].as_f64().unwrap() >= 0.876, "{r:#}");
     assert!(r["recall_cap_at_50"].as_f64().unwrap() >= 0.894, "{r:#}");
     assert!(r["mrr"].as_f64().unwrap() >= 0.954, "{r:#}");
+    // The best R@50 a ranking could reach bounds the measured one.
+    let ceiling = r["recall_ceiling_at_50"].as_f64().unwrap();
+    assert!(
+        ceiling <= 1.0 && ceiling >= r["recall_at_50"].as_f64().unwrap(),
+        "{r:#}"
+    );
 }
 
 #[test]
