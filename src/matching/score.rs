@@ -923,6 +923,32 @@ fn trade_groups_known(plan: &MatchPlan) -> bool {
     !plan.cpv.is_empty() || plan.inferred_support >= WEAK_INFERENCE
 }
 
+/// Codes inferred with at least this support (half of the best text matches agree on the
+/// most voted group) name the need's trade firmly enough for an activity coded in one of
+/// their groups, in a sense the best text matches declare, to be identified as the relevant
+/// one ([`inferred_as_the_need`]).
+const FIRM_INFERENCE: f64 = 0.5;
+
+/// Whether a need without codes has firmly inferred ones ([`FIRM_INFERENCE`]) and one of
+/// the activity's codes is under an inferred group, in one of the inferred senses when they
+/// are known: an unlabelled 909 activity for « nettoyage des locaux » is the relevant one,
+/// though the English labels of its codes say none of the need's words.
+fn inferred_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    if !plan.cpv.is_empty() || plan.inferred_support < FIRM_INFERENCE {
+        return false;
+    }
+    a.cpv.iter().any(|code| {
+        let c = super::codes::code8(code);
+        let sense = cpv_sense(code);
+        plan.inferred_cpv.iter().any(|g| {
+            super::codes::code8(g)
+                .get(..3)
+                .is_some_and(|g| c.starts_with(g))
+        }) && (plan.inferred_senses.is_empty()
+            || plan.inferred_senses.iter().any(|v| in_sense(sense, v)))
+    })
+}
+
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
 ///
 /// Each activity gets a strength: 1 when one of its CPV codes is the need's, a narrower or a
@@ -1172,6 +1198,9 @@ pub fn said_strength(plan: &MatchPlan, a: &crate::model::Activity, r: &Referenti
 /// « repas » only through a word too ambiguous (« restauration » of furniture) to weigh
 /// much, and ruling it out let a caterer's national buffet activity qualify it for a
 /// collective-catering need its own zone does not cover (a violation on held-out sets).
+/// Its label must also name a trade family (thesaurus section) that uses none of the
+/// need's words ([`family_says_the_need`]): a label the thesaurus does not know
+/// (« Effacement sécurisé de données » for the collection of e-waste) cannot be judged.
 fn plainly_elsewhere(
     plan: &MatchPlan,
     a: &crate::model::Activity,
@@ -1191,10 +1220,9 @@ fn plainly_elsewhere(
         && strength < RELATIVE_ACTIVITY_STRENGTH
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
         && (!a.cpv.is_empty()
-            || !a
-                .label
-                .as_deref()
-                .is_some_and(|l| mentions_the_need(plan, l)))
+            || a.label.as_deref().is_some_and(|l| {
+                !mentions_the_need(plan, l) && family_says_the_need(plan, l) == Some(false)
+            }))
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
@@ -1278,7 +1306,9 @@ pub fn candidate_activities(
                 .iter()
                 .copied()
                 .filter(|i| !sibling.contains(i))
-                .filter(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r))
+                .filter(|&i| {
+                    identified_by_the_need(plan, &s.activities[i], strengths.get(i).copied(), r)
+                })
                 .filter(|&i| in_core_group(plan, &s.activities[i]))
                 .filter_map(|i| {
                     let said = stems(label(i)?)
@@ -1365,16 +1395,46 @@ fn speciality_mentioned(plan: &MatchPlan, group: usize) -> bool {
 
 /// Whether an activity of this strength identifies itself as the relevant one: strong by
 /// its codes (or words), and either its label or its codes' labels say the need's specific
-/// words ([`says_the_need`]) or it has the buyer's own code ([`coded_as_the_need`]).
+/// words ([`said_as_the_need`]), or it has the buyer's own code ([`coded_as_the_need`]) or
+/// a firmly inferred one ([`inferred_as_the_need`]).
 fn is_identified(
     plan: &MatchPlan,
     a: &crate::model::Activity,
     strength: Option<f64>,
     r: &Referential,
 ) -> bool {
+    identified_by_the_need(plan, a, strength, r)
+        || (strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH)
+            && inferred_as_the_need(plan, a))
+}
+
+/// Whether an activity identifies itself as the relevant one by what the buyer wrote: its
+/// words ([`said_as_the_need`]) or the buyer's own code ([`coded_as_the_need`]), not codes
+/// inferred from other suppliers. Only such an activity makes a sibling speciality give way:
+/// « Taille et soins aux arbres », coded in the inferred 773 but saying little of a
+/// flower-bed need, must not rule out « Entretien d'espaces verts ».
+fn identified_by_the_need(
+    plan: &MatchPlan,
+    a: &crate::model::Activity,
+    strength: Option<f64>,
+    r: &Referential,
+) -> bool {
+    said_as_the_need(plan, a, strength, r)
+        || (strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH) && coded_as_the_need(plan, a))
+}
+
+/// Whether an activity of this strength identifies itself as the relevant one by its words:
+/// strong, and its label or its codes' labels say the need's specific words as strongly
+/// ([`says_the_need`]).
+fn said_as_the_need(
+    plan: &MatchPlan,
+    a: &crate::model::Activity,
+    strength: Option<f64>,
+    r: &Referential,
+) -> bool {
     strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH)
-        && ((said_strength(plan, a, r) >= STRONG_ACTIVITY_STRENGTH && says_the_need(plan, a, r))
-            || coded_as_the_need(plan, a))
+        && said_strength(plan, a, r) >= STRONG_ACTIVITY_STRENGTH
+        && says_the_need(plan, a, r)
 }
 
 /// The contract's geography rule, asked of every candidate activity (see the module doc).
@@ -2586,6 +2646,86 @@ mod tests {
         let (strengths, _) = activity_strengths(&plan, s);
         let relevant = relevant_of(&strengths);
         candidate_activities(&plan, s, &relevant, &strengths, r)
+    }
+
+    #[test]
+    fn a_firmly_inferred_code_identifies_an_unlabelled_activity() {
+        // « Nettoyage des locaux », uncoded; most of the best text matches clean premises
+        // (909). The supplier's unlabelled 909 activity is in the Gers: the English labels of
+        // its codes say none of the need's words, yet the inferred code names its trade, so
+        // its workwear laundry in the Nord, which says only « entretien », is another trade.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux de la mairie",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let inferred = |support: f64| {
+            move |plan: &mut MatchPlan| {
+                plan.inferred_cpv = vec!["90900000-6".into()];
+                plan.inferred_support = support;
+                plan.inferred_senses = vec!["9091".into()];
+                plan.related_groups = vec!["454".into(), "909".into()];
+                plan.core_groups = vec!["909".into()];
+            }
+        };
+        let with = |other: serde_json::Value| {
+            supplier_json(serde_json::json!([
+                {"cpv": ["90910000-9", "90919300-5"], "zone": {"areas": ["dept:32"]}},
+                other,
+            ]))
+        };
+        let laundry = with(
+            serde_json::json!({"label": "Entretien des vêtements de travail",
+            "cpv": ["98311000-6"], "zone": {"areas": ["dept:59"]}}),
+        );
+        assert_eq!(candidates_adjusted(&need, &laundry, inferred(0.6)), [0]);
+        // Inferred with less support, the code may be another trade's: both must cover.
+        assert_eq!(candidates_adjusted(&need, &laundry, inferred(0.4)), [0, 1]);
+        // A 909 code of another sense (« nettoyage de véhicules » would be 90917) does not
+        // name the need's trade.
+        let vehicles = supplier_json(serde_json::json!([
+            {"cpv": ["90917000-8"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Entretien des vêtements de travail", "cpv": ["98311000-6"],
+             "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert_eq!(candidates_adjusted(&need, &vehicles, inferred(0.6)), [0, 1]);
+        // An activity without codes is judged by its label: one the thesaurus reads as
+        // another trade family (catering) is ruled out; one it does not know cannot be
+        // judged and stays.
+        let canteen = with(serde_json::json!({"label": "Restauration collective",
+            "zone": {"areas": ["dept:59"]}}));
+        assert_eq!(candidates_adjusted(&need, &canteen, inferred(0.6)), [0]);
+        let unknown = with(
+            serde_json::json!({"label": "Effacement sécurisé de données",
+            "zone": {"areas": ["dept:59"]}}),
+        );
+        assert_eq!(candidates_adjusted(&need, &unknown, inferred(0.6)), [0, 1]);
+    }
+
+    #[test]
+    fn only_the_buyer_s_words_or_code_make_a_sibling_speciality_give_way() {
+        // Flower beds, uncoded, inferred 773 firmly. « Taille et soins aux arbres » (Gers)
+        // says the need's « taille » but little else; its code in the inferred group
+        // identifies it. « Entretien d'espaces verts » (Nord) names a speciality the need
+        // does not mention, yet an identification by inferred codes must not make it give
+        // way: it may be the relevant activity (it is the need's trade), so it must cover.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"},
+            "title": "Plantation des massifs fleuris et taille des arbustes",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = gers_and_nord(
+            ("Taille et soins aux arbres", "77340000-5"),
+            ("Entretien d'espaces verts", "77314000-4"),
+        );
+        let candidates = candidates_adjusted(&need, &s, |plan| {
+            plan.inferred_cpv = vec!["77300000-3".into()];
+            plan.inferred_support = 0.9;
+            plan.related_groups = vec!["772".into(), "773".into()];
+            plan.core_groups = vec!["773".into()];
+        });
+        assert_eq!(candidates, [0, 1]);
     }
 
     #[test]
