@@ -1272,17 +1272,25 @@ pub fn candidate_activities(
     // An activity that belongs to the need's trade by its codes and either says the need's
     // words or has the buyer's own code identifies the relevant activity: the supplier's
     // other activities that neither code nor say anything of the need are not candidates.
-    let identified = pool
+    let by_the_need = pool
         .iter()
-        .any(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r));
+        .any(|&i| identified_by_the_need(plan, &s.activities[i], strengths.get(i).copied(), r));
+    let identified = by_the_need
+        || pool
+            .iter()
+            .any(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r));
     if identified {
         pool.retain(|&i| {
-            !plainly_elsewhere(
-                plan,
-                &s.activities[i],
-                strengths.get(i).copied().unwrap_or(1.0),
-                r,
-            )
+            let a = &s.activities[i];
+            // Identified by inferred codes alone, which may be of another trade however
+            // many agree (« Maintenance des extérieurs communaux » → painting, for its
+            // « extérieure »), an activity is ruled out only when its label names a trade
+            // family that uses none of the need's words, as under weak inference.
+            let judged = by_the_need
+                || a.label
+                    .as_deref()
+                    .is_some_and(|l| family_says_the_need(plan, l) == Some(false));
+            !(judged && plainly_elsewhere(plan, a, strengths.get(i).copied().unwrap_or(1.0), r))
         });
     }
     if identified {
@@ -2700,6 +2708,39 @@ mod tests {
             "zone": {"areas": ["dept:59"]}}),
         );
         assert_eq!(candidates_adjusted(&need, &unknown, inferred(0.6)), [0, 1]);
+    }
+
+    #[test]
+    fn inferred_codes_alone_rule_out_only_what_the_thesaurus_knows_is_another_trade() {
+        // « Maintenance des extérieurs communaux »: the best text matches say « extérieure »
+        // of painting, and most of them agree on 454, the wrong trade. The painting activity
+        // is identified by that inference alone: the unlabelled grounds activity cannot be
+        // judged by it and stays a candidate, so it must cover the place too.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Maintenance des extérieurs communaux",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let inferred = |plan: &mut MatchPlan| {
+            plan.inferred_cpv = vec!["45400000-1".into()];
+            plan.inferred_support = 0.77;
+            plan.related_groups = vec!["454".into(), "909".into()];
+            plan.core_groups = vec!["454".into()];
+        };
+        let grounds = supplier_json(serde_json::json!([
+            {"label": "Peinture intérieure et extérieure", "cpv": ["45442100-8"],
+             "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["77313000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert_eq!(candidates_adjusted(&need, &grounds, inferred), [0, 1]);
+        // A label of a family that uses none of the need's words is another trade's.
+        let mailing = supplier_json(serde_json::json!([
+            {"label": "Peinture intérieure et extérieure", "cpv": ["45442100-8"],
+             "zone": {"areas": ["dept:32"]}},
+            {"label": "Mise sous pli et publipostage", "cpv": ["79571000-7"],
+             "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert_eq!(candidates_adjusted(&need, &mailing, inferred), [0]);
     }
 
     #[test]
