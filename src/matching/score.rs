@@ -1278,7 +1278,7 @@ pub fn candidate_activities(
     let identified = by_the_need
         || pool
             .iter()
-            .any(|&i| is_identified(plan, &s.activities[i], strengths.get(i).copied(), r));
+            .any(|&i| identified_by_inference(plan, &s.activities[i], strengths.get(i).copied()));
     if identified {
         pool.retain(|&i| {
             let a = &s.activities[i];
@@ -1286,11 +1286,11 @@ pub fn candidate_activities(
             // many agree (« Maintenance des extérieurs communaux » → painting, for its
             // « extérieure »), an activity is ruled out only when its label names a trade
             // family that uses none of the need's words, as under weak inference.
-            let judged = by_the_need
-                || a.label
-                    .as_deref()
-                    .is_some_and(|l| family_says_the_need(plan, l) == Some(false));
-            !(judged && plainly_elsewhere(plan, a, strengths.get(i).copied().unwrap_or(1.0), r))
+            !(plainly_elsewhere(plan, a, strengths.get(i).copied().unwrap_or(1.0), r)
+                && (by_the_need
+                    || a.label
+                        .as_deref()
+                        .is_some_and(|l| family_says_the_need(plan, l) == Some(false))))
         });
     }
     if identified {
@@ -1401,19 +1401,15 @@ fn speciality_mentioned(plan: &MatchPlan, group: usize) -> bool {
             .any(|e| plan.expressions.iter().any(|(x, _)| x.as_slice() == e))
 }
 
-/// Whether an activity of this strength identifies itself as the relevant one: strong by
-/// its codes (or words), and either its label or its codes' labels say the need's specific
-/// words ([`said_as_the_need`]), or it has the buyer's own code ([`coded_as_the_need`]) or
-/// a firmly inferred one ([`inferred_as_the_need`]).
-fn is_identified(
+/// Whether an activity of this strength identifies itself as the relevant one by a firmly
+/// inferred code ([`inferred_as_the_need`]) when nothing the buyer wrote identifies one
+/// ([`identified_by_the_need`]).
+fn identified_by_inference(
     plan: &MatchPlan,
     a: &crate::model::Activity,
     strength: Option<f64>,
-    r: &Referential,
 ) -> bool {
-    identified_by_the_need(plan, a, strength, r)
-        || (strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH)
-            && inferred_as_the_need(plan, a))
+    strength.is_some_and(|x| x >= STRONG_ACTIVITY_STRENGTH) && inferred_as_the_need(plan, a)
 }
 
 /// Whether an activity identifies itself as the relevant one by what the buyer wrote: its
