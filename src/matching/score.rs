@@ -2474,12 +2474,7 @@ mod tests {
         // the Nord), for a meal need in the Gers. The thesaurus reads « livraison de repas »
         // as one expression (portage de repas), yet « repas » alone means « restauration
         // collective » too: the uncoded activity may be the relevant one and must cover.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"},
-            "title": "Confection et livraison de repas en liaison froide",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = need_in_gers("Confection et livraison de repas en liaison froide");
         let caterer = |collective_zone: &str| {
             supplier_json(serde_json::json!([
                 {"label": "Plateaux-repas et buffets", "cpv": ["55520000-1"], "zone": {"national": true}},
@@ -2498,11 +2493,7 @@ mod tests {
         // fleets' « entretien » is work other trades do too, so it does not say that the
         // handyman activity (whose label says none of the need's words) is elsewhere; both
         // must cover the place.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Interventions d'entretien dans les équipements",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = need_in_gers("Interventions d'entretien dans les équipements");
         let s = supplier_json(serde_json::json!([
             {"label": "Petits travaux et multiservices", "cpv": ["45450000-6"], "zone": {"areas": ["dept:59"]}},
             {"label": "Entretien de flottes de vélos", "cpv": ["34431000-7"], "zone": {"areas": ["dept:32"]}},
@@ -2528,6 +2519,14 @@ mod tests {
     }
 
     /// A need of this title and CPV code in Auch (Gers).
+    /// An uncoded need in the Gers (Auch).
+    fn need_in_gers(title: &str) -> Need {
+        serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": title, "place": {"commune": "32013"},
+        }))
+        .unwrap()
+    }
+
     fn coded_need_in_gers(title: &str, cpv: &str) -> Need {
         serde_json::from_value(serde_json::json!({
             "buyer": {"name": "Ville"}, "title": title, "cpv": [cpv],
@@ -2658,11 +2657,7 @@ mod tests {
         // (909). The supplier's unlabelled 909 activity is in the Gers: the English labels of
         // its codes say none of the need's words, yet the inferred code names its trade, so
         // its workwear laundry in the Nord, which says only « entretien », is another trade.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Nettoyage des locaux de la mairie",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = need_in_gers("Nettoyage des locaux de la mairie");
         let inferred = |support: f64| {
             move |plan: &mut MatchPlan| {
                 plan.inferred_cpv = vec!["90900000-6".into()];
@@ -2712,11 +2707,7 @@ mod tests {
         // of painting, and most of them agree on 454, the wrong trade. The painting activity
         // is identified by that inference alone: the unlabelled grounds activity cannot be
         // judged by it and stays a candidate, so it must cover the place too.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Maintenance des extérieurs communaux",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = need_in_gers("Maintenance des extérieurs communaux");
         let inferred = |plan: &mut MatchPlan| {
             plan.inferred_cpv = vec!["45400000-1".into()];
             plan.inferred_support = 0.77;
@@ -2746,12 +2737,7 @@ mod tests {
         // identifies it. « Entretien d'espaces verts » (Nord) names a speciality the need
         // does not mention, yet an identification by inferred codes must not make it give
         // way: it may be the relevant activity (it is the need's trade), so it must cover.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"},
-            "title": "Plantation des massifs fleuris et taille des arbustes",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = need_in_gers("Plantation des massifs fleuris et taille des arbustes");
         let s = gers_and_nord(
             ("Taille et soins aux arbres", "77340000-5"),
             ("Entretien d'espaces verts", "77314000-4"),
