@@ -288,6 +288,23 @@ impl MatchPlan {
         self.words.iter().map(|w| w.weight).sum()
     }
 
+    /// Whether supplier code `s` (or its sense, [`cpv_sense`]) is under the group of one of the
+    /// [`inferred_cpv`](Self::inferred_cpv) codes.
+    pub fn in_inferred_group(&self, s: &str) -> bool {
+        let s = super::codes::code8(s);
+        self.inferred_cpv.iter().any(|g| {
+            super::codes::code8(g)
+                .get(..3)
+                .is_some_and(|g| s.starts_with(g))
+        })
+    }
+
+    /// Whether a code of sense `c` ([`cpv_sense`]) is in one of the
+    /// [`inferred_senses`](Self::inferred_senses) ([`in_sense`]).
+    pub fn in_inferred_sense(&self, c: &str) -> bool {
+        self.inferred_senses.iter().any(|v| in_sense(c, v))
+    }
+
     /// Whether supplier code `s` is under one of the [`refined_groups`](Self::refined_groups).
     pub fn in_refined_group(&self, s: &str) -> bool {
         let s = super::codes::code8(s);
@@ -425,17 +442,8 @@ fn sibling_sense(plan: &MatchPlan, s: &Supplier) -> bool {
         .flat_map(|a| a.cpv.iter())
         .map(|c| cpv_sense(c))
         .collect();
-    let in_group = codes.iter().any(|c| {
-        plan.inferred_cpv.iter().any(|g| {
-            super::codes::code8(g)
-                .get(..3)
-                .is_some_and(|p| c.starts_with(p))
-        })
-    });
-    in_group
-        && !codes
-            .iter()
-            .any(|c| plan.inferred_senses.iter().any(|v| in_sense(c, v)))
+    codes.iter().any(|c| plan.in_inferred_group(c))
+        && !codes.iter().any(|c| plan.in_inferred_sense(c))
 }
 
 /// A trade text of a supplier: its own words (an activity label, an offer title) or a
@@ -938,14 +946,8 @@ fn inferred_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
         return false;
     }
     a.cpv.iter().any(|code| {
-        let c = super::codes::code8(code);
-        let sense = cpv_sense(code);
-        plan.inferred_cpv.iter().any(|g| {
-            super::codes::code8(g)
-                .get(..3)
-                .is_some_and(|g| c.starts_with(g))
-        }) && (plan.inferred_senses.is_empty()
-            || plan.inferred_senses.iter().any(|v| in_sense(sense, v)))
+        plan.in_inferred_group(code)
+            && (plan.inferred_senses.is_empty() || plan.in_inferred_sense(cpv_sense(code)))
     })
 }
 
@@ -1050,11 +1052,7 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     // trade's. « Propreté et hygiène des locaux » may be what « Prestations d'entretien »
     // means (« entretien des locaux » is cleaning's); « Effacement sécurisé de données »
     // names no family the thesaurus knows, so it cannot be judged.
-    if !trade_groups_known(plan)
-        && a.label
-            .as_deref()
-            .is_none_or(|l| family_says_the_need(plan, l) != Some(false))
-    {
+    if !trade_groups_known(plan) && !of_another_family(plan, a) {
         return false;
     }
     // Inferred codes may be of the wrong trade, so an activity is judged by its words too;
@@ -1102,6 +1100,14 @@ fn family_says_the_need(plan: &MatchPlan, label: &str) -> Option<bool> {
             .iter()
             .any(|&g| own.iter().any(|x| th.section_says(g, x)))
     }))
+}
+
+/// Whether an activity's label names a trade family that uses none of the need's words
+/// (false without a label, or with one the thesaurus does not know).
+fn of_another_family(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.label
+        .as_deref()
+        .is_some_and(|l| family_says_the_need(plan, l) == Some(false))
 }
 
 /// Whether a text says any of the need's words or their synonyms. Lenient, as the rules
@@ -1220,9 +1226,11 @@ fn plainly_elsewhere(
         && strength < RELATIVE_ACTIVITY_STRENGTH
         && said_strength(plan, a, r) < MIN_ACTIVITY_STRENGTH
         && (!a.cpv.is_empty()
-            || a.label.as_deref().is_some_and(|l| {
-                !mentions_the_need(plan, l) && family_says_the_need(plan, l) == Some(false)
-            }))
+            || (of_another_family(plan, a)
+                && !a
+                    .label
+                    .as_deref()
+                    .is_some_and(|l| mentions_the_need(plan, l))))
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
@@ -1287,10 +1295,7 @@ pub fn candidate_activities(
             // « extérieure »), an activity is ruled out only when its label names a trade
             // family that uses none of the need's words, as under weak inference.
             !(plainly_elsewhere(plan, a, strengths.get(i).copied().unwrap_or(1.0), r)
-                && (by_the_need
-                    || a.label
-                        .as_deref()
-                        .is_some_and(|l| family_says_the_need(plan, l) == Some(false))))
+                && (by_the_need || of_another_family(plan, a)))
         });
     }
     if identified {
