@@ -150,6 +150,28 @@ pub fn stems(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.stem).collect()
 }
 
+/// Bytes of text stems [`stems_shared`] remembers.
+const SHARED_STEMS_BUDGET: usize = 16 << 20;
+
+/// [`stems`] of a text the matching rules read again and again, remembered (least recently
+/// used dropped past [`SHARED_STEMS_BUDGET`]): a supplier's labels and descriptions are read
+/// for every need it is a candidate of, and one activity label is written by many suppliers.
+/// Analysis (folding, elisions, stemming) was a quarter of a match's time. Not for the index
+/// build, whose texts are read once.
+pub fn stems_shared(text: &str) -> std::sync::Arc<[String]> {
+    static READ: std::sync::LazyLock<super::bits::Memo<String, std::sync::Arc<[String]>>> =
+        std::sync::LazyLock::new(|| super::bits::Memo::new(SHARED_STEMS_BUDGET));
+    let read = READ.get_or_try(text, || {
+        let st: std::sync::Arc<[String]> = stems(text).into();
+        let cost = 64 + text.len() + st.iter().map(|x| x.len() + 24).sum::<usize>();
+        Ok::<_, std::convert::Infallible>((st, cost))
+    });
+    match read {
+        Ok(st) => st,
+        Err(never) => match never {},
+    }
+}
+
 /// A CPV or NAF code (or prefix of one) typed in free text, normalised for the `codes`
 /// field: CPV as its significant digits (`90911200-8` → `909112`), NAF without the dot
 /// (`81.30Z` → `8130Z`).

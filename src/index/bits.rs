@@ -286,11 +286,15 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     /// The value for `key`, computing it with `make` (which gives the value and its cost)
     /// when it is not known. `make` runs without the lock held: two threads may compute the
     /// same value, and one result is kept.
-    pub fn get_or_try<E>(
+    pub fn get_or_try<Q, E>(
         &self,
-        key: &K,
+        key: &Q,
         make: impl FnOnce() -> Result<(V, usize), E>,
-    ) -> Result<V, E> {
+    ) -> Result<V, E>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         let t = self.tick.fetch_add(1, Ordering::Relaxed);
         if let Some(e) = self.inner.lock().map.get_mut(key) {
             e.2 = t;
@@ -302,7 +306,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
             if g.cost + cost > self.budget {
                 Self::evict(&mut g, (self.budget * 3 / 4).saturating_sub(cost));
             }
-            if let Some(old) = g.map.insert(key.clone(), (v.clone(), cost, t)) {
+            if let Some(old) = g.map.insert(key.to_owned(), (v.clone(), cost, t)) {
                 g.cost -= old.1;
             }
             g.cost += cost;

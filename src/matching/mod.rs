@@ -22,7 +22,7 @@ pub use score::{
     Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess,
 };
 
-use crate::index::analysis::{Thesaurus, stem, stems};
+use crate::index::analysis::{Thesaurus, stem, stems_shared};
 use crate::model::{Need, Supplier};
 use crate::referential::Referential;
 
@@ -82,38 +82,35 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
     }
 }
 
-/// The text of a supplier that says what it does: name, brand, activity labels, offers,
-/// references and description.
-fn supplier_text(s: &Supplier) -> (String, String) {
-    let mut trade = format!("{} {}", s.name, s.brand.as_deref().unwrap_or(""));
-    for a in &s.activities {
-        if let Some(l) = &a.label {
-            trade.push(' ');
-            trade.push_str(l);
-        }
-    }
-    for o in &s.offers {
-        trade.push(' ');
-        trade.push_str(&o.title);
-    }
-    let mut body = s.description.clone();
-    for o in &s.offers {
-        body.push(' ');
-        body.push_str(&o.description);
-    }
-    for rf in &s.references {
-        body.push(' ');
-        body.push_str(&rf.description);
-    }
+/// The texts of a supplier that say what it does: its trade texts (name, brand, activity
+/// labels, offer titles) and its free texts (description, offer descriptions, references).
+fn supplier_texts(s: &Supplier) -> (Vec<&str>, Vec<&str>) {
+    let trade = std::iter::once(s.name.as_str())
+        .chain(s.brand.as_deref())
+        .chain(s.activities.iter().filter_map(|a| a.label.as_deref()))
+        .chain(s.offers.iter().map(|o| o.title.as_str()))
+        .collect();
+    let body = std::iter::once(s.description.as_str())
+        .chain(s.offers.iter().map(|o| o.description.as_str()))
+        .chain(s.references.iter().map(|r| r.description.as_str()))
+        .collect();
     (trade, body)
+}
+
+/// The stems of some texts, each text's read once per process ([`stems_shared`]).
+fn stem_set(texts: &[&str]) -> HashSet<String> {
+    texts
+        .iter()
+        .flat_map(|t| stems_shared(t).to_vec())
+        .collect()
 }
 
 /// Text evidence computed without the index, by stems and thesaurus expansions: used for
 /// reverse matching, where one supplier is compared with many needs.
 pub fn local_text_evidence(plan: &MatchPlan, s: &Supplier) -> TextEvidence {
-    let (trade, body) = supplier_text(s);
-    let trade_stems: HashSet<String> = stems(&trade).into_iter().collect();
-    let body_stems: HashSet<String> = stems(&body).into_iter().collect();
+    let (trade, body) = supplier_texts(s);
+    let trade_stems = stem_set(&trade);
+    let body_stems = stem_set(&body);
     let thesaurus = Thesaurus::get();
     let mut words = Vec::new();
     for w in &plan.words {

@@ -130,7 +130,7 @@ use parking_lot::RwLock;
 
 use super::codes::{CpvRelation, cpv_relation, is_administrative_naf};
 use super::text::{PhrasePart, WeightedWord, phrase_parts};
-use crate::index::analysis::{Thesaurus, stem, stems};
+use crate::index::analysis::{Thesaurus, stem, stems, stems_shared};
 use crate::model::eligibility::{Basis, supplier_eligibility};
 use crate::model::geography::{
     GeoQualification, InPerimeter, ResolvedPlace, ZoneCover, in_perimeter, qualifies, serves,
@@ -653,10 +653,13 @@ fn with_trade_roles<'e>(
 /// The stems of every text of the supplier the index reads (name, brand, activity labels
 /// and their codes' labels, NAF label, kinds, offers, references, description), sentence
 /// by sentence: what [`says_whole`] looks for an expression in.
-fn sentence_stems(s: &Supplier) -> Vec<(Vec<String>, bool)> {
+fn sentence_stems(s: &Supplier) -> Vec<(Arc<[String]>, bool)> {
     supplier_texts(s)
         .into_iter()
-        .flat_map(|(t, in_trade)| t.split(['.', '\n', ';']).map(move |x| (stems(x), in_trade)))
+        .flat_map(|(t, in_trade)| {
+            t.split(['.', '\n', ';'])
+                .map(move |x| (stems_shared(x), in_trade))
+        })
         .filter(|(x, _)| !x.is_empty())
         .collect()
 }
@@ -710,7 +713,7 @@ fn says_in_order(m: &[String], x: &[String]) -> bool {
 /// together ([`says_in_order`]; French function words between them aside: « entretien
 /// des locaux »), and in which kind of text: `Some(true)` in a trade text, `Some(false)`
 /// only in free text.
-fn says_whole(m: &[String], sentences: &[(Vec<String>, bool)]) -> Option<bool> {
+fn says_whole(m: &[String], sentences: &[(Arc<[String]>, bool)]) -> Option<bool> {
     let mut found = None;
     for (x, in_trade) in sentences {
         if says_in_order(m, x) {
@@ -864,7 +867,7 @@ fn text_strength(text: &str, plan: &MatchPlan) -> f64 {
         return 0.0;
     }
     let v = super::vocabulary::Vocabulary::get();
-    said_plan_stems(plan, &stems(text))
+    said_plan_stems(plan, &stems_shared(text))
         .iter()
         .map(|(s, w)| w * v.specificity(s))
         .sum::<f64>()
@@ -1090,7 +1093,7 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
 /// words in any of their expressions; `None` when it names none the thesaurus knows.
 fn family_says_the_need(plan: &MatchPlan, label: &str) -> Option<bool> {
     let th = Thesaurus::get();
-    let found = th.find(&stems(label));
+    let found = th.find(&stems_shared(label));
     if found.is_empty() {
         return None;
     }
@@ -1114,7 +1117,9 @@ fn of_another_family(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
 /// that rule an activity out must be sure: a multi-word expansion is mentioned by its
 /// longest word alone.
 fn mentions_the_need(plan: &MatchPlan, text: &str) -> bool {
-    stems(text).iter().any(|st| plan.mentioned.contains(st))
+    stems_shared(text)
+        .iter()
+        .any(|st| plan.mentioned.contains(st))
 }
 
 /// Whether a stem is long enough to name something, or a term the thesaurus knows (« pc »).
@@ -1324,9 +1329,10 @@ pub fn candidate_activities(
                 })
                 .filter(|&i| in_core_group(plan, &s.activities[i]))
                 .filter_map(|i| {
-                    let said = stems(label(i)?)
-                        .into_iter()
-                        .filter(|x| own_words.contains(x))
+                    let said = stems_shared(label(i)?)
+                        .iter()
+                        .filter(|x| own_words.contains(*x))
+                        .cloned()
                         .collect();
                     Some((coded(i), said))
                 })
@@ -1335,7 +1341,7 @@ pub fn candidate_activities(
                 let Some(l) = label(i).filter(|_| sibling.contains(&i)) else {
                     return true;
                 };
-                let own: HashSet<String> = stems(l).into_iter().collect();
+                let own = stems_shared(l);
                 // An activity with the buyer's own code is the need's trade whatever it
                 // names (« Entretien des vêtements de travail », 98315000, for « traitement
                 // des textiles »), unless the closer activity has it too.
@@ -1375,7 +1381,7 @@ fn in_core_group(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
 /// is a sibling trade of the need's, not the need's own.
 fn names_another_speciality(plan: &MatchPlan, label: &str) -> bool {
     let th = Thesaurus::get();
-    let st = stems(label);
+    let st = stems_shared(label);
     let mut named = vec![false; st.len()];
     let mut other = false;
     for m in th.find(&st) {
