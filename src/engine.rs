@@ -71,6 +71,7 @@ pub fn plan_for(index: &SearchIndex, need: &Need) -> MatchPlan {
     let mut plan = matching::plan(need, |w| Some(snap.doc_freq(w)), snap.num_docs());
     plan.related_groups = related_groups(index, &plan.cpv);
     plan.core_groups = core_groups(index, &plan.cpv);
+    plan.trade_labels = trade_labels(index, &plan.cpv).into_iter().collect();
     plan.neighbour_classes = neighbour_classes(index, &plan.cpv);
     plan.akin_senses = akin_senses(index, &plan.cpv);
     plan
@@ -135,7 +136,16 @@ fn seed_groups(
 }
 
 fn seed_groups_uncached(index: &SearchIndex, seed: &str) -> SeedGroups {
-    let activities = activities_under(index, seed);
+    seed_groups_of(&sampled_activities(index, seed), seed)
+}
+
+/// The [`SeedGroups`] of a seed prefix from sampled activities (label and codes).
+fn seed_groups_of(sampled: &[(Option<String>, Vec<String>)], seed: &str) -> SeedGroups {
+    let activities: Vec<&Vec<String>> = sampled
+        .iter()
+        .map(|(_, codes)| codes)
+        .filter(|codes| codes.iter().any(|c| c.starts_with(seed)))
+        .collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for codes in &activities {
         vote_once(
@@ -158,9 +168,80 @@ fn seed_groups_uncached(index: &SearchIndex, seed: &str) -> SeedGroups {
     SeedGroups { related, core }
 }
 
-/// The codes (eight digits) of each activity, among those of up to `GROUP_SAMPLE` sampled
-/// suppliers, that declares a code under the CPV prefix `seed`.
-fn activities_under(index: &SearchIndex, seed: &str) -> Vec<Vec<String>> {
+/// The CPV prefix a code learns its trade's labels with: its class (four digits); none for
+/// a coarser code, since a group may hold several trades (983: laundry, removals,
+/// caretaking) and a class hardly does.
+fn label_seed(code: &str) -> Option<String> {
+    let c8 = matching::codes::code8(code);
+    let sig = crate::referential::codes::significant_prefix(c8);
+    (sig.len() >= 4)
+        .then(|| c8.get(..4))
+        .flatten()
+        .map(str::to_string)
+}
+
+static LABELS: std::sync::LazyLock<parking_lot::Mutex<RelatedByPrefix>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The activity labels of the trade of one [`label_seed`]: see [`labels_of_the_trade`].
+fn trade_labels_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
+    let sampled = sampled_activities(index, seed);
+    let core = seed_groups_of(&sampled, seed).core;
+    // The class seed is its own group's trade: the group's other classes may be other
+    // trades' (the group is core to the class, which is under it).
+    let own_group = seed.get(..3);
+    let trade: Vec<String> = core
+        .into_iter()
+        .filter(|g| Some(g.as_str()) != own_group)
+        .collect();
+    labels_of_the_trade(&sampled, &trade)
+}
+
+/// A label is one of a trade's when at least this many sampled activities carrying it
+/// declare a code under the seed or one of its core groups...
+const TRADE_LABEL_MIN: usize = 3;
+/// ...and they are at least this share of the sampled activities carrying it with codes.
+const TRADE_LABEL_SHARE: f64 = 0.5;
+
+/// The keys (`matching::label_key`) of the activity labels that the sampled activities
+/// (label and codes) mostly carry with a code under one of the `trade` prefixes: the corpus
+/// says which trade a label names by the codes its writers declare. « Conciergerie et
+/// gardiennage d'immeubles » is written by building-maintenance suppliers whatever codes
+/// a given one declares, and none of its words is a building trade's. Sorted.
+fn labels_of_the_trade(sampled: &[(Option<String>, Vec<String>)], trade: &[String]) -> Vec<String> {
+    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (label, codes) in sampled {
+        let Some(label) = label.as_deref() else {
+            continue;
+        };
+        if codes.is_empty() {
+            continue;
+        }
+        let inside = codes
+            .iter()
+            .any(|c| trade.iter().any(|g| c.starts_with(g.as_str())));
+        let t = tally.entry(label).or_default();
+        if inside {
+            t.0 += 1;
+        } else {
+            t.1 += 1;
+        }
+    }
+    let mut out: Vec<String> = tally
+        .into_iter()
+        .filter(|&(_, (inside, outside))| {
+            inside >= TRADE_LABEL_MIN
+                && inside as f64 >= TRADE_LABEL_SHARE * (inside + outside) as f64
+        })
+        .map(|(l, _)| l.to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The label key and codes (eight digits) of every activity of up to `GROUP_SAMPLE`
+/// sampled suppliers that declare a code under the CPV prefix `seed`.
+fn sampled_activities(index: &SearchIndex, seed: &str) -> Vec<(Option<String>, Vec<String>)> {
     let Ok(prefix) = parse_cpv(seed) else {
         return Vec::new();
     };
@@ -183,9 +264,7 @@ fn activities_under(index: &SearchIndex, seed: &str) -> Vec<Vec<String>> {
                 .iter()
                 .map(|c| matching::codes::code8(c).to_string())
                 .collect();
-            if codes.iter().any(|c| c.starts_with(seed)) {
-                out.push(codes);
-            }
+            out.push((a.label.as_deref().map(matching::label_key), codes));
         }
     }
     out
@@ -200,6 +279,20 @@ const CORE_SHARE: f64 = 0.1;
 /// 799 that a few mailing houses add to a mailing activity.
 pub fn core_groups(index: &SearchIndex, codes: &[String]) -> Vec<String> {
     seed_groups(index, codes, |g| &g.core)
+}
+
+/// The activity labels (`matching::label_key`) of the trade of a need with these codes:
+/// those its suppliers mostly write with a code under one of the trade's core groups
+/// (`MatchPlan::trade_labels`). Empty when `codes` is.
+pub fn trade_labels(index: &SearchIndex, codes: &[String]) -> Vec<String> {
+    learnt_per_seed(
+        &LABELS,
+        index,
+        codes,
+        label_seed,
+        trade_labels_uncached,
+        Vec::as_slice,
+    )
 }
 
 /// A CPV class is a neighbour of a need's codes when the suppliers declaring a code under
@@ -1143,6 +1236,58 @@ pub fn needs_for_supplier(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_a_trade_s_when_its_writers_mostly_code_it_there() {
+        let act = |label: Option<&str>, codes: &[&str]| {
+            (
+                label.map(matching::label_key),
+                codes.iter().map(|c| c.to_string()).collect::<Vec<String>>(),
+            )
+        };
+        let conciergerie = Some("Conciergerie et gardiennage d'immeubles");
+        let mut sampled = vec![
+            // Written three times with a code of the trade, once without (not counted)...
+            act(conciergerie, &["79993100", "45453000"]),
+            act(conciergerie, &["50700000"]),
+            act(
+                Some("conciergerie et gardiennage d'immeuble"),
+                &["45450000"],
+            ),
+            act(conciergerie, &[]),
+            // ...and once elsewhere: 3 in 4 of its coded activities are the trade's.
+            act(conciergerie, &["79993100"]),
+            // Twice only: too few to say.
+            act(Some("Petits travaux"), &["45450000"]),
+            act(Some("Petits travaux"), &["45450000"]),
+            // Mostly written elsewhere.
+            act(Some("Peinture"), &["45440000"]),
+            act(Some("Peinture"), &["45440000"]),
+            act(Some("Peinture"), &["45440000"]),
+            act(Some("Peinture"), &["45450000"]),
+            act(Some("Peinture"), &["45450000"]),
+            act(Some("Peinture"), &["45450000"]),
+            act(Some("Peinture"), &["45440000"]),
+            act(None, &["45450000"]),
+        ];
+        let trade = ["4545".to_string(), "507".into()];
+        assert_eq!(
+            labels_of_the_trade(&sampled, &trade),
+            [matching::label_key(
+                "Conciergerie et gardiennage d'immeubles"
+            )]
+        );
+        // Written more often elsewhere than in the trade, it is not the trade's.
+        for _ in 0..3 {
+            sampled.push(act(conciergerie, &["79993100"]));
+        }
+        assert!(labels_of_the_trade(&sampled, &trade).is_empty());
+        // Labels are learnt under a class: a group may hold several trades.
+        assert_eq!(label_seed("45450000-6").as_deref(), Some("4545"));
+        assert_eq!(label_seed("98341140-8").as_deref(), Some("9834"));
+        assert_eq!(label_seed("98300000-6"), None);
+        assert_eq!(label_seed("45000000-7"), None);
+    }
 
     #[test]
     fn only_a_division_need_code_is_refined_by_the_groups_under_it() {

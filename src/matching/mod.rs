@@ -19,7 +19,7 @@ pub mod vocabulary;
 use std::collections::HashSet;
 
 pub use score::{
-    Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess,
+    Assessment, Components, MatchPlan, TextEvidence, WordMatch, WordMatchKind, assess, label_key,
 };
 
 use crate::index::analysis::{Thesaurus, stem, stems_shared};
@@ -68,6 +68,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         inferred_support: 0.0,
         related_groups: Vec::new(),
         core_groups: Vec::new(),
+        trade_labels: HashSet::new(),
         neighbour_classes: Vec::new(),
         akin_senses: Vec::new(),
         refined_groups: Vec::new(),

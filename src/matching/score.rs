@@ -53,7 +53,11 @@
 //! it does not (« Nettoyage de bureaux et locaux »), see [`names_another_speciality`];
 //! synonyms do not count there, since the need may word the speciality's trade otherwise,
 //! and an activity known by its words only may be another trade's (« Hôtes et hôtesses
-//! d'accueil » for the meals of an « accueil de loisirs »). With the need's own
+//! d'accueil » for the meals of an « accueil de loisirs »). None of these rules out an activity whose label the need's trade writes: the corpus's suppliers who
+//! write it mostly declare it with a code of the trade (`MatchPlan::trade_labels`, learnt
+//! under the class of a buyer code of a class or finer, see [`labelled_as_the_trade`]):
+//! « Conciergerie et gardiennage d'immeubles », coded 79993100 or not at all, is a
+//! building-maintenance activity whatever its words say. With the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -211,6 +215,12 @@ pub struct MatchPlan {
     /// activity without a label is judged by its codes: one under a core group may be the
     /// relevant one ([`plainly_elsewhere`]). Empty when unknown: then it may always be.
     pub core_groups: Vec<String>,
+    /// Keys ([`label_key`]) of the activity labels of the need's trade, learnt from the
+    /// corpus (`engine::trade_labels`): the suppliers who write one mostly declare it with a
+    /// code under a core group of the need's codes (its own, or failing them the inferred
+    /// ones). An activity with such a label may be the relevant one whatever its own codes
+    /// and words ([`labelled_as_the_trade`]). Empty when unknown.
+    pub trade_labels: HashSet<String>,
     /// CPV classes (four digits) of neighbouring trades, learnt from the corpus (suppliers of
     /// the need's codes declare them much more often than others): a supplier with a code
     /// under one gets [`NEIGHBOUR_CODE_EVIDENCE`], enough to be listed after those that do
@@ -1105,6 +1115,26 @@ fn family_says_the_need(plan: &MatchPlan, label: &str) -> Option<bool> {
     }))
 }
 
+/// The key an activity label is known by across the corpus: its stems, in order, so that
+/// case, accents and inflection do not split one label (« Conciergerie et gardiennage
+/// d'immeubles » and « conciergerie et gardiennage d'immeuble »).
+pub fn label_key(label: &str) -> String {
+    stems_shared(label).join(" ")
+}
+
+/// Whether an activity's label is one the corpus's suppliers of the need's trade write
+/// ([`MatchPlan::trade_labels`]): then it may be the relevant one, however little its
+/// words say of the need and wherever its own codes are. « Conciergerie et gardiennage
+/// d'immeubles », coded 79993100, is a building-maintenance activity, and « Ressourcerie
+/// et boutique solidaire », without codes, a waste one: ruling either out let another
+/// activity's zone qualify the supplier (violations on held-out sets).
+fn labelled_as_the_trade(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    !plan.trade_labels.is_empty()
+        && a.label
+            .as_deref()
+            .is_some_and(|l| plan.trade_labels.contains(&label_key(l)))
+}
+
 /// Whether an activity's label names a trade family that uses none of the need's words
 /// (false without a label, or with one the thesaurus does not know).
 fn of_another_family(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
@@ -1272,8 +1302,14 @@ pub fn candidate_activities(
     strengths: &[f64],
     r: &Referential,
 ) -> Vec<usize> {
+    // An activity whose label the trade's suppliers write is never ruled out.
+    let labelled: Vec<bool> = s
+        .activities
+        .iter()
+        .map(|a| labelled_as_the_trade(plan, a))
+        .collect();
     let possible: Vec<usize> = (0..s.activities.len())
-        .filter(|&i| !surely_irrelevant(plan, &s.activities[i], r))
+        .filter(|&i| labelled[i] || !surely_irrelevant(plan, &s.activities[i], r))
         .collect();
     // An activity surely irrelevant to the need's codes (its own or inferred) is never the
     // relevant one, even when no other activity is strong.
@@ -1295,6 +1331,9 @@ pub fn candidate_activities(
     if identified {
         pool.retain(|&i| {
             let a = &s.activities[i];
+            if labelled[i] {
+                return true;
+            }
             // Identified by inferred codes alone, which may be of another trade however
             // many agree (« Maintenance des extérieurs communaux » → painting, for its
             // « extérieure »), an activity is ruled out only when its label names a trade
@@ -2844,6 +2883,54 @@ mod tests {
             ("Entretien des vêtements de travail", "98315000-4"),
         );
         assert_eq!(laundry(&both), [0]);
+    }
+
+    #[test]
+    fn a_label_the_trade_s_suppliers_write_may_be_the_relevant_activity() {
+        // Building repairs in the Gers, coded 45450000: an unlabelled activity under the
+        // buyer's code identifies itself, and « Conciergerie et gardiennage d'immeubles »
+        // (79993100, facilities management) says none of the need's words.
+        let need = coded_need_in_gers("Interventions techniques dans les bâtiments", "45450000-6");
+        let s = supplier_json(serde_json::json!([
+            {"cpv": ["45451000-3"], "zone": {"national": true}},
+            {"label": "Conciergerie et gardiennage d'immeubles", "cpv": ["79993100-2"],
+             "zone": {"areas": ["dept:59"]}},
+        ]));
+        let building = |labels: &[&str]| {
+            let labels: HashSet<String> = labels.iter().map(|l| label_key(l)).collect();
+            assess_adjusted(&need, &s, |plan| {
+                plan.related_groups = vec!["454".into(), "507".into(), "799".into()];
+                plan.core_groups = vec!["454".into(), "507".into()];
+                // « Other building completion work » is a catch-all: the words say which
+                // of its trades.
+                plan.voted_groups = vec!["454".into()];
+                plan.trade_labels = labels;
+            })
+        };
+        // Unknown to the corpus, the caretaking activity plainly does something else: the
+        // national building activity qualifies the supplier.
+        assert!(building(&[]).is_some());
+        // When the trade's suppliers write that label, it may be the relevant activity and
+        // must cover the place too, whatever case or inflection it is written in.
+        assert!(building(&["conciergerie et gardiennage d'immeuble"]).is_none());
+        // Another trade's label changes nothing.
+        assert!(building(&["Traiteur événementiel"]).is_some());
+        // A label without codes is judged the same way (« Ressourcerie » for waste).
+        let uncoded = supplier_json(serde_json::json!([
+            {"cpv": ["45451000-3"], "zone": {"national": true}},
+            {"label": "Conciergerie et gardiennage d'immeubles", "zone": {"areas": ["dept:59"]}},
+        ]));
+        let uncoded_building = |labels: &[&str]| {
+            let labels: HashSet<String> = labels.iter().map(|l| label_key(l)).collect();
+            assess_adjusted(&need, &uncoded, |plan| {
+                plan.related_groups = vec!["454".into(), "507".into(), "799".into()];
+                plan.core_groups = vec!["454".into(), "507".into()];
+                plan.voted_groups = vec!["454".into()];
+                plan.trade_labels = labels;
+            })
+        };
+        assert!(uncoded_building(&[]).is_some());
+        assert!(uncoded_building(&["Conciergerie et gardiennage d'immeubles"]).is_none());
     }
 
     #[test]
