@@ -53,7 +53,10 @@
 //! it does not (« Nettoyage de bureaux et locaux »), see [`names_another_speciality`];
 //! synonyms do not count there, since the need may word the speciality's trade otherwise,
 //! and an activity known by its words only may be another trade's (« Hôtes et hôtesses
-//! d'accueil » for the meals of an « accueil de loisirs »). None of these rules out an activity whose label the need's trade writes: the corpus's suppliers who
+//! d'accueil » for the meals of an « accueil de loisirs »). A sibling speciality with a
+//! code on the branch of a coarse buyer code (a group: « Déménagement de bureaux »,
+//! 98392000, for 98300000) gives way only to an activity coded as the need. None of these
+//! rules out an activity whose label the need's trade writes: the corpus's suppliers who
 //! write it mostly declare it with a code of the trade (`MatchPlan::trade_labels`, learnt
 //! under the class of a buyer code of a class or finer, see [`labelled_as_the_trade`]):
 //! « Conciergerie et gardiennage d'immeubles », coded 79993100 or not at all, is a
@@ -1248,11 +1251,7 @@ fn plainly_elsewhere(
     strength: f64,
     r: &Referential,
 ) -> bool {
-    let on_branch = a.cpv.iter().any(|code| {
-        plan.cpv
-            .iter()
-            .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
-    });
+    let on_branch = on_a_need_branch(plan, a);
     // Without core groups (unknown), an unlabelled activity cannot be judged.
     let in_core =
         plan.core_groups.is_empty() || !trade_groups_known(plan) || in_core_group(plan, a);
@@ -1266,6 +1265,16 @@ fn plainly_elsewhere(
                     .label
                     .as_deref()
                     .is_some_and(|l| mentions_the_need(plan, l))))
+}
+
+/// Whether one of the activity's codes is on the branch of one of the buyer's codes: the
+/// need's code, below it or above it.
+fn on_a_need_branch(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        plan.cpv
+            .iter()
+            .any(|n| cpv_relation(n, code).is_some_and(|rel| rel < CpvRelation::SameGroup))
+    })
 }
 
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
@@ -1383,8 +1392,11 @@ pub fn candidate_activities(
                 let own = stems_shared(l);
                 // An activity with the buyer's own code is the need's trade whatever it
                 // names (« Entretien des vêtements de travail », 98315000, for « traitement
-                // des textiles »), unless the closer activity has it too.
-                let coded_i = coded(i);
+                // des textiles »), unless the closer activity has it too. Under a coarse
+                // buyer code (a group, 98300000), no activity has it in that sense, but one
+                // on its branch is still what the buyer coded: « Déménagement de bureaux »,
+                // 98392000, gives way to no activity that is not coded as the need.
+                let coded_i = coded(i) || on_a_need_branch(plan, &s.activities[i]);
                 !closer
                     .iter()
                     .any(|(c, said)| (*c || !coded_i) && said.iter().any(|x| !own.contains(x)))
@@ -2931,6 +2943,29 @@ mod tests {
         };
         assert!(uncoded_building(&[]).is_some());
         assert!(uncoded_building(&["Conciergerie et gardiennage d'immeubles"]).is_none());
+    }
+
+    #[test]
+    fn a_sibling_speciality_under_a_coarse_buyer_code_gives_way_only_to_one_coded_as_the_need() {
+        // « Dépannages tous corps d'état » coded with the group 98300000: « Déménagement de
+        // bureaux » (98392000) is under the buyer's code, a trade the buyer may have meant.
+        // « Remise en état de logements » says more of the need's words but is not coded
+        // as the need: both may be the relevant activity and must cover the place.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Dépannages tous corps d'état",
+            "description": "Remise en état de logements entre deux locataires.",
+            "cpv": ["98300000-6"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let s = gers_and_nord(
+            ("Remise en état de logements", "45452000-0"),
+            ("Déménagement de bureaux", "98392000-7"),
+        );
+        let judged = assess_adjusted(&need, &s, |plan| {
+            plan.related_groups = vec!["454".into(), "601".into(), "909".into(), "983".into()];
+            plan.core_groups = vec!["454".into(), "983".into()];
+        });
+        assert!(judged.is_none());
     }
 
     #[test]
