@@ -55,7 +55,8 @@
 //! and an activity known by its words only may be another trade's (« Hôtes et hôtesses
 //! d'accueil » for the meals of an « accueil de loisirs »). A sibling speciality with a
 //! code on the branch of a coarse buyer code (a group: « Déménagement de bureaux »,
-//! 98392000, for 98300000) gives way only to an activity coded as the need. None of these
+//! 98392000, for 98300000) gives way only to an activity coded as the need; and under
+//! weakly inferred codes, which do not know the trade's core groups, none gives way. None of these
 //! rules out an activity whose label the need's trade writes: the corpus's suppliers who
 //! write it mostly declare it with a code of the trade (`MatchPlan::trade_labels`, learnt
 //! under the class of a buyer code of a class or finer, see [`labelled_as_the_trade`]):
@@ -1351,7 +1352,11 @@ pub fn candidate_activities(
                 && (by_the_need || of_another_family(plan, a)))
         });
     }
-    if identified {
+    // The closer activity must be coded in a core group of the trade, which weakly inferred
+    // codes do not know: « Demande de devis » to clean a school after painting works
+    // inferred building work with support 0.2, and « Entretien ménager » made the truly
+    // relevant « Remise en état de logements » give way.
+    if identified && trade_groups_known(plan) {
         // A sibling speciality gives way to an identified activity that says more of the
         // need's own words: « Nettoyage après travaux » beside « Nettoyage de bureaux et
         // locaux » for a need of « nettoyage des locaux ». Synonyms do not count: the
@@ -2843,6 +2848,35 @@ mod tests {
         // One whose trade family uses none of the need's words is another trade's.
         let meals = with("Portage de repas à domicile", "55521100-9");
         assert_eq!(candidates_adjusted(&need, &meals, inferred(0.2)), [0]);
+    }
+
+    #[test]
+    fn a_sibling_speciality_gives_way_only_when_the_trade_s_groups_are_known() {
+        // Cleaning a school after painting works, uncoded: the best text matches vote for
+        // building work and cleaning. « Remise en état de logements » names a speciality
+        // the need does not mention, and « Entretien ménager » says more of its words; but
+        // the closer activity must be in a core group of the trade, which only an
+        // inference with enough support knows.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"}, "title": "Demande de devis",
+            "description": "Nettoyer l'ancienne école après les travaux de peinture : entretien des locaux.",
+            "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let inferred = |support: f64| {
+            move |plan: &mut MatchPlan| {
+                plan.inferred_cpv = vec!["45400000-1".into(), "90900000-6".into()];
+                plan.inferred_support = support;
+                plan.related_groups = vec!["454".into(), "909".into()];
+                plan.core_groups = vec!["454".into(), "909".into()];
+            }
+        };
+        let s = gers_and_nord(
+            ("Entretien ménager", "90919300-5"),
+            ("Remise en état de logements", "45452000-0"),
+        );
+        assert_eq!(candidates_adjusted(&need, &s, inferred(0.6)), [0]);
+        assert_eq!(candidates_adjusted(&need, &s, inferred(0.2)), [0, 1]);
     }
 
     #[test]
