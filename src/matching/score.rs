@@ -2649,6 +2649,13 @@ mod tests {
         // A need that mentions the speciality asks for it: both may be the relevant one.
         let chantier = coded_need_in_gers("Nettoyage des locaux après le chantier", "90910000-9");
         assert!(cleaning(&chantier, &s).is_none());
+        // « vitrages » mentions window cleaning as « vitres » does.
+        let vitrages = coded_need_in_gers("Entretien des vitrages des bâtiments", "90910000-9");
+        let windows = gers_and_nord(
+            ("Entretien ménager", "90910000-9"),
+            ("Lavage de vitres", "90911300-9"),
+        );
+        assert!(cleaning(&vitrages, &windows).is_none());
         // The other activity must say more of the need's own words than the speciality's
         // name: « Entretien ménager » says « nettoyage » only through a synonym, which may
         // be the speciality's trade worded otherwise (« remise en état des logements »).
