@@ -54,7 +54,7 @@
 //! synonyms do not count there, since the need may word the speciality's trade otherwise,
 //! and an activity known by its words only may be another trade's (« Hôtes et hôtesses
 //! d'accueil » for the meals of an « accueil de loisirs »). A sibling speciality with a
-//! code on the branch of a coarse buyer code (a group: « Déménagement de bureaux »,
+//! code under a coarse buyer code (a group: « Déménagement de bureaux »,
 //! 98392000, for 98300000) gives way only to an activity coded as the need; and under
 //! weakly inferred codes, which do not know the trade's core groups, none gives way. None of these
 //! rules out an activity whose label the need's trade writes: the corpus's suppliers who
@@ -1278,6 +1278,21 @@ fn on_a_need_branch(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
     })
 }
 
+/// Whether one of the activity's codes is under a coarse buyer code (a group or a
+/// division, where [`coded_as_the_need`] names no trade): « Déménagement de bureaux »,
+/// 98392000, under 98300000. Not above a code: « Remise en état de logements », 90910000,
+/// is no more the buyer's 90919000 than « Propreté et hygiène des locaux » with the same
+/// code.
+fn under_a_coarse_need_code(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        plan.cpv.iter().any(|n| {
+            crate::referential::codes::significant_prefix(super::codes::code8(n)).len() < 4
+                && cpv_relation(n, code)
+                    .is_some_and(|rel| matches!(rel, CpvRelation::Exact | CpvRelation::Narrower))
+        })
+    })
+}
+
 /// Whether one of the activity's codes is a need code of a class or finer, or below one:
 /// the buyer's own code names the activity's trade. A catch-all need code
 /// (`79990000`, « Miscellaneous business-related services », over reception and archiving
@@ -1401,7 +1416,7 @@ pub fn candidate_activities(
                 // buyer code (a group, 98300000), no activity has it in that sense, but one
                 // on its branch is still what the buyer coded: « Déménagement de bureaux »,
                 // 98392000, gives way to no activity that is not coded as the need.
-                let coded_i = coded(i) || on_a_need_branch(plan, &s.activities[i]);
+                let coded_i = coded(i) || under_a_coarse_need_code(plan, &s.activities[i]);
                 !closer
                     .iter()
                     .any(|(c, said)| (*c || !coded_i) && said.iter().any(|x| !own.contains(x)))
@@ -3007,6 +3022,17 @@ mod tests {
             plan.core_groups = vec!["454".into(), "983".into()];
         });
         assert!(judged.is_none());
+        // Above a fine buyer code, a sibling has no more of it than the closer activity.
+        let fine = coded_need_in_gers("Prestations de propreté des bâtiments", "90919000-2");
+        let s = gers_and_nord(
+            ("Propreté et hygiène des locaux", "90910000-9"),
+            ("Remise en état de logements", "90910000-9"),
+        );
+        let judged = assess_adjusted(&fine, &s, |plan| {
+            plan.related_groups = vec!["454".into(), "909".into()];
+            plan.core_groups = vec!["909".into()];
+        });
+        assert!(judged.is_some());
     }
 
     #[test]
