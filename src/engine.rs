@@ -209,18 +209,15 @@ const TRADE_LABEL_SHARE: f64 = 0.5;
 /// gardiennage d'immeubles » is written by building-maintenance suppliers whatever codes
 /// a given one declares, and none of its words is a building trade's. Sorted.
 fn labels_of_the_trade(sampled: &[(Option<String>, Vec<String>)], trade: &[String]) -> Vec<String> {
-    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut tally: HashMap<String, (usize, usize)> = HashMap::new();
     for (label, codes) in sampled {
-        let Some(label) = label.as_deref() else {
+        let Some(label) = label.as_deref().filter(|_| !codes.is_empty()) else {
             continue;
         };
-        if codes.is_empty() {
-            continue;
-        }
         let inside = codes
             .iter()
             .any(|c| trade.iter().any(|g| c.starts_with(g.as_str())));
-        let t = tally.entry(label).or_default();
+        let t = tally.entry(matching::label_key(label)).or_default();
         if inside {
             t.0 += 1;
         } else {
@@ -233,13 +230,13 @@ fn labels_of_the_trade(sampled: &[(Option<String>, Vec<String>)], trade: &[Strin
             inside >= TRADE_LABEL_MIN
                 && inside as f64 >= TRADE_LABEL_SHARE * (inside + outside) as f64
         })
-        .map(|(l, _)| l.to_string())
+        .map(|(l, _)| l)
         .collect();
     out.sort();
     out
 }
 
-/// The label key and codes (eight digits) of every activity of up to `GROUP_SAMPLE`
+/// The label and codes (eight digits) of every activity of up to `GROUP_SAMPLE`
 /// sampled suppliers that declare a code under the CPV prefix `seed`.
 fn sampled_activities(index: &SearchIndex, seed: &str) -> Vec<(Option<String>, Vec<String>)> {
     let Ok(prefix) = parse_cpv(seed) else {
@@ -264,7 +261,7 @@ fn sampled_activities(index: &SearchIndex, seed: &str) -> Vec<(Option<String>, V
                 .iter()
                 .map(|c| matching::codes::code8(c).to_string())
                 .collect();
-            out.push((a.label.as_deref().map(matching::label_key), codes));
+            out.push((a.label.clone(), codes));
         }
     }
     out
@@ -1241,7 +1238,7 @@ mod tests {
     fn a_label_is_a_trade_s_when_its_writers_mostly_code_it_there() {
         let act = |label: Option<&str>, codes: &[&str]| {
             (
-                label.map(matching::label_key),
+                label.map(str::to_string),
                 codes.iter().map(|c| c.to_string()).collect::<Vec<String>>(),
             )
         };
