@@ -80,6 +80,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         named: text::title_nouns(&title),
         heads: text::title_heads(&title),
         qualifiers: text::title_qualifiers(&title),
+        allotted: text::lot_texts(&need.description).len() >= 2,
     }
 }
 

@@ -61,7 +61,12 @@
 //! write it mostly declare it with a code of the trade (`MatchPlan::trade_labels`, learnt
 //! under the class of a buyer code of a class or finer, see [`labelled_as_the_trade`]):
 //! « Conciergerie et gardiennage d'immeubles », coded 79993100 or not at all, is a
-//! building-maintenance activity whatever its words say. With the need's own
+//! building-maintenance activity whatever its words say. Of the candidates left, a
+//! labelled one that does not even mention the need and has no code in the need's group
+//! (a buyer code's, or the most voted inferred one's) has no zone or modes that count
+//! when another activity is identified by the buyer's words or code and the need is not
+//! allotted ([`zone_activities`]): it is a candidate only through a group the need's codes
+//! reach. Otherwise, with the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -289,6 +294,8 @@ pub struct MatchPlan {
     /// The adjectives of the need's title, each with the noun it qualifies (stems,
     /// `text::title_qualifiers`).
     pub qualifiers: HashMap<String, String>,
+    /// The need names two lots or more (`text::lot_texts`): it buys several trades.
+    pub allotted: bool,
 }
 
 impl MatchPlan {
@@ -1278,6 +1285,26 @@ fn on_a_need_branch(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
     })
 }
 
+/// Whether one of the activity's codes is in the CPV group of a buyer code, or, for a need
+/// without codes, in the group of the most voted inferred code: the trade the codes name,
+/// as surely as codes can (« Effacement sécurisé de données », 90514000, for e-waste
+/// collection whose inferred groups are 905 and 302).
+fn in_the_need_group(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        if plan.cpv.is_empty() {
+            plan.inferred_cpv.first().is_some_and(|g| {
+                super::codes::code8(g)
+                    .get(..3)
+                    .is_some_and(|g| super::codes::code8(code).starts_with(g))
+            })
+        } else {
+            plan.cpv
+                .iter()
+                .any(|n| cpv_relation(n, code).is_some_and(|rel| rel <= CpvRelation::SameGroup))
+        }
+    })
+}
+
 /// Whether one of the activity's codes is under a coarse buyer code (a group or a
 /// division, where [`coded_as_the_need`] names no trade): « Déménagement de bureaux »,
 /// 98392000, under 98300000. Not above a code: « Remise en état de logements », 90910000,
@@ -1523,6 +1550,48 @@ fn said_as_the_need(
         && says_the_need(plan, a, r)
 }
 
+/// The candidate activities whose zones and modes count: all of them, unless one is
+/// identified as the relevant one by what the buyer wrote ([`identified_by_the_need`]) or
+/// by a label the trade writes ([`labelled_as_the_trade`]) and the need buys one trade (an
+/// allotted need's lots may name several: the activity that says one lot's words is not
+/// the one of another lot). Then a labelled candidate that does not even mention the need
+/// ([`mentions_the_need`], lenient: « Restauration collective » for a meal need), says
+/// almost nothing of it (below [`MIN_ACTIVITY_STRENGTH`]), has no code in the
+/// need's group ([`in_the_need_group`]) and is not in an inferred group and sense is a
+/// candidate only because one of its codes is in a group the need's codes (or inferred
+/// ones) reach: « Publipostage », coded 79571000 in the second inferred group, 795, beside
+/// « Façonnage et reliure » for a need of « tirage des affiches et flyers » (798 first). The contract counts the zone of the
+/// activity that matches the need, so its zone does not count. An activity without a label
+/// cannot be judged by its words and always counts.
+pub fn zone_activities(
+    plan: &MatchPlan,
+    s: &Supplier,
+    candidates: &[usize],
+    strengths: &[f64],
+    r: &Referential,
+) -> Vec<usize> {
+    let counts = |i: usize| {
+        let a = &s.activities[i];
+        a.label.is_none()
+            || labelled_as_the_trade(plan, a)
+            || in_the_need_group(plan, a)
+            || inferred_as_the_need(plan, a)
+            || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
+            || a.label
+                .as_deref()
+                .is_some_and(|l| mentions_the_need(plan, l))
+    };
+    let identified = candidates.iter().any(|&i| {
+        let a = &s.activities[i];
+        labelled_as_the_trade(plan, a)
+            || identified_by_the_need(plan, a, strengths.get(i).copied(), r)
+    });
+    if !identified || plan.allotted {
+        return candidates.to_vec();
+    }
+    candidates.iter().copied().filter(|&i| counts(i)).collect()
+}
+
 /// The contract's geography rule, asked of every candidate activity (see the module doc).
 fn conservative_qualifies(
     need: &Need,
@@ -1736,6 +1805,7 @@ pub fn rejection(
     let (strengths, _) = activity_strengths(plan, s);
     let relevant = relevant_of(&strengths);
     let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
+    let candidates = zone_activities(plan, s, &candidates, &strengths, r);
     if !offers_modes(need, s, &candidates) {
         return Some("modes");
     }
@@ -1780,6 +1850,7 @@ pub fn assess(
     let (strengths, code_ev) = activity_strengths(plan, s);
     let relevant = relevant_of(&strengths);
     let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
+    let candidates = zone_activities(plan, s, &candidates, &strengths, r);
     if !offers_modes(need, s, &candidates) {
         return None;
     }
@@ -2899,6 +2970,68 @@ mod tests {
         );
         assert_eq!(candidates_adjusted(&need, &s, inferred(0.6)), [0]);
         assert_eq!(candidates_adjusted(&need, &s, inferred(0.2)), [0, 1]);
+    }
+
+    #[test]
+    fn an_activity_that_says_nothing_of_the_need_outside_its_group_has_no_zone_that_counts() {
+        // « Tirage des affiches et flyers », uncoded: the best text matches vote for
+        // printing (798) first, then for office services (795). « Impression offset et
+        // numérique » says the need's words and serves the Gers; « Publipostage », coded 79571000 in the
+        // second inferred group, says none of them and serves the Nord. Its zone does not
+        // count: the supplier serves the Gers through its printing activity.
+        let need = need_in_gers("Tirage des affiches et flyers");
+        let inferred = |groups: &'static [&'static str]| {
+            move |plan: &mut MatchPlan| {
+                plan.inferred_cpv = groups.iter().map(|g| g.to_string()).collect();
+                plan.inferred_support = 0.6;
+                plan.inferred_senses = vec!["7982".into()];
+                plan.related_groups = vec!["795".into(), "798".into()];
+                plan.core_groups = vec!["795".into(), "798".into()];
+            }
+        };
+        let printing_first = inferred(&["79800000-2", "79500000-9"]);
+        let zones = |s: &Supplier, adjust: &dyn Fn(&mut MatchPlan)| {
+            let r = Referential::get();
+            let mut plan = super::super::plan(&need, |_| None, 1000);
+            adjust(&mut plan);
+            let (strengths, _) = activity_strengths(&plan, s);
+            let relevant = relevant_of(&strengths);
+            let candidates = candidate_activities(&plan, s, &relevant, &strengths, r);
+            (
+                candidates.clone(),
+                zone_activities(&plan, s, &candidates, &strengths, r),
+            )
+        };
+        let s = gers_and_nord(
+            ("Impression offset et numérique", "79820000-8"),
+            ("Publipostage", "79571000-7"),
+        );
+        assert_eq!(zones(&s, &printing_first), (vec![0, 1], vec![0]));
+        assert!(assess_adjusted(&need, &s, printing_first).is_some());
+        // In the most voted inferred group, the code names the trade as surely as codes
+        // can: its zone counts, whatever its label says.
+        let office_first = inferred(&["79500000-9", "79800000-2"]);
+        assert_eq!(zones(&s, &office_first), (vec![0, 1], vec![0, 1]));
+        assert!(assess_adjusted(&need, &s, office_first).is_none());
+        // An activity that says the need's words counts, and so does one without a label,
+        // which cannot be judged by its words.
+        let says = gers_and_nord(
+            ("Impression offset et numérique", "79820000-8"),
+            ("Routage et impression de courriers", "79571000-7"),
+        );
+        assert_eq!(zones(&says, &printing_first).1, [0, 1]);
+        let unlabelled = supplier_json(serde_json::json!([
+            {"label": "Impression offset et numérique", "cpv": ["79820000-8"], "zone": {"areas": ["dept:32"]}},
+            {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
+        ]));
+        assert_eq!(zones(&unlabelled, &printing_first).1, [0, 1]);
+        // Without an activity identified by the need's words, every candidate counts.
+        let unidentified = gers_and_nord(
+            ("Prestations de services", "79820000-8"),
+            ("Publipostage", "79571000-7"),
+        );
+        let (candidates, counted) = zones(&unidentified, &printing_first);
+        assert_eq!(candidates, counted);
     }
 
     #[test]
