@@ -194,7 +194,7 @@ fn trade_labels_uncached(index: &SearchIndex, seed: &str) -> Vec<String> {
         .into_iter()
         .filter(|g| Some(g.as_str()) != own_group)
         .collect();
-    labels_of_the_trade(&sampled, &trade)
+    labels_of_the_trade(&sampled, seed, &trade)
 }
 
 /// A label is one of a trade's when at least this many sampled activities carrying it
@@ -204,12 +204,20 @@ const TRADE_LABEL_MIN: usize = 3;
 const TRADE_LABEL_SHARE: f64 = 0.5;
 
 /// The keys (`matching::label_key`) of the activity labels that the sampled activities
-/// (label and codes) mostly carry with a code under one of the `trade` prefixes: the corpus
-/// says which trade a label names by the codes its writers declare. « Conciergerie et
-/// gardiennage d'immeubles » is written by building-maintenance suppliers whatever codes
-/// a given one declares, and none of its words is a building trade's. Sorted.
-fn labels_of_the_trade(sampled: &[(Option<String>, Vec<String>)], trade: &[String]) -> Vec<String> {
-    let mut tally: HashMap<String, (usize, usize)> = HashMap::new();
+/// (label and codes) mostly carry with a code under one of the `trade` prefixes, and at
+/// least once under the `seed` class itself: the corpus says which trade a label names by
+/// the codes its writers declare. « Conciergerie et gardiennage d'immeubles » is written by
+/// building-maintenance suppliers whatever codes a given one declares, and none of its
+/// words is a building trade's. A label never written under the class is another trade's
+/// that shares a group with it: « Façonnage et reliure », always coded in printing (798),
+/// which mailing activities declare too (79823000), is not a mailing label. Sorted.
+fn labels_of_the_trade(
+    sampled: &[(Option<String>, Vec<String>)],
+    seed: &str,
+    trade: &[String],
+) -> Vec<String> {
+    // Per label: carried inside the trade, under the class itself, outside.
+    let mut tally: HashMap<String, (usize, usize, usize)> = HashMap::new();
     for (label, codes) in sampled {
         let Some(label) = label.as_deref().filter(|_| !codes.is_empty()) else {
             continue;
@@ -221,13 +229,17 @@ fn labels_of_the_trade(sampled: &[(Option<String>, Vec<String>)], trade: &[Strin
         if inside {
             t.0 += 1;
         } else {
+            t.2 += 1;
+        }
+        if codes.iter().any(|c| c.starts_with(seed)) {
             t.1 += 1;
         }
     }
     let mut out: Vec<String> = tally
         .into_iter()
-        .filter(|&(_, (inside, outside))| {
+        .filter(|&(_, (inside, anchored, outside))| {
             inside >= TRADE_LABEL_MIN
+                && anchored > 0
                 && inside as f64 >= TRADE_LABEL_SHARE * (inside + outside) as f64
         })
         .map(|(l, _)| l)
@@ -1269,16 +1281,25 @@ mod tests {
         ];
         let trade = ["4545".to_string(), "507".into()];
         assert_eq!(
-            labels_of_the_trade(&sampled, &trade),
+            labels_of_the_trade(&sampled, "4545", &trade),
             [matching::label_key(
                 "Conciergerie et gardiennage d'immeubles"
             )]
         );
+        // Never written under the class itself, a label is another trade's that shares a
+        // group with it.
+        let mut elsewhere = sampled.clone();
+        for _ in 0..4 {
+            elsewhere.push(act(Some("Serrurerie"), &["50700000"]));
+        }
+        assert_eq!(labels_of_the_trade(&elsewhere, "4545", &trade).len(), 1);
+        elsewhere.push(act(Some("Serrurerie"), &["45450000"]));
+        assert_eq!(labels_of_the_trade(&elsewhere, "4545", &trade).len(), 2);
         // Written more often elsewhere than in the trade, it is not the trade's.
         for _ in 0..3 {
             sampled.push(act(conciergerie, &["79993100"]));
         }
-        assert!(labels_of_the_trade(&sampled, &trade).is_empty());
+        assert!(labels_of_the_trade(&sampled, "4545", &trade).is_empty());
         // Labels are learnt under a class: a group may hold several trades.
         assert_eq!(label_seed("45450000-6").as_deref(), Some("4545"));
         assert_eq!(label_seed("98341140-8").as_deref(), Some("9834"));

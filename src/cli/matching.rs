@@ -515,10 +515,11 @@ fn geo_detail(
         .enumerate()
         .map(|(i, a)| {
             format!(
-                "[{i} st={:.2} said={:.2} far={} covers={} codes={}]",
+                "[{i} st={:.2} said={:.2} far={} lab={} covers={} codes={}]",
                 strengths[i],
                 crate::matching::score::said_strength(plan, a, r),
                 crate::matching::score::surely_irrelevant(plan, a, r),
+                crate::matching::score::labelled_as_the_trade(plan, a),
                 crate::model::geography::serves(s, &[i], place, r).is_some(),
                 a.cpv.len()
             )

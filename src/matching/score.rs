@@ -1139,7 +1139,7 @@ pub fn label_key(label: &str) -> String {
 /// d'immeubles », coded 79993100, is a building-maintenance activity, and « Ressourcerie
 /// et boutique solidaire », without codes, a waste one: ruling either out let another
 /// activity's zone qualify the supplier (violations on held-out sets).
-fn labelled_as_the_trade(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+pub fn labelled_as_the_trade(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
     !plan.trade_labels.is_empty()
         && a.label
             .as_deref()
