@@ -732,6 +732,27 @@ mod tests {
     }
 
     #[test]
+    fn printing_is_an_action_and_posters_are_its_objects() {
+        // « Tirage des affiches » asks for printing: a designer whose texts say « affiches »
+        // (posters it designs) does not print them. Printed objects are synonyms of each
+        // other, not of the printing they may be the object of.
+        let t = Thesaurus::get();
+        let alternatives = |w: &str| -> Vec<String> {
+            t.find(&stems_of(w))
+                .into_iter()
+                .flat_map(|m| m.alternatives)
+                .map(|a| a.display)
+                .collect()
+        };
+        let printing = alternatives("tirage");
+        assert!(printing.iter().any(|a| a == "impression"), "{printing:?}");
+        assert!(!printing.iter().any(|a| a == "affiches"), "{printing:?}");
+        let posters = alternatives("affiches");
+        assert!(posters.iter().any(|a| a == "flyers"), "{posters:?}");
+        assert!(!posters.iter().any(|a| a == "impression"), "{posters:?}");
+    }
+
+    #[test]
     fn outdoor_spaces_are_green_spaces_but_an_outside_is_not() {
         // "Espaces extérieurs" are a site's grounds. The thesaurus compares stems without
         // stop words, so it cannot tell the noun "les extérieurs" (grounds) from the

@@ -1285,6 +1285,17 @@ fn on_a_need_branch(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
     })
 }
 
+/// Whether one of the activity's codes is under an inferred group, in one of the inferred
+/// senses when they are known, however weak the inference: « Façonnage et reliure »,
+/// 79521000, for a printing need whose best text matches vote for 798 first and for
+/// reprography (7952) in 795 next.
+fn in_an_inferred_sense(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
+    a.cpv.iter().any(|code| {
+        plan.in_inferred_group(code)
+            && (plan.inferred_senses.is_empty() || plan.in_inferred_sense(cpv_sense(code)))
+    })
+}
+
 /// Whether one of the activity's codes is in the CPV group of a buyer code, or, for a need
 /// without codes, in the group of the most voted inferred code: the trade the codes name,
 /// as surely as codes can (« Effacement sécurisé de données », 90514000, for e-waste
@@ -1551,17 +1562,19 @@ fn said_as_the_need(
 }
 
 /// The candidate activities whose zones and modes count: all of them, unless one is
-/// identified as the relevant one by what the buyer wrote ([`identified_by_the_need`]) or
-/// by a label the trade writes ([`labelled_as_the_trade`]) and the need buys one trade (an
+/// identified as the relevant one by what the buyer wrote ([`identified_by_the_need`]) and
+/// coded in the need's group or an inferred sense, or by a label the trade writes
+/// ([`labelled_as_the_trade`]), and the need buys one trade (an
 /// allotted need's lots may name several: the activity that says one lot's words is not
 /// the one of another lot). Then a labelled candidate that does not even mention the need
 /// ([`mentions_the_need`], lenient: « Restauration collective » for a meal need), says
 /// almost nothing of it (below [`MIN_ACTIVITY_STRENGTH`]), has no code in the
-/// need's group ([`in_the_need_group`]) and is not in an inferred group and sense is a
+/// need's group ([`in_the_need_group`]) nor in an inferred sense ([`in_an_inferred_sense`]) is a
 /// candidate only because one of its codes is in a group the need's codes (or inferred
 /// ones) reach: « Publipostage », coded 79571000 in the second inferred group, 795, beside
-/// « Façonnage et reliure » for a need of « tirage des affiches et flyers » (798 first). The contract counts the zone of the
-/// activity that matches the need, so its zone does not count. An activity without a label
+/// « Façonnage et reliure » for a need of « tirage des affiches et flyers » (798 first).
+/// The contract counts the zone of the activity that matches the need, so its zone does
+/// not count. An activity without a label
 /// cannot be judged by its words and always counts.
 pub fn zone_activities(
     plan: &MatchPlan,
@@ -1575,16 +1588,20 @@ pub fn zone_activities(
         a.label.is_none()
             || labelled_as_the_trade(plan, a)
             || in_the_need_group(plan, a)
-            || inferred_as_the_need(plan, a)
+            || in_an_inferred_sense(plan, a)
             || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
             || a.label
                 .as_deref()
                 .is_some_and(|l| mentions_the_need(plan, l))
     };
+    // The identified activity must be where the codes say the need is, too: the buyer's
+    // words may be another trade's (« entretien des textiles » says « textiles » of
+    // workwear sewing, while the laundry beside it says neither).
     let identified = candidates.iter().any(|&i| {
         let a = &s.activities[i];
         labelled_as_the_trade(plan, a)
-            || identified_by_the_need(plan, a, strengths.get(i).copied(), r)
+            || (identified_by_the_need(plan, a, strengths.get(i).copied(), r)
+                && (in_the_need_group(plan, a) || in_an_inferred_sense(plan, a)))
     });
     if !identified || plan.allotted {
         return candidates.to_vec();
@@ -3013,6 +3030,22 @@ mod tests {
         let office_first = inferred(&["79500000-9", "79800000-2"]);
         assert_eq!(zones(&s, &office_first), (vec![0, 1], vec![0, 1]));
         assert!(assess_adjusted(&need, &s, office_first).is_none());
+        // In the second inferred group but in an inferred sense (reprography, 79521), an
+        // activity counts: the inference, however weak, names its trade.
+        let reprography = gers_and_nord(
+            ("Impression offset et numérique", "79820000-8"),
+            ("Façonnage et reliure", "79521000-2"),
+        );
+        assert_eq!(zones(&reprography, &printing_first).1, [0]);
+        let with_reprography = |plan: &mut MatchPlan| {
+            printing_first(plan);
+            plan.inferred_senses = vec!["79521".into(), "7982".into()];
+            plan.inferred_support = 0.4;
+        };
+        assert_eq!(
+            zones(&reprography, &with_reprography),
+            (vec![0, 1], vec![0, 1])
+        );
         // An activity that says the need's words counts, and so does one without a label,
         // which cannot be judged by its words.
         let says = gers_and_nord(
@@ -3025,6 +3058,16 @@ mod tests {
             {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert_eq!(zones(&unlabelled, &printing_first).1, [0, 1]);
+        // An activity that says the need's words but is coded elsewhere than the codes
+        // say the need is may be another trade's that shares a word with it: every
+        // candidate counts.
+        let elsewhere = gers_and_nord(
+            ("Impression offset et numérique", "30120000-6"),
+            ("Publipostage", "79571000-7"),
+        );
+        let (candidates, counted) = zones(&elsewhere, &printing_first);
+        assert!(candidates.contains(&1), "{candidates:?}");
+        assert_eq!(candidates, counted);
         // Without an activity identified by the need's words, every candidate counts.
         let unidentified = gers_and_nord(
             ("Prestations de services", "79820000-8"),
