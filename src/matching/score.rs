@@ -1583,17 +1583,26 @@ pub fn zone_activities(
     strengths: &[f64],
     r: &Referential,
 ) -> Vec<usize> {
+    // Cheapest tests first: most suppliers have no candidate to leave out, and this runs
+    // for every assessed supplier.
     let counts = |i: usize| {
         let a = &s.activities[i];
         a.label.is_none()
             || labelled_as_the_trade(plan, a)
             || in_the_need_group(plan, a)
             || in_an_inferred_sense(plan, a)
-            || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
             || a.label
                 .as_deref()
                 .is_some_and(|l| mentions_the_need(plan, l))
+            || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
     };
+    if plan.allotted || candidates.len() < 2 {
+        return candidates.to_vec();
+    }
+    let counted: Vec<usize> = candidates.iter().copied().filter(|&i| counts(i)).collect();
+    if counted.len() == candidates.len() {
+        return counted;
+    }
     // The identified activity must be where the codes say the need is, too: the buyer's
     // words may be another trade's (« entretien des textiles » says « textiles » of
     // workwear sewing, while the laundry beside it says neither).
@@ -1603,10 +1612,11 @@ pub fn zone_activities(
             || (identified_by_the_need(plan, a, strengths.get(i).copied(), r)
                 && (in_the_need_group(plan, a) || in_an_inferred_sense(plan, a)))
     });
-    if !identified || plan.allotted {
-        return candidates.to_vec();
+    if identified {
+        counted
+    } else {
+        candidates.to_vec()
     }
-    candidates.iter().copied().filter(|&i| counts(i)).collect()
 }
 
 /// The contract's geography rule, asked of every candidate activity (see the module doc).
