@@ -966,13 +966,7 @@ const FIRM_INFERENCE: f64 = 0.5;
 /// are known: an unlabelled 909 activity for « nettoyage des locaux » is the relevant one,
 /// though the English labels of its codes say none of the need's words.
 fn inferred_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
-    if !plan.cpv.is_empty() || plan.inferred_support < FIRM_INFERENCE {
-        return false;
-    }
-    a.cpv.iter().any(|code| {
-        plan.in_inferred_group(code)
-            && (plan.inferred_senses.is_empty() || plan.in_inferred_sense(cpv_sense(code)))
-    })
+    plan.cpv.is_empty() && plan.inferred_support >= FIRM_INFERENCE && in_an_inferred_sense(plan, a)
 }
 
 /// Indices of the supplier's activities relevant to the need, and the best code evidence.
@@ -1561,21 +1555,20 @@ fn said_as_the_need(
         && says_the_need(plan, a, r)
 }
 
-/// The candidate activities whose zones and modes count: all of them, unless one is
-/// identified as the relevant one by what the buyer wrote ([`identified_by_the_need`]) and
-/// coded in the need's group or an inferred sense, or by a label the trade writes
-/// ([`labelled_as_the_trade`]), and the need buys one trade (an
-/// allotted need's lots may name several: the activity that says one lot's words is not
-/// the one of another lot). Then a labelled candidate that does not even mention the need
-/// ([`mentions_the_need`], lenient: « Restauration collective » for a meal need), says
-/// almost nothing of it (below [`MIN_ACTIVITY_STRENGTH`]), has no code in the
-/// need's group ([`in_the_need_group`]) nor in an inferred sense ([`in_an_inferred_sense`]) is a
-/// candidate only because one of its codes is in a group the need's codes (or inferred
-/// ones) reach: « Publipostage », coded 79571000 in the second inferred group, 795, beside
-/// « Façonnage et reliure » for a need of « tirage des affiches et flyers » (798 first).
-/// The contract counts the zone of the activity that matches the need, so its zone does
-/// not count. An activity without a label
-/// cannot be judged by its words and always counts.
+/// The candidate activities whose zones and modes count: all of them, unless the need buys
+/// one trade (an allotted need's lots may name several: the activity that says one lot's
+/// words is not the one of another lot) and one activity is identified as the relevant
+/// one, by what the buyer wrote ([`identified_by_the_need`]) while coded in the need's
+/// group or an inferred sense, or by a label the trade writes ([`labelled_as_the_trade`]).
+/// Then a labelled candidate that does not even mention the need ([`mentions_the_need`],
+/// lenient: « Restauration collective » for a meal need), says almost nothing of it (below
+/// [`MIN_ACTIVITY_STRENGTH`]), and has no code in the need's group ([`in_the_need_group`])
+/// nor in an inferred sense ([`in_an_inferred_sense`]) is a candidate only because one of
+/// its codes is in a group the need's codes (or inferred ones) reach: « Publipostage »,
+/// coded 79571000 in the second inferred group, 795, beside « Façonnage et reliure » for a
+/// need of « tirage des affiches et flyers » (798 first). The contract counts the zone of
+/// the activity that matches the need, so its zone does not count. An activity without a
+/// label cannot be judged by its words and always counts.
 pub fn zone_activities(
     plan: &MatchPlan,
     s: &Supplier,
@@ -1583,6 +1576,9 @@ pub fn zone_activities(
     strengths: &[f64],
     r: &Referential,
 ) -> Vec<usize> {
+    if plan.allotted || candidates.len() < 2 {
+        return candidates.to_vec();
+    }
     // Cheapest tests first: most suppliers have no candidate to leave out, and this runs
     // for every assessed supplier.
     let counts = |i: usize| {
@@ -1596,9 +1592,6 @@ pub fn zone_activities(
                 .is_some_and(|l| mentions_the_need(plan, l))
             || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
     };
-    if plan.allotted || candidates.len() < 2 {
-        return candidates.to_vec();
-    }
     let counted: Vec<usize> = candidates.iter().copied().filter(|&i| counts(i)).collect();
     if counted.len() == candidates.len() {
         return counted;
@@ -2698,15 +2691,21 @@ mod tests {
         assert!(assess_with_divisions(&hedges, &s, &["77"]).is_none());
     }
 
-    /// A need of this title and CPV code in Auch (Gers).
     /// An uncoded need in the Gers (Auch).
     fn need_in_gers(title: &str) -> Need {
+        described_need_in_gers(title, "")
+    }
+
+    /// An uncoded need of this title and description in the Gers (Auch).
+    fn described_need_in_gers(title: &str, description: &str) -> Need {
         serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": title, "place": {"commune": "32013"},
+            "buyer": {"name": "Ville"}, "title": title, "description": description,
+            "place": {"commune": "32013"},
         }))
         .unwrap()
     }
 
+    /// A need of this title and CPV code in Auch (Gers).
     fn coded_need_in_gers(title: &str, cpv: &str) -> Need {
         serde_json::from_value(serde_json::json!({
             "buyer": {"name": "Ville"}, "title": title, "cpv": [cpv],
@@ -2944,12 +2943,10 @@ mod tests {
         // repair, then green spaces). Cleaning may be what the need means, as « entretien
         // des locaux » is a cleaning expression: it stays a candidate, so it must cover the
         // place too.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Prestations d'entretien – lot 1",
-            "description": "Un cahier de liaison permettra le suivi qualité des prestations.",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = described_need_in_gers(
+            "Prestations d'entretien – lot 1",
+            "Un cahier de liaison permettra le suivi qualité des prestations.",
+        );
         let inferred = |support: f64| {
             move |plan: &mut MatchPlan| {
                 plan.inferred_cpv = vec!["34400000-1".into(), "77300000-3".into()];
@@ -2977,12 +2974,10 @@ mod tests {
         // the need does not mention, and « Entretien ménager » says more of its words; but
         // the closer activity must be in a core group of the trade, which only an
         // inference with enough support knows.
-        let need: Need = serde_json::from_value(serde_json::json!({
-            "buyer": {"name": "Ville"}, "title": "Demande de devis",
-            "description": "Nettoyer l'ancienne école après les travaux de peinture : entretien des locaux.",
-            "place": {"commune": "32013"},
-        }))
-        .unwrap();
+        let need = described_need_in_gers(
+            "Demande de devis",
+            "Nettoyer l'ancienne école après les travaux de peinture : entretien des locaux.",
+        );
         let inferred = |support: f64| {
             move |plan: &mut MatchPlan| {
                 plan.inferred_cpv = vec!["45400000-1".into(), "90900000-6".into()];
@@ -3003,9 +2998,9 @@ mod tests {
     fn an_activity_that_says_nothing_of_the_need_outside_its_group_has_no_zone_that_counts() {
         // « Tirage des affiches et flyers », uncoded: the best text matches vote for
         // printing (798) first, then for office services (795). « Impression offset et
-        // numérique » says the need's words and serves the Gers; « Publipostage », coded 79571000 in the
-        // second inferred group, says none of them and serves the Nord. Its zone does not
-        // count: the supplier serves the Gers through its printing activity.
+        // numérique » says the need's words and serves the Gers; « Publipostage », coded
+        // 79571000 in the second inferred group, says none of them and serves the Nord. Its
+        // zone does not count: the supplier serves the Gers through its printing activity.
         let need = need_in_gers("Tirage des affiches et flyers");
         let inferred = |groups: &'static [&'static str]| {
             move |plan: &mut MatchPlan| {
