@@ -3145,9 +3145,9 @@ mod tests {
             {"label": "Conciergerie et gardiennage d'immeubles", "cpv": ["79993100-2"],
              "zone": {"areas": ["dept:59"]}},
         ]));
-        let building = |labels: &[&str]| {
+        let assess_with = |s: &Supplier, labels: &[&str]| {
             let labels: HashSet<String> = labels.iter().map(|l| label_key(l)).collect();
-            assess_adjusted(&need, &s, |plan| {
+            assess_adjusted(&need, s, |plan| {
                 plan.related_groups = vec!["454".into(), "507".into(), "799".into()];
                 plan.core_groups = vec!["454".into(), "507".into()];
                 // « Other building completion work » is a catch-all: the words say which
@@ -3156,6 +3156,7 @@ mod tests {
                 plan.trade_labels = labels;
             })
         };
+        let building = |labels: &[&str]| assess_with(&s, labels);
         // Unknown to the corpus, the caretaking activity plainly does something else: the
         // national building activity qualifies the supplier.
         assert!(building(&[]).is_some());
@@ -3169,15 +3170,7 @@ mod tests {
             {"cpv": ["45451000-3"], "zone": {"national": true}},
             {"label": "Conciergerie et gardiennage d'immeubles", "zone": {"areas": ["dept:59"]}},
         ]));
-        let uncoded_building = |labels: &[&str]| {
-            let labels: HashSet<String> = labels.iter().map(|l| label_key(l)).collect();
-            assess_adjusted(&need, &uncoded, |plan| {
-                plan.related_groups = vec!["454".into(), "507".into(), "799".into()];
-                plan.core_groups = vec!["454".into(), "507".into()];
-                plan.voted_groups = vec!["454".into()];
-                plan.trade_labels = labels;
-            })
-        };
+        let uncoded_building = |labels: &[&str]| assess_with(&uncoded, labels);
         assert!(uncoded_building(&[]).is_some());
         assert!(uncoded_building(&["Conciergerie et gardiennage d'immeubles"]).is_none());
     }
