@@ -482,10 +482,9 @@ fn diagnose_misses(
         } else {
             let ev = crate::matching::local_text_evidence(&plan, s);
             match crate::matching::score::rejection(&plan, need, s, Some(&ev), &place, r) {
-                Some("geography") => (
-                    "rejected_geography".to_string(),
-                    geo_detail(&plan, s, &place, r),
-                ),
+                Some(why @ ("geography" | "modes")) => {
+                    (format!("rejected_{why}"), geo_detail(&plan, s, &place, r))
+                }
                 Some(why) => (format!("rejected_{why}"), String::new()),
                 None => ("not_retrieved".to_string(), String::new()),
             }
@@ -500,8 +499,9 @@ fn diagnose_misses(
     }
 }
 
-/// Per activity of a supplier the geography rule rejected: its strength, whether it is surely
-/// irrelevant, whether its zone covers the place (developer aid).
+/// Per activity of a supplier the geography or modes rule rejected: its strength, whether it
+/// is surely irrelevant, whether its zone and modes count, whether its zone covers the place,
+/// its modes (developer aid).
 fn geo_detail(
     plan: &crate::matching::MatchPlan,
     s: &Supplier,
@@ -509,18 +509,21 @@ fn geo_detail(
     r: &crate::referential::Referential,
 ) -> String {
     let (strengths, _) = crate::matching::score::activity_strengths(plan, s);
+    let counted = crate::matching::score::counted_activities(plan, s, r);
     let acts: Vec<String> = s
         .activities
         .iter()
         .enumerate()
         .map(|(i, a)| {
             format!(
-                "[{i} st={:.2} said={:.2} far={} lab={} covers={} codes={}]",
+                "[{i} st={:.2} said={:.2} far={} lab={} counts={} covers={} modes={:?} codes={}]",
                 strengths[i],
                 crate::matching::score::said_strength(plan, a, r),
                 crate::matching::score::surely_irrelevant(plan, a, r),
                 crate::matching::score::labelled_as_the_trade(plan, a),
+                counted.contains(&i),
                 crate::model::geography::serves(s, &[i], place, r).is_some(),
+                a.modes,
                 a.cpv.len()
             )
         })

@@ -4,8 +4,8 @@
 //! # Hard rules (a supplier failing one is never returned)
 //! - open (not a ceased establishment);
 //! - eligible for the need's reserved route (`model::eligibility`);
-//! - offers one of the need's modes, when the need lists some (on every candidate activity,
-//!   see below);
+//! - offers one of the need's modes, when the need lists some (on every candidate activity
+//!   whose modes count, see below);
 //! - the contract's geography rule (`model::geography::qualifies`): serves the place through
 //!   a *relevant* activity's zone (any activity's when none is relevant), or is located in the
 //!   need's perimeter — applied conservatively, see below;
@@ -66,7 +66,11 @@
 //! (a buyer code's, or the most voted inferred one's) has no zone or modes that count
 //! when another activity is identified by the buyer's words or code and the need is not
 //! allotted ([`zone_activities`]): it is a candidate only through a group the need's codes
-//! reach. Otherwise, with the need's own
+//! reach. The modes of a candidate far weaker than a strong one (below half of it), that
+//! is not the need's by what it is (the same tests) and has no code in a group the trade
+//! commonly declares (`MatchPlan::core_groups`), do not count either, with or without an
+//! identified activity ([`mode_activities`]): a mode is mostly the trade's, a zone the
+//! supplier's choice per activity. Otherwise, with the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
 //! truly relevant one; the price is recall on suppliers whose activities have different
 //! zones, measured by `essor eval`. With inferred codes of the wrong trade it may not:
@@ -1579,20 +1583,11 @@ pub fn zone_activities(
     if plan.allotted || candidates.len() < 2 {
         return candidates.to_vec();
     }
-    // Cheapest tests first: most suppliers have no candidate to leave out, and this runs
-    // for every assessed supplier.
-    let counts = |i: usize| {
-        let a = &s.activities[i];
-        a.label.is_none()
-            || labelled_as_the_trade(plan, a)
-            || in_the_need_group(plan, a)
-            || in_an_inferred_sense(plan, a)
-            || a.label
-                .as_deref()
-                .is_some_and(|l| mentions_the_need(plan, l))
-            || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
-    };
-    let counted: Vec<usize> = candidates.iter().copied().filter(|&i| counts(i)).collect();
+    let counted: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| may_be_the_need(plan, &s.activities[i], r))
+        .collect();
     if counted.len() == candidates.len() {
         return counted;
     }
@@ -1610,6 +1605,23 @@ pub fn zone_activities(
     } else {
         candidates.to_vec()
     }
+}
+
+/// Whether a candidate activity may be the need's by what it is, whatever the others are:
+/// unlabelled (its words cannot be judged), labelled as the trade, coded in the need's group
+/// or an inferred sense, or a label that mentions the need or says some of it. The other
+/// candidates are candidates only through a group the need's codes reach (see
+/// [`zone_activities`]). Cheapest tests first: this runs for every assessed supplier with
+/// two candidates or more.
+fn may_be_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
+    a.label.is_none()
+        || labelled_as_the_trade(plan, a)
+        || in_the_need_group(plan, a)
+        || in_an_inferred_sense(plan, a)
+        || a.label
+            .as_deref()
+            .is_some_and(|l| mentions_the_need(plan, l))
+        || said_strength(plan, a, r) >= MIN_ACTIVITY_STRENGTH
 }
 
 /// The contract's geography rule, asked of every candidate activity (see the module doc).
@@ -1823,10 +1835,8 @@ pub fn rejection(
         return Some("reserved");
     }
     let (strengths, _) = activity_strengths(plan, s);
-    let relevant = relevant_of(&strengths);
-    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
-    let candidates = zone_activities(plan, s, &candidates, &strengths, r);
-    if !offers_modes(need, s, &candidates) {
+    let candidates = counted_activities(plan, s, r);
+    if !offers_modes(plan, need, s, &candidates, &strengths, r) {
         return Some("modes");
     }
     if conservative_qualifies(need, s, &candidates, place, r).is_none() {
@@ -1838,16 +1848,71 @@ pub fn rejection(
     None
 }
 
-/// The modes rule: with modes asked, every candidate activity offers one of them (see the
-/// module doc).
-fn offers_modes(need: &Need, s: &Supplier, candidates: &[usize]) -> bool {
-    need.modes.is_empty()
-        || (!candidates.is_empty()
-            && candidates.iter().all(|i| {
+/// The activities whose zones and modes count for a supplier: the candidates
+/// ([`candidate_activities`]) narrowed by [`zone_activities`] (evaluation aid; [`assess`]
+/// computes them on its way).
+pub fn counted_activities(plan: &MatchPlan, s: &Supplier, r: &Referential) -> Vec<usize> {
+    let (strengths, _) = activity_strengths(plan, s);
+    let relevant = relevant_of(&strengths);
+    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
+    zone_activities(plan, s, &candidates, &strengths, r)
+}
+
+/// The modes rule: with modes asked, every candidate activity whose modes count offers one
+/// of them (see the module doc and [`mode_activities`]).
+fn offers_modes(
+    plan: &MatchPlan,
+    need: &Need,
+    s: &Supplier,
+    candidates: &[usize],
+    strengths: &[f64],
+    r: &Referential,
+) -> bool {
+    need.modes.is_empty() || {
+        let asked = mode_activities(plan, s, candidates, strengths, r);
+        !asked.is_empty()
+            && asked.iter().all(|i| {
                 s.activities
                     .get(*i)
                     .is_some_and(|a| a.modes.iter().any(|m| need.modes.contains(m)))
-            }))
+            })
+    }
+}
+
+/// The candidates whose modes count: all of them, unless one candidate is strong (codes or
+/// words that say the need, [`STRONG_ACTIVITY_STRENGTH`]) and the need buys one trade. Then
+/// a candidate far weaker (below [`RELATIVE_ACTIVITY_STRENGTH`] of the strongest) that is
+/// not the need's by what it is ([`may_be_the_need`]) and has no code in a group the need's
+/// trade commonly declares ([`in_core_group`]) is a candidate only through a group the
+/// need's codes reach: the mode the buyer asks is the strong activity's work. « Assemblage
+/// et kitting » (services, 799) beside « Couture et retouches » coded 18113000 does not
+/// make a workwear seamstress fail a goods need. Unlike [`zone_activities`], no activity
+/// needs to be identified: a far weaker activity outside the trade's core groups is rarely
+/// the relevant one, and a mode, unlike a zone, is mostly the trade's (a core group keeps
+/// « Façonnage et reliure », 79521000, beside « Publipostage » coded 79824000 for a
+/// printing need: the binder is the printer).
+fn mode_activities(
+    plan: &MatchPlan,
+    s: &Supplier,
+    candidates: &[usize],
+    strengths: &[f64],
+    r: &Referential,
+) -> Vec<usize> {
+    let strength = |i: usize| strengths.get(i).copied().unwrap_or(0.0);
+    let top = candidates.iter().map(|&i| strength(i)).fold(0.0, f64::max);
+    if plan.allotted || candidates.len() < 2 || top < STRONG_ACTIVITY_STRENGTH {
+        return candidates.to_vec();
+    }
+    candidates
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let a = &s.activities[i];
+            strength(i) >= top * RELATIVE_ACTIVITY_STRENGTH
+                || in_core_group(plan, a)
+                || may_be_the_need(plan, a, r)
+        })
+        .collect()
 }
 
 /// Assess one supplier for one need. `None` when a hard rule fails or there is no evidence.
@@ -1871,7 +1936,7 @@ pub fn assess(
     let relevant = relevant_of(&strengths);
     let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
     let candidates = zone_activities(plan, s, &candidates, &strengths, r);
-    if !offers_modes(need, s, &candidates) {
+    if !offers_modes(plan, need, s, &candidates, &strengths, r) {
         return None;
     }
     let geo = conservative_qualifies(need, s, &candidates, place, r)?;
@@ -3080,6 +3145,55 @@ mod tests {
         );
         let (candidates, counted) = zones(&unidentified, &printing_first);
         assert_eq!(candidates, counted);
+    }
+
+    #[test]
+    fn a_far_weaker_activity_outside_the_trade_s_groups_has_no_mode_that_counts() {
+        // « Acquisition de blouses et tuniques », goods, uncoded: the best text matches vote
+        // for clothing (181), not firmly. A workwear seamstress (« Couture et retouches », 18113000,
+        // goods) also assembles kits (« Assemblage et kitting », 79921000, services), a
+        // group declared with the trade's codes but not commonly: the kitting activity is a
+        // candidate, far weaker, and its mode does not count.
+        let mut need = need_in_gers("Acquisition de blouses et tuniques");
+        need.modes = vec![crate::model::Mode::Goods];
+        let clothing = |core: &'static [&'static str]| {
+            move |plan: &mut MatchPlan| {
+                plan.inferred_cpv = vec!["18100000-0".into()];
+                plan.inferred_support = 0.4;
+                plan.related_groups = vec!["181".into(), "182".into(), "799".into()];
+                plan.core_groups = core.iter().map(|g| g.to_string()).collect();
+            }
+        };
+        let seamstress = |kit_label: Option<&str>| {
+            supplier_json(serde_json::json!([
+                {"label": "Couture et retouches", "cpv": ["18113000-4"], "modes": ["goods"],
+                 "zone": {"areas": ["dept:32"]}},
+                {"label": kit_label, "cpv": ["79921000-6"], "modes": ["services"],
+                 "zone": {"areas": ["dept:32"]}},
+            ]))
+        };
+        let s = seamstress(Some("Assemblage et kitting"));
+        let r = Referential::get();
+        let mut plan = super::super::plan(&need, |_| None, 1000);
+        clothing(&["181", "182"])(&mut plan);
+        assert_eq!(counted_activities(&plan, &s, r), [0, 1]);
+        assert!(assess_adjusted(&need, &s, clothing(&["181", "182"])).is_some());
+        // In a group the trade's activities commonly declare, the weaker activity may be
+        // the trade's own (a binder beside a mailing house for a printing need): its mode
+        // counts.
+        assert!(assess_adjusted(&need, &s, clothing(&["181", "182", "799"])).is_none());
+        // So does the mode of an activity without a label, which cannot be judged by its
+        // words, and of one whose label mentions the need.
+        assert!(assess_adjusted(&need, &seamstress(None), clothing(&["181"])).is_none());
+        let says = seamstress(Some("Kits de blouses et tuniques"));
+        assert!(assess_adjusted(&need, &says, clothing(&["181"])).is_none());
+        // Without a strong activity, every candidate's mode counts.
+        let weak = supplier_json(serde_json::json!([
+            {"label": "Couture et retouches", "modes": ["goods"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Assemblage et kitting", "cpv": ["79921000-6"], "modes": ["services"],
+             "zone": {"areas": ["dept:32"]}},
+        ]));
+        assert!(assess_adjusted(&need, &weak, clothing(&["181"])).is_none());
     }
 
     #[test]
