@@ -342,7 +342,7 @@ fn diagnose_misses(
     let id = need.id.as_deref().unwrap_or_default();
     let trades = t.trades.join("+");
     eprintln!(
-        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} support={:.2} senses={:?} refined={:?} stems={:?}",
+        "NEED\t{id}\t{trades}\t{}\ttitle={:?} words={:?} cpv={:?} naf={:?} inferred={:?} support={:.2} senses={:?} refined={:?} neighbours={:?} stems={:?}",
         t.style,
         need.title,
         plan.words
@@ -355,6 +355,7 @@ fn diagnose_misses(
         plan.inferred_support,
         plan.inferred_senses,
         plan.refined_groups,
+        plan.neighbour_classes,
         {
             let mut st: Vec<(&String, &f64)> = plan.stems.iter().collect();
             st.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
