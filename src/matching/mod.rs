@@ -74,6 +74,7 @@ pub fn plan(need: &Need, df: impl Fn(&str) -> Option<u64>, num_docs: u64) -> Mat
         refined_groups: Vec::new(),
         refined_naf: Vec::new(),
         voted_groups: Vec::new(),
+        voted_senses: Vec::new(),
         stems,
         expressions,
         mentioned,

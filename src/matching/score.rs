@@ -261,6 +261,12 @@ pub struct MatchPlan {
     /// code names an activity's trade only under one of them ([`coded_as_the_need`]).
     /// Empty when unknown or for a need without codes.
     pub voted_groups: Vec<String>,
+    /// For a coded need, the CPV senses (categories, see [`cpv_sense`]) under the
+    /// [`voted_groups`](Self::voted_groups) that the relevant activities of its best text
+    /// matches agree on (`engine::infer_senses`). When known, a catch-all need code names an
+    /// activity's trade only in one of them: « Miscellaneous business-related services »
+    /// (79990000) holds reception (79992) and caretaking (79993) alike.
+    pub voted_senses: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
     /// Senses of the inferred codes: the CPV categories (at most five significant digits,
@@ -1333,13 +1339,19 @@ fn under_a_coarse_need_code(plan: &MatchPlan, a: &crate::model::Activity) -> boo
 /// the buyer's own code names the activity's trade. A catch-all need code
 /// (`79990000`, « Miscellaneous business-related services », over reception and archiving
 /// alike) names it only when the need's words point to the activity's group too
-/// ([`MatchPlan::voted_groups`]): alone, it names none.
+/// ([`MatchPlan::voted_groups`]), and to its line of the group when the best text matches
+/// agree on some ([`MatchPlan::voted_senses`]): alone, it names none.
 fn coded_as_the_need(plan: &MatchPlan, a: &crate::model::Activity) -> bool {
     let r = Referential::get();
     a.cpv.iter().any(|code| {
         let voted = || {
             let c = super::codes::code8(code);
-            plan.voted_groups.iter().any(|g| c.starts_with(g.as_str()))
+            if plan.voted_senses.is_empty() {
+                plan.voted_groups.iter().any(|g| c.starts_with(g.as_str()))
+            } else {
+                let sense = cpv_sense(c);
+                plan.voted_senses.iter().any(|v| in_sense(sense, v))
+            }
         };
         plan.cpv.iter().any(|n| {
             crate::referential::codes::significant_prefix(super::codes::code8(n)).len() >= 4
@@ -3216,6 +3228,18 @@ mod tests {
         assert_eq!(candidates_adjusted(&need, &s, voted(&[])), [0, 1]);
         // When the need's best text matches do the archiving group, the code names it.
         assert_eq!(candidates_adjusted(&need, &s, voted(&["799"])), [0]);
+        // When they agree on a line of the group too, the code names only an activity on
+        // that line: the best text matches of « entretien des bâtiments » do caretaking
+        // (79993), under 7999 like reception (79992), and a reception activity is no more
+        // the buyer's than the building-maintenance one beside it (1817).
+        let senses = |senses: &'static [&'static str]| {
+            move |plan: &mut MatchPlan| {
+                voted(&["799"])(plan);
+                plan.voted_senses = senses.iter().map(|g| g.to_string()).collect();
+            }
+        };
+        assert_eq!(candidates_adjusted(&need, &s, senses(&["79995"])), [0]);
+        assert_eq!(candidates_adjusted(&need, &s, senses(&["79993"])), [0, 1]);
         // A code that is not a catch-all names its activities by itself.
         let archiving = coded_need_in_gers("Prestations de services récurrentes", "79995000-5");
         assert_eq!(candidates_adjusted(&archiving, &s, voted(&[])), [0]);
