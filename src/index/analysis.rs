@@ -425,6 +425,27 @@ impl Thesaurus {
             .is_some_and(|ids| ids.iter().any(|&e| self.entries[e].stems.len() == 1))
     }
 
+    /// Whether a stem names a trade family on its own: a term ([`is_term`](Self::is_term))
+    /// that no expression of another family (section of the file) starts with.
+    /// « Réparations » is a term of the handyman's group, but it heads « réparation de
+    /// vélos » and « réparation automobile » too: it needs its complement to say which
+    /// trade. « Nettoyage » heads « nettoyage de vitres », of its own family.
+    pub fn is_specific_term(&self, stem: &str) -> bool {
+        let Some(ids) = self.by_first.get(stem) else {
+            return false;
+        };
+        let sections: Vec<usize> = ids
+            .iter()
+            .map(|&e| &self.entries[e])
+            .filter(|e| e.stems.len() == 1)
+            .map(|e| self.section_of[e.group])
+            .collect();
+        !sections.is_empty()
+            && ids
+                .iter()
+                .all(|&e| sections.contains(&self.section_of[self.entries[e].group]))
+    }
+
     /// Every expression of every group.
     pub fn entries(&self) -> &[ThesaurusEntry] {
         &self.entries
@@ -721,6 +742,23 @@ mod tests {
         assert!(!t.section_says(0, &st("entretien")));
         assert!(t.section_says(2, &st("entretien")));
         assert!(!t.section_says(2, &st("massifs")));
+    }
+
+    #[test]
+    fn a_term_other_families_qualify_names_no_trade_alone() {
+        let t = Thesaurus::parse(
+            "# Bâtiment\nbricolage, petites réparations, réparations\nmaintenance des bâtiments\n\n# Véhicules\nvélos, réparation de vélos\n\n# Propreté\nménage, nettoyage\nnettoyage de vitres, lavage de vitres\n\n# Espaces verts\ntonte, fauche\n",
+        );
+        let st = |w: &str| stems_of(w).remove(0);
+        // « réparations » is the handyman's term, but bicycles' « réparation de vélos »
+        // starts with it too: it needs its complement to say the trade.
+        assert!(t.is_term(&st("réparations")));
+        assert!(!t.is_specific_term(&st("réparations")));
+        // « nettoyage » heads an expression of its own family only; « tonte » none.
+        assert!(t.is_specific_term(&st("nettoyage")));
+        assert!(t.is_specific_term(&st("tonte")));
+        // A word of expressions only is no term at all.
+        assert!(!t.is_specific_term(&st("maintenance")));
     }
 
     #[test]

@@ -1205,10 +1205,13 @@ pub fn mentioned_vocabulary(
 
 /// Whether an activity's label or one of its codes' labels says what the need is about: a
 /// thing of the need (« vitres », « haies »), an action noun that is on its own a term of
-/// the trade thesaurus (« tonte », « nettoyage », « élagage »), or two of its words. One
+/// one trade family of the thesaurus (« tonte », « élagage »), or two of its words. One
 /// shared generic action noun (« entretien », « taille », « collecte ») is work other
 /// trades do too: « Entretien de flottes de vélos » does not say that the supplier's
 /// relevant activity is the one for « Interventions d'entretien dans les équipements ».
+/// So is a term that other families' expressions start with (`is_specific_term`):
+/// « réparations », a handyman's term, says « Maintenance et réparation informatique »
+/// no more than « nettoyage » says premises rather than vehicles.
 fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) -> bool {
     let says = |t: &str| {
         let tokens = crate::index::analysis::tokens(t);
@@ -1217,9 +1220,9 @@ fn says_the_need(plan: &MatchPlan, a: &crate::model::Activity, r: &Referential) 
             .iter()
             .filter(|x| plan.stems.contains_key(&x.stem))
             .collect();
-        said.iter()
-            .any(|x| !super::text::is_action_noun(&x.surface) || Thesaurus::get().is_term(&x.stem))
-            || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
+        said.iter().any(|x| {
+            !super::text::is_action_noun(&x.surface) || Thesaurus::get().is_specific_term(&x.stem)
+        }) || said.iter().map(|x| &x.stem).collect::<HashSet<_>>().len() >= 2
             || plan.expressions.iter().any(|(e, _)| says_all_of(&all, e))
     };
     a.label.as_deref().is_some_and(says)
@@ -3243,6 +3246,23 @@ mod tests {
         // A code that is not a catch-all names its activities by itself.
         let archiving = coded_need_in_gers("Prestations de services récurrentes", "79995000-5");
         assert_eq!(candidates_adjusted(&archiving, &s, voted(&[])), [0]);
+    }
+
+    #[test]
+    fn a_term_other_trades_qualify_does_not_identify_an_activity() {
+        // « Homme toutes mains » expands to « réparations », which IT repair says too:
+        // « Maintenance et réparation informatique » is not thereby the relevant activity,
+        // and the caretaking activity beside it stays a candidate (1805).
+        let need = coded_need_in_gers("Homme toutes mains pour les écoles", "79900000-3");
+        let s = gers_and_nord(
+            ("Maintenance et réparation informatique", "30213100-6"),
+            ("Conciergerie et gardiennage d'immeubles", "98341140-8"),
+        );
+        let candidates = candidates_adjusted(&need, &s, |plan| {
+            plan.related_groups = vec!["799".into(), "983".into()];
+            plan.core_groups = vec!["799".into()];
+        });
+        assert_eq!(candidates, [0, 1]);
     }
 
     #[test]
