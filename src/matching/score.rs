@@ -35,8 +35,9 @@
 //! labelled activities, and only when another activity is strongly relevant and says the
 //! need's words) cost 0.02–0.04 of R_cap@50. When one activity is *identified* — strongly
 //! relevant by its codes and either its label (or its codes' labels) saying the need's
-//! specific words — a thing of the need, a trade term of the thesaurus (« tonte »), or two
-//! of its words, not one generic action noun such as « entretien » or « taille », which
+//! specific words — a thing of the need, a trade term of one family of the thesaurus
+//! (« tonte », not « réparations »), or two of its words, not one generic action noun
+//! such as « entretien » or « taille », which
 //! other trades' work shares (`says_the_need`; the held-out buyer wording found two
 //! violations without it) — or a code that is the
 //! buyer's own (a class or finer) or below it (`coded_as_the_need`) — an activity is also
