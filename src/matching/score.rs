@@ -2795,6 +2795,18 @@ mod tests {
         .unwrap()
     }
 
+    /// The plan adjustment of the CPV groups the engine learns from the corpus: those an
+    /// activity of the need's trade may declare, and those it commonly declares.
+    fn learnt_groups(
+        related: &'static [&'static str],
+        core: &'static [&'static str],
+    ) -> impl Fn(&mut MatchPlan) {
+        move |plan: &mut MatchPlan| {
+            plan.related_groups = related.iter().map(|g| g.to_string()).collect();
+            plan.core_groups = core.iter().map(|g| g.to_string()).collect();
+        }
+    }
+
     /// A supplier with one activity (label, CPV code) in the Gers and one in the Nord.
     fn gers_and_nord(gers: (&str, &str), nord: (&str, &str)) -> Supplier {
         supplier_json(serde_json::json!([
@@ -2804,7 +2816,7 @@ mod tests {
     }
 
     #[test]
-    fn a_trade_term_identifies_the_relevant_activity() {
+    fn a_trade_term_of_one_family_identifies_the_relevant_activity() {
         // « Tonte » is an action noun, but a term of its own in the thesaurus (mowing), not
         // a generic one like « taille »: the mowing activity is identified, the tree-care one
         // (another group, no word of the need) is plainly elsewhere.
@@ -2816,6 +2828,19 @@ mod tests {
         assert!(Thesaurus::get().is_term(&stem("tonte")));
         assert!(!Thesaurus::get().is_term(&stem("taille")));
         assert!(assess_with_divisions(&need, &s, &["772", "773"]).is_some());
+        // A term that other families qualify is not one: « Homme toutes mains » expands to
+        // the handyman's « réparations », which IT repair says too (« réparation
+        // informatique » is not on the thesaurus, « réparation de vélos » is). The IT
+        // activity is not identified, and the caretaking one beside it stays a candidate
+        // (held-out set 1805).
+        let handyman = coded_need_in_gers("Homme toutes mains pour les écoles", "79900000-3");
+        let s = gers_and_nord(
+            ("Maintenance et réparation informatique", "30213100-6"),
+            ("Conciergerie et gardiennage d'immeubles", "98341140-8"),
+        );
+        let candidates =
+            candidates_adjusted(&handyman, &s, learnt_groups(&["799", "983"], &["799"]));
+        assert_eq!(candidates, [0, 1]);
     }
 
     #[test]
@@ -3250,23 +3275,6 @@ mod tests {
     }
 
     #[test]
-    fn a_term_other_trades_qualify_does_not_identify_an_activity() {
-        // « Homme toutes mains » expands to « réparations », which IT repair says too:
-        // « Maintenance et réparation informatique » is not thereby the relevant activity,
-        // and the caretaking activity beside it stays a candidate (1805).
-        let need = coded_need_in_gers("Homme toutes mains pour les écoles", "79900000-3");
-        let s = gers_and_nord(
-            ("Maintenance et réparation informatique", "30213100-6"),
-            ("Conciergerie et gardiennage d'immeubles", "98341140-8"),
-        );
-        let candidates = candidates_adjusted(&need, &s, |plan| {
-            plan.related_groups = vec!["799".into(), "983".into()];
-            plan.core_groups = vec!["799".into()];
-        });
-        assert_eq!(candidates, [0, 1]);
-    }
-
-    #[test]
     fn an_activity_with_the_buyer_s_own_code_is_not_a_sibling_speciality() {
         // Laundry coded 98315000: « Entretien des vêtements de travail » names a speciality
         // the need does not mention, and « Confection textile à façon » says its
@@ -3350,22 +3358,16 @@ mod tests {
             ("Remise en état de logements", "45452000-0"),
             ("Déménagement de bureaux", "98392000-7"),
         );
-        let judged = assess_adjusted(&need, &s, |plan| {
-            plan.related_groups = vec!["454".into(), "601".into(), "909".into(), "983".into()];
-            plan.core_groups = vec!["454".into(), "983".into()];
-        });
-        assert!(judged.is_none());
+        let groups = learnt_groups(&["454", "601", "909", "983"], &["454", "983"]);
+        assert!(assess_adjusted(&need, &s, groups).is_none());
         // Above a fine buyer code, a sibling has no more of it than the closer activity.
         let fine = coded_need_in_gers("Prestations de propreté des bâtiments", "90919000-2");
         let s = gers_and_nord(
             ("Propreté et hygiène des locaux", "90910000-9"),
             ("Remise en état de logements", "90910000-9"),
         );
-        let judged = assess_adjusted(&fine, &s, |plan| {
-            plan.related_groups = vec!["454".into(), "909".into()];
-            plan.core_groups = vec!["909".into()];
-        });
-        assert!(judged.is_some());
+        let groups = learnt_groups(&["454", "909"], &["909"]);
+        assert!(assess_adjusted(&fine, &s, groups).is_some());
     }
 
     #[test]
