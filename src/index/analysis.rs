@@ -429,7 +429,8 @@ impl Thesaurus {
     /// that no expression of another family (section of the file) starts with.
     /// « Réparations » is a term of the handyman's group, but it heads « réparation de
     /// vélos » and « réparation automobile » too: it needs its complement to say which
-    /// trade. « Nettoyage » heads « nettoyage de vitres », of its own family.
+    /// trade. So does « nettoyage »: « nettoyage de vitres » is of its own family, but
+    /// « nettoyage de véhicules » of the vehicles'.
     pub fn is_specific_term(&self, stem: &str) -> bool {
         let Some(ids) = self.by_first.get(stem) else {
             return false;
