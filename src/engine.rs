@@ -755,12 +755,19 @@ fn plan_and_text(
             .filter_map(|c| matching::codes::code8(c).get(..3))
             .map(str::to_string)
             .collect();
-        // Which lines of those groups: a catch-all need code holds several trades.
-        let voting = MatchPlan {
-            inferred_cpv: inferred.clone(),
-            ..plan.clone()
-        };
-        plan.voted_senses = infer_senses(&voting, &top);
+        // Which lines of those groups: a catch-all need code holds several trades (only
+        // there do the senses tell anything the groups do not).
+        if plan
+            .cpv
+            .iter()
+            .any(|n| r.cpv.resolve(n).is_ok_and(|c| c.is_catch_all()))
+        {
+            let voting = MatchPlan {
+                inferred_cpv: inferred.clone(),
+                ..plan.clone()
+            };
+            plan.voted_senses = infer_senses(&voting, &top);
+        }
         // What the best text matches do is core to the need's words: an unlabelled
         // activity coded there may be the relevant one.
         if !plan.core_groups.is_empty() {

@@ -510,7 +510,7 @@ fn geo_detail(
     r: &crate::referential::Referential,
 ) -> String {
     let (strengths, _) = crate::matching::score::activity_strengths(plan, s);
-    let counted = crate::matching::score::counted_activities(plan, s, r);
+    let counted = crate::matching::score::counted_activities(plan, s, &strengths, r);
     let acts: Vec<String> = s
         .activities
         .iter()

@@ -266,7 +266,8 @@ pub struct MatchPlan {
     /// [`voted_groups`](Self::voted_groups) that the relevant activities of its best text
     /// matches agree on (`engine::infer_senses`). When known, a catch-all need code names an
     /// activity's trade only in one of them: « Miscellaneous business-related services »
-    /// (79990000) holds reception (79992) and caretaking (79993) alike.
+    /// (79990000) holds reception (79992) and caretaking (79993) alike. Learnt only when a
+    /// need code is a catch-all.
     pub voted_senses: Vec<String>,
     /// Trade NAF codes corresponding to the inferred CPV codes.
     pub inferred_naf: Vec<&'static str>,
@@ -1851,7 +1852,7 @@ pub fn rejection(
         return Some("reserved");
     }
     let (strengths, _) = activity_strengths(plan, s);
-    let candidates = counted_activities(plan, s, r);
+    let candidates = counted_activities(plan, s, &strengths, r);
     if !offers_modes(plan, need, s, &candidates, &strengths, r) {
         return Some("modes");
     }
@@ -1864,14 +1865,17 @@ pub fn rejection(
     None
 }
 
-/// The activities whose zones and modes count for a supplier: the candidates
-/// ([`candidate_activities`]) narrowed by [`zone_activities`] (evaluation aid; [`assess`]
-/// computes them on its way).
-pub fn counted_activities(plan: &MatchPlan, s: &Supplier, r: &Referential) -> Vec<usize> {
-    let (strengths, _) = activity_strengths(plan, s);
-    let relevant = relevant_of(&strengths);
-    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
-    zone_activities(plan, s, &candidates, &strengths, r)
+/// The activities whose zones and modes count for a supplier, given its
+/// [`activity_strengths`]: the candidates ([`candidate_activities`]) narrowed by
+/// [`zone_activities`].
+pub fn counted_activities(
+    plan: &MatchPlan,
+    s: &Supplier,
+    strengths: &[f64],
+    r: &Referential,
+) -> Vec<usize> {
+    let candidates = candidate_activities(plan, s, &relevant_of(strengths), strengths, r);
+    zone_activities(plan, s, &candidates, strengths, r)
 }
 
 /// The modes rule: with modes asked, every candidate activity whose modes count offers one
@@ -1950,8 +1954,7 @@ pub fn assess(
     };
     let (strengths, code_ev) = activity_strengths(plan, s);
     let relevant = relevant_of(&strengths);
-    let candidates = candidate_activities(plan, s, &relevant, &strengths, r);
-    let candidates = zone_activities(plan, s, &candidates, &strengths, r);
+    let candidates = counted_activities(plan, s, &strengths, r);
     if !offers_modes(plan, need, s, &candidates, &strengths, r) {
         return None;
     }
@@ -3217,7 +3220,8 @@ mod tests {
         let r = Referential::get();
         let mut plan = super::super::plan(&need, |_| None, 1000);
         clothing(&["181", "182"])(&mut plan);
-        assert_eq!(counted_activities(&plan, &s, r), [0, 1]);
+        let (strengths, _) = activity_strengths(&plan, &s);
+        assert_eq!(counted_activities(&plan, &s, &strengths, r), [0, 1]);
         assert!(assess_adjusted(&need, &s, clothing(&["181", "182"])).is_some());
         // In a group the trade's activities commonly declare, the weaker activity may be
         // the trade's own (a binder beside a mailing house for a printing need): its mode
