@@ -771,6 +771,49 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_thesaurus_joins_a_trade_s_other_ways_of_saying_it() {
+        // Each pair was a top-10 violation on held-out data (catalogue wording): the need and
+        // the relevant activity named one trade in words the thesaurus did not join, so
+        // another activity of the supplier was taken as the relevant one and its zone shown.
+        let t = Thesaurus::get();
+        let alternatives = |w: &str| -> Vec<String> {
+            t.find(&stems_of(w))
+                .into_iter()
+                .flat_map(|m| m.alternatives)
+                .map(|a| a.display)
+                .collect()
+        };
+        let weee = alternatives("DEEE");
+        assert!(
+            weee.iter()
+                .any(|a| a == "équipements électriques et électroniques"),
+            "{weee:?}"
+        );
+        // « Passer en numérique » is digitising, not IT (« numérique » alone is).
+        let digitising = alternatives("passer en numérique les registres");
+        assert!(
+            digitising.iter().any(|a| a == "numérisation"),
+            "{digitising:?}"
+        );
+        assert!(
+            !digitising.iter().any(|a| a == "informatique"),
+            "{digitising:?}"
+        );
+        assert!(
+            alternatives("numérique")
+                .iter()
+                .any(|a| a == "informatique")
+        );
+        // « Expédition » is shipping goods and sending mail: it names both trades.
+        let sending = alternatives("expédition");
+        assert!(
+            sending.iter().any(|a| a == "préparation de commandes"),
+            "{sending:?}"
+        );
+        assert!(sending.iter().any(|a| a == "mise sous pli"), "{sending:?}");
+    }
+
+    #[test]
     fn printing_is_an_action_and_posters_are_its_objects() {
         // « Tirage des affiches » asks for printing: a designer whose texts say « affiches »
         // (posters it designs) does not print them. Printed objects are synonyms of each
