@@ -149,6 +149,11 @@ pub struct EvalReport {
     pub top10_results: usize,
     pub top10_violations: usize,
     pub violation_share: f64,
+    /// The best mean R_cap@50 a ranking can reach without breaking a hard rule as the check
+    /// counts them: a supplier graded relevant through a related trade's activity (tree
+    /// care for a green-spaces need) whose own-trade activity does not serve the place is
+    /// a violation if returned, so it cannot count.
+    pub recall_cap_at_50_within_rules: f64,
     pub per_trade: BTreeMap<String, GroupFigures>,
     pub per_style: BTreeMap<String, GroupFigures>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -206,6 +211,7 @@ pub fn evaluate(
     let mut per_style: BTreeMap<String, Vec<QueryMetrics>> = BTreeMap::new();
     let mut per_need = Vec::new();
     let (mut top10, mut violations) = (0usize, 0usize);
+    let mut within_rules = Vec::new();
     for need in &needs {
         let id = need.id.clone().unwrap_or_default();
         let Some(t) = truth_by_id.get(id.as_str()) else {
@@ -262,6 +268,15 @@ pub fn evaluate(
         }
         let m = QueryMetrics::of(&ranking, &grades);
         all.push(m);
+        let relevant = grades.values().filter(|g| **g > 0).count();
+        let returnable = t
+            .relevant
+            .iter()
+            .filter(|j| j.grade > 0)
+            .filter_map(|j| by_siret.get(&j.siret))
+            .filter(|s| truth::check(need, s, &counted_activities(need, t, s)).all_pass())
+            .count();
+        within_rules.push(returnable.min(50) as f64 / relevant.clamp(1, 50) as f64);
         for trade in &t.trades {
             per_trade.entry(trade.clone()).or_default().push(m);
         }
@@ -303,6 +318,11 @@ pub fn evaluate(
             0.0
         } else {
             violations as f64 / top10 as f64
+        },
+        recall_cap_at_50_within_rules: if within_rules.is_empty() {
+            1.0
+        } else {
+            within_rules.iter().sum::<f64>() / within_rules.len() as f64
         },
         per_trade: group(per_trade),
         per_style: group(per_style),
@@ -599,7 +619,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         let m = &report.metrics;
         println!(
-            "{}{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3} (at most {:.3} in 50 results)  R_cap@50 {:.3}  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
+            "{}{}: {} suppliers, {} needs ({} evaluated)\n  nDCG@10 {:.3}  P@10 {:.3}  R@50 {:.3} (at most {:.3} in 50 results)  R_cap@50 {:.3} (at most {:.3} within the hard rules)  MRR {:.3}  hard-rule violations in top 10: {}/{} ({:.2} %)",
             report.source,
             report
                 .wording
@@ -613,6 +633,7 @@ pub fn run_eval(_data: &Path, args: EvalArgs) -> anyhow::Result<Outcome> {
             m.recall_at_50,
             m.recall_ceiling_at_50,
             m.recall_cap_at_50,
+            report.recall_cap_at_50_within_rules,
             m.mrr,
             report.top10_violations,
             report.top10_results,

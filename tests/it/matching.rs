@@ -41,6 +41,13 @@ fn demo_set_ranks_relevant_suppliers_first_and_never_breaks_a_hard_rule() {
         ceiling <= 1.0 && ceiling >= r["recall_at_50"].as_f64().unwrap(),
         "{r:#}"
     );
+    // So does the best R_cap@50 a ranking could reach without breaking a hard rule, when
+    // no returned supplier breaks one.
+    let within_rules = r["recall_cap_at_50_within_rules"].as_f64().unwrap();
+    assert!(
+        within_rules <= 1.0 && within_rules >= r["recall_cap_at_50"].as_f64().unwrap(),
+        "{r:#}"
+    );
 }
 
 #[test]
