@@ -811,6 +811,14 @@ mod tests {
             "{sending:?}"
         );
         assert!(sending.iter().any(|a| a == "mise sous pli"), "{sending:?}");
+        // Rejections of the need's own trade for lack of evidence (catalogue wording).
+        let clothing = alternatives("habillement des agents");
+        assert!(
+            clothing.iter().any(|a| a == "vêtements de travail"),
+            "{clothing:?}"
+        );
+        let grounds = alternatives("maintenance des aires paysagères");
+        assert!(grounds.iter().any(|a| a == "espaces verts"), "{grounds:?}");
     }
 
     #[test]
