@@ -770,19 +770,21 @@ mod tests {
         assert!(m[0].alternatives.iter().any(|a| a.display == "nettoyage"));
     }
 
+    /// The expressions the embedded thesaurus expands a text to.
+    fn alternatives(text: &str) -> Vec<String> {
+        Thesaurus::get()
+            .find(&stems_of(text))
+            .into_iter()
+            .flat_map(|m| m.alternatives)
+            .map(|a| a.display)
+            .collect()
+    }
+
     #[test]
     fn the_embedded_thesaurus_joins_a_trade_s_other_ways_of_saying_it() {
         // Each pair was a top-10 violation on held-out data (catalogue wording): the need and
         // the relevant activity named one trade in words the thesaurus did not join, so
         // another activity of the supplier was taken as the relevant one and its zone shown.
-        let t = Thesaurus::get();
-        let alternatives = |w: &str| -> Vec<String> {
-            t.find(&stems_of(w))
-                .into_iter()
-                .flat_map(|m| m.alternatives)
-                .map(|a| a.display)
-                .collect()
-        };
         let weee = alternatives("DEEE");
         assert!(
             weee.iter()
@@ -826,14 +828,6 @@ mod tests {
         // « Tirage des affiches » asks for printing: a designer whose texts say « affiches »
         // (posters it designs) does not print them. Printed objects are synonyms of each
         // other, not of the printing they may be the object of.
-        let t = Thesaurus::get();
-        let alternatives = |w: &str| -> Vec<String> {
-            t.find(&stems_of(w))
-                .into_iter()
-                .flat_map(|m| m.alternatives)
-                .map(|a| a.display)
-                .collect()
-        };
         let printing = alternatives("tirage");
         assert!(printing.iter().any(|a| a == "impression"), "{printing:?}");
         assert!(!printing.iter().any(|a| a == "affiches"), "{printing:?}");
