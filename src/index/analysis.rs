@@ -821,6 +821,10 @@ mod tests {
         );
         let grounds = alternatives("maintenance des aires paysagères");
         assert!(grounds.iter().any(|a| a == "espaces verts"), "{grounds:?}");
+        // « Prestations de bouche » are meals and an event's buffets alike.
+        let food = alternatives("prestations de bouche pour les manifestations");
+        assert!(food.iter().any(|a| a == "repas"), "{food:?}");
+        assert!(food.iter().any(|a| a == "cocktail"), "{food:?}");
     }
 
     #[test]
