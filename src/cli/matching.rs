@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::Outcome;
 use crate::engine;
 use crate::index::SearchIndex;
-use crate::matching::eval::{QueryMetrics, mean};
+use crate::matching::eval::{QueryMetrics, mean, recall_cap_at};
 use crate::model::{self, Need, Supplier};
 use crate::store::Store;
 use crate::synth::truth::{self, NeedTruth};
@@ -268,15 +268,19 @@ pub fn evaluate(
         }
         let m = QueryMetrics::of(&ranking, &grades);
         all.push(m);
-        let relevant = grades.values().filter(|g| **g > 0).count();
-        let returnable = t
+        // The best ranking within the rules returns every relevant supplier it may.
+        let returnable: Vec<&str> = t
             .relevant
             .iter()
             .filter(|j| j.grade > 0)
-            .filter_map(|j| by_siret.get(&j.siret))
-            .filter(|s| truth::check(need, s, &counted_activities(need, t, s)).all_pass())
-            .count();
-        within_rules.push(returnable.min(50) as f64 / relevant.clamp(1, 50) as f64);
+            .filter(|j| {
+                by_siret.get(&j.siret).is_some_and(|s| {
+                    truth::check(need, s, &counted_activities(need, t, s)).all_pass()
+                })
+            })
+            .map(|j| j.siret.as_str())
+            .collect();
+        within_rules.push(recall_cap_at(&returnable, &grades, 50));
         for trade in &t.trades {
             per_trade.entry(trade.clone()).or_default().push(m);
         }
