@@ -2181,12 +2181,26 @@ fn remove_old_generations(root: &Path, keep: &str) {
 
 impl SearchIndex {
     /// Open the index of a data directory (`<data_dir>/search`), creating an empty one when
-    /// there is none. It is not caught up: call [`SearchIndex::sync`].
+    /// there is none. It is not caught up: call [`SearchIndex::sync`]. A generation written
+    /// by a version of essor that analyses or stores texts differently
+    /// ([`text::FORMAT_VERSION`], or another schema) is replaced by an empty one, which the
+    /// sync fills from the store: an upgrade never searches stale terms, and needs no
+    /// `essor reindex`.
     pub fn open(data_dir: &Path) -> Result<SearchIndex> {
         let root = data_dir.join("search");
         std::fs::create_dir_all(&root)?;
-        let generation = match read_pointer(&root)? {
-            Some(g) if root.join(&g).join("meta.json").exists() => g,
+        let current = read_pointer(&root)?.filter(|g| root.join(g).join("meta.json").exists());
+        let stale = current
+            .as_ref()
+            .and_then(|g| text::stale_format(&root.join(g)));
+        if let Some(why) = &stale {
+            tracing::warn!(
+                reason = %why,
+                "the search index was built by another version of essor: rebuilding it from the store"
+            );
+        }
+        let generation = match current {
+            Some(g) if stale.is_none() => g,
             _ => {
                 let g = new_generation_name();
                 TextIndex::open_or_create(&root.join(&g))?;

@@ -149,6 +149,58 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Version of what a generation holds that its tantivy schema does not say: how texts are
+/// analysed into the stored terms (folding, stop words, stems: `index/analysis.rs`), what
+/// goes into each field, how facts are encoded in fast fields. Bump it with any such change:
+/// a generation of another version is never searched (its terms would not match the
+/// queries' any more) but rebuilt from the store ([`SearchIndex::open`](super::SearchIndex::open)).
+/// 1: until stop 27 (no marker file); 2: plural and feminine `-er` words stem alike.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The file of a generation directory that records its [`FORMAT_VERSION`].
+const FORMAT_FILE: &str = "essor-format";
+
+/// Why the generation in `dir` cannot be used by this program (another [`FORMAT_VERSION`] or
+/// tantivy schema), or `None` when it can. A directory without an index is not stale.
+pub fn stale_format(dir: &Path) -> Option<String> {
+    if !dir.join("meta.json").exists() {
+        return None;
+    }
+    let recorded = recorded_format(dir);
+    if recorded != FORMAT_VERSION {
+        return Some(format!(
+            "index format {recorded} differs from this program's ({FORMAT_VERSION})"
+        ));
+    }
+    let same_schema = HybridDirectory::open(dir)
+        .ok()
+        .and_then(|d| Index::open(d).ok())
+        .is_some_and(|i| i.schema() == schema().0);
+    (!same_schema).then(|| "index schema differs from this program's".to_string())
+}
+
+/// The [`FORMAT_VERSION`] a generation directory records (1 when it records none).
+fn recorded_format(dir: &Path) -> u32 {
+    std::fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+}
+
+/// Record this program's [`FORMAT_VERSION`] in a new generation directory.
+fn write_format(dir: &Path) -> Result<()> {
+    let path = dir.join(FORMAT_FILE);
+    let tmp = dir.join(format!("{FORMAT_FILE}.tmp"));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        writeln!(f, "{FORMAT_VERSION}")?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}
+
 /// A tantivy index directory of one generation.
 pub struct TextIndex {
     index: Index,
@@ -171,6 +223,12 @@ impl TextIndex {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let exists = dir.join("meta.json").exists();
+        if exists && recorded_format(dir) != FORMAT_VERSION {
+            return Err(Error::Index(format!(
+                "index format {} differs from this program's ({FORMAT_VERSION}); run `essor reindex`",
+                recorded_format(dir)
+            )));
+        }
         let directory = HybridDirectory::open(dir).map_err(ierr)?;
         let index = if exists {
             Index::open(directory).map_err(ierr)?
@@ -180,7 +238,9 @@ impl TextIndex {
                 docstore_blocksize: 8192,
                 ..IndexSettings::default()
             };
-            Index::create(directory, schema.clone(), settings).map_err(ierr)?
+            let index = Index::create(directory, schema.clone(), settings).map_err(ierr)?;
+            write_format(dir)?;
+            index
         };
         if index.schema() != schema {
             return Err(Error::Index(

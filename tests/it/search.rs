@@ -1401,6 +1401,45 @@ fn rebuild_swaps_a_fresh_generation_and_another_handle_follows() {
     assert_eq!(gens.len(), 1, "{gens:?}");
 }
 
+#[test]
+fn an_index_of_another_format_is_rebuilt_from_the_store_when_opened() {
+    let f = french_fixture();
+    let root = f.path().join("search");
+    let old = f.index.snapshot().generation().to_string();
+    assert_eq!(
+        std::fs::read_to_string(root.join(&old).join("essor-format"))
+            .unwrap()
+            .trim(),
+        essor::index::text::FORMAT_VERSION.to_string()
+    );
+    // A data directory written by an older essor: its generation records format 1 (or
+    // nothing), and its terms were analysed otherwise.
+    std::fs::write(root.join(&old).join("essor-format"), "1\n").unwrap();
+    assert!(essor::index::text::stale_format(&root.join(&old)).is_some());
+    let path = f._dir.path();
+    drop(f.index);
+    let upgraded = SearchIndex::open(path).unwrap();
+    let fresh = upgraded.snapshot().generation().to_string();
+    assert_ne!(fresh, old, "a stale generation must not be searched");
+    assert_eq!(upgraded.snapshot().num_suppliers(), 0);
+    upgraded.sync(&f.store).unwrap();
+    assert_eq!(upgraded.applied_seq(), f.store.last_seq().unwrap());
+    let names: Vec<String> = upgraded
+        .search(&text("couture"))
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    assert_eq!(names, ["Atelier Fil"]);
+    assert!(!root.join(&old).exists(), "the stale generation is removed");
+    assert!(essor::index::text::stale_format(&root.join(&fresh)).is_none());
+    // Reopening the rebuilt index keeps it.
+    drop(upgraded);
+    let again = SearchIndex::open(path).unwrap();
+    assert_eq!(again.snapshot().generation(), fresh);
+}
+
 /// The queries compared before and after a crash.
 fn probe_queries() -> Vec<SearchQuery> {
     let albi = GeoPoint::new(43.9259, 2.14756).unwrap();
