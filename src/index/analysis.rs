@@ -82,7 +82,7 @@ pub fn stem(folded: &str) -> String {
         if let Some(s) = seen.borrow().get(folded) {
             return s.to_string();
         }
-        let s = STEMMER.with(|s| s.stem(folded).into_owned());
+        let s = STEMMER.with(|s| s.stem(&er_form(folded)).into_owned());
         let mut seen = seen.borrow_mut();
         if seen.len() >= SEEN_MAX {
             seen.clear();
@@ -90,6 +90,23 @@ pub fn stem(folded: &str) -> String {
         seen.insert(folded.into(), s.as_str().into());
         s
     })
+}
+
+/// A folded word whose ending is a plural or a feminine of `-er` (`-ers`, `-ere`, `-eres`),
+/// given that ending as `-er`; other words as they are. Snowball's French stemmer strips
+/// the `-er` of « dossier » (`dossi`) but only the `s` of « dossiers » (`dossier`), and only
+/// the `e` of « paysagère » (`paysager`, where « paysager » gives `paysag`): without this a
+/// plural or a feminine never finds its singular or masculine. Words of four letters or
+/// fewer (« vers », « mère ») keep their ending.
+fn er_form(folded: &str) -> std::borrow::Cow<'_, str> {
+    if folded.len() > 4 {
+        for ending in ["eres", "ers", "ere"] {
+            if let Some(root) = folded.strip_suffix(ending) {
+                return format!("{root}er").into();
+            }
+        }
+    }
+    folded.into()
 }
 
 /// Split a text into its raw alphanumeric runs with byte offsets, dropping elided articles
@@ -632,6 +649,21 @@ mod tests {
         assert_eq!(stems_of("Élagage"), stems_of("elagage"));
         assert_eq!(stems_of("espaces verts"), stems_of("espace vert"));
         assert_eq!(stems_of("NETTOYAGE"), stems_of("nettoyage"));
+    }
+
+    #[test]
+    fn plurals_and_feminines_of_er_words_share_the_singular_s_stem() {
+        assert_eq!(stems_of("dossiers"), stems_of("dossier"));
+        assert_eq!(stems_of("ateliers"), stems_of("atelier"));
+        assert_eq!(stems_of("déchets ménagers"), stems_of("déchet ménager"));
+        assert_eq!(stems_of("aires paysagères"), stems_of("aire paysager"));
+        assert_eq!(stems_of("paysagère"), stems_of("paysagers"));
+        assert_eq!(stems_of("première"), stems_of("premier"));
+        // Short words keep their ending: « mère » is not « mer ».
+        assert_eq!(er_form("mere"), "mere");
+        assert_eq!(er_form("paysageres"), "paysager");
+        // Other endings are untouched.
+        assert_eq!(stems_of("nettoyages"), stems_of("nettoyage"));
     }
 
     #[test]
