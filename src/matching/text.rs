@@ -1512,6 +1512,14 @@ mod tests {
             (added.word.as_str(), added.weight),
             ("blanchisserie", heaviest)
         );
+        // Taking clothes away to give them value is textile reuse, not laundry.
+        assert_eq!(
+            sense_expressions(
+                "Enlèvement et valorisation des vêtements de la déchèterie",
+                ""
+            ),
+            [(vec!["reemploi".to_string(), "textile".to_string()], true)]
+        );
         // Both words must be in one sentence; a word alone, or in another sentence, says no
         // trade ("habitants" is not "habits", the rules name no such short stems).
         assert!(sense_expressions("Entretien des espaces verts", "").is_empty());
