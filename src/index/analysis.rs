@@ -82,7 +82,7 @@ pub fn stem(folded: &str) -> String {
         if let Some(s) = seen.borrow().get(folded) {
             return s.to_string();
         }
-        let s = STEMMER.with(|s| s.stem(&er_form(folded)).into_owned());
+        let s = STEMMER.with(|s| s.stem(&snowball_form(folded)).into_owned());
         let mut seen = seen.borrow_mut();
         if seen.len() >= SEEN_MAX {
             seen.clear();
@@ -92,17 +92,35 @@ pub fn stem(folded: &str) -> String {
     })
 }
 
-/// A folded word whose ending is a plural or a feminine of `-er` (`-ers`, `-ere`, `-eres`),
-/// given that ending as `-er`; other words as they are. Snowball's French stemmer strips
-/// the `-er` of « dossier » (`dossi`) but only the `s` of « dossiers » (`dossier`), and only
-/// the `e` of « paysagère » (`paysager`, where « paysager » gives `paysag`): without this a
-/// plural or a feminine never finds its singular or masculine. Words of four letters or
-/// fewer (« vers », « mère ») keep their ending.
-fn er_form(folded: &str) -> std::borrow::Cow<'_, str> {
+/// Endings Snowball's French stemmer does not bring to their singular or masculine, for a
+/// folded word, and the form it stems like that singular. Snowball reads accents, which
+/// folding has removed, and keeps a final `s` after a vowel. So « dossier » gives `dossi`
+/// but « dossiers » `dossier`; « paysagère » `paysager` but « paysager » `paysag`;
+/// « reconditionné » `recondition` but « reconditionnée » `reconditionne`; « vélo » `velo`
+/// but « vélos » `velos`; « envoi » `envoi` but « envois » `envois`. Measured on the
+/// catalogue's and the thesaurus's words (pairs of a word and its plural or feminine that
+/// stem apart): left are a few adjectives (« petit », « petite ») and words in `-eux`,
+/// whose adjectives (« dangereux », « dangereuse ») Snowball already joins.
+const SNOWBALL_FORMS: [(&str, &str); 8] = [
+    ("eres", "er"),
+    ("ers", "er"),
+    ("ere", "er"),
+    ("ees", "e"),
+    ("ee", "e"),
+    ("ois", "oi"),
+    ("os", "o"),
+    ("us", "u"),
+];
+
+/// A folded word with its plural or feminine ending ([`SNOWBALL_FORMS`]) given as the
+/// singular's, so that it stems like its singular or masculine; other words as they are.
+/// Words of four letters or fewer (« vers », « mère », « bois », « plus ») keep their
+/// ending.
+fn snowball_form(folded: &str) -> std::borrow::Cow<'_, str> {
     if folded.len() > 4 {
-        for ending in ["eres", "ers", "ere"] {
+        for (ending, base) in SNOWBALL_FORMS {
             if let Some(root) = folded.strip_suffix(ending) {
-                return format!("{root}er").into();
+                return format!("{root}{base}").into();
             }
         }
     }
@@ -652,7 +670,7 @@ mod tests {
     }
 
     #[test]
-    fn plurals_and_feminines_of_er_words_share_the_singular_s_stem() {
+    fn plurals_and_feminines_share_the_singular_s_stem() {
         assert_eq!(stems_of("dossiers"), stems_of("dossier"));
         assert_eq!(stems_of("ateliers"), stems_of("atelier"));
         assert_eq!(stems_of("déchets ménagers"), stems_of("déchet ménager"));
@@ -660,8 +678,15 @@ mod tests {
         assert_eq!(stems_of("paysagère"), stems_of("paysagers"));
         assert_eq!(stems_of("première"), stems_of("premier"));
         // Short words keep their ending: « mère » is not « mer ».
-        assert_eq!(er_form("mere"), "mere");
-        assert_eq!(er_form("paysageres"), "paysager");
+        assert_eq!(snowball_form("mere"), "mere");
+        assert_eq!(snowball_form("paysageres"), "paysager");
+        assert_eq!(
+            stems_of("tablettes reconditionnées"),
+            stems_of("tablette reconditionné")
+        );
+        assert_eq!(stems_of("vélos cargos"), stems_of("vélo cargo"));
+        assert_eq!(stems_of("envois"), stems_of("envoi"));
+        assert_eq!(stems_of("tissus"), stems_of("tissu"));
         // Other endings are untouched.
         assert_eq!(stems_of("nettoyages"), stems_of("nettoyage"));
     }

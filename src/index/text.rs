@@ -154,8 +154,9 @@ fn schema() -> (Schema, Fields) {
 /// goes into each field, how facts are encoded in fast fields. Bump it with any such change:
 /// a generation of another version is never searched (its terms would not match the
 /// queries' any more) but rebuilt from the store ([`SearchIndex::open`](super::SearchIndex::open)).
-/// 1: until stop 27 (no marker file); 2: plural and feminine `-er` words stem alike.
-pub const FORMAT_VERSION: u32 = 2;
+/// 1: until stop 27 (no marker file); 2: plural and feminine `-er` words stem alike;
+/// 3: so do other plurals and feminines Snowball missed (`analysis::SNOWBALL_FORMS`).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The file of a generation directory that records its [`FORMAT_VERSION`].
 const FORMAT_FILE: &str = "essor-format";
