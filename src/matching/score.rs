@@ -27,8 +27,9 @@
 //! with them, since buyers and suppliers may code one trade differently), and neither its
 //! label nor its codes' labels say any of the need's words or synonyms. That holds for
 //! inferred codes too, and for an activity without a label (its codes' labels speak for it
-//! when the referential has them in French; with inferred codes, an activity with neither a
-//! label nor a French code label cannot be judged and stays a candidate). With inferred
+//! when the referential has them in French; with inferred codes, or the buyer's codes of an
+//! allotted need, which may name only some of its lots, an activity with neither a label
+//! nor a French code label cannot be judged and stays a candidate). With inferred
 //! codes this is a heuristic: the inference may be of the wrong trade, and a truly relevant
 //! activity coded far from it whose label says none of the need's words would be ruled
 //! out. It caused no violation on 42 generated sets, where a stricter rule (rule out only
@@ -1085,10 +1086,11 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     if !trade_groups_known(plan) && !of_another_family(plan, a) {
         return false;
     }
-    // Inferred codes may be of the wrong trade, so an activity is judged by its words too;
-    // without a label, and with codes whose labels the referential has only in English, it
-    // has none to be judged by.
-    if plan.cpv.is_empty()
+    // Inferred codes may be of the wrong trade, and the buyer's codes of an allotted need
+    // may name only some of its lots (event services, not the catering of another lot), so
+    // an activity is judged by its words too; without a label, and with codes whose labels
+    // the referential has only in English, it has none to be judged by.
+    if (plan.cpv.is_empty() || plan.allotted)
         && a.label.is_none()
         && !a
             .cpv
@@ -2930,6 +2932,35 @@ mod tests {
             {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_inferred(&tonte_need("32013"), &english).is_none());
+    }
+
+    #[test]
+    fn the_buyer_s_codes_of_one_lot_do_not_rule_out_another_lot_s_unlabelled_activity() {
+        // Two lots, buffets and the forum's staging; the buyer coded only the event
+        // services. A supplier's unlabelled catering activity (English code labels: its
+        // words cannot be judged) may be the one for the buffets: it must serve the place,
+        // and its bindery, which says nothing of either lot, does not stand for it.
+        let need: Need = serde_json::from_value(serde_json::json!({
+            "buyer": {"name": "Ville"},
+            "title": "Restauration des jurys et organisation technique du forum",
+            "description": "Lot n°1 : buffets et pauses des jurys.\n\
+                            Lot n°2 : montage du podium et sonorisation du forum.",
+            "cpv": ["79952000-2"], "place": {"commune": "32013"},
+        }))
+        .unwrap();
+        let supplier = |catering_zone: &str| {
+            supplier_json(serde_json::json!([
+                {"label": "Façonnage et reliure", "cpv": ["79971000-1"],
+                 "zone": {"national": true}},
+                {"cpv": ["55523000-2"], "zone": {"areas": [catering_zone]}},
+            ]))
+        };
+        let related = |plan: &mut MatchPlan| {
+            assert!(plan.allotted);
+            plan.related_groups = vec!["799".into(), "983".into()];
+        };
+        assert!(assess_adjusted(&need, &supplier("dept:59"), related).is_none());
+        assert!(assess_adjusted(&need, &supplier("dept:32"), related).is_some());
     }
 
     /// The candidate activities of a supplier for the plan of a need, adjusted by `adjust`.
