@@ -2190,26 +2190,30 @@ impl SearchIndex {
         let root = data_dir.join("search");
         std::fs::create_dir_all(&root)?;
         let current = read_pointer(&root)?.filter(|g| root.join(g).join("meta.json").exists());
-        let stale = current
-            .as_ref()
-            .and_then(|g| text::stale_format(&root.join(g)));
-        if let Some(why) = &stale {
-            tracing::warn!(
-                reason = %why,
-                "the search index was built by another version of essor: rebuilding it from the store"
-            );
-        }
-        let generation = match current {
-            Some(g) if stale.is_none() => g,
-            _ => {
+        let opened = match current {
+            Some(g) => match TextIndex::open_checked(&root.join(&g))? {
+                Ok(text) => Some((g, text)),
+                Err(why) => {
+                    tracing::warn!(
+                        reason = %why,
+                        "the search index was built by another version of essor: rebuilding it from the store"
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let (generation, text) = match opened {
+            Some(opened) => opened,
+            None => {
                 let g = new_generation_name();
-                TextIndex::open_or_create(&root.join(&g))?;
+                let text = TextIndex::open_or_create(&root.join(&g))?;
                 write_pointer(&root, &g)?;
-                g
+                (g, text)
             }
         };
         remove_old_generations(&root, &generation);
-        let text = Arc::new(TextIndex::open_or_create(&root.join(&generation))?);
+        let text = Arc::new(text);
         let seq = text.committed_seq()?;
         let snap = Snapshot {
             generation: generation.clone(),

@@ -53,6 +53,7 @@ use crate::store::Seq;
 
 mod directory;
 use directory::HybridDirectory;
+use tantivy::Directory;
 
 fn ierr(e: impl std::fmt::Display) -> Error {
     Error::Index(e.to_string())
@@ -162,22 +163,17 @@ pub const FORMAT_VERSION: u32 = 3;
 const FORMAT_FILE: &str = "essor-format";
 
 /// Why the generation in `dir` cannot be used by this program (another [`FORMAT_VERSION`] or
-/// tantivy schema), or `None` when it can. A directory without an index is not stale.
+/// tantivy schema, or it does not open), or `None` when it can. A directory without an index
+/// is not stale.
 pub fn stale_format(dir: &Path) -> Option<String> {
     if !dir.join("meta.json").exists() {
         return None;
     }
-    let recorded = recorded_format(dir);
-    if recorded != FORMAT_VERSION {
-        return Some(format!(
-            "index format {recorded} differs from this program's ({FORMAT_VERSION})"
-        ));
+    match TextIndex::open_checked(dir) {
+        Ok(Ok(_)) => None,
+        Ok(Err(why)) => Some(why),
+        Err(e) => Some(e.to_string()),
     }
-    let same_schema = HybridDirectory::open(dir)
-        .ok()
-        .and_then(|d| Index::open(d).ok())
-        .is_some_and(|i| i.schema() == schema().0);
-    (!same_schema).then(|| "index schema differs from this program's".to_string())
 }
 
 /// The [`FORMAT_VERSION`] a generation directory records (1 when it records none).
@@ -186,20 +182,6 @@ fn recorded_format(dir: &Path) -> u32 {
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok())
         .unwrap_or(1)
-}
-
-/// Record this program's [`FORMAT_VERSION`] in a new generation directory.
-fn write_format(dir: &Path) -> Result<()> {
-    let path = dir.join(FORMAT_FILE);
-    let tmp = dir.join(format!("{FORMAT_FILE}.tmp"));
-    {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        writeln!(f, "{FORMAT_VERSION}")?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, &path)?;
-    Ok(())
 }
 
 /// A tantivy index directory of one generation.
@@ -221,32 +203,44 @@ pub enum WriterError {
 impl TextIndex {
     /// Open the index in `dir`, creating it when the directory holds none.
     pub fn open_or_create(dir: &Path) -> Result<TextIndex> {
+        TextIndex::open_checked(dir)?
+            .map_err(|why| Error::Index(format!("{why}; run `essor reindex`")))
+    }
+
+    /// Open the index in `dir`, creating it when the directory holds none; `Ok(Err(why))`
+    /// when it holds one this program cannot use: of another [`FORMAT_VERSION`] or tantivy
+    /// schema, or that does not open (a generation to rebuild, not an error to stop on).
+    pub fn open_checked(dir: &Path) -> Result<std::result::Result<TextIndex, String>> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let exists = dir.join("meta.json").exists();
-        if exists && recorded_format(dir) != FORMAT_VERSION {
-            return Err(Error::Index(format!(
-                "index format {} differs from this program's ({FORMAT_VERSION}); run `essor reindex`",
-                recorded_format(dir)
-            )));
-        }
         let directory = HybridDirectory::open(dir).map_err(ierr)?;
         let index = if exists {
-            Index::open(directory).map_err(ierr)?
+            let recorded = recorded_format(dir);
+            if recorded != FORMAT_VERSION {
+                return Ok(Err(format!(
+                    "index format {recorded} differs from this program's ({FORMAT_VERSION})"
+                )));
+            }
+            match Index::open(directory) {
+                Ok(index) => index,
+                Err(e) => return Ok(Err(format!("index does not open: {e}"))),
+            }
         } else {
             let settings = IndexSettings {
                 docstore_compression: tantivy::store::Compressor::Lz4,
                 docstore_blocksize: 8192,
                 ..IndexSettings::default()
             };
-            let index = Index::create(directory, schema.clone(), settings).map_err(ierr)?;
-            write_format(dir)?;
-            index
+            // Before the index: a marker without `meta.json` is of no index.
+            directory.atomic_write(
+                Path::new(FORMAT_FILE),
+                format!("{FORMAT_VERSION}\n").as_bytes(),
+            )?;
+            Index::create(directory, schema.clone(), settings).map_err(ierr)?
         };
         if index.schema() != schema {
-            return Err(Error::Index(
-                "index schema differs from this program's; run `essor reindex`".into(),
-            ));
+            return Ok(Err("index schema differs from this program's".into()));
         }
         let reader = index
             .reader_builder()
@@ -254,12 +248,12 @@ impl TextIndex {
             .doc_store_cache_num_blocks(64)
             .try_into()
             .map_err(ierr)?;
-        Ok(TextIndex {
+        Ok(Ok(TextIndex {
             index,
             reader,
             fields,
             seg_text: Mutex::new(HashMap::new()),
-        })
+        }))
     }
 
     /// The store sequence recorded by the last commit (0 for a new index).
