@@ -27,10 +27,11 @@
 //! with them, since buyers and suppliers may code one trade differently), and neither its
 //! label nor its codes' labels say any of the need's words or synonyms. That holds for
 //! inferred codes too, and for an activity without a label (its codes' labels speak for it
-//! when the referential has them in French; with codes inferred without firm support —
-//! fewer than half of the best text matches agree, `FIRM_INFERENCE` — or the buyer's codes
-//! of an allotted need, which may name only some of its lots, an activity with neither a
-//! label nor a French code label cannot be judged and stays a candidate). With inferred
+//! when the referential has them in French; with the buyer's codes of an allotted need,
+//! which may name only some of its lots, an activity with neither a label nor a French
+//! code label cannot be judged and stays a candidate; with weakly inferred codes, fewer than
+//! 3 in 10 of the best text matches agreeing, only a label that names another trade
+//! family rules an activity out). With inferred
 //! codes this is a heuristic: the inference may be of the wrong trade, and a truly relevant
 //! activity coded far from it whose label says none of the need's words would be ruled
 //! out. It caused no violation on 42 generated sets, where a stricter rule (rule out only
@@ -1087,15 +1088,15 @@ pub fn surely_irrelevant(plan: &MatchPlan, a: &crate::model::Activity, r: &Refer
     if !trade_groups_known(plan) && !of_another_family(plan, a) {
         return false;
     }
-    // Weakly inferred codes may be of the wrong trade, and the buyer's codes of an allotted
-    // need may name only some of its lots (event services, not the catering of another
-    // lot), so an activity is judged by its words too; without a label, and with codes
-    // whose labels the referential has only in English, it has none to be judged by. Firmly
-    // inferred codes (half of the best text matches agree) name the trade as the buyer's
-    // would: on four tuning seeds (both wordings) they found one of the truth's groups for 212
-    // needs in 217, and an unlabelled activity far from all of them is another trade's (a
-    // call centre's 795 beside web design).
-    if ((plan.cpv.is_empty() && plan.inferred_support < FIRM_INFERENCE) || plan.allotted)
+    // The buyer's codes of an allotted need may name only some of its lots (event
+    // services, not the catering of another lot), so an activity is judged by its words
+    // too; without a label, and with codes whose labels the referential has only in
+    // English, it has none to be judged by. Inferred codes with enough support name the
+    // trade as the buyer's would (on four tuning seeds, both wordings, those with 3 in 10
+    // of the best text matches agreeing found one of the truth's groups for 285 needs in
+    // 296): an unlabelled activity far from all of them is another trade's (a call
+    // centre's 795 beside web design). Weakly inferred ones were dealt with above.
+    if plan.allotted
         && a.label.is_none()
         && !a
             .cpv
@@ -2936,18 +2937,18 @@ mod tests {
         ]));
         assert!(assess_inferred(&tonte_need("32013"), &french).is_some());
         // A code the referential labels in English only says nothing the need's French
-        // words can be compared with. Firmly inferred codes still name the trade: the
-        // activity coded far from them is another trade's.
+        // words can be compared with. Inferred codes with enough support still name the
+        // trade: the activity coded far from them is another trade's.
         let english = supplier_json(serde_json::json!([
             {"cpv": ["77314000-4"], "zone": {"areas": ["dept:32"]}},
             {"cpv": ["79571000-7"], "zone": {"areas": ["dept:59"]}},
         ]));
         assert!(assess_inferred(&tonte_need("32013"), &english).is_some());
         assert!(assess_inferred(&tonte_need("59350"), &english).is_none());
-        // Inferred without firm support (fewer than half of the best text matches agree),
-        // they may be another trade's: the activity may be the relevant one, it must cover.
-        assert!(assess_inferred_with(&tonte_need("32013"), &english, 0.4).is_none());
-        assert!(assess_inferred_with(&tonte_need("32013"), &english, FIRM_INFERENCE).is_some());
+        assert!(assess_inferred_with(&tonte_need("32013"), &english, WEAK_INFERENCE).is_some());
+        // Weakly inferred (fewer than 3 in 10 of the best text matches agree), they may be
+        // another trade's: the activity may be the relevant one, it must cover.
+        assert!(assess_inferred_with(&tonte_need("32013"), &english, 0.2).is_none());
     }
 
     #[test]
