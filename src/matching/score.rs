@@ -70,8 +70,9 @@
 //! (a buyer code's, or the most voted inferred one's) has no zone or modes that count
 //! when another activity is identified by the buyer's words or code and the need is not
 //! allotted ([`zone_activities`]): it is a candidate only through a group the need's codes
-//! reach. The modes of a candidate far weaker than a strong one (below half of it), that
-//! is not the need's by what it is (the same tests) and has no code in a group the trade
+//! reach. The modes of a candidate far weaker than a strong one (below half of it; beside
+//! an uncoded candidate, a code only under a coarse buyer code, a group or a division,
+//! does not make one strong), that is not the need's by what it is (the same tests) and has no code in a group the trade
 //! commonly declares (`MatchPlan::core_groups`), do not count either, with or without an
 //! identified activity ([`mode_activities`]): a mode is mostly the trade's, a zone the
 //! supplier's choice per activity. Otherwise, with the need's own
@@ -1918,7 +1919,8 @@ fn offers_modes(
 /// needs to be identified: a far weaker activity outside the trade's core groups is rarely
 /// the relevant one, and a mode, unlike a zone, is mostly the trade's (a core group keeps
 /// « Façonnage et reliure », 79521000, beside « Publipostage » coded 79824000 for a
-/// printing need: the binder is the printer).
+/// printing need: the binder is the printer). An uncoded candidate's mode counts, however
+/// weak, when every strong one is strong only by a code under a coarse buyer code.
 fn mode_activities(
     plan: &MatchPlan,
     s: &Supplier,
@@ -1931,6 +1933,22 @@ fn mode_activities(
     if plan.allotted || candidates.len() < 2 || top < STRONG_ACTIVITY_STRENGTH {
         return candidates.to_vec();
     }
+    // A code under a coarse buyer code (a group or a division: 55000000 over every meal
+    // trade) makes an activity strong without telling which of the trade's activities is
+    // the need's: an uncoded one may be under that code too. « Cocktails et pauses
+    // gourmandes », 55520000, is no more the need's than an uncoded « Portage de repas à
+    // domicile » for a school's meals. One coded elsewhere is placed by its codes.
+    let telling = |i: usize| {
+        let a = &s.activities[i];
+        !under_a_coarse_need_code(plan, a)
+            || coded_as_the_need(plan, a)
+            || said_strength(plan, a, r) >= STRONG_ACTIVITY_STRENGTH
+    };
+    let told = || {
+        candidates
+            .iter()
+            .any(|&i| telling(i) && strength(i) >= STRONG_ACTIVITY_STRENGTH)
+    };
     candidates
         .iter()
         .copied()
@@ -1939,6 +1957,7 @@ fn mode_activities(
             strength(i) >= top * RELATIVE_ACTIVITY_STRENGTH
                 || in_core_group(plan, a)
                 || may_be_the_need(plan, a, r)
+                || (a.cpv.is_empty() && !told())
         })
         .collect()
 }
@@ -3287,6 +3306,53 @@ mod tests {
              "zone": {"areas": ["dept:32"]}},
         ]));
         assert!(assess_adjusted(&need, &weak, clothing(&["181"])).is_none());
+    }
+
+    #[test]
+    fn a_code_under_a_coarse_buyer_code_does_not_say_whose_mode_counts() {
+        // « Prestation de demi-pension du collège », services, coded 55000000 (a
+        // division: every meal trade is under it). A caterer's buffets, coded 55520000
+        // (services), are strong by that code alone; its meals on wheels, uncoded, say
+        // none of the need's words and offer goods only. Either may be the need's: the
+        // meals' mode counts too, and the caterer does not offer the service asked.
+        let mut need = coded_need_in_gers("Prestation de demi-pension du collège", "55000000-0");
+        need.modes = vec![crate::model::Mode::Services];
+        let caterer = |buffet_code: &str| {
+            supplier_json(serde_json::json!([
+                {"label": "Cocktails et pauses gourmandes", "cpv": [buffet_code],
+                 "modes": ["services"], "zone": {"areas": ["dept:32"]}},
+                {"label": "Portage de repas à domicile", "modes": ["goods"],
+                 "zone": {"areas": ["dept:32"]}},
+            ]))
+        };
+        let learnt = |plan: &mut MatchPlan| {
+            plan.related_groups = vec!["55".into()];
+            plan.core_groups = vec!["555".into()];
+        };
+        assert!(assess_adjusted(&need, &caterer("55520000-1"), learnt).is_none());
+        // A class-level buyer code names the activity's trade: the buffets are the need's
+        // and the far weaker, uncoded activity's mode does not count.
+        let mut fine = need.clone();
+        fine.cpv = vec!["55520000-1".into()];
+        assert!(assess_adjusted(&fine, &caterer("55520000-1"), learnt).is_some());
+        // An activity coded elsewhere than under the coarse code is placed by its codes:
+        // beside the buyer's trade, its mode does not count.
+        let laundry = supplier_json(serde_json::json!([
+            {"label": "Cocktails et pauses gourmandes", "cpv": ["55520000-1"],
+             "modes": ["services"], "zone": {"areas": ["dept:32"]}},
+            {"label": "Blanchisserie", "cpv": ["98310000-9"], "modes": ["goods"],
+             "zone": {"areas": ["dept:32"]}},
+        ]));
+        let with_laundry = |plan: &mut MatchPlan| {
+            plan.related_groups = vec!["55".into(), "983".into()];
+            plan.core_groups = vec!["555".into()];
+        };
+        let r = Referential::get();
+        let mut plan = super::super::plan(&need, |_| None, 1000);
+        with_laundry(&mut plan);
+        let (strengths, _) = activity_strengths(&plan, &laundry);
+        assert_eq!(counted_activities(&plan, &laundry, &strengths, r), [0, 1]);
+        assert!(assess_adjusted(&need, &laundry, with_laundry).is_some());
     }
 
     #[test]
