@@ -72,8 +72,9 @@
 //! allotted ([`zone_activities`]): it is a candidate only through a group the need's codes
 //! reach. The modes of a candidate far weaker than a strong one (below half of it; beside
 //! an uncoded candidate, a code only under a coarse buyer code, a group or a division,
-//! does not make one strong), that is not the need's by what it is (the same tests) and has no code in a group the trade
-//! commonly declares (`MatchPlan::core_groups`), do not count either, with or without an
+//! does not make one strong), that is not the need's by what it is (the same tests) and
+//! has no code in a group the trade commonly declares (`MatchPlan::core_groups`), do not
+//! count either, with or without an
 //! identified activity ([`mode_activities`]): a mode is mostly the trade's, a zone the
 //! supplier's choice per activity. Otherwise, with the need's own
 //! codes, a supplier that passes this passes the contract's rule whichever activity is the
