@@ -1945,11 +1945,10 @@ fn mode_activities(
             || coded_as_the_need(plan, a)
             || said_strength(plan, a, r) >= STRONG_ACTIVITY_STRENGTH
     };
-    let told = || {
-        candidates
+    let uncoded_counts = candidates.iter().any(|&i| s.activities[i].cpv.is_empty())
+        && !candidates
             .iter()
-            .any(|&i| telling(i) && strength(i) >= STRONG_ACTIVITY_STRENGTH)
-    };
+            .any(|&i| strength(i) >= STRONG_ACTIVITY_STRENGTH && telling(i));
     candidates
         .iter()
         .copied()
@@ -1958,7 +1957,7 @@ fn mode_activities(
             strength(i) >= top * RELATIVE_ACTIVITY_STRENGTH
                 || in_core_group(plan, a)
                 || may_be_the_need(plan, a, r)
-                || (a.cpv.is_empty() && !told())
+                || (a.cpv.is_empty() && uncoded_counts)
         })
         .collect()
 }
@@ -3014,6 +3013,19 @@ mod tests {
         candidate_activities(&plan, s, &relevant, &strengths, r)
     }
 
+    /// The counted activities ([`counted_activities`]) of a supplier for the plan of a
+    /// need, adjusted by `adjust`.
+    fn counted_adjusted(
+        need: &Need,
+        s: &Supplier,
+        adjust: impl FnOnce(&mut MatchPlan),
+    ) -> Vec<usize> {
+        let mut plan = super::super::plan(need, |_| None, 1000);
+        adjust(&mut plan);
+        let (strengths, _) = activity_strengths(&plan, s);
+        counted_activities(&plan, s, &strengths, Referential::get())
+    }
+
     #[test]
     fn a_firmly_inferred_code_identifies_an_unlabelled_activity() {
         // « Nettoyage des locaux », uncoded; most of the best text matches clean premises
@@ -3285,11 +3297,10 @@ mod tests {
             ]))
         };
         let s = seamstress(Some("Assemblage et kitting"));
-        let r = Referential::get();
-        let mut plan = super::super::plan(&need, |_| None, 1000);
-        clothing(&["181", "182"])(&mut plan);
-        let (strengths, _) = activity_strengths(&plan, &s);
-        assert_eq!(counted_activities(&plan, &s, &strengths, r), [0, 1]);
+        assert_eq!(
+            counted_adjusted(&need, &s, clothing(&["181", "182"])),
+            [0, 1]
+        );
         assert!(assess_adjusted(&need, &s, clothing(&["181", "182"])).is_some());
         // In a group the trade's activities commonly declare, the weaker activity may be
         // the trade's own (a binder beside a mailing house for a printing need): its mode
@@ -3348,11 +3359,7 @@ mod tests {
             plan.related_groups = vec!["55".into(), "983".into()];
             plan.core_groups = vec!["555".into()];
         };
-        let r = Referential::get();
-        let mut plan = super::super::plan(&need, |_| None, 1000);
-        with_laundry(&mut plan);
-        let (strengths, _) = activity_strengths(&plan, &laundry);
-        assert_eq!(counted_activities(&plan, &laundry, &strengths, r), [0, 1]);
+        assert_eq!(counted_adjusted(&need, &laundry, with_laundry), [0, 1]);
         assert!(assess_adjusted(&need, &laundry, with_laundry).is_some());
     }
 
